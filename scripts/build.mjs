@@ -1,0 +1,41 @@
+// Bundles the CLI into one CommonJS file (what bin/ runs and what the krew single-executable embeds),
+// and the simulated cluster into an ESM module for `npm run demo` and the benchmark.
+import { build } from 'esbuild';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const stub = join(root, 'dist', 'optional-stub.cjs');
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(stub, 'module.exports = undefined;\n');
+
+// Optional native helpers of ws and friends; without the alias a single-executable prints a warning on every run.
+const optional = ['bufferutil', 'utf-8-validate', 'supports-color', 'encoding'];
+
+await build({
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outfile: join(root, 'dist/kubectl-camunda_backup.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  define: { CLI_VERSION: JSON.stringify(version) },
+  alias: Object.fromEntries(optional.map((name) => [name, stub])),
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: [join(root, 'test/world/index.ts')],
+  outfile: join(root, 'dist/test-world.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});

@@ -1,0 +1,134 @@
+/**
+ * The narrow view of Kubernetes the rest of the tool uses. Only src/kube imports @kubernetes/client-node;
+ * everything else sees these plain shapes, so discovery and tests never depend on the client library.
+ */
+import type { Writable } from 'node:stream';
+
+export interface EnvVar {
+  readonly name: string;
+  readonly value?: string | undefined;
+  /** Present when the value comes from a Secret or ConfigMap key; the value itself is never read here. */
+  readonly valueFrom?: { readonly secretKeyRef?: { name: string; key: string }; readonly configMapKeyRef?: { name: string; key: string } } | undefined;
+}
+
+export interface ContainerPort {
+  readonly name?: string | undefined;
+  readonly containerPort: number;
+}
+
+export interface Probe {
+  readonly path?: string | undefined;
+  /** Number or named port, as in the pod spec. */
+  readonly port?: number | string | undefined;
+}
+
+export interface Container {
+  readonly name: string;
+  readonly image: string;
+  readonly env: readonly EnvVar[];
+  readonly envFrom: readonly { configMapRef?: string | undefined; secretRef?: string | undefined }[];
+  readonly ports: readonly ContainerPort[];
+  readonly readinessProbe?: Probe | undefined;
+}
+
+export interface Pod {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly phase: string;
+  /** True when the Ready condition is True. */
+  readonly ready: boolean;
+  readonly deleting: boolean;
+  readonly containers: readonly Container[];
+}
+
+export interface ServicePort {
+  readonly name?: string | undefined;
+  readonly port: number;
+  readonly targetPort?: number | string | undefined;
+}
+
+export interface Service {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly ports: readonly ServicePort[];
+}
+
+export interface ConfigMap {
+  readonly name: string;
+  readonly namespace: string;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export interface Secret {
+  readonly name: string;
+  readonly namespace: string;
+  readonly type: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Values are still base64 as the API returns them. Never print them. */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export interface ExecRequest {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly command: readonly string[];
+  /** Client-side deadline: the WebSocket is terminated after it. Bound the remote command too (curl --max-time). */
+  readonly timeoutMs: number;
+  /** When given, stdout is streamed here instead of being collected (large outputs such as pg_dump). */
+  readonly stdout?: Writable | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ExecResult {
+  /** Empty when stdout was streamed to ExecRequest.stdout. */
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+export interface PortForwardRequest {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly port: number;
+}
+
+export interface PortForward {
+  /** Local port on 127.0.0.1 that tunnels to the pod port. */
+  readonly localPort: number;
+  /** Stops listening and ends every tunnel. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface AccessCheck {
+  readonly namespace: string;
+  readonly verb: string;
+  readonly resource: string;
+  readonly subresource?: string | undefined;
+}
+
+export interface AccessCheckResult extends AccessCheck {
+  readonly allowed: boolean;
+  readonly reason?: string | undefined;
+}
+
+/** Everything the tool asks of the API server. Errors are thrown as KubeApiError (see kube-errors.ts). */
+export interface KubeClient {
+  /** Namespace from -n, else the context's, else "default" (in-cluster: the service account's). */
+  readonly namespace: string;
+  /** Context name, or "in-cluster". For messages only. */
+  readonly contextName: string;
+  listSecrets(namespace: string, labelSelector: string): Promise<Secret[]>;
+  readSecret(namespace: string, name: string): Promise<Secret | undefined>;
+  listPods(namespace: string, labelSelector: string): Promise<Pod[]>;
+  listServices(namespace: string, labelSelector?: string): Promise<Service[]>;
+  readService(namespace: string, name: string): Promise<Service | undefined>;
+  readConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
+  checkAccess(checks: readonly AccessCheck[]): Promise<AccessCheckResult[]>;
+  execInPod(request: ExecRequest): Promise<ExecResult>;
+  openPortForward(request: PortForwardRequest): Promise<PortForward>;
+}
