@@ -3,6 +3,7 @@
  * and everything after it (plan, run, report) works from this value alone.
  */
 import type { HttpTarget, PodTarget } from '../reach/component-http.js';
+import type { SecretValue } from '../secret-value.js';
 import type { BackupPart, CamundaLine, SearchEngine, SecondaryStorage, VersionProcedure } from './versions.js';
 
 /** A component whose management API takes part in the backup. */
@@ -31,6 +32,8 @@ export interface SearchEndpoint {
   /** For messages, e.g. "http://camunda-elasticsearch:9200". */
   readonly url: string;
   readonly credentials?: SearchCredentials | undefined;
+  /** Ready-to-send Authorization header value, resolved from credentials during discovery. */
+  readonly authorization?: SecretValue | undefined;
   /** Index prefix of the Zeebe exporter, default "zeebe-record". */
   readonly zeebeIndexPrefix: string;
 }
