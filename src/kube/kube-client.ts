@@ -40,6 +40,8 @@ export interface Pod {
   /** True when the Ready condition is True. */
   readonly ready: boolean;
   readonly deleting: boolean;
+  /** status.podIP; lets curl in another pod (--exec-pod) reach exactly this pod. */
+  readonly ip?: string | undefined;
   readonly containers: readonly Container[];
 }
 

@@ -61,6 +61,7 @@ export function podFromK8s(raw: unknown): Pod {
     phase: asString(status['phase']) ?? 'Unknown',
     ready,
     deleting: meta['deletionTimestamp'] != null,
+    ip: asString(status['podIP']),
     containers: asArray(spec['containers']).map(containerFromK8s),
   };
 }
