@@ -102,6 +102,12 @@ export interface PortForwardRequest {
 export interface PortForward {
   /** Local port on 127.0.0.1 that tunnels to the pod port. */
   readonly localPort: number;
+  /**
+   * The last failure text of a tunnel: the pod side's error-channel message ("error forwarding port 9600 to pod …:
+   * connection refused") or why the WebSocket could not be opened (RBAC, pod gone). A local connection that hits
+   * such an error is destroyed at once, so an HTTP client fails fast and can report this text.
+   */
+  lastError(): string | undefined;
   /** Stops listening and ends every tunnel. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -118,7 +124,10 @@ export interface AccessCheckResult extends AccessCheck {
   readonly reason?: string | undefined;
 }
 
-/** Everything the tool asks of the API server. Errors are thrown as KubeApiError (see kube-errors.ts). */
+/**
+ * Everything the tool asks of the API server. Errors are thrown as KubeApiError; exec errors as the ExecError
+ * family (see kube-errors.ts). All of them are PreconditionErrors (exit 3).
+ */
 export interface KubeClient {
   /** Namespace from -n, else the context's, else "default" (in-cluster: the service account's). */
   readonly namespace: string;
