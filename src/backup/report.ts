@@ -52,6 +52,8 @@ export interface PlannedCall {
   readonly path: string;
   readonly target: string;
   readonly body?: unknown;
+  /** How the call is used, e.g. "repeats until the state is final". Calls that share `order` run concurrently. */
+  readonly note?: string | undefined;
 }
 
 export interface BackupReport {

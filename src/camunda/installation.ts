@@ -73,6 +73,11 @@ export interface Installation {
   readonly repositoryName?: string | undefined;
   readonly skipped: readonly SkippedPart[];
   readonly zeebeStore: ZeebeBackupStore;
+  /**
+   * Whether an exporter writes `<zeebeIndexPrefix>*` indices (8.8+: only the legacy ES/OS exporter, enabled with
+   * Optimize). false: the zeebe-records snapshot is skipped. Undefined: assume it does (always true on 8.6/8.7).
+   */
+  readonly zeebeRecordsExported?: boolean | undefined;
   readonly webModeler?: WebModelerDatabase | undefined;
   readonly warnings: readonly string[];
 }
