@@ -1,0 +1,142 @@
+/**
+ * Runs steps in order, with a cleanup stack: a step's cleanup is registered before the step runs (a failed pause
+ * may have paused some partitions), and after the last step, the first failure or an abort every registered
+ * cleanup runs, last in first out, all of them even when one fails. The runner never prints: it emits events.
+ */
+import { messageOf } from '../errors.js';
+import type { Reporter, StepId } from './events.js';
+
+export interface Cleanup {
+  readonly title: string;
+  run(): Promise<void>;
+}
+
+export interface Step {
+  readonly id: StepId;
+  readonly title: string;
+  /** Registered before run(); runs whatever happens afterwards. */
+  readonly cleanup?: Cleanup | undefined;
+  /** Resolves with an optional one-line result for the progress output. */
+  run(signal: AbortSignal): Promise<string | void>;
+}
+
+/** Steps that run concurrently; the first failure stops waiting for the others. */
+export interface ParallelSteps {
+  readonly parallel: readonly Step[];
+}
+
+export type RunItem = Step | ParallelSteps;
+
+export type StepOutcome =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'failed'; readonly step: StepId; readonly error: unknown }
+  | { readonly kind: 'aborted'; readonly step?: StepId | undefined; readonly reason: unknown };
+
+export interface CleanupFailure {
+  readonly title: string;
+  readonly error: unknown;
+}
+
+export interface RunOutcome {
+  readonly outcome: StepOutcome;
+  readonly cleanupFailures: readonly CleanupFailure[];
+}
+
+export interface RunContext {
+  readonly emit: Reporter;
+  readonly signal: AbortSignal;
+}
+
+/** Why a sibling in a parallel group stopped waiting. */
+export class SiblingFailedError extends Error {
+  readonly step: StepId;
+  constructor(step: StepId) {
+    super(`stopped waiting because ${step} failed`);
+    this.name = 'SiblingFailedError';
+    this.step = step;
+  }
+}
+
+class StepError extends Error {
+  readonly step: StepId;
+  readonly error: unknown;
+  constructor(step: StepId, error: unknown) {
+    super(messageOf(error));
+    this.step = step;
+    this.error = error;
+  }
+}
+
+export async function runSteps(items: readonly RunItem[], context: RunContext): Promise<RunOutcome> {
+  const cleanups: Cleanup[] = [];
+  let outcome: StepOutcome = { kind: 'completed' };
+  try {
+    for (const item of items) {
+      if (context.signal.aborted) {
+        outcome = { kind: 'aborted', reason: context.signal.reason };
+        break;
+      }
+      if ('parallel' in item) await runParallel(item.parallel, context, cleanups);
+      else await runOne(item, context.signal, context.emit, cleanups);
+    }
+  } catch (error) {
+    if (!(error instanceof StepError)) throw error;
+    outcome = context.signal.aborted
+      ? { kind: 'aborted', step: error.step, reason: context.signal.reason }
+      : { kind: 'failed', step: error.step, error: error.error };
+  }
+  const cleanupFailures = await runCleanups(cleanups, context.emit);
+  return { outcome, cleanupFailures };
+}
+
+async function runOne(step: Step, signal: AbortSignal, emit: Reporter, cleanups: Cleanup[]): Promise<void> {
+  if (step.cleanup) cleanups.push(step.cleanup);
+  emit({ kind: 'step-started', step: step.id, title: step.title });
+  const started = performance.now();
+  try {
+    if (signal.aborted) throw signal.reason;
+    const message = await step.run(signal);
+    emit({ kind: 'step-succeeded', step: step.id, durationMs: Math.round(performance.now() - started), message: message || undefined });
+  } catch (error) {
+    const stopped = signal.aborted && error === signal.reason && !(error instanceof SiblingFailedError);
+    const message = stopped ? `stopped: ${messageOf(error)}` : messageOf(error);
+    emit({ kind: 'step-failed', step: step.id, message });
+    throw new StepError(step.id, error);
+  }
+}
+
+async function runParallel(steps: readonly Step[], context: RunContext, cleanups: Cleanup[]): Promise<void> {
+  const group = new AbortController();
+  const signal = AbortSignal.any([context.signal, group.signal]);
+  const results = await Promise.allSettled(
+    steps.map((step) =>
+      runOne(step, signal, context.emit, cleanups).catch((error: unknown) => {
+        if (!group.signal.aborted && !context.signal.aborted && error instanceof StepError) {
+          group.abort(new SiblingFailedError(error.step));
+        }
+        throw error;
+      }),
+    ),
+  );
+  const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (errors.length === 0) return;
+  // Report the failure that caused the stop, not the siblings that were stopped because of it.
+  const cause =
+    errors.find((error) => error instanceof StepError && !(error.error instanceof SiblingFailedError)) ?? errors[0];
+  throw cause;
+}
+
+async function runCleanups(cleanups: readonly Cleanup[], emit: Reporter): Promise<CleanupFailure[]> {
+  const failures: CleanupFailure[] = [];
+  for (const cleanup of [...cleanups].reverse()) {
+    emit({ kind: 'cleanup-started', title: cleanup.title });
+    try {
+      await cleanup.run();
+      emit({ kind: 'cleanup-succeeded', title: cleanup.title });
+    } catch (error) {
+      emit({ kind: 'cleanup-failed', title: cleanup.title, message: messageOf(error) });
+      failures.push({ title: cleanup.title, error });
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,70 @@
+/**
+ * Polling for a remote state. Starts fast and backs off to the configured interval: most steps finish within a
+ * second, and a fixed `sleep 5` would stretch the window in which exporting is paused. p-wait-for only knows a
+ * fixed interval, so this is the small loop it would be with backoff added.
+ */
+import { abortable } from '../camunda/management-api.js';
+
+export interface WaitForStateOptions<T> {
+  /** One remote read. It may throw to stop the wait (e.g. a 5xx the caller does not tolerate). */
+  read(): Promise<T>;
+  isDone(value: T): boolean;
+  /** The remote state in a few words, e.g. "IN_PROGRESS (3 of 6 snapshots)". */
+  describe(value: T): string;
+  /** Called when the described state changes, and at least every `heartbeatMs` while it does not. */
+  onProgress(message: string): void;
+  /** Aborting stops the wait at once, rejecting with the signal's reason. */
+  readonly signal: AbortSignal;
+  readonly maxIntervalMs: number;
+  readonly initialIntervalMs?: number | undefined;
+  readonly heartbeatMs?: number | undefined;
+}
+
+export const DEFAULT_INITIAL_POLL_MS = 50;
+
+/** Rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as unknown);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The delays between polls: initial, doubled each time, capped at max. */
+export function* backoff(initialMs: number, maxMs: number): Generator<number, never> {
+  let delay = Math.min(initialMs, maxMs);
+  for (;;) {
+    yield delay;
+    delay = Math.min(delay * 2, maxMs);
+  }
+}
+
+/** Polls until isDone; returns the value that was done. */
+export async function waitForState<T>(options: WaitForStateOptions<T>): Promise<T> {
+  const { signal } = options;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const delays = backoff(options.initialIntervalMs ?? DEFAULT_INITIAL_POLL_MS, options.maxIntervalMs);
+  let lastMessage: string | undefined;
+  let lastProgressAt = 0;
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) throw signal.reason;
+    const value = await abortable(options.read(), signal);
+    const message = options.describe(value);
+    const now = performance.now();
+    if (message !== lastMessage || now - lastProgressAt >= heartbeatMs) {
+      options.onProgress(attempt > 1 ? `${message} (check ${attempt})` : message);
+      lastMessage = message;
+      lastProgressAt = now;
+    }
+    if (options.isDone(value)) return value;
+    await sleep(delays.next().value, signal);
+  }
+}
