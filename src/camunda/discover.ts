@@ -1,0 +1,66 @@
+/**
+ * Discovery's reads against the cluster, in order: release Secrets → Pods and Services of the release →
+ * ConfigMaps → (only when needed) the search engine's password Secret. Read-only; every decision is in
+ * discovery.ts.
+ */
+import type { AccessMode } from '../reach/component-http.js';
+import { decodeHelmReleaseSecret, HELM_OWNER_SELECTOR, helmReleasesFromSecrets } from '../kube/helm-release.js';
+import type { ConfigMap, KubeClient, Pod } from '../kube/kube-client.js';
+import { configMapNamesToRead, deriveInstallation, resolveVersion, selectCamundaRelease, withSearchAuthorization } from './discovery.js';
+import type { Installation } from './installation.js';
+
+export interface DiscoveryOptions {
+  readonly namespace: string;
+  readonly release?: string | undefined;
+  readonly snapshotRepository?: string | undefined;
+  /** --camunda-version: force a known line ("8.7") at the user's risk; stated in the warnings. */
+  readonly camundaVersion?: string | undefined;
+  readonly access: AccessMode;
+  readonly execPod?: string | undefined;
+  readonly execContainer?: string | undefined;
+  readonly webModeler?: boolean | undefined;
+}
+
+export async function discoverInstallation(kube: KubeClient, options: DiscoveryOptions): Promise<Installation> {
+  const { namespace } = options;
+  const secrets = await kube.listSecrets(namespace, HELM_OWNER_SELECTOR);
+  const refs = helmReleasesFromSecrets(secrets).filter((ref) => ref.namespace === namespace || ref.namespace === '');
+  const selected = selectCamundaRelease(refs, namespace, options.release, decodeHelmReleaseSecret);
+  const release = selected.release;
+
+  const instance = `app.kubernetes.io/instance=${release.name}`;
+  const [pods, services] = await Promise.all([kube.listPods(namespace, instance), kube.listServices(namespace, instance)]);
+
+  let execPod: Pod | undefined;
+  if (options.execPod !== undefined) {
+    // The curl pod is usually not part of the release; only then list the whole namespace.
+    execPod = pods.find((p) => p.name === options.execPod) ?? (await kube.listPods(namespace, '')).find((p) => p.name === options.execPod);
+  }
+
+  const version = resolveVersion(release, pods, options.camundaVersion);
+  const names = configMapNamesToRead(release.name, version.procedure, pods);
+  const read = await Promise.all(names.map((name) => kube.readConfigMap(namespace, name)));
+  const configMaps = new Map<string, ConfigMap>(read.filter((cm): cm is ConfigMap => cm !== undefined).map((cm) => [cm.name, cm]));
+
+  const installation = deriveInstallation({
+    namespace,
+    release,
+    pods,
+    services,
+    configMaps,
+    version,
+    choices: {
+      snapshotRepository: options.snapshotRepository,
+      camundaVersion: options.camundaVersion,
+      execPod: options.execPod,
+      execContainer: options.execContainer,
+      webModeler: options.webModeler,
+    },
+    execPod,
+    warnings: selected.warnings,
+  });
+
+  const passwordSecret = installation.search?.credentials?.passwordSecret;
+  if (!passwordSecret || installation.search?.authorization) return installation;
+  return withSearchAuthorization(installation, await kube.readSecret(namespace, passwordSecret.name));
+}

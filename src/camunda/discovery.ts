@@ -1,0 +1,1009 @@
+/**
+ * From what the cluster shows (the Helm release record, Pods, Services, ConfigMaps) to an Installation. Pure: the
+ * caller (discover.ts) reads the objects; everything here is decided from values in hand, so each rule is testable
+ * against the rendered fixtures. Sources of each rule: helm-layout.md §0–§3, camunda-backup-api.md §8, §13.1.
+ */
+import { PreconditionError, UsageError } from '../errors.js';
+import { type HelmRelease, type HelmReleaseRef, HELM_RELEASE_SECRET_TYPE, HelmReleaseDecodeError } from '../kube/helm-release.js';
+import type { ConfigMap, Container, Pod, Secret, Service, ServicePort } from '../kube/kube-client.js';
+import type { HttpTarget, PodTarget } from '../reach/component-http.js';
+import { SecretValue } from '../secret-value.js';
+import type { ComponentEndpoint, Installation, SearchCredentials, SearchEndpoint, SkippedPart, WebModelerDatabase, ZeebeBackupStore } from './installation.js';
+import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties, springPropertiesFrom } from './spring-properties.js';
+import { type ManagementApi, type SearchEngine, type SecondaryStorage, procedureForChartMajor, procedureForLine, VERSION_TABLE, type VersionProcedure } from './versions.js';
+
+export const CAMUNDA_CHART_NAME = 'camunda-platform';
+export const DEFAULT_ZEEBE_INDEX_PREFIX = 'zeebe-record';
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/** Choices from the command line that shape discovery. */
+export interface DiscoveryChoices {
+  readonly snapshotRepository?: string | undefined;
+  /** "8.7" (or "8.7.3"): use that line's procedure whatever the chart says. */
+  readonly camundaVersion?: string | undefined;
+  readonly execPod?: string | undefined;
+  readonly execContainer?: string | undefined;
+  readonly webModeler?: boolean | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Release
+
+const lookedFor = `Helm release Secrets (type ${HELM_RELEASE_SECRET_TYPE}, label owner=helm) with a deployed revision of chart ${CAMUNDA_CHART_NAME}`;
+
+function describeRef(ref: HelmReleaseRef, chart?: string): string {
+  if (!ref.deployed) return `${ref.name} (no deployed revision; newest is revision ${ref.latest.revision}, ${ref.latest.status})`;
+  return chart ? `${ref.name} (chart ${chart})` : ref.name;
+}
+
+function pendingWarning(ref: HelmReleaseRef): string[] {
+  if (!ref.deployed || ref.latest.revision <= ref.deployed.revision) return [];
+  return [
+    `Helm release ${ref.name} has revision ${ref.latest.revision} in status ${ref.latest.status} above the deployed revision ${ref.deployed.revision}; discovery uses revision ${ref.deployed.revision}, the pods may already run something else.`,
+  ];
+}
+
+/**
+ * Picks the Camunda release among the Helm releases of one namespace. `decode` is called for the chosen release
+ * only, except when several releases share the namespace and none was named: then each candidate's deployed
+ * revision is decoded to learn its chart.
+ */
+export function selectCamundaRelease(
+  refs: readonly HelmReleaseRef[],
+  namespace: string,
+  requested: string | undefined,
+  decode: (secret: Secret) => HelmRelease,
+): { release: HelmRelease; warnings: string[] } {
+  const decodeChosen = (ref: HelmReleaseRef & { deployed: NonNullable<HelmReleaseRef['deployed']> }): HelmRelease => {
+    try {
+      return decode(ref.deployed.secret);
+    } catch (error) {
+      if (error instanceof HelmReleaseDecodeError) throw new PreconditionError(error.message, { cause: error });
+      throw error;
+    }
+  };
+  if (requested !== undefined) {
+    const ref = refs.find((r) => r.name === requested);
+    if (!ref) {
+      throw new UsageError(`Helm release "${requested}" not found in namespace ${namespace}.`, {
+        hint: refs.length > 0 ? `Helm releases in ${namespace}: ${refs.map((r) => describeRef(r)).join(', ')}.` : `No Helm release Secrets (label owner=helm) in ${namespace}; check -n/--namespace.`,
+      });
+    }
+    if (!ref.deployed) {
+      throw new PreconditionError(`Helm release ${requested} in namespace ${namespace} has no deployed revision (newest is revision ${ref.latest.revision}, ${ref.latest.status}).`, {
+        hint: 'Finish or roll back the Helm operation (helm history / helm rollback) and run again.',
+      });
+    }
+    const release = decodeChosen({ ...ref, deployed: ref.deployed });
+    if (release.chart.metadata.name !== CAMUNDA_CHART_NAME) {
+      throw new UsageError(`Helm release ${requested} in namespace ${namespace} is chart ${release.chart.metadata.name}, not ${CAMUNDA_CHART_NAME}.`);
+    }
+    return { release, warnings: pendingWarning(ref) };
+  }
+
+  const deployed = refs.filter((r): r is HelmReleaseRef & { deployed: NonNullable<HelmReleaseRef['deployed']> } => r.deployed !== undefined);
+  const noneFound = (found: string[]): PreconditionError =>
+    new PreconditionError(`No Camunda Helm release found in namespace ${namespace}: looked for ${lookedFor}.${found.length > 0 ? ` Found: ${found.join(', ')}.` : ''}`, {
+      hint: 'Choose the namespace Camunda is installed in with -n/--namespace. Releases stored with HELM_DRIVER=configmap or sql are not read.',
+    });
+  if (deployed.length === 0) throw noneFound(refs.map((r) => describeRef(r)));
+  if (deployed.length === 1) {
+    const only = deployed[0]!;
+    const release = decodeChosen(only);
+    if (release.chart.metadata.name !== CAMUNDA_CHART_NAME) throw noneFound(refs.map((r) => describeRef(r, r === only ? release.chart.metadata.name : undefined)));
+    return { release, warnings: pendingWarning(only) };
+  }
+  const warnings: string[] = [];
+  const camunda: { ref: HelmReleaseRef; release: HelmRelease }[] = [];
+  const charts = new Map<HelmReleaseRef, string>();
+  for (const ref of deployed) {
+    try {
+      const release = decode(ref.deployed.secret);
+      charts.set(ref, release.chart.metadata.name);
+      if (release.chart.metadata.name === CAMUNDA_CHART_NAME) camunda.push({ ref, release });
+    } catch (error) {
+      if (!(error instanceof HelmReleaseDecodeError)) throw error;
+      warnings.push(`${error.message}; release ${ref.name} ignored.`);
+    }
+  }
+  if (camunda.length === 0) throw noneFound(refs.map((r) => describeRef(r, charts.get(r))));
+  if (camunda.length > 1) {
+    throw new UsageError(`Several Camunda Helm releases in namespace ${namespace}: ${camunda.map((c) => c.ref.name).join(', ')}.`, {
+      hint: `Pass --release <name> to choose one, e.g. --release ${camunda[0]!.ref.name}.`,
+    });
+  }
+  const chosen = camunda[0]!;
+  return { release: chosen.release, warnings: [...warnings, ...pendingWarning(chosen.ref)] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Version
+
+export interface ResolvedVersion {
+  readonly procedure: VersionProcedure;
+  readonly chartVersion: string;
+  readonly camundaVersion: string;
+  readonly forced: boolean;
+  readonly warnings: readonly string[];
+}
+
+/** Tag of an image reference, e.g. "registry:5000/camunda/camunda:8.8.35@sha256:…" → "8.8.35". */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0] ?? '';
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(colon + 1) : undefined;
+}
+
+function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0] ?? '';
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+/** Images that carry the Camunda version itself (Optimize, Identity, Connectors are numbered on their own). */
+const CORE_IMAGE = /(?:^|\/)camunda\/(?:camunda|zeebe|operate|tasklist)$/;
+const VERSION_TAG = /^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$/;
+const COMPONENT_PREFERENCE = ['zeebe-broker', 'zeebe-gateway', 'operate', 'tasklist'];
+
+/** The Camunda version the pods run, with the pods that run each version found. */
+export function camundaVersionsFromPods(pods: readonly Pod[]): Map<string, string[]> {
+  const rank = (pod: Pod): number => {
+    const index = COMPONENT_PREFERENCE.indexOf(pod.labels[COMPONENT_LABEL] ?? '');
+    return index === -1 ? COMPONENT_PREFERENCE.length : index;
+  };
+  const versions = new Map<string, string[]>();
+  for (const pod of [...pods].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))) {
+    for (const container of pod.containers) {
+      const tag = imageTag(container.image);
+      if (!tag || !VERSION_TAG.test(tag) || !CORE_IMAGE.test(imageRepository(container.image))) continue;
+      versions.set(tag, [...(versions.get(tag) ?? []), pod.name]);
+    }
+  }
+  return versions;
+}
+
+const lineOf = (version: string): string | undefined => /^(\d+\.\d+)(?:\.|$)/.exec(version)?.[1];
+const supportedText = (): string => VERSION_TABLE.map((row) => `${row.line} (chart ${row.chartMajor}.x)`).join(', ');
+
+/** Chooses the procedure from the chart major version; `forcedLine` (--camunda-version) overrides at the user's risk. */
+export function resolveVersion(release: HelmRelease, pods: readonly Pod[], forcedLine: string | undefined): ResolvedVersion {
+  const warnings: string[] = [];
+  const chartVersion = release.chart.metadata.version;
+  const chartMajor = Number(/^v?(\d+)\./.exec(chartVersion)?.[1] ?? Number.NaN);
+  const detected = Number.isFinite(chartMajor) ? procedureForChartMajor(chartMajor) : undefined;
+
+  const versions = camundaVersionsFromPods(pods);
+  const first = versions.keys().next();
+  const camundaVersion = first.done ? (release.chart.metadata.appVersion ?? 'unknown') : first.value;
+  if (versions.size > 1) {
+    warnings.push(`Pods run different Camunda versions (${[...versions].map(([v, names]) => `${v} on ${names.join(', ')}`).join('; ')}): an upgrade may be in progress; using ${camundaVersion}.`);
+  }
+
+  let procedure = detected;
+  let forced = false;
+  if (forcedLine !== undefined) {
+    const line = lineOf(forcedLine.trim());
+    const row = line ? procedureForLine(line) : undefined;
+    if (!row) {
+      throw new UsageError(`--camunda-version ${forcedLine} is not a Camunda line this tool knows.`, { hint: `Known: ${VERSION_TABLE.map((r) => r.line).join(', ')}.` });
+    }
+    if (row !== detected) {
+      forced = true;
+      procedure = row;
+      warnings.push(`--camunda-version ${row.line}: using the Camunda ${row.line} procedure for chart ${chartVersion} (Camunda ${camundaVersion}) at your own risk.`);
+    }
+  }
+  if (!procedure) {
+    throw new PreconditionError(`Camunda Helm chart ${chartVersion} (Camunda ${camundaVersion}) is not supported. Supported: Camunda ${supportedText()}.`, {
+      hint: `--camunda-version <${VERSION_TABLE.map((r) => r.line).join('|')}> forces one of these procedures at your own risk.`,
+    });
+  }
+  const runningLine = lineOf(camundaVersion);
+  if (!forced && runningLine && !first.done && runningLine !== procedure.line) {
+    warnings.push(`Chart ${chartVersion} is the Camunda ${procedure.line} chart, but the pods run Camunda ${camundaVersion}; using the ${procedure.line} procedure.`);
+  }
+  return { procedure, chartVersion, camundaVersion, forced, warnings };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helm values
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** Effective Helm values, read leaf by leaf: user values (`config`) over chart defaults, as Helm merges them. */
+class HelmValues {
+  readonly #release: HelmRelease;
+  constructor(release: HelmRelease) {
+    this.#release = release;
+  }
+  get(path: string): unknown {
+    const keys = path.split('.');
+    const user = valueAt(this.#release.config, keys);
+    if (user !== undefined && user !== null) return user;
+    const fallback = valueAt(this.#release.chart.values, keys);
+    // Chart defaults may be templates, e.g. host "{{ .Release.Name }}-elasticsearch".
+    return typeof fallback === 'string' ? fallback.replace(/\{\{-?\s*\.Release\.Name\s*-?\}\}/g, this.#release.name) : fallback;
+  }
+  bool(path: string): boolean | undefined {
+    const value = this.get(path);
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return undefined;
+  }
+  string(path: string): string | undefined {
+    const value = this.get(path);
+    if (typeof value === 'number') return String(value);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  }
+  /** `<component>.env` entries as the user wrote them. */
+  env(valuesKey: string, name: string): EnvValue | undefined {
+    const list = this.get(`${valuesKey}.env`);
+    if (!Array.isArray(list)) return undefined;
+    const entry = list.findLast((e): e is Json => isRecord(e) && e['name'] === name);
+    if (!entry) return undefined;
+    if (entry['valueFrom'] === undefined && (typeof entry['value'] === 'string' || typeof entry['value'] === 'number' || typeof entry['value'] === 'boolean')) {
+      return { kind: 'value', value: String(entry['value']), from: `values ${valuesKey}.env ${name}` };
+    }
+    return { kind: 'unknown', from: `values ${valuesKey}.env ${name}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pods, Services, ports
+
+function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+
+/** Ready, not being deleted, first by name: the same pod on every run while the cluster does not change. */
+export function pickPod(pods: readonly Pod[]): Pod | undefined {
+  return pods.filter((p) => p.ready && !p.deleting).sort(byName)[0];
+}
+
+function describePods(pods: readonly Pod[]): string {
+  if (pods.length === 0) return 'no pods';
+  return pods
+    .slice()
+    .sort(byName)
+    .map((p) => `${p.name} (${p.deleting ? 'terminating' : p.phase}${p.ready ? ', ready' : ', not ready'})`)
+    .join(', ');
+}
+
+/** The pod port a Service port forwards to (port-forward and pod IPs bypass the Service). */
+export function podPortFor(servicePort: ServicePort, pod: Pod | undefined): number {
+  const target = servicePort.targetPort;
+  if (typeof target === 'number') return target;
+  if (typeof target === 'string' && target !== '') {
+    if (/^\d+$/.test(target)) return Number(target);
+    const named = pod?.containers.flatMap((c) => c.ports).find((p) => p.name === target);
+    if (named) return named.containerPort;
+  }
+  return servicePort.port;
+}
+
+function normalizeBasePath(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  const trimmed = path.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** "/operate/actuator/health/readiness" → "/operate"; undefined when the probe is not an actuator probe. */
+export function basePathFromProbe(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const match = /^(.*?)\/actuator\/health(?:\/.*)?$/.exec(path);
+  return match ? normalizeBasePath(match[1]) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Discovery proper
+
+export interface DiscoveryInput {
+  readonly namespace: string;
+  readonly release: HelmRelease;
+  /** Pods of the release (label app.kubernetes.io/instance=<release>). */
+  readonly pods: readonly Pod[];
+  /** Services of the release. */
+  readonly services: readonly Service[];
+  /** ConfigMaps read so far, by name; missing ones are simply absent. */
+  readonly configMaps: ReadonlyMap<string, ConfigMap>;
+  readonly version: ResolvedVersion;
+  readonly choices: DiscoveryChoices;
+  /** The --exec-pod pod, looked up by the caller; undefined when not given or not found. */
+  readonly execPod?: Pod | undefined;
+  /** Warnings gathered before (release selection). */
+  readonly warnings?: readonly string[] | undefined;
+}
+
+type Part = ComponentEndpoint['part'];
+type RepoPart = Exclude<Part, 'zeebe'>;
+
+const separateWebapps = (procedure: VersionProcedure): boolean => procedure.backupPaths.webapps === undefined;
+
+/** ConfigMaps whose application.yaml holds each part's configuration. */
+function configMapNames(release: string, procedure: VersionProcedure): { operate: string[]; tasklist: string[]; optimize: string[]; gateway: string[]; broker: string[] } {
+  const orchestration = procedure.configMapSuffixes.map((suffix) => `${release}-${suffix}`);
+  return {
+    operate: separateWebapps(procedure) ? [`${release}-operate-configuration`] : orchestration,
+    tasklist: separateWebapps(procedure) ? [`${release}-tasklist-configuration`] : orchestration,
+    optimize: [`${release}-optimize-configuration`],
+    gateway: separateWebapps(procedure) ? [`${release}-zeebe-gateway-configuration`] : orchestration,
+    broker: orchestration,
+  };
+}
+
+/** Every ConfigMap discovery may read: the components' configuration plus those the release's pods take env from. */
+export function configMapNamesToRead(release: string, procedure: VersionProcedure, pods: readonly Pod[]): string[] {
+  const names = new Set(Object.values(configMapNames(release, procedure)).flat());
+  for (const pod of pods) {
+    for (const container of pod.containers) {
+      for (const from of container.envFrom) if (from.configMapRef) names.add(from.configMapRef);
+      for (const env of container.env) if (env.valueFrom?.configMapKeyRef) names.add(env.valueFrom.configMapKeyRef.name);
+    }
+  }
+  return [...names].sort();
+}
+
+interface Context {
+  readonly release: string;
+  readonly namespace: string;
+  readonly procedure: VersionProcedure;
+  readonly values: HelmValues;
+  readonly pods: readonly Pod[];
+  readonly services: ReadonlyMap<string, Service>;
+  readonly configMaps: ReadonlyMap<string, ConfigMap>;
+  readonly choices: DiscoveryChoices;
+  readonly warnings: string[];
+}
+
+function propertiesOf(ctx: Context, names: readonly string[]): SpringProperties {
+  // The first ConfigMap that exists is the one mounted; later names in the table are older layouts.
+  const found = names.map((name) => ctx.configMaps.get(name)).find((cm) => cm !== undefined);
+  const properties = springPropertiesFrom([found]);
+  for (const file of properties.unreadable) ctx.warnings.push(`ConfigMap ${file} is not valid YAML; ignored.`);
+  return properties;
+}
+
+function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Context, what: string): Container {
+  const override = ctx.choices.execPod === undefined ? ctx.choices.execContainer : undefined;
+  if (override !== undefined) {
+    const chosen = pod.containers.find((c) => c.name === override);
+    if (!chosen) {
+      throw new UsageError(`--exec-container ${override}: pod ${pod.name} (${what}) has no such container.`, {
+        hint: `Containers of ${pod.name}: ${pod.containers.map((c) => c.name).join(', ')}.`,
+      });
+    }
+    return chosen;
+  }
+  const byPreference = preferred.map((name) => pod.containers.find((c) => c.name === name)).find((c) => c !== undefined);
+  if (byPreference) return byPreference;
+  const [only, ...rest] = pod.containers;
+  if (only && rest.length === 0) return only;
+  if (!only) throw new PreconditionError(`Pod ${pod.name} (${what}) has no containers.`);
+  ctx.warnings.push(`Pod ${pod.name} (${what}) has no container named ${preferred.join(' or ')}; using ${only.name}. Pass --exec-container to choose.`);
+  return only;
+}
+
+interface ResolvedComponent {
+  readonly pod: Pod;
+  readonly container: Container;
+  readonly target: PodTarget;
+  readonly service: string;
+  readonly basePath: string;
+}
+
+const partLabel = (part: Part | 'zeebe-records', procedure: VersionProcedure): string =>
+  ({
+    optimize: 'Optimize',
+    operate: 'Operate',
+    tasklist: 'Tasklist',
+    webapps: 'Operate/Tasklist (orchestration cluster)',
+    'zeebe-records': 'zeebe-record indices',
+    zeebe: separateWebapps(procedure) ? 'Zeebe gateway' : 'Orchestration cluster',
+  })[part];
+
+class Unavailable extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+function resolveComponent(part: Part, api: ManagementApi, ctx: Context, basePathConfigMaps: readonly string[]): ResolvedComponent {
+  const label = partLabel(part, ctx.procedure);
+  const serviceName = `${ctx.release}-${api.serviceSuffix}`;
+  const service = ctx.services.get(serviceName);
+  if (!service) throw new Unavailable(`${label}: Service ${serviceName} not found in namespace ${ctx.namespace}`);
+  const selector = Object.keys(service.selector).length > 0 ? service.selector : { [INSTANCE_LABEL]: ctx.release, [COMPONENT_LABEL]: api.podComponent };
+  const behind = ctx.pods.filter((p) => matchesSelector(p.labels, selector));
+  const pod = pickPod(behind);
+  if (!pod) {
+    const selectorText = Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    throw new Unavailable(`${label}: no Ready pod behind Service ${serviceName} (${describePods(behind)})`, `kubectl get pods -n ${ctx.namespace} -l ${selectorText}`);
+  }
+  const container = chooseContainer(pod, [api.container], ctx, label);
+
+  const servicePort = api.servicePortNames.map((name) => service.ports.find((p) => p.name === name)).find((p) => p !== undefined);
+  let port: number;
+  if (servicePort) {
+    port = podPortFor(servicePort, pod);
+  } else {
+    const fromValues = Number(ctx.values.string(`${api.valuesKey}.service.managementPort`));
+    port = Number.isInteger(fromValues) && fromValues > 0 ? fromValues : api.defaultPort;
+    ctx.warnings.push(`${label}: Service ${serviceName} has no port named ${api.servicePortNames.join('/')}; using pod port ${port}.`);
+  }
+
+  let basePath = '';
+  if (api.contextPathMovesManagement) {
+    basePath =
+      basePathFromProbe(container.readinessProbe?.path) ??
+      normalizeBasePath(propertiesOf(ctx, basePathConfigMaps).get('management.server.base-path')) ??
+      normalizeBasePath(ctx.values.string(`${api.valuesKey}.contextPath`)) ??
+      '';
+  }
+  return {
+    pod,
+    container,
+    service: serviceName,
+    basePath,
+    target: { namespace: pod.namespace || ctx.namespace, pod: pod.name, container: container.name, port },
+  };
+}
+
+// --- search engine, secondary storage, zeebe-record exporter ------------------------------------------------------
+
+interface StorageFacts {
+  readonly storage: SecondaryStorage;
+  readonly url?: string | undefined;
+  readonly from: string;
+}
+
+interface ExporterFacts {
+  readonly engine: SearchEngine;
+  readonly url?: string | undefined;
+  readonly prefix?: string | undefined;
+  readonly from: string;
+}
+
+const asEngine = (type: string | undefined): SecondaryStorage | undefined => {
+  const t = type?.trim().toLowerCase();
+  return t === 'elasticsearch' || t === 'opensearch' || t === 'rdbms' || t === 'none' ? t : undefined;
+};
+
+function valuesSearchUrl(engine: SearchEngine, ctx: Context): string | undefined {
+  const direct = ctx.values.string(`orchestration.data.secondaryStorage.${engine}.url`);
+  if (direct) return direct;
+  const global = ctx.values.get(`global.${engine}.url`);
+  if (typeof global === 'string' && global.trim() !== '') return global.trim();
+  const host = ctx.values.string(`global.${engine}.url.host`);
+  if (host) {
+    const protocol = ctx.values.string(`global.${engine}.url.protocol`) ?? (engine === 'opensearch' ? 'https' : 'http');
+    const port = ctx.values.string(`global.${engine}.url.port`);
+    return `${protocol}://${host}${port ? `:${port}` : ''}`;
+  }
+  if (engine === 'elasticsearch' && ctx.values.bool('elasticsearch.enabled') !== false) return `http://${ctx.release}-elasticsearch:9200`;
+  return undefined;
+}
+
+function resolveStorage(ctx: Context, props: { operate: SpringProperties; tasklist: SpringProperties; broker: SpringProperties }, exporter: ExporterFacts | undefined): StorageFacts {
+  if (separateWebapps(ctx.procedure)) {
+    // 8.6/8.7: Operate/Tasklist keep their own ES/OS settings; the values only say which engine.
+    const all = [props.operate, props.tasklist, props.broker];
+    const fromConfig = all.map((p) => asEngine(p.get('camunda.database.type'))).find((t) => t === 'elasticsearch' || t === 'opensearch');
+    const engine: SearchEngine = (fromConfig as SearchEngine | undefined) ?? exporter?.engine ?? (ctx.values.bool('global.opensearch.enabled') === true ? 'opensearch' : 'elasticsearch');
+    const configUrl = all
+      .flatMap((p) => [p.get('camunda.database.url'), p.get(`camunda.operate.${engine}.url`), p.get(`camunda.tasklist.${engine}.url`)])
+      .find((u) => u !== undefined && u !== '');
+    const url = configUrl ?? (exporter?.engine === engine ? exporter.url : undefined) ?? valuesSearchUrl(engine, ctx);
+    return { storage: engine, url, from: fromConfig ? 'Operate/Tasklist configuration' : 'Helm values' };
+  }
+  const configType = asEngine(props.broker.get('camunda.data.secondary-storage.type'));
+  let storage: SecondaryStorage;
+  let from: string;
+  if (configType) {
+    storage = configType;
+    from = props.broker.sources[0] ?? 'orchestration configuration';
+  } else {
+    from = 'Helm values';
+    const valuesType = asEngine(ctx.values.string('orchestration.data.secondaryStorage.type'));
+    if (valuesType) storage = valuesType;
+    else if (ctx.values.bool('global.noSecondaryStorage') === true) storage = 'none';
+    else if (ctx.values.bool('global.opensearch.enabled') === true) storage = 'opensearch';
+    else if (ctx.values.bool('global.elasticsearch.enabled') ?? ctx.procedure.line === '8.8') storage = 'elasticsearch';
+    else if (ctx.values.bool('orchestration.exporters.rdbms.enabled') === true) storage = 'rdbms';
+    else {
+      storage = 'none';
+      ctx.warnings.push('Could not read the secondary storage type (no orchestration ConfigMap, nothing in the values); assuming none.');
+    }
+    if (props.broker.sources.length === 0) ctx.warnings.push(`ConfigMap ${ctx.procedure.configMapSuffixes.map((s) => `${ctx.release}-${s}`).join(' / ')} not found; secondary storage (${storage}) taken from the Helm values.`);
+  }
+  if (storage !== 'elasticsearch' && storage !== 'opensearch') return { storage, from };
+  const configUrl = props.broker.get(`camunda.data.secondary-storage.${storage}.url`);
+  return { storage, url: configUrl || valuesSearchUrl(storage, ctx), from };
+}
+
+const LEGACY_EXPORTER = /(?:^|\.)(Elasticsearch|Opensearch)Exporter$/i;
+
+/** The Zeebe Elasticsearch/OpenSearch exporter, which writes the zeebe-record* indices, when it is configured. */
+function legacyExporter(brokerProps: SpringProperties, brokerContainer: Container | undefined, ctx: Context): ExporterFacts | undefined {
+  for (const id of brokerProps.children('zeebe.broker.exporters').sort()) {
+    const className = brokerProps.get(`zeebe.broker.exporters.${id}.classname`) ?? '';
+    const match = LEGACY_EXPORTER.exec(className);
+    if (!match) continue;
+    const base = `zeebe.broker.exporters.${id}.args`;
+    return {
+      engine: match[1]!.toLowerCase() === 'opensearch' ? 'opensearch' : 'elasticsearch',
+      url: brokerProps.get(`${base}.url`) || undefined,
+      prefix: brokerProps.get(`${base}.index.prefix`) || undefined,
+      from: `${brokerProps.sources[0] ?? 'configuration'} zeebe.broker.exporters.${id}`,
+    };
+  }
+  for (const env of brokerContainer?.env ?? []) {
+    const match = /^ZEEBE_BROKER_EXPORTERS_(.+)_CLASSNAME$/.exec(env.name);
+    const exporterMatch = match && env.value ? LEGACY_EXPORTER.exec(env.value) : null;
+    if (!match || !exporterMatch) continue;
+    const literal = (name: string): string | undefined => {
+      const found = containerEnv(brokerContainer, name, ctx.configMaps);
+      return found?.kind === 'value' && found.value !== '' ? found.value : undefined;
+    };
+    return {
+      engine: exporterMatch[1]!.toLowerCase() === 'opensearch' ? 'opensearch' : 'elasticsearch',
+      url: literal(`ZEEBE_BROKER_EXPORTERS_${match[1]}_ARGS_URL`),
+      prefix: literal(`ZEEBE_BROKER_EXPORTERS_${match[1]}_ARGS_INDEX_PREFIX`),
+      from: `env ${env.name}`,
+    };
+  }
+  return undefined;
+}
+
+function zeebeIndexPrefix(engine: SearchEngine, exporter: ExporterFacts | undefined, brokerContainer: Container | undefined, props: SpringProperties[], ctx: Context): string {
+  const envPrefix = containerEnv(brokerContainer, `ZEEBE_BROKER_EXPORTERS_${engine.toUpperCase()}_ARGS_INDEX_PREFIX`, ctx.configMaps);
+  return (
+    (envPrefix?.kind === 'value' && envPrefix.value !== '' ? envPrefix.value : undefined) ??
+    exporter?.prefix ??
+    ctx.values.string(`optimize.database.${engine}.prefix`) ??
+    ctx.values.string(`global.${engine}.prefix`) ??
+    props.flatMap((p) => [p.get(`camunda.operate.zeebe${engine}.prefix`), p.get(`camunda.tasklist.zeebe${engine}.prefix`)]).find((v) => v !== undefined && v !== '') ??
+    DEFAULT_ZEEBE_INDEX_PREFIX
+  );
+}
+
+/** "http://camunda-elasticsearch:9200" → the Service it names in this namespace, when it is one of the release's. */
+function inClusterService(url: string, ctx: Context): { service: Service; port: number } | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const host = parsed.hostname.toLowerCase();
+  const suffixes = [`.${ctx.namespace}.svc.cluster.local`, `.${ctx.namespace}.svc`, `.${ctx.namespace}`, ''];
+  const name = suffixes.filter((s) => host.endsWith(s)).map((s) => host.slice(0, host.length - s.length))[0];
+  if (!name || name.includes('.')) return undefined;
+  const service = ctx.services.get(name);
+  if (!service) return undefined;
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+  return { service, port };
+}
+
+interface PasswordSource {
+  readonly secret?: { readonly name: string; readonly key: string } | undefined;
+  readonly inline?: string | undefined;
+}
+
+function searchCredentials(engine: SearchEngine, ctx: Context, brokerContainer: Container | undefined, props: SpringProperties[]): { credentials?: SearchCredentials; inline?: SecretValue } {
+  const v = ctx.values;
+  const username =
+    v.string(`orchestration.data.secondaryStorage.${engine}.auth.username`) ??
+    v.string(`global.${engine}.auth.username`) ??
+    props
+      .flatMap((p) => [p.get(`camunda.data.secondary-storage.${engine}.username`), p.get('camunda.database.username'), p.get(`camunda.operate.${engine}.username`)])
+      .find((u) => u !== undefined && u !== '' && !u.includes('${'));
+  if (!username) return {};
+
+  const secretRef = (name: string | undefined, key: string | undefined): PasswordSource | undefined => (name ? { secret: { name, key: key ?? 'password' } } : undefined);
+  const fromEnv = (): PasswordSource | undefined => {
+    const upper = engine.toUpperCase();
+    for (const name of [`VALUES_${upper}_PASSWORD`, `CAMUNDA_DATA_SECONDARYSTORAGE_${upper}_PASSWORD`, 'CAMUNDA_DATABASE_PASSWORD', `ZEEBE_BROKER_EXPORTERS_${upper}_ARGS_AUTHENTICATION_PASSWORD`]) {
+      const env = brokerContainer?.env.findLast((e) => e.name === name);
+      const ref = env?.valueFrom?.secretKeyRef;
+      if (ref) return { secret: { name: ref.name, key: ref.key } };
+    }
+    return undefined;
+  };
+  const inline = (value: string | undefined): PasswordSource | undefined => (value ? { inline: value } : undefined);
+  const source =
+    secretRef(v.string(`orchestration.data.secondaryStorage.${engine}.auth.secret.existingSecret`), v.string(`orchestration.data.secondaryStorage.${engine}.auth.secret.existingSecretKey`)) ??
+    inline(v.string(`orchestration.data.secondaryStorage.${engine}.auth.secret.inlineSecret`)) ??
+    secretRef(v.string(`global.${engine}.auth.secret.existingSecret`), v.string(`global.${engine}.auth.secret.existingSecretKey`)) ??
+    secretRef(v.string(`global.${engine}.auth.existingSecret`), v.string(`global.${engine}.auth.existingSecretKey`)) ??
+    inline(v.string(`global.${engine}.auth.secret.inlineSecret`)) ??
+    inline(v.string(`global.${engine}.auth.password`)) ??
+    fromEnv();
+  if (!source) {
+    ctx.warnings.push(`${engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} user ${username} is configured but no password source was found; calls go without credentials.`);
+    return { credentials: { username } };
+  }
+  if (source.inline !== undefined) {
+    return { credentials: { username }, inline: basicAuthorization(username, source.inline) };
+  }
+  return { credentials: { username, passwordSecret: source.secret } };
+}
+
+export function basicAuthorization(username: string, password: string): SecretValue {
+  return new SecretValue(`Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`);
+}
+
+// --- repository, store ---------------------------------------------------------------------------------------------
+
+interface RepositoryFinding {
+  readonly name?: string | undefined;
+  /** Set when the setting exists but its value cannot be read (a Secret reference). */
+  readonly unknownFrom?: string | undefined;
+  readonly from?: string | undefined;
+}
+
+/** First configured of `names` on the container, then in the user values, then in the ConfigMap (Spring's order, roughly). */
+function firstSetting(
+  names: readonly string[],
+  extraKeys: readonly string[],
+  container: Container | undefined,
+  valuesKey: string,
+  props: SpringProperties,
+  ctx: Context,
+  label: string,
+): RepositoryFinding {
+  const findings: EnvValue[] = [];
+  for (const name of names) {
+    const found = containerEnv(container, name, ctx.configMaps);
+    if (found) findings.push(found);
+  }
+  if (findings.length === 0) {
+    for (const name of names) {
+      const found = ctx.values.env(valuesKey, name);
+      if (found) findings.push(found);
+    }
+  }
+  if (findings.length === 0) {
+    const literalEnv = (name: string): string | undefined => {
+      const found = containerEnv(container, name, ctx.configMaps);
+      return found?.kind === 'value' ? found.value : undefined;
+    };
+    for (const key of [...names.map(propertyKeyForEnv), ...extraKeys]) {
+      const raw = props.get(key);
+      if (raw === undefined || raw === '') continue;
+      const resolved = resolvePlaceholders(raw, literalEnv);
+      findings.push(resolved === undefined ? { kind: 'unknown', from: `${props.sources[0] ?? 'configuration'} ${key}` } : { kind: 'value', value: resolved, from: `${props.sources[0] ?? 'configuration'} ${key}` });
+    }
+  }
+  const [first, ...others] = findings;
+  if (!first) return {};
+  const differing = others.filter((o) => o.kind === 'value' && first.kind === 'value' && o.value !== first.value);
+  if (differing.length > 0 && first.kind === 'value') {
+    ctx.warnings.push(`${label}: ${first.from} = ${first.value} differs from ${differing.map((d) => `${d.from} = ${d.kind === 'value' ? d.value : '?'}`).join(', ')}; the first one is used.`);
+  }
+  return first.kind === 'value' ? { name: first.value.trim() || undefined, from: first.from } : { unknownFrom: first.from };
+}
+
+// --- main -----------------------------------------------------------------------------------------------------------
+
+/** Builds the Installation. Throws UsageError/PreconditionError before anything is changed. */
+export function deriveInstallation(input: DiscoveryInput): Installation {
+  const { procedure } = input.version;
+  const ctx: Context = {
+    release: input.release.name,
+    namespace: input.namespace,
+    procedure,
+    values: new HelmValues(input.release),
+    pods: input.pods,
+    services: new Map(input.services.map((s) => [s.name, s])),
+    configMaps: input.configMaps,
+    choices: input.choices,
+    warnings: [...(input.warnings ?? []), ...input.version.warnings],
+  };
+  const cmNames = configMapNames(ctx.release, procedure);
+  const props = {
+    operate: propertiesOf(ctx, cmNames.operate),
+    tasklist: propertiesOf(ctx, cmNames.tasklist),
+    optimize: propertiesOf(ctx, cmNames.optimize),
+    broker: propertiesOf(ctx, cmNames.broker),
+  };
+
+  // --exec-pod: a pod the user chose to run curl in; validate it before anything else uses it.
+  let execVia: PodTarget | undefined;
+  if (input.choices.execPod !== undefined) {
+    const pod = input.execPod;
+    if (!pod) throw new UsageError(`--exec-pod ${input.choices.execPod}: no such pod in namespace ${ctx.namespace}.`);
+    const container = input.choices.execContainer !== undefined ? pod.containers.find((c) => c.name === input.choices.execContainer) : pod.containers[0];
+    if (!container) {
+      throw new UsageError(`--exec-container ${input.choices.execContainer ?? ''}: pod ${pod.name} has no such container.`, { hint: `Containers of ${pod.name}: ${pod.containers.map((c) => c.name).join(', ')}.` });
+    }
+    // The port is not used for a curl relay: the URL names the destination.
+    execVia = { namespace: pod.namespace || ctx.namespace, pod: pod.name, container: container.name, port: container.ports[0]?.containerPort ?? 0 };
+  }
+
+  // Zeebe brokers hold the exporter and backup-store settings (in 8.8+ they are the orchestration pods).
+  const brokerPods = ctx.pods.filter((p) => p.labels[COMPONENT_LABEL] === 'zeebe-broker');
+  const brokerPod = pickPod(brokerPods) ?? brokerPods.slice().sort(byName)[0];
+  const brokerContainer = brokerPod?.containers.find((c) => c.name === 'zeebe' || c.name === procedure.apis.zeebe.container) ?? brokerPod?.containers[0];
+  const brokerValuesKey = separateWebapps(procedure) ? 'zeebe' : procedure.apis.zeebe.valuesKey;
+
+  // --- which parts take part --------------------------------------------------------------------------------------
+  const skipped: SkippedPart[] = [];
+  const exporter = legacyExporter(props.broker, brokerContainer, ctx);
+  const storageFacts = resolveStorage(ctx, props, exporter);
+  const searchStorage = storageFacts.storage === 'elasticsearch' || storageFacts.storage === 'opensearch';
+
+  const wanted: { part: Part; api: ManagementApi; basePathConfigMaps: string[] }[] = [];
+  const optimizeEnabled = ctx.values.bool('optimize.enabled') ?? separateWebapps(procedure);
+  if (optimizeEnabled) wanted.push({ part: 'optimize', api: procedure.apis.optimize, basePathConfigMaps: [] });
+  else skipped.push({ part: 'optimize', reason: `Optimize is not enabled in release ${ctx.release} (optimize.enabled: false${ctx.values.bool('optimize.enabled') === undefined ? ', the chart default' : ''}).` });
+  for (const part of ['operate', 'tasklist'] as const) {
+    const api = procedure.apis[part];
+    if (!api) continue;
+    if (ctx.values.bool(`${api.valuesKey}.enabled`) ?? true) wanted.push({ part, api, basePathConfigMaps: cmNames[part] });
+    else skipped.push({ part, reason: `${partLabel(part, procedure)} is not enabled in release ${ctx.release} (${api.valuesKey}.enabled: false).` });
+  }
+  if (procedure.backupPaths.webapps !== undefined) {
+    const profiles = props.broker.get('spring.profiles.active');
+    const webappProfiles = profiles === undefined || /(^|,)\s*(operate|tasklist)\s*(,|$)/.test(profiles);
+    if (!searchStorage) {
+      skipped.push({
+        part: 'webapps',
+        reason:
+          storageFacts.storage === 'rdbms'
+            ? 'Secondary storage is an RDBMS: Operate/Tasklist data lives in that database; back it up with the database vendor’s tools.'
+            : 'No secondary storage is configured: Operate and Tasklist do not run.',
+      });
+    } else if (!webappProfiles) {
+      skipped.push({ part: 'webapps', reason: `The orchestration cluster runs without the operate and tasklist profiles (${profiles ?? ''}).` });
+    } else {
+      wanted.push({ part: 'webapps', api: procedure.apis.zeebe, basePathConfigMaps: cmNames.gateway });
+    }
+  }
+  wanted.push({ part: 'zeebe', api: procedure.apis.zeebe, basePathConfigMaps: cmNames.gateway });
+
+  // --- endpoints: all unavailable ones are reported together --------------------------------------------------------
+  const resolved = new Map<Part, ResolvedComponent>();
+  const unavailable: Unavailable[] = [];
+  for (const want of wanted) {
+    try {
+      resolved.set(want.part, resolveComponent(want.part, want.api, ctx, want.basePathConfigMaps));
+    } catch (error) {
+      if (!(error instanceof Unavailable)) throw error;
+      unavailable.push(error);
+    }
+  }
+  if (unavailable.length > 0) {
+    throw new PreconditionError(`Release ${ctx.release} in namespace ${ctx.namespace}: ${unavailable.map((u) => u.message).join('; ')}.`, {
+      hint: unavailable.map((u) => u.hint).filter(Boolean).join('; ') || 'Wait until the pods are Ready and run again.',
+    });
+  }
+  const zeebe = resolved.get('zeebe')!;
+
+  // --- zeebe-record indices and the search engine -------------------------------------------------------------------
+  const zeebeRecordsExported = separateWebapps(procedure) ? searchStorage : exporterConfigured(exporter, props.broker, ctx);
+  if (!zeebeRecordsExported) {
+    skipped.push({
+      part: 'zeebe-records',
+      reason: separateWebapps(procedure)
+        ? 'No Elasticsearch/OpenSearch is configured.'
+        : 'No Zeebe Elasticsearch/OpenSearch exporter is configured (the chart adds it only with Optimize or orchestration.exporters.zeebe.enabled), so there are no zeebe-record indices.',
+    });
+  }
+
+  let search: SearchEndpoint | undefined;
+  const searchEngine: SearchEngine | undefined = searchStorage ? (storageFacts.storage as SearchEngine) : zeebeRecordsExported ? exporter?.engine : undefined;
+  const searchUrl = searchStorage ? storageFacts.url : exporter?.url;
+  if (searchEngine && searchUrl) {
+    const propsList = [props.broker, props.operate, props.tasklist];
+    const { credentials, inline } = searchCredentials(searchEngine, ctx, brokerContainer, propsList);
+    const inCluster = inClusterService(searchUrl, ctx);
+    let target: HttpTarget | undefined;
+    if (inCluster) {
+      const pods = ctx.pods.filter((p) => matchesSelector(p.labels, inCluster.service.selector));
+      const pod = pickPod(pods);
+      if (pod) {
+        const servicePort = inCluster.service.ports.find((p) => p.port === inCluster.port) ?? inCluster.service.ports[0];
+        const container = chooseContainer(pod, [searchEngine], ctx, searchEngine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch');
+        target = { kind: 'pod', pod: { namespace: pod.namespace || ctx.namespace, pod: pod.name, container: container.name, port: servicePort ? podPortFor(servicePort, pod) : inCluster.port } };
+      } else if (zeebeRecordsExported) {
+        throw new PreconditionError(`${searchEngine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} (${searchUrl}): no Ready pod behind Service ${inCluster.service.name} (${describePods(pods)}).`);
+      } else {
+        ctx.warnings.push(`${searchUrl}: no Ready pod behind Service ${inCluster.service.name} (${describePods(pods)}).`);
+      }
+    }
+    search = {
+      engine: searchEngine,
+      target: target ?? { kind: 'url', url: searchUrl, via: execVia ?? zeebe.target },
+      url: searchUrl,
+      credentials,
+      authorization: inline,
+      zeebeIndexPrefix: zeebeIndexPrefix(searchEngine, exporter, brokerContainer, [props.operate, props.tasklist], ctx),
+    };
+  } else if (searchEngine) {
+    const message = `Could not find the ${searchEngine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} URL in the configuration or the Helm values.`;
+    if (zeebeRecordsExported) throw new PreconditionError(message, { hint: 'Check global.elasticsearch.url / orchestration.data.secondaryStorage in the release values.' });
+    ctx.warnings.push(message);
+  }
+
+  // --- snapshot repository ------------------------------------------------------------------------------------------
+  const repoFindings = new Map<RepoPart, RepositoryFinding>();
+  for (const [part, component] of resolved) {
+    if (part === 'zeebe') continue;
+    const label = partLabel(part, procedure);
+    const finding =
+      part === 'optimize'
+        ? firstSetting(procedure.optimizeRepositoryEnv, searchEngine === 'opensearch' ? ['opensearch.backup.repositoryName', 'backup.repositoryName'] : ['backup.repositoryName'], component.container, 'optimize', props.optimize, ctx, label)
+        : firstSetting(procedure.webappRepositoryEnv[part] ?? [], [], component.container, part === 'webapps' ? procedure.apis.zeebe.valuesKey : part, part === 'webapps' ? props.broker : props[part], ctx, label);
+    repoFindings.set(part, finding);
+    if (finding.unknownFrom) ctx.warnings.push(`${label}: the snapshot repository comes from ${finding.unknownFrom}, which discovery does not read.`);
+  }
+  const repositoryName = agreeOnRepository(repoFindings, ctx);
+
+  const components: ComponentEndpoint[] = (['optimize', 'operate', 'tasklist', 'webapps', 'zeebe'] as const)
+    .map((part) => {
+      const component = resolved.get(part);
+      if (!component) return undefined;
+      const finding = part === 'zeebe' ? undefined : repoFindings.get(part);
+      return { part, target: component.target, service: component.service, basePath: part === 'optimize' ? '' : component.basePath, repositoryName: finding?.name };
+    })
+    .filter((c): c is NonNullable<typeof c> => c !== undefined);
+
+  const zeebeStore = resolveZeebeStore(brokerContainer, brokerValuesKey, props.broker, ctx);
+  const webModeler = resolveWebModeler(ctx);
+
+  return {
+    release: ctx.release,
+    namespace: ctx.namespace,
+    chartVersion: input.version.chartVersion,
+    camundaVersion: input.version.camundaVersion,
+    procedure,
+    forcedVersion: input.version.forced,
+    secondaryStorage: storageFacts.storage,
+    components,
+    search,
+    repositoryName,
+    skipped,
+    zeebeStore,
+    zeebeRecordsExported,
+    webModeler,
+    warnings: [...new Set(ctx.warnings)],
+  };
+}
+
+function exporterConfigured(exporter: ExporterFacts | undefined, brokerProps: SpringProperties, ctx: Context): boolean {
+  if (exporter) return true;
+  if (brokerProps.sources.length > 0) return false;
+  // No orchestration ConfigMap to look at: fall back to the chart's rule.
+  const fromValues = (ctx.values.bool('optimize.enabled') ?? false) || ctx.values.bool('orchestration.exporters.zeebe.enabled') === true;
+  ctx.warnings.push(`Whether zeebe-record indices are exported was taken from the Helm values (${fromValues ? 'yes' : 'no'}): the orchestration ConfigMap was not found.`);
+  return fromValues;
+}
+
+function agreeOnRepository(findings: ReadonlyMap<RepoPart, RepositoryFinding>, ctx: Context): string | undefined {
+  const label = (part: RepoPart): string => partLabel(part, ctx.procedure);
+  const override = ctx.choices.snapshotRepository?.trim();
+  if (override) {
+    for (const [part, finding] of findings) {
+      if (finding.name && finding.name !== override) {
+        ctx.warnings.push(`${label(part)} is configured with snapshot repository ${finding.name}, not ${override} (--snapshot-repository); the component uses its own configuration.`);
+      }
+    }
+    return override;
+  }
+  const named = [...findings].filter(([, f]) => f.name !== undefined);
+  const distinct = [...new Set(named.map(([, f]) => f.name))];
+  if (distinct.length > 1) {
+    const list = [...findings].map(([part, f]) => `${label(part)}: ${f.name ?? (f.unknownFrom ? 'unknown' : 'not configured')}`).join(', ');
+    throw new PreconditionError(`The components are configured with different snapshot repositories (${list}).`, {
+      hint: 'Configure the same repository in every component, or pass --snapshot-repository <name> to choose the one the tool uses.',
+    });
+  }
+  const agreed = distinct[0];
+  if (agreed === undefined) {
+    if (findings.size > 0) {
+      ctx.warnings.push(
+        `No snapshot repository is configured in ${[...findings.keys()].map(label).join(', ')} (looked at the container env, the Helm values and the ConfigMaps); those backups will be refused until one is, or pass --snapshot-repository.`,
+      );
+    }
+    return undefined;
+  }
+  for (const [part, finding] of findings) {
+    if (!finding.name && !finding.unknownFrom) ctx.warnings.push(`${label(part)} has no snapshot repository configured (the others use ${agreed}); its backup will be refused.`);
+  }
+  return agreed;
+}
+
+function resolveZeebeStore(container: Container | undefined, valuesKey: string, brokerProps: SpringProperties, ctx: Context): ZeebeBackupStore {
+  const store = firstSetting(ctx.procedure.zeebeStoreEnv, [], container, valuesKey, brokerProps, ctx, 'Zeebe backup store');
+  const continuousSetting = ctx.procedure.continuousBackupEnv.length > 0 ? firstSetting(ctx.procedure.continuousBackupEnv, [], container, valuesKey, brokerProps, ctx, 'Zeebe continuous backups') : {};
+  const continuous = continuousSetting.name?.toLowerCase() === 'true';
+  if (continuousSetting.unknownFrom) ctx.warnings.push(`Zeebe continuous backups: set from ${continuousSetting.unknownFrom}, which discovery does not read; assuming off.`);
+  if (store.name) return { store: store.name.toUpperCase(), continuous };
+  if (store.unknownFrom) {
+    ctx.warnings.push(`Zeebe backup store comes from ${store.unknownFrom}, which discovery does not read.`);
+    return { store: undefined, continuous };
+  }
+  if (container?.envFrom.some((f) => f.secretRef)) {
+    ctx.warnings.push('Zeebe backup store: not in the env, values or ConfigMap; the brokers also take env from Secrets, which discovery does not read.');
+    return { store: undefined, continuous };
+  }
+  ctx.warnings.push('Zeebe has no backup store configured (NONE): Zeebe will refuse the backup until one is (S3, GCS, AZURE or FILESYSTEM).');
+  return { store: 'NONE', continuous };
+}
+
+function resolveWebModeler(ctx: Context): WebModelerDatabase | undefined {
+  const requested = ctx.choices.webModeler === true;
+  const enabled = ctx.values.bool('webModeler.enabled') === true;
+  if (!requested && !enabled) return undefined;
+  const fail = (message: string): undefined => {
+    if (requested) throw new PreconditionError(`--web-modeler: ${message}`);
+    ctx.warnings.push(`Web Modeler: ${message}`);
+    return undefined;
+  };
+  const serviceName = `${ctx.release}-postgresql-web-modeler`;
+  const service = ctx.services.get(serviceName);
+  if (!service) {
+    return fail(
+      ctx.values.bool('webModelerPostgresql.enabled') === false
+        ? 'it uses an external database (webModelerPostgresql.enabled: false); back that database up with its own tools.'
+        : `Service ${serviceName} of the bundled PostgreSQL not found.`,
+    );
+  }
+  const behind = ctx.pods.filter((p) => matchesSelector(p.labels, service.selector));
+  const pod = pickPod(behind);
+  if (!pod) return fail(`no Ready PostgreSQL pod behind Service ${serviceName} (${describePods(behind)}).`);
+  const container = chooseContainer(pod, ['postgresql'], ctx, 'Web Modeler PostgreSQL');
+  const literal = (name: string): string | undefined => {
+    const found = containerEnv(container, name, ctx.configMaps);
+    return found?.kind === 'value' && found.value !== '' ? found.value : undefined;
+  };
+  const passwordRef = container.env.findLast((e) => e.name === 'POSTGRES_PASSWORD')?.valueFrom?.secretKeyRef;
+  const existingSecret = ctx.values.string('webModelerPostgresql.auth.existingSecret');
+  const servicePort = service.ports.find((p) => p.name === 'tcp-postgresql') ?? service.ports[0];
+  return {
+    pod: { namespace: pod.namespace || ctx.namespace, pod: pod.name, container: container.name, port: servicePort ? podPortFor(servicePort, pod) : 5432 },
+    database: literal('POSTGRES_DATABASE') ?? literal('POSTGRESQL_DATABASE') ?? ctx.values.string('webModelerPostgresql.auth.database') ?? 'web-modeler',
+    username: literal('POSTGRES_USER') ?? literal('POSTGRESQL_USERNAME') ?? ctx.values.string('webModelerPostgresql.auth.username') ?? 'web-modeler',
+    passwordSecret: passwordRef
+      ? { name: passwordRef.name, key: passwordRef.key }
+      : existingSecret
+        ? { name: existingSecret, key: ctx.values.string('webModelerPostgresql.auth.secretKeys.userPasswordKey') ?? 'password' }
+        : { name: serviceName, key: 'password' },
+  };
+}
+
+/**
+ * Adds the Authorization header for the search engine from the password Secret the caller read. A missing Secret
+ * or key is a warning: the calls then go without credentials and the engine answers for itself.
+ */
+export function withSearchAuthorization(installation: Installation, secret: Secret | undefined): Installation {
+  const search = installation.search;
+  const ref = search?.credentials?.passwordSecret;
+  if (!search || !ref || search.authorization) return installation;
+  const encoded = secret?.data[ref.key];
+  if (encoded === undefined) {
+    const what = secret ? `key ${ref.key} not found in Secret ${ref.name}` : `Secret ${ref.name} not found`;
+    return { ...installation, warnings: [...installation.warnings, `${search.engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} password: ${what}; calls go without credentials.`] };
+  }
+  const password = Buffer.from(encoded, 'base64').toString('utf8');
+  return { ...installation, search: { ...search, authorization: basicAuthorization(search.credentials?.username ?? '', password) } };
+}
