@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { Exec, KubeConfig, PortForward, type V1Status } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -47,12 +47,25 @@ function objects(): ClusterObjects {
 let podServer: http.Server;
 let podHttpPort = 0;
 const seenPaths: string[] = [];
+/** Requests to /hang stay open; this records when the client side of one went away. */
+let hangClosed: Promise<void> = Promise.resolve();
+let onHangClosed: () => void = () => undefined;
 
 beforeAll(async () => {
   podServer = http.createServer((req, res) => {
     seenPaths.push(req.url ?? '');
     if (req.url === '/big') {
       res.end('x'.repeat(100_000));
+      return;
+    }
+    if (req.url === '/hang') {
+      req.socket.on('close', () => onHangClosed());
+      return;
+    }
+    if (req.url === '/echo') {
+      const body: Buffer[] = [];
+      req.on('data', (c: Buffer) => body.push(c));
+      req.on('end', () => res.end(`echo:${Buffer.concat(body).toString()}`));
       return;
     }
     res.setHeader('Content-Type', 'application/json');
@@ -395,6 +408,119 @@ describe('exec', () => {
     expect(run.stdout).toBe('SET x;\n-- dump\n');
     expect(run.stderr).toBe('pg_dump: warning\n');
     expect(run.status).toEqual({ metadata: {}, status: 'Success' });
+  });
+});
+
+describe('exec: stdin, close signal, aborts, old protocols, wget, flow control', () => {
+  /** Raw exec with stdin: the caller drives the socket. */
+  function openRaw(path: string, protocols: string[]): Promise<{ ws: WebSocket; frames: Buffer[]; closed: Promise<number> }> {
+    const ws = new WebSocket(`${server.url.replace('https', 'wss')}${path}`, protocols, { ca: server.caPem, headers: { Authorization: `Bearer ${TOKEN}` } });
+    const frames: Buffer[] = [];
+    ws.on('message', (data: Buffer) => frames.push(data));
+    const closed = once(ws, 'close').then(([code]) => code as number);
+    return once(ws, 'open').then(() => ({ ws, frames, closed }));
+  }
+  const stdoutOf = (frames: Buffer[]) => Buffer.concat(frames.filter((f) => f[0] === 1).map((f) => f.subarray(1))).toString();
+  const statusOf = (frames: Buffer[]) => {
+    const frame = frames.find((f) => f[0] === 3 && f.length > 1);
+    return frame ? (JSON.parse(frame.subarray(1).toString()) as Record<string, unknown>) : undefined;
+  };
+  const postStdin = ['curl', '-sS', '-X', 'POST', '--data-binary', '@-', 'http://localhost:9600/echo'];
+
+  it('v5: stdin frames reach the command and [0xFF, 0] half-closes stdin', async () => {
+    await start();
+    const { ws, frames, closed } = await openRaw(execPath('camunda-zeebe-0', postStdin, 'stdin=true&stdout=true&stderr=true'), ['v5.channel.k8s.io']);
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello ')]));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('world')]));
+    ws.send(Buffer.from([0xff, 0]));
+    expect(await closed).toBe(1000);
+    expect(stdoutOf(frames)).toBe('echo:hello world');
+    expect(statusOf(frames)).toEqual({ metadata: {}, status: 'Success' });
+  });
+
+  it('v4: [0xFF, 0] is just an unknown channel, so stdin stays open', async () => {
+    await start({ faults: { execProtocol: 'v4' } });
+    const { ws, frames, closed } = await openRaw(execPath('camunda-zeebe-0', postStdin, 'stdin=true&stdout=true&stderr=true'), ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    expect(ws.protocol).toBe('v4.channel.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('x')]));
+    ws.send(Buffer.from([0xff, 0]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(statusOf(frames)).toBeUndefined();
+    ws.close();
+    await closed;
+  });
+
+  it('v5: a close signal of the wrong length is a protocol error that drops the connection', async () => {
+    await start();
+    const { ws, frames, closed } = await openRaw(execPath('camunda-zeebe-0', ['sleep', '10'], 'stdin=true&stdout=true'), ['v5.channel.k8s.io']);
+    ws.send(Buffer.from([0xff, 0, 0]));
+    expect(await closed).toBe(1006);
+    expect(statusOf(frames)).toBeUndefined();
+  });
+
+  it('kills the command when the client goes away', async () => {
+    await start();
+    hangClosed = new Promise((resolve) => {
+      onHangClosed = resolve;
+    });
+    const { ws, closed } = await openRaw(execPath('camunda-zeebe-0', ['curl', '-sS', 'http://localhost:9600/hang']), ['v5.channel.k8s.io']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    ws.close();
+    await closed;
+    await expect(Promise.race([hangClosed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))])).resolves.toBe('closed');
+  });
+
+  it('pre-v4 channel.k8s.io (1.29 kubelet): failure is plain text on channel 3, success writes nothing', async () => {
+    await start({ faults: { execProtocol: 'v4' } });
+    const failed = await rawWs(execPath('camunda-zeebe-0', ['false']), ['channel.k8s.io']);
+    if ('rejected' in failed) throw new Error('rejected');
+    expect(failed.protocol).toBe('channel.k8s.io');
+    expect(failed.frames.at(-1)?.data.toString()).toBe('\u0003command terminated with non-zero exit code: error executing command [false], exit code 1');
+    const ok = await rawWs(execPath('camunda-zeebe-0', ['true']), ['channel.k8s.io']);
+    if ('rejected' in ok) throw new Error('rejected');
+    expect(ok.frames.map((f) => [...f.data])).toEqual([[1]]);
+    expect(ok.closeCode).toBe(1000);
+  });
+
+  it('runs real wget with URLs routed to the pod, keeping the Host header; unknown hosts are refused', async () => {
+    await start();
+    const run = await clientNodeExec('zeebe', ['wget', '-S', '-O', '-', '-T', '5', '--header', 'Accept: application/json', '-Y', 'off', 'http://camunda-zeebe-gateway:9600/actuator/wget']);
+    expect(run.status).toEqual({ metadata: {}, status: 'Success' });
+    expect(JSON.parse(run.stdout)).toEqual({ status: 'UP', path: '/actuator/wget' });
+    expect(run.stderr).toMatch(/HTTP\/1\.1 200 OK/);
+    const refused = await clientNodeExec('zeebe', ['wget', '-O', '-', '-T', '2', '-t', '1', 'http://nowhere.example:9600/']);
+    expect(refused.status?.details?.causes?.[0]).toEqual({ reason: 'ExitCode', message: '4' });
+    expect(refused.stderr).toContain('Connection refused');
+  });
+
+  it('pauses a command whose output the client is not reading (no unbounded buffering)', async () => {
+    let produced = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    await start({
+      execHandler: async () => ({
+        stdout: new Readable({
+          read() {
+            if (produced >= 64 * 1024 * 1024) {
+              this.push(null);
+              return;
+            }
+            produced += chunk.length;
+            this.push(chunk);
+          },
+        }),
+        stderr: '',
+        exitCode: 0,
+      }),
+    });
+    const { ws, frames, closed } = await openRaw(execPath('camunda-zeebe-0', ['pg_dump']), ['v5.channel.k8s.io']);
+    ws.pause();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(produced).toBeLessThan(32 * 1024 * 1024);
+    ws.resume();
+    expect(await closed).toBe(1000);
+    expect(produced).toBe(64 * 1024 * 1024);
+    expect(frames.filter((f) => f[0] === 1).reduce((n, f) => n + f.length - 1, 0)).toBe(64 * 1024 * 1024);
+    expect(statusOf(frames)).toEqual({ metadata: {}, status: 'Success' });
   });
 });
 

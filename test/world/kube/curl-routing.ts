@@ -63,3 +63,31 @@ export function connectToArgs(args: readonly string[], resolve: (host: string, p
   flags.push('--connect-to', `::127.0.0.1:${CLOSED_PORT}`);
   return flags;
 }
+
+const WGET_BARE_URL = /^[a-z0-9_.-]+:\d{1,5}(\/\S*)?$/i;
+
+/**
+ * wget has no --connect-to, so its URL arguments are rewritten to the 127.0.0.1 port that plays the endpoint, with
+ * the original Host header kept. Only unmistakable URLs are touched (scheme://…, or host:port[/path]), because
+ * rewriting an option value would change the command. Proxies are bypassed by the clean environment the
+ * command runs in; wget's own config files are skipped with --no-config.
+ */
+export function wgetArgs(args: readonly string[], resolve: (host: string, port: number) => number | undefined): string[] {
+  const explicitHost = args.some((arg) => /^(--header=)?host\s*:/i.test(arg));
+  const hostHeaders: string[] = [];
+  const rewritten = args.map((arg) => {
+    const isUrl = (SCHEME_URL.test(arg) && /^https?:\/\//i.test(arg)) || (!SCHEME_URL.test(arg) && WGET_BARE_URL.test(arg));
+    if (!isUrl) return arg;
+    const target = targetOf(arg);
+    if (!target) return arg;
+    const url = new URL(SCHEME_URL.test(arg) ? arg : `http://${arg}`);
+    const defaultPort = DEFAULT_PORTS[url.protocol.replace(/:$/, '')];
+    hostHeaders.push(target.port === defaultPort ? url.host : `${url.hostname}:${target.port}`);
+    const local = resolve(target.host, target.port) ?? CLOSED_PORT;
+    url.hostname = '127.0.0.1';
+    url.port = String(local);
+    return url.toString();
+  });
+  const host = hostHeaders[0];
+  return ['--no-config', ...(host !== undefined && !explicitHost && hostHeaders.every((h) => h === host) ? [`--header=Host: ${host}`] : []), ...rewritten];
+}

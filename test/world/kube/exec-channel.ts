@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { connectToArgs } from './curl-routing.js';
+import { connectToArgs, wgetArgs } from './curl-routing.js';
 import type { ApiFaults, ExecContext, ExecHandler } from './fake-apiserver.js';
 import { execInternalError, execNonZeroExit, execSuccess, executableNotFound, type ExecStatus } from './status.js';
 import type { ChannelConnection } from './ws-channels.js';
@@ -20,6 +20,9 @@ const STATUS = 3;
 const CLOSE_SIGNAL = 0xff;
 /** The streaming servers copy through 32 KiB buffers, so larger outputs arrive in several messages. */
 const MAX_FRAME = 32 * 1024;
+/** Flow control: a client that stops reading (TCP backpressure) pauses the command instead of growing memory. */
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
 
 export interface ExecStreamFlags {
   stdin: boolean;
@@ -47,7 +50,11 @@ interface Running {
   done: Promise<number>;
 }
 
-type Emit = (channel: typeof STDOUT | typeof STDERR, data: Buffer) => void;
+interface Emit {
+  /** Sends output; false when the client is behind and the producer should wait for `writable()`. */
+  (channel: typeof STDOUT | typeof STDERR, data: Buffer): boolean;
+  writable(): Promise<void>;
+}
 
 export function runExecSession(options: ExecSessionOptions): void {
   const { conn, context, flags, faults } = options;
@@ -64,9 +71,9 @@ export function runExecSession(options: ExecSessionOptions): void {
     options.onEnd?.(outcome);
   };
 
-  const emit: Emit = (channel, data) => {
-    if (finished || data.length === 0) return;
-    if (channel === STDOUT ? !flags.stdout : !flags.stderr) return;
+  const send = (channel: typeof STDOUT | typeof STDERR, data: Buffer): boolean => {
+    if (finished || data.length === 0) return true;
+    if (channel === STDOUT ? !flags.stdout : !flags.stderr) return true;
     // Clients must reassemble output; split the first stdout chunk so a client that assumes one frame fails here.
     if (channel === STDOUT && firstStdoutFrame && data.length > 1) {
       firstStdoutFrame = false;
@@ -75,7 +82,13 @@ export function runExecSession(options: ExecSessionOptions): void {
       data = data.subarray(half);
     }
     for (let offset = 0; offset < data.length; offset += MAX_FRAME) conn.write(channel, data.subarray(offset, offset + MAX_FRAME));
+    return conn.ws.bufferedAmount < HIGH_WATER;
   };
+  const emit: Emit = Object.assign(send, {
+    writable: async (): Promise<void> => {
+      while (!finished && conn.open && conn.ws.bufferedAmount > LOW_WATER) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+  });
 
   const writeStatus = (status: ExecStatus): void => {
     if (finished) return;
@@ -150,7 +163,9 @@ async function fromHandler(options: ExecSessionOptions, emit: Emit): Promise<Run
       emit(STDOUT, result.stdout);
     } else {
       stream = result.stdout as Readable;
-      for await (const chunk of stream) emit(STDOUT, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      for await (const chunk of stream) {
+        if (!emit(STDOUT, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))) await emit.writable();
+      }
     }
     emit(STDERR, Buffer.from(result.stderr, 'utf8'));
     return result.exitCode;
@@ -161,9 +176,12 @@ async function fromHandler(options: ExecSessionOptions, emit: Emit): Promise<Run
 function startBuiltin(context: ExecContext, emit: Emit): Running {
   const [command = '', ...args] = context.argv;
   const binary = posix.basename(command);
+  const resolve = (host: string, port: number): number | undefined => context.network.resolve(context.namespace, context.pod, host, port);
   switch (binary) {
     case 'curl':
-      return spawnProcess('/usr/bin/curl', ['-q', ...connectToArgs(args, (host, port) => context.network.resolve(context.namespace, context.pod, host, port)), ...args], emit);
+      return spawnProcess('/usr/bin/curl', ['-q', ...connectToArgs(args, resolve), ...args], emit);
+    case 'wget':
+      return spawnProcess('/usr/bin/wget', wgetArgs(args, resolve), emit);
     case 'true':
       return immediate(0);
     case 'false':
@@ -197,8 +215,16 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 
 function spawnProcess(file: string, args: string[], emit: Emit): Running {
   // A clean environment: no proxies, no ~/.curlrc, like a container image.
   const child = spawn(file, args, { env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: tmpdir(), LANG: 'C' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk: Buffer) => emit(STDOUT, chunk));
-  child.stderr.on('data', (chunk: Buffer) => emit(STDERR, chunk));
+  for (const [stream, channel] of [
+    [child.stdout, STDOUT],
+    [child.stderr, STDERR],
+  ] as const) {
+    stream.on('data', (chunk: Buffer) => {
+      if (emit(channel, chunk)) return;
+      stream.pause();
+      void emit.writable().then(() => stream.resume());
+    });
+  }
   child.stdin.on('error', () => undefined);
   const done = new Promise<number>((resolve) => {
     child.on('error', (error) => {

@@ -32,6 +32,9 @@ export function refusedMessage(port: number, podUid: string): string {
   );
 }
 
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
+
 function portBytes(port: number): Buffer {
   const buffer = Buffer.alloc(2);
   buffer.writeUInt16LE(port, 0);
@@ -67,8 +70,15 @@ export function runPortForwardSession(options: PortForwardSessionOptions): void 
     if (!message || message.channel % 2 !== 0) return;
     const index = message.channel / 2;
     const socket = sockets.get(index);
-    if (socket) socket.write(message.payload);
-    else pending.get(index)?.push(Buffer.from(message.payload));
+    if (!socket) {
+      pending.get(index)?.push(Buffer.from(message.payload));
+      return;
+    }
+    // Backpressure towards the client: stop reading the WebSocket while the pod side is full.
+    if (!socket.write(message.payload)) {
+      conn.ws.pause();
+      socket.once('drain', () => conn.ws.resume());
+    }
   });
   conn.ws.on('close', () => {
     if (!ended) {
@@ -103,7 +113,17 @@ export function runPortForwardSession(options: PortForwardSessionOptions): void 
       for (const chunk of pending.get(index) ?? []) socket.write(chunk);
       pending.delete(index);
     });
-    socket.on('data', (chunk: Buffer) => conn.write(2 * index, chunk));
+    socket.on('data', (chunk: Buffer) => {
+      conn.write(2 * index, chunk);
+      if (conn.ws.bufferedAmount > HIGH_WATER) {
+        socket.pause();
+        const wait = (): void => {
+          if (ended || conn.ws.bufferedAmount <= LOW_WATER) socket.resume();
+          else setTimeout(wait, 5);
+        };
+        setTimeout(wait, 5);
+      }
+    });
     socket.on('error', () => {
       if (!connected) fail();
     });
