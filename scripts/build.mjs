@@ -24,7 +24,9 @@ await build({
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
-  define: { CLI_VERSION: JSON.stringify(version) },
+  // yargs 18 is ESM-only and reads import.meta.url, which a CommonJS bundle lacks; give it the bundle's own URL.
+  define: { CLI_VERSION: JSON.stringify(version), 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   alias: Object.fromEntries(optional.map((name) => [name, stub])),
   logLevel: 'warning',
 });
