@@ -207,6 +207,22 @@ describe('REST', () => {
     expect((byField.json['items'] as unknown[]).length).toBe(1);
   });
 
+  it('pages lists with limit/continue and fills server-set metadata', async () => {
+    await start();
+    const first = await get(`/api/v1/namespaces/${NS}/pods?limit=3`);
+    const meta = first.json['metadata'] as { continue?: string; remainingItemCount?: number };
+    expect((first.json['items'] as unknown[]).length).toBe(3);
+    expect(meta.remainingItemCount).toBe(1);
+    const second = await get(`/api/v1/namespaces/${NS}/pods?limit=3&continue=${encodeURIComponent(meta.continue ?? '')}`);
+    const items = second.json['items'] as Array<{ metadata: Record<string, unknown> }>;
+    expect(items.map((i) => i.metadata['name'])).toEqual(['two-containers']);
+    expect((second.json['metadata'] as Record<string, unknown>)['continue']).toBeUndefined();
+    expect(items[0]?.metadata).toMatchObject({ uid: 'uid-two-containers', resourceVersion: expect.any(String), creationTimestamp: expect.any(String) });
+    const secret = await get(`/api/v1/namespaces/${NS}/secrets/sh.helm.release.v1.camunda.v1`);
+    expect((secret.json['metadata'] as Record<string, unknown>)['uid']).toEqual(expect.any(String));
+    expect((await get(`/api/v1/namespaces/${NS}/pods?continue=garbage`)).status).toBe(410);
+  });
+
   it('gets single objects with kind, and 404 NotFound Status for missing ones', async () => {
     await start();
     const found = await get(`/api/v1/namespaces/${NS}/configmaps/camunda-zeebe-configuration`);

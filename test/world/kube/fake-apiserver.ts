@@ -4,6 +4,7 @@
  * errors, the REST reads the tool makes, exec over WebSocket (v5 via the ≥1.30 translator, or the 1.29 kubelet
  * protocols) running real curl, and port-forward over v4. Passing against it should mean working on a cluster.
  */
+import { createHash } from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -155,6 +156,50 @@ function metadataOf(object: unknown): Json {
   return asRecord(asRecord(object)['metadata']);
 }
 
+/** Fields the API server always sets, filled in when the world's objects leave them out (without mutating them). */
+function withServerMetadata(object: unknown): Json {
+  const raw = asRecord(object);
+  const meta = metadataOf(object);
+  const id = `${String(meta['namespace'] ?? '')}/${String(meta['name'] ?? '')}`;
+  return {
+    ...raw,
+    metadata: {
+      uid: `00000000-0000-4000-8000-${createHash('sha256').update(id).digest('hex').slice(0, 12)}`,
+      resourceVersion: RESOURCE_VERSION,
+      creationTimestamp: '2024-01-01T00:00:00Z',
+      ...meta,
+    },
+  };
+}
+
+const encodeContinue = (offset: number): string => Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(RESOURCE_VERSION), start: offset })).toString('base64');
+function decodeContinue(token: string | null): number | undefined {
+  if (!token) return 0;
+  try {
+    const start = (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { start?: unknown }).start;
+    return typeof start === 'number' && Number.isInteger(start) && start >= 0 ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const expired = (): ApiStatus => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+  reason: 'Expired',
+  code: 410,
+});
+
+function subjectOf(user: string): string {
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user);
+  return sa ? `ServiceAccount "${sa[2] ?? ''}/${sa[1] ?? ''}"` : `User "${user}"`;
+}
+function bindingFor(namespace: string | undefined): string {
+  return namespace ? `RoleBinding "camunda-backup/${namespace}" of Role "camunda-backup"` : 'ClusterRoleBinding "camunda-backup" of ClusterRole "camunda-backup"';
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
@@ -266,16 +311,23 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       throw error;
     }
     const all = kindInfo ? kindInfo.objects(objects) : [];
-    const items = all
+    const selected = all
       .filter((o) => namespace === undefined || metadataOf(o)['namespace'] === namespace)
       .filter((o) => !matchLabels || matchLabels((key) => asString(asRecord(metadataOf(o)['labels'])[key])))
       .filter((o) => !matchFields || matchFields((path) => fieldValue(o, path)))
       .map((o) => {
         // List items carry no kind/apiVersion on the wire; only the list does.
-        const { kind: _kind, apiVersion: _apiVersion, ...rest } = asRecord(o);
+        const { kind: _kind, apiVersion: _apiVersion, ...rest } = withServerMetadata(o);
         return rest;
       });
-    return { status: 200, body: { kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: RESOURCE_VERSION }, items } };
+    // Chunking as the API server does it: a client that sets limit must follow metadata.continue.
+    const offset = decodeContinue(query.get('continue'));
+    if (offset === undefined) return { status: 410, body: expired() };
+    const limit = Number(query.get('limit') ?? '0');
+    const end = Number.isInteger(limit) && limit > 0 ? offset + limit : selected.length;
+    const items = selected.slice(offset, end);
+    const listMeta = end < selected.length ? { resourceVersion: RESOURCE_VERSION, continue: encodeContinue(end), remainingItemCount: selected.length - end } : { resourceVersion: RESOURCE_VERSION };
+    return { status: 200, body: { kind: `${kind}List`, apiVersion: 'v1', metadata: listMeta, items } };
   };
 
   const selfSubjectAccessReview = (body: unknown): { status: number; body: unknown } => {
@@ -290,7 +342,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const subresource = asString(attributes['subresource']) || undefined;
     const namespace = asString(attributes['namespace']) || undefined;
     const denied = deniedVerb([verb], resource, subresource, namespace) !== undefined;
-    const status = denied ? { allowed: false } : { allowed: true, reason: `RBAC: allowed by RoleBinding "camunda-backup/${namespace ?? ''}" of Role "camunda-backup" to ServiceAccount "${user.split(':').pop() ?? ''}/${namespace ?? ''}"` };
+    // The RBAC authorizer gives no reason for a denial, and names the binding for an allow.
+    const status = denied ? { allowed: false } : { allowed: true, reason: `RBAC: allowed by ${bindingFor(namespace)} to ${subjectOf(user)}` };
     return {
       status: 201,
       body: { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status },
@@ -362,7 +415,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const object = findObject(resource, namespace, name);
       if (object === undefined) return { status: 404, body: notFound(resource, name) };
       const kind = RESOURCES[resource]?.kind ?? '';
-      return { status: 200, body: { kind, apiVersion: 'v1', ...asRecord(object) } };
+      return { status: 200, body: { ...withServerMetadata(object), kind, apiVersion: 'v1' } };
     }
     if (rest.length === 5 && resource === 'pods' && (rest[4] === 'exec' || rest[4] === 'portforward')) {
       const subresource = rest[4];
