@@ -1,0 +1,30 @@
+import type { Reporter } from '../backup/events.js';
+import type { buildCreatePlan, describeCreatePlan, runCreatePlan } from '../backup/create.js';
+import type { discoverInstallation } from '../camunda/discover.js';
+import type { KubeClientOptions } from '../kube/create-kube-client.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import type { ProgressStream } from '../output/reporter.js';
+import type { AccessMode, Connector } from '../reach/component-http.js';
+
+/** The backup procedure as the create command uses it; tests pass fakes. */
+export interface CreateBackupApi {
+  readonly discoverInstallation: typeof discoverInstallation;
+  readonly buildCreatePlan: typeof buildCreatePlan;
+  readonly describeCreatePlan: typeof describeCreatePlan;
+  readonly runCreatePlan: typeof runCreatePlan;
+}
+
+/** Everything a command needs from the outside world; main.ts builds the real one, tests a fake one. */
+export interface CliDeps {
+  /** Results only. */
+  readonly stdout: { write(chunk: string): unknown };
+  /** Progress, warnings and errors. */
+  readonly stderr: ProgressStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGINT/SIGTERM with reason 'SIGINT' or 'SIGTERM'. */
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  readonly createKubeClient: (options: KubeClientOptions) => KubeClient;
+  readonly createConnector: (kube: KubeClient, access: AccessMode, emit?: Reporter) => Connector;
+  readonly backup: CreateBackupApi;
+}

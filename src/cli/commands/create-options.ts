@@ -1,0 +1,89 @@
+/**
+ * `create` flags → CreateCommandOptions, validated once with zod before any cluster call. Every problem is
+ * reported in one line as a UsageError (exit 2): bad IDs, bad durations, flags that do not go together.
+ */
+import { z } from 'zod';
+import { newBackupId, parseBackupId } from '../../backup/backup-id.js';
+import { UsageError, messageOf } from '../../errors.js';
+import { GlobalOptionsSchema } from '../global-options.js';
+import type { GlobalArgs, GlobalOptions } from '../global-options.js';
+import { parseDurationMs } from '../parse-duration.js';
+
+export interface CreateArgs extends GlobalArgs {
+  readonly 'backup-id'?: string | undefined;
+  readonly 'dry-run': boolean;
+  readonly timeout: string;
+  readonly 'poll-interval': string;
+}
+
+export interface CreateCommandOptions extends GlobalOptions {
+  readonly backupId: number;
+  /** false when the ID was derived from the clock. */
+  readonly backupIdGiven: boolean;
+  readonly dryRun: boolean;
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+}
+
+const duration = (flag: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDurationMs(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${flag}: "${text}" is not a duration; use e.g. 90s, 30m or 1h` });
+      return z.NEVER;
+    }
+    if (ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `${flag}: must be longer than 0` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const CreateSchema = z
+  .object({
+    'backup-id': z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        try {
+          return parseBackupId(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `--backup-id: ${messageOf(error)}` });
+          return z.NEVER;
+        }
+      }),
+    'dry-run': z.boolean(),
+    timeout: duration('--timeout'),
+    'poll-interval': duration('--poll-interval'),
+  })
+  .superRefine((args, ctx) => {
+    if (args['poll-interval'] > args.timeout) {
+      ctx.addIssue({ code: 'custom', message: '--poll-interval: must not be longer than --timeout' });
+    }
+  });
+
+/** Validates the create flags; the backup ID defaults to the unix seconds of nowMs. */
+export function parseCreateOptions(argv: CreateArgs, nowMs: number): CreateCommandOptions {
+  const global = GlobalOptionsSchema.safeParse(argv);
+  const create = CreateSchema.safeParse(argv);
+  if (!global.success || !create.success) {
+    const issues = [...(global.error?.issues ?? []), ...(create.error?.issues ?? [])];
+    throw new UsageError(issues.map(describeIssue).join('; '), { hint: "see 'kubectl camunda-backup create --help'" });
+  }
+  const backupId = create.data['backup-id'];
+  return {
+    ...global.data,
+    backupId: backupId ?? newBackupId(nowMs),
+    backupIdGiven: backupId !== undefined,
+    dryRun: create.data['dry-run'],
+    timeoutMs: create.data.timeout,
+    pollIntervalMs: create.data['poll-interval'],
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'custom') return issue.message;
+  const flag = issue.path.length > 0 ? `--${issue.path.join('.')}: ` : '';
+  return `${flag}${issue.message}`;
+}

@@ -1,0 +1,148 @@
+/**
+ * `kubectl camunda-backup create`: options → Kubernetes client → discovery (read-only) → plan → dry run or run →
+ * report on stdout → the exit code, carried by the error thrown for anything but a completed backup.
+ */
+import type { CommandModule } from 'yargs';
+import type { CreatePlan } from '../../backup/create.js';
+import type { BackupReport } from '../../backup/report.js';
+import { BackupFailedError, CleanupFailedError, InterruptedError } from '../../errors.js';
+import type { CliError } from '../../errors.js';
+import { createReporter } from '../../output/reporter.js';
+import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
+import { renderSummaryJson } from '../../output/summary-json.js';
+import { renderSummaryTable } from '../../output/summary-table.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { GlobalArgs, OutputFormat } from '../global-options.js';
+import { parseCreateOptions } from './create-options.js';
+import type { CreateArgs, CreateCommandOptions } from './create-options.js';
+import { buildPlannedReport } from './planned-report.js';
+
+export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateArgs> {
+  return {
+    command: 'create',
+    describe: 'Take a consistent backup of a Camunda 8 installation (web apps, then Zeebe)',
+    builder: (yargs) =>
+      yargs
+        .option('backup-id', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Backup ID, a positive integer higher than every earlier Zeebe backup (default: current unix time)',
+        })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Print every call the backup would make, in order, and change nothing' })
+        .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up on the whole run after this long, e.g. 90s, 30m, 1h' })
+        .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster)' })
+        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')
+        .example([
+          ['$0 create -n camunda', 'Back up the Camunda release in namespace camunda through port-forwards'],
+          ['$0 create -n camunda --dry-run', 'Show every call, in order, without changing anything'],
+          ['$0 create -n camunda --access exec -o json', 'Run curl inside the pods; print the report as JSON'],
+          ['$0 create --context prod -n camunda --backup-id 1748937221 --timeout 1h', 'Choose the backup ID and allow an hour'],
+          ['$0 create -n camunda --access exec --exec-pod curl', 'Run the calls from a pod of your own that has curl'],
+        ])
+        .epilog(
+          'Exit codes: 0 completed; 2 bad input and 3 environment problem (nothing changed); 4 backup failed (exporting resumed); ' +
+            '5 cleanup failed (exporting may still be paused: run the printed command); 130/143 interrupted by SIGINT/SIGTERM (exporting resumed).',
+        ),
+    handler: async (argv) => {
+      const options = parseCreateOptions(argv, deps.now());
+      await runCreateCommand(options, deps);
+    },
+  };
+}
+
+/** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
+export async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
+  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  try {
+    const kube = deps.createKubeClient({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+      namespace: options.namespace,
+      requestTimeoutMs: options.requestTimeoutMs,
+      env: deps.env,
+    });
+    const installation = await deps.backup.discoverInstallation(kube, {
+      namespace: kube.namespace,
+      release: options.release,
+      snapshotRepository: options.snapshotRepository,
+      camundaVersion: options.camundaVersion,
+      access: options.access,
+      execPod: options.execPod,
+      execContainer: options.execContainer,
+    });
+    const plan = deps.backup.buildCreatePlan(installation, {
+      backupId: options.backupId,
+      timeoutMs: options.timeoutMs,
+      pollIntervalMs: options.pollIntervalMs,
+      access: options.access,
+    });
+    for (const message of plan.warnings) reporter.emit({ kind: 'warning', message });
+
+    if (options.dryRun) {
+      const report = buildPlannedReport(plan, deps.backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
+      reporter.close();
+      deps.stdout.write(renderReport(report, options.output));
+      return;
+    }
+    if (deps.signal.aborted) {
+      throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the backup started; nothing was changed' });
+    }
+
+    const connect = deps.createConnector(kube, options.access, reporter.emit);
+    const report = await deps.backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
+    reporter.close();
+    deps.stdout.write(renderReport(report, options.output));
+    if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
+      deps.stderr.write(renderStillPausedWarning(report, plan.resumeCommand));
+    }
+    const error = outcomeError(report, { signal: deps.signal, backupIdGiven: options.backupIdGiven, plan });
+    if (error) throw error;
+  } finally {
+    reporter.close();
+  }
+}
+
+export function renderReport(report: BackupReport, output: OutputFormat): string {
+  return output === 'json' ? renderSummaryJson(report) : renderSummaryTable(report);
+}
+
+export interface OutcomeContext {
+  readonly signal: AbortSignal;
+  readonly backupIdGiven: boolean;
+  readonly plan?: Pick<CreatePlan, 'resumeCommand'> | undefined;
+}
+
+/** The error that carries a run's exit code (4, 5, 130, 143), or undefined for a completed (or planned) run. */
+export function outcomeError(report: BackupReport, context: OutcomeContext): CliError | undefined {
+  const where = report.error?.step ? ` in ${report.error.step}` : '';
+  const why = report.error ? `${where}: ${report.error.message}` : '';
+  const backup = report.backupId === null ? 'backup' : `backup ${report.backupId}`;
+  switch (report.state) {
+    case 'COMPLETED':
+    case 'PLANNED':
+      return undefined;
+    case 'FAILED':
+      return new BackupFailedError(`${backup} failed${why}`, {
+        hint: `${report.exporting.paused ? 'exporting was resumed. ' : ''}Fix the cause and run create again${context.backupIdGiven ? ' with a higher --backup-id' : ''}`,
+      });
+    case 'CLEANUP_FAILED':
+      if (report.exporting.resumed === false) {
+        return new CleanupFailedError(`Zeebe exporting is STILL PAUSED: resuming it failed${why}`, {
+          hint: 'resume it now with the command printed above; brokers keep filling their disks while exporting is paused',
+        });
+      }
+      return new CleanupFailedError(`cleanup after the backup failed${why}`, { hint: 'see the report above for what needs attention' });
+    case 'INTERRUPTED':
+      return new InterruptedError(signalName(context.signal), {
+        hint: report.exporting.paused
+          ? report.exporting.resumed
+            ? 'exporting was resumed; the backup is incomplete'
+            : 'exporting may still be paused; see the report above'
+          : 'the backup is incomplete; exporting was not paused',
+      });
+  }
+}
+
+function signalName(signal: AbortSignal): 'SIGINT' | 'SIGTERM' {
+  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+}

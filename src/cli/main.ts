@@ -1,0 +1,76 @@
+/**
+ * The entry point and the only code that touches the process: argv, stdout/stderr, signals and the exit code.
+ * Everything else gets its dependencies from here (CliDeps).
+ */
+import { hideBin } from 'yargs/helpers';
+import { buildCreatePlan, describeCreatePlan, runCreatePlan } from '../backup/create.js';
+import { discoverInstallation } from '../camunda/discover.js';
+import { ExitCode, exitCodeFor, messageOf } from '../errors.js';
+import { createKubeClient } from '../kube/create-kube-client.js';
+import { formatError } from '../output/format-error.js';
+import { redactSecrets } from '../output/redact.js';
+import { createConnector } from '../reach/connector.js';
+import type { CliDeps } from './cli-deps.js';
+import { isVerboseArgv } from './global-options.js';
+import { createParser } from './parser.js';
+
+/** Set by the esbuild bundle from package.json; undefined when running from source. */
+declare const CLI_VERSION: string | undefined;
+
+/** After the result is out, leftover handles (a socket client-node did not close) must not keep the process alive. */
+const EXIT_GRACE_MS = 2_000;
+
+async function main(): Promise<void> {
+  const argv = hideBin(process.argv);
+  const verbose = isVerboseArgv(argv);
+  const controller = new AbortController();
+  let signals = 0;
+
+  // First signal: abort, so the runner resumes exporting and reports. Later ones: keep cleaning up, because dying
+  // now could leave exporting paused.
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    signals += 1;
+    if (signals === 1) {
+      process.stderr.write(`\ninterrupted — resuming exporting before exit…\n`);
+      controller.abort(signal);
+    } else {
+      process.stderr.write(`still cleaning up (resuming exporting); the tool exits as soon as that is done\n`);
+    }
+  };
+  const onSigint = (): void => onSignal('SIGINT');
+  const onSigterm = (): void => onSignal('SIGTERM');
+  // A stray error in a socket callback must not kill a run that may have paused exporting; report and go on.
+  const onStray = (error: unknown): void => {
+    process.stderr.write(redactSecrets(`warning: unexpected error outside the run: ${verbose && error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}\n`));
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
+
+  const deps: CliDeps = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+    now: Date.now,
+    createKubeClient,
+    createConnector,
+    backup: { discoverInstallation, buildCreatePlan, describeCreatePlan, runCreatePlan },
+  };
+  const version = typeof CLI_VERSION === 'string' ? CLI_VERSION : 'dev';
+
+  try {
+    await createParser(deps, version).parseAsync(argv);
+    process.exitCode = ExitCode.Ok;
+  } catch (error) {
+    process.stderr.write(formatError(error, { verbose }));
+    process.exitCode = exitCodeFor(error);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  }
+}
+
+void main();

@@ -1,0 +1,38 @@
+/**
+ * The yargs definition: global kubectl-style flags, an explicit command list, strict parsing, and usage failures
+ * turned into UsageError (exit 2) instead of yargs printing help and exiting on its own.
+ */
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import type { CliDeps } from './cli-deps.js';
+import { createCommand } from './commands/create.js';
+import { withGlobalOptions } from './global-options.js';
+import type { GlobalArgs } from './global-options.js';
+
+export const SCRIPT_NAME = 'kubectl camunda-backup';
+const MAX_HELP_WIDTH = 110;
+
+/** A parser over the given dependencies. It never exits the process; `--help` and `--version` just print. */
+export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
+  const parser = withGlobalOptions(yargs())
+    .scriptName(SCRIPT_NAME)
+    .usage('$0 <command> [flags]\n\nConsistent backups of Camunda 8 Self-Managed on Kubernetes: web apps first, then Zeebe, and exporting always resumed.')
+    .command(createCommand(deps))
+    .demandCommand(1, 'a command is required (try create)')
+    .strict()
+    .recommendCommands()
+    .showHelpOnFail(false)
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .help('help')
+    .alias('help', 'h')
+    .version('version', 'Show the version', version)
+    .exitProcess(false)
+    .fail((message, error) => {
+      // Errors from a command's own handler pass through unchanged (yargs routes them here too, yargs#2394).
+      if (error) throw error;
+      throw new UsageError(message ?? 'invalid arguments', { hint: `see '${SCRIPT_NAME} --help'` });
+    });
+  // terminalWidth() is null when stdout is not a terminal; piped help still wraps at a readable width.
+  return parser.wrap(Math.min(MAX_HELP_WIDTH, parser.terminalWidth() ?? MAX_HELP_WIDTH));
+}

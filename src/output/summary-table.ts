@@ -1,0 +1,65 @@
+import type { BackupReport, ExportingReport } from '../backup/report.js';
+import { renderBorderlessTable } from './borderless-table.js';
+import { formatDuration } from './format-duration.js';
+import { redactSecrets } from './redact.js';
+
+/** Longest MESSAGE cell; the JSON output keeps the full text. */
+const MAX_MESSAGE_LENGTH = 200;
+
+/**
+ * The text result of `create` for stdout: a header (backup id, release, versions, access, outcome, exporting window)
+ * and one row per part, or, for a dry run, the calls the run would make in order.
+ */
+export function renderSummaryTable(report: BackupReport): string {
+  const text = report.state === 'PLANNED' ? renderPlan(report) : renderOutcome(report);
+  return redactSecrets(text);
+}
+
+function renderOutcome(report: BackupReport): string {
+  const lines = [
+    `Backup ${report.backupId ?? '-'} of release ${report.release} in namespace ${report.namespace}: ${report.state} in ${formatDuration(report.durationMs)}`,
+    `Camunda ${report.camundaVersion} (chart ${report.chartVersion}), access ${report.access}`,
+    describeExporting(report.exporting),
+  ];
+  const table = renderBorderlessTable(
+    ['part', 'state', 'target', 'duration', 'message'],
+    report.parts.map((part) => [part.part, part.state, part.target ?? '-', part.durationMs === undefined ? '-' : formatDuration(part.durationMs), truncate(part.message ?? '')]),
+  );
+  return `${lines.join('\n')}\n\n${table}${renderFooter(report)}`;
+}
+
+function renderPlan(report: BackupReport): string {
+  const lines = [
+    `Dry run: backup ${report.backupId ?? '-'} of release ${report.release} in namespace ${report.namespace} would make these calls, in order (calls with the same ORDER run concurrently). Nothing was changed.`,
+    `Camunda ${report.camundaVersion} (chart ${report.chartVersion}), access ${report.access}`,
+  ];
+  const table = renderBorderlessTable(
+    ['order', 'step', 'method', 'path', 'target', 'note'],
+    (report.plan ?? []).map((call) => [String(call.order), call.step, call.method, call.path, call.target, call.note ?? '']),
+  );
+  const skipped = report.parts.filter((part) => part.state === 'SKIPPED').map((part) => `skipped: ${part.part}${part.message ? ` (${part.message})` : ''}`);
+  const skippedText = skipped.length > 0 ? `\n${skipped.join('\n')}\n` : '';
+  return `${lines.join('\n')}\n\n${table}${skippedText}${renderFooter(report)}`;
+}
+
+function renderFooter(report: BackupReport): string {
+  const lines: string[] = [];
+  if (report.error) lines.push(`Error${report.error.step ? ` in ${report.error.step}` : ''}: ${report.error.message}`);
+  for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
+  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
+}
+
+/** One sentence on the exporting pause, the fact an operator checks first after a failed run. */
+export function describeExporting(exporting: ExportingReport): string {
+  if (!exporting.paused) return 'Exporting: not paused by this run.';
+  const window = exporting.pausedMs === null ? '' : ` for ${formatDuration(exporting.pausedMs)}`;
+  if (exporting.resumed === true) return `Exporting: paused${window}, resumed.`;
+  const how = exporting.resumeCommand ? ` Resume it with: ${exporting.resumeCommand}` : '';
+  return `Exporting: STILL PAUSED (paused${window}, resume failed).${how}`;
+}
+
+function truncate(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : flat;
+}
+

@@ -1,0 +1,14 @@
+import type { Reporter } from '../backup/events.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import type { AccessMode, Connector } from './component-http.js';
+import { createExecCurlConnector } from './via-exec-curl.js';
+import { createPortForwardConnector } from './via-port-forward.js';
+
+/**
+ * The connector for an access mode, chosen once; nothing below it knows which one runs. Port-forward mode keeps
+ * an exec connector for URLs a tunnel to a pod cannot reach (Elasticsearch outside the cluster).
+ */
+export function createConnector(kube: KubeClient, access: AccessMode, emit?: Reporter): Connector {
+  const exec = createExecCurlConnector(kube, { emit });
+  return access === 'exec' ? exec : createPortForwardConnector(kube, { emit, fallback: exec });
+}

@@ -1,0 +1,221 @@
+/**
+ * Exec access mode: every HTTP call runs curl inside a pod through the exec API (no port-forward, no kubectl).
+ * Camunda images often lack curl (helm-layout.md §7), so per pod the connector falls back to wget, then to
+ * another pod that has curl (the Elasticsearch pod, say) reaching the target pod by its IP, and remembers
+ * what worked. When nothing works it fails before anything changed, saying how to pick --exec-pod.
+ */
+import type { Reporter } from '../backup/events.js';
+import { PreconditionError } from '../errors.js';
+import type { ExecResult, KubeClient, Pod } from '../kube/kube-client.js';
+import { ExecCommandNotFoundError, ExecConnectionLostError, ExecTimeoutError } from '../kube/kube-errors.js';
+import type { ComponentHttp, Connector, HttpRequest, HttpResponse, HttpTarget, PodTarget } from './component-http.js';
+import { buildCurlArgv, buildWgetArgv, parseCurlOutput, parseWgetOutput } from './curl-argv.js';
+import { HttpReachError } from './http-reach-error.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The exec WebSocket outlives curl's own --max-time by this much, so curl's timeout message wins. */
+const EXEC_MARGIN_MS = 10_000;
+/** Pods that ship curl (Bitnami Elasticsearch, OpenSearch), tried as relays when the target pod has none. */
+const RELAY_APP_NAMES = ['elasticsearch', 'opensearch'];
+
+export interface ExecConnectorOptions {
+  readonly emit?: Reporter | undefined;
+  /** Per-request deadline when the request sets none. */
+  readonly defaultTimeoutMs?: number | undefined;
+  readonly now?: () => number;
+}
+
+type Tool = 'curl' | 'wget';
+
+interface PodTools {
+  curl?: boolean;
+  wget?: boolean;
+  /** Another pod that reached this one when this one had no tool for the call. */
+  relay?: PodTarget;
+}
+
+/** Where one target's calls run and what URL they use there. */
+interface ExecRoute {
+  readonly runner: PodTarget;
+  readonly baseUrl: string;
+  /** The pod being called, when the target is a pod (a relay reaches it by IP). */
+  readonly targetPod?: PodTarget | undefined;
+  readonly noProxy: boolean;
+  readonly description: string;
+}
+
+interface Delivered {
+  readonly response: HttpResponse;
+  readonly via: string;
+}
+
+/** Connector for --access exec; also used by port-forward mode for URLs outside the cluster. */
+export function createExecCurlConnector(kube: KubeClient, options: ExecConnectorOptions = {}): Connector {
+  const now = options.now ?? Date.now;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const toolsByPod = new Map<string, PodTools>();
+  const podsWithCurl = new Map<string, PodTarget>();
+  const podListings = new Map<string, Promise<Pod[]>>();
+
+  const toolsOf = (pod: PodTarget): PodTools => {
+    const key = podKey(pod);
+    let tools = toolsByPod.get(key);
+    if (!tools) toolsByPod.set(key, (tools = {}));
+    return tools;
+  };
+
+  const listPods = (namespace: string): Promise<Pod[]> => {
+    let listing = podListings.get(namespace);
+    if (!listing) {
+      listing = kube.listPods(namespace, '');
+      podListings.set(namespace, listing);
+      listing.catch(() => podListings.delete(namespace));
+    }
+    return listing;
+  };
+
+  async function exec(runner: PodTarget, command: string[], timeoutMs: number): Promise<ExecResult> {
+    try {
+      return await kube.execInPod({ namespace: runner.namespace, pod: runner.pod, container: runner.container, command, timeoutMs: timeoutMs + EXEC_MARGIN_MS });
+    } catch (error) {
+      const where = `exec pod/${runner.pod} (${command[0]})`;
+      if (error instanceof ExecTimeoutError) throw new HttpReachError('timeout', `${where}: timed out: ${error.message}`, { cause: error });
+      if (error instanceof ExecConnectionLostError) throw new HttpReachError('connection-lost', `${where}: connection lost: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Runs the call in `runner` with curl, else wget; undefined when the pod has neither tool for this call. */
+  async function sendFrom(runner: PodTarget, url: string, request: HttpRequest, noProxy: boolean, timeoutMs: number, label: string): Promise<Delivered | undefined> {
+    const tools = toolsOf(runner);
+    const attempts: [Tool, string[] | undefined][] = [
+      ['curl', buildCurlArgv(request, { url, timeoutMs, noProxy })],
+      ['wget', buildWgetArgv(request, { url, timeoutMs, noProxy })],
+    ];
+    for (const [tool, argv] of attempts) {
+      if (tools[tool] === false || argv === undefined) continue;
+      const via = `exec pod/${runner.pod} (${tool}${label})`;
+      let result;
+      try {
+        result = await exec(runner, argv, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof ExecCommandNotFoundError)) throw error;
+        tools[tool] = false;
+        continue;
+      }
+      tools[tool] = true;
+      if (tool === 'curl') podsWithCurl.set(podKey(runner), runner);
+      const response = tool === 'curl' ? parseCurlOutput(result, via) : parseWgetOutput(result, via);
+      return { response, via };
+    }
+    return undefined;
+  }
+
+  async function relayCandidates(route: ExecRoute): Promise<PodTarget[]> {
+    const tools = toolsOf(route.runner);
+    const known = [...(tools.relay ? [tools.relay] : []), ...podsWithCurl.values()];
+    const listed = (await listPods(route.runner.namespace))
+      .filter((pod) => pod.ready && !pod.deleting && RELAY_APP_NAMES.some((name) => (pod.labels['app.kubernetes.io/name'] ?? pod.name).includes(name)))
+      .map((pod): PodTarget | undefined => {
+        const container = pod.containers.find((c) => RELAY_APP_NAMES.includes(c.name)) ?? pod.containers[0];
+        return container ? { namespace: pod.namespace, pod: pod.name, container: container.name, port: 0 } : undefined;
+      })
+      .filter((pod): pod is PodTarget => pod !== undefined);
+    const seen = new Set([podKey(route.runner)]);
+    return [...known, ...listed].filter((pod) => {
+      const key = podKey(pod);
+      if (seen.has(key) || toolsOf(pod).curl === false) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** The URL another pod uses for this route: the target pod's IP, or the same external URL. */
+  async function relayUrl(route: ExecRoute, path: string): Promise<string | undefined> {
+    if (!route.targetPod) return `${route.baseUrl}${path}`;
+    const target = route.targetPod;
+    const ip = (await listPods(target.namespace)).find((pod) => pod.name === target.pod)?.ip;
+    if (!ip) return undefined;
+    return `http://${ip.includes(':') ? `[${ip}]` : ip}:${target.port}${path}`;
+  }
+
+  async function sendByRelay(route: ExecRoute, request: HttpRequest, timeoutMs: number): Promise<Delivered | undefined> {
+    const url = await relayUrl(route, request.path);
+    if (url === undefined) return undefined;
+    const label = route.targetPod ? ` → pod/${route.targetPod.pod}` : '';
+    for (const relay of await relayCandidates(route)) {
+      let delivered;
+      try {
+        delivered = await sendFrom(relay, url, request, route.targetPod !== undefined, timeoutMs, label);
+      } catch (error) {
+        // Refused or unresolvable from that pod (a NetworkPolicy, say): nothing was sent, try the next one.
+        if (error instanceof HttpReachError && (error.reason === 'connect' || error.reason === 'dns')) continue;
+        throw error;
+      }
+      if (delivered) {
+        toolsOf(route.runner).relay = relay;
+        return delivered;
+      }
+    }
+    return undefined;
+  }
+
+  async function deliver(route: ExecRoute, request: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+    const started = now();
+    // Known-missing tools are skipped without an exec, so a pod without curl costs one probe per connector.
+    const delivered =
+      (await sendFrom(route.runner, `${route.baseUrl}${request.path}`, request, route.noProxy, timeoutMs, '')) ??
+      (await sendByRelay(route, request, timeoutMs));
+    if (!delivered) throw noToolError(route, request, toolsOf(route.runner));
+    options.emit?.({ kind: 'http', method: request.method, path: request.path, status: delivered.response.status, via: delivered.via, durationMs: now() - started });
+    return delivered.response;
+  }
+
+  return async (target: HttpTarget): Promise<ComponentHttp> => {
+    const route = routeFor(target);
+    return {
+      description: route.description,
+      request: (request) => deliver(route, request),
+      close: async () => {},
+    };
+  };
+}
+
+function routeFor(target: HttpTarget): ExecRoute {
+  if (target.kind === 'pod') {
+    const pod = target.pod;
+    return {
+      runner: pod,
+      baseUrl: `http://localhost:${pod.port}`,
+      targetPod: pod,
+      noProxy: true,
+      description: `exec pod/${pod.pod}:${pod.port}`,
+    };
+  }
+  if (!target.via) {
+    throw new PreconditionError(`${redactUrl(target.url)} is outside the cluster and no pod was chosen to call it from`, {
+      hint: 'pass --exec-pod <pod with curl> (and --exec-container <name> if it has several containers)',
+    });
+  }
+  return { runner: target.via, baseUrl: target.url.replace(/\/+$/, ''), noProxy: false, description: `exec pod/${target.via.pod} → ${redactUrl(target.url)}` };
+}
+
+function noToolError(route: ExecRoute, request: HttpRequest, tools: PodTools): PreconditionError {
+  const { pod, container } = route.runner;
+  const wget = tools.wget === true ? `, and its wget cannot send ${request.method} requests` : ' or wget';
+  return new PreconditionError(`pod/${pod} (container ${container}) has no curl${wget}, and no other pod with curl could reach it`, {
+    hint:
+      'use --access port-forward, or run a pod with curl in the namespace (kubectl run curl --image=curlimages/curl --command -- sleep infinity) ' +
+      'and pass --exec-pod curl (--exec-container <name> for a pod with several containers)',
+  });
+}
+
+function podKey(pod: PodTarget): string {
+  return `${pod.namespace}/${pod.pod}/${pod.container}`;
+}
+
+/** user:password@ in an external URL must not reach a description that ends up in logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
+}
