@@ -1,0 +1,213 @@
+/**
+ * Runs a command in a container through the exec WebSocket and turns client-node's loose ends into one promise:
+ * client-node resolves when the socket *opens* and reports the exit status only through a callback, so here the
+ * result is settled only when the status frame has arrived and the socket has closed; a close without status, a
+ * deadline or an abort terminate the socket and reject with a typed error.
+ */
+import { Writable } from 'node:stream';
+import { Exec, type V1Status } from '@kubernetes/client-node';
+import type WebSocket from 'ws';
+import type { ExecRequest, ExecResult } from './kube-client.js';
+import {
+  ExecCommandNotFoundError,
+  ExecConnectionLostError,
+  ExecFailedError,
+  ExecTimeoutError,
+  describeExecTarget,
+  parseStatus,
+  type ExecTarget,
+} from './kube-errors.js';
+import { createStreamHandler, handshakeError } from './socket-factory.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export interface PodExecContext {
+  readonly kubeConfig: KubeConfig;
+  readonly server: string;
+  /** Bound on the WebSocket handshake (the request's own deadline still applies). */
+  readonly handshakeTimeoutMs: number;
+}
+
+/** stderr is diagnostics (curl -sS, pg_dump warnings): keep its tail, bounded. */
+const MAX_STDERR_BYTES = 256 * 1024;
+
+/** Runtime wordings for "argv[0] is not in the image" (runc, crun, containerd, CRI-O, the kubelet). */
+const NOT_FOUND = /executable file not found|no such file or directory|not found/i;
+
+export function execInPod(context: PodExecContext, request: ExecRequest): Promise<ExecResult> {
+  const target: ExecTarget = { namespace: request.namespace, pod: request.pod, container: request.container };
+  const what = `exec in ${describeExecTarget(target)}`;
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    let ws: WebSocket | undefined;
+    let status: V1Status | undefined;
+    let closeCode: number | undefined;
+    let settled = false;
+    let outputError: Error | undefined;
+
+    const stdoutChunks: Buffer[] = [];
+    const stderrChunks: Buffer[] = [];
+    let stderrBytes = 0;
+
+    const stdout = request.stdout
+      ? forwardingSink(request.stdout, () => ws, (error) => {
+          outputError ??= error;
+          ws?.terminate();
+        })
+      : collectingSink((chunk) => stdoutChunks.push(chunk));
+    const stderr = collectingSink((chunk) => {
+      stderrChunks.push(chunk);
+      stderrBytes += chunk.length;
+      while (stderrBytes > MAX_STDERR_BYTES && stderrChunks.length > 1) stderrBytes -= stderrChunks.shift()?.length ?? 0;
+    });
+
+    const finish = (outcome: { result: ExecResult } | { error: unknown }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      if ('error' in outcome) {
+        ws?.terminate();
+        reject(outcome.error);
+      } else {
+        resolve(outcome.result);
+      }
+    };
+
+    const settleIfDone = (): void => {
+      if (settled || closeCode === undefined) return;
+      if (outputError) {
+        finish({ error: new ExecFailedError(target, `writing its output failed: ${outputError.message}`, { cause: outputError }) });
+        return;
+      }
+      if (!status) {
+        finish({ error: new ExecConnectionLostError(target, closeCode) });
+        return;
+      }
+      const stderrText = Buffer.concat(stderrChunks).toString('utf8');
+      try {
+        const exitCode = exitCodeOf(status, target, request.command);
+        const finished = (): void =>
+          finish({ result: { stdout: request.stdout ? Buffer.alloc(0) : Buffer.concat(stdoutChunks), stderr: stderrText, exitCode } });
+        // A streamed stdout is done only when every chunk was handed to the caller's stream.
+        if (stdout.writableFinished || !request.stdout) finished();
+        else stdout.once('finish', finished);
+      } catch (error) {
+        finish({ error });
+      }
+    };
+
+    const onAbort = (): void => {
+      const reason: unknown = request.signal?.reason;
+      finish({ error: reason instanceof Error ? reason : new ExecFailedError(target, 'aborted') });
+    };
+    const timer = setTimeout(() => finish({ error: new ExecTimeoutError(target, request.timeoutMs) }), request.timeoutMs);
+
+    if (request.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const handler = createStreamHandler({
+      kubeConfig: context.kubeConfig,
+      server: context.server,
+      handshakeTimeoutMs: context.handshakeTimeoutMs,
+      what,
+      onSocket: (socket) => {
+        ws = socket;
+        if (settled) socket.terminate();
+        let opened = false;
+        socket.once('open', () => {
+          opened = true;
+        });
+        socket.on('close', (code: number) => {
+          // Before open, the handshake rejection (with the Status message) settles instead.
+          if (!opened) return;
+          closeCode = code;
+          settleIfDone();
+        });
+      },
+    });
+
+    new Exec(context.kubeConfig, handler)
+      .exec(request.namespace, request.pod, request.container, [...request.command], stdout, stderr, null, false, (s) => {
+        status = s;
+      })
+      .then(
+        () => {
+          // Opened; completion comes from the status frame and the close event.
+        },
+        (rejection: unknown) => {
+          finish({ error: handshakeError(rejection, { server: context.server, what, handshakeTimeoutMs: context.handshakeTimeoutMs }) });
+        },
+      );
+  });
+}
+
+function exitCodeOf(status: V1Status, target: ExecTarget, command: readonly string[]): number {
+  if (status.status === 'Success') return 0;
+  const parsed = parseStatus(status);
+  const message = parsed?.message ?? 'the command failed without a message';
+  if (parsed?.reason === 'NonZeroExitCode') {
+    const cause = parsed.causes.find((c) => c.reason === 'ExitCode');
+    const code = Number.parseInt(cause?.message ?? '', 10);
+    if (Number.isInteger(code)) return code;
+    throw new ExecFailedError(target, message);
+  }
+  if (parsed?.reason === 'InternalError' && NOT_FOUND.test(message)) {
+    throw new ExecCommandNotFoundError(target, command[0] ?? '', message);
+  }
+  throw new ExecFailedError(target, message);
+}
+
+/** client-node ends the sinks when the status arrives and ignores write(): keep writes after end harmless. */
+function collectingSink(onChunk: (chunk: Buffer) => void): Writable {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      onChunk(chunk);
+      callback();
+    },
+  });
+  sink.on('error', () => {});
+  return sink;
+}
+
+/**
+ * Streams stdout to the caller's stream with backpressure: client-node ignores write()'s return value, so when the
+ * target is full the WebSocket itself is paused (TCP backpressure reaches the API server) until it drains.
+ * The caller's stream is never ended here; the caller owns it.
+ */
+function forwardingSink(target: NodeJS.WritableStream, socket: () => WebSocket | undefined, onError: (error: Error) => void): Writable {
+  let failed = false;
+  let paused = false;
+  const fail = (error: Error): void => {
+    if (failed) return;
+    failed = true;
+    onError(error);
+  };
+  target.once('error', fail);
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (failed) {
+        callback();
+        return;
+      }
+      if (!target.write(chunk) && !paused) {
+        const ws = socket();
+        paused = true;
+        ws?.pause();
+        target.once('drain', () => {
+          paused = false;
+          ws?.resume();
+        });
+      }
+      callback();
+    },
+    final(callback) {
+      target.removeListener('error', fail);
+      callback();
+    },
+  });
+  sink.on('error', () => {});
+  return sink;
+}
