@@ -160,8 +160,11 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     const reason = skippedReason(part) ?? defaultReason;
     if (reason !== undefined) return skip(part, reason);
     if (!component || path === undefined) return;
-    const endpoint = component.part === 'zeebe' ? endpoints.get('zeebe')! : endpointOf(component, part);
-    if (!endpoints.has(endpoint.key)) endpoints.set(endpoint.key, endpoint);
+    // Same pod, port and base path as an endpoint we already have (the orchestration app): the same endpoint.
+    const candidate = endpointOf(component, part);
+    const endpoint =
+      [...endpoints.values()].find((e) => e.basePath === candidate.basePath && JSON.stringify(e.target) === JSON.stringify(candidate.target)) ?? candidate;
+    endpoints.set(endpoint.key, endpoint);
     parts.push({ part, state: 'PLANNED', target: endpoint.where });
     webappActions.push({ kind: 'component-backup', part, endpoint: endpoint.key, path });
     checks.push({ kind: 'backup-absent', part, endpoint: endpoint.key, path });
@@ -286,6 +289,11 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     else actions.push(...group, pause);
     if (recordsAction) actions.push(recordsAction);
     actions.push({ kind: 'zeebe-backup', endpoint: 'zeebe', path: zeebePath });
+  }
+
+  // Whatever discovery skipped that this procedure does not mention is still worth a row in the report.
+  for (const skipped of installation.skipped) {
+    if (skipped.part !== 'zeebe' && !parts.some((p) => p.part === skipped.part)) skip(skipped.part, skipped.reason);
   }
 
   return {
