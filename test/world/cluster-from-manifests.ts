@@ -414,7 +414,7 @@ export function appVersionForChart(chartVersion: string): string {
 }
 
 /** The real chart record Helm stored for this chart version, when the fixtures carry one (13.12.7, 14.8.4). */
-function fixtureChart(chartVersion: string): Json | undefined {
+export function fixtureChart(chartVersion: string): Json | undefined {
   for (const candidate of [join(fixturesDir(), chartVersion, 'release-example.json'), join(fixturesDir(), 'release-example.json')]) {
     if (!existsSync(candidate)) continue;
     const release = asRecord(JSON.parse(readFileSync(candidate, 'utf8')));
@@ -424,15 +424,21 @@ function fixtureChart(chartVersion: string): Json | undefined {
   return undefined;
 }
 
-export function clusterFromFixture(chartVersion: string, scenario: string, options: { release?: string; namespace?: string; revision?: number } = {}): ClusterObjects {
+/** The rendered manifest (release/namespace rewritten) and the user values of one fixture scenario. */
+export function readFixture(chartVersion: string, scenario: string, options: { release?: string; namespace?: string } = {}): { manifest: string; values: unknown } {
   const dir = join(fixturesDir(), chartVersion);
   const manifestPath = join(dir, `${scenario}.yaml`);
   if (!existsSync(manifestPath)) throw new Error(`No fixture ${manifestPath} (set CAMUNDA_FIXTURES_DIR?)`);
   const valuesPath = join(dir, 'values', `${scenario}.values.yaml`);
   const values = existsSync(valuesPath) ? ((parseYaml(readFileSync(valuesPath, 'utf8')) as unknown) ?? {}) : {};
+  const manifest = rewriteReleaseAndNamespace(readFileSync(manifestPath, 'utf8'), options.release ?? FIXTURE_RELEASE, options.namespace ?? FIXTURE_NAMESPACE);
+  return { manifest, values };
+}
+
+export function clusterFromFixture(chartVersion: string, scenario: string, options: { release?: string; namespace?: string; revision?: number } = {}): ClusterObjects {
   const release = options.release ?? FIXTURE_RELEASE;
   const namespace = options.namespace ?? FIXTURE_NAMESPACE;
-  const manifest = rewriteReleaseAndNamespace(readFileSync(manifestPath, 'utf8'), release, namespace);
+  const { manifest, values } = readFixture(chartVersion, scenario, { release, namespace });
   const chart = fixtureChart(chartVersion);
   return clusterFromManifest(manifest, {
     release,
