@@ -378,8 +378,9 @@ function propertiesOf(ctx: Context, names: readonly string[]): SpringProperties 
   return properties;
 }
 
-function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Context, what: string): Container {
-  const override = ctx.choices.execPod === undefined ? ctx.choices.execContainer : undefined;
+/** `overridable`: --exec-container applies (Camunda components; the search engine and PostgreSQL keep their own). */
+function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Context, what: string, overridable = false): Container {
+  const override = overridable && ctx.choices.execPod === undefined ? ctx.choices.execContainer : undefined;
   if (override !== undefined) {
     const chosen = pod.containers.find((c) => c.name === override);
     if (!chosen) {
@@ -438,7 +439,7 @@ function resolveComponent(part: Part, api: ManagementApi, ctx: Context, basePath
       .join(',');
     throw new Unavailable(`${label}: no Ready pod behind Service ${serviceName} (${describePods(behind)})`, `kubectl get pods -n ${ctx.namespace} -l ${selectorText}`);
   }
-  const container = chooseContainer(pod, [api.container], ctx, label);
+  const container = chooseContainer(pod, [api.container], ctx, label, true);
 
   const servicePort = api.servicePortNames.map((name) => service.ports.find((p) => p.name === name)).find((p) => p !== undefined);
   let port: number;
