@@ -58,6 +58,10 @@ beforeAll(async () => {
       res.end('x'.repeat(100_000));
       return;
     }
+    if (req.url === '/redirect') {
+      res.writeHead(302, { Location: `http://127.0.0.1:${podHttpPort}/direct` }).end();
+      return;
+    }
     if (req.url === '/hang') {
       req.socket.on('close', () => onHangClosed());
       return;
@@ -289,8 +293,15 @@ describe('exec', () => {
 
   it('never lets curl reach an unmapped host: unknown names are refused, not resolved', async () => {
     await start();
-    const run = await clientNodeExec('zeebe', ['curl', '-sS', '-L', 'http://example.com/', `http://127.0.0.1:${podHttpPort}/direct`]);
-    expect(run.status?.details?.causes?.[0]).toEqual({ reason: 'ExitCode', message: '7' });
+    // The host port of the "pod" is not an address inside the pod: reaching it directly must fail.
+    const direct = await clientNodeExec('zeebe', ['curl', '-sS', `http://127.0.0.1:${podHttpPort}/direct`]);
+    expect(direct.status?.details?.causes?.[0]).toEqual({ reason: 'ExitCode', message: '7' });
+    const external = await clientNodeExec('zeebe', ['curl', '-sS', '--max-time', '5', 'http://example.com/']);
+    expect(external.status?.details?.causes?.[0]).toEqual({ reason: 'ExitCode', message: '7' });
+    // Nor through a redirect to a host that was not on the command line.
+    const redirected = await clientNodeExec('zeebe', ['curl', '-sS', '-L', 'http://localhost:9600/redirect']);
+    expect(seenPaths).toContain('/redirect');
+    expect(redirected.status?.details?.causes?.[0]).toEqual({ reason: 'ExitCode', message: '7' });
     expect(seenPaths).not.toContain('/direct');
   });
 
@@ -307,6 +318,13 @@ describe('exec', () => {
     expect(status?.message).toMatch(
       /^Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in \$PATH: unknown$/,
     );
+    expect(status?.details?.causes?.[0]?.message).toMatch(/^error executing command in container: failed to exec in container: /);
+    const byPath = await rawWs(execPath('camunda-operate-5f7', ['/usr/bin/curl', '-s', 'http://localhost:9600/']), ['v5.channel.k8s.io']);
+    if ('rejected' in byPath) throw new Error('rejected');
+    expect(JSON.parse(byPath.frames.at(-1)?.data.subarray(1).toString() ?? '')).toMatchObject({
+      reason: 'InternalError',
+      message: expect.stringMatching(/exec: "\/usr\/bin\/curl": stat \/usr\/bin\/curl: no such file or directory: unknown$/),
+    });
   });
 
   it('frames exactly like the translator: empty established frame, split stdout, status on 3, close 1000, no 0xFF', async () => {
@@ -325,6 +343,10 @@ describe('exec', () => {
     expect(last?.data[0]).toBe(3);
     expect(JSON.parse(last?.data.subarray(1).toString() ?? '')).toEqual({ metadata: {}, status: 'Success' });
     expect(result.closeCode).toBe(1000);
+    // Even a small output arrives in more than one message: clients must reassemble.
+    const small = await rawWs(execPath('camunda-zeebe-0', ['curl', '-sS', 'http://localhost:9600/small']), ['v5.channel.k8s.io']);
+    if ('rejected' in small) throw new Error('rejected');
+    expect(small.frames.filter((f) => f.data[0] === 1 && f.data.length > 1).length).toBeGreaterThan(1);
   });
 
   it('sends the established frame on stderr or the status channel when stdout is not requested', async () => {

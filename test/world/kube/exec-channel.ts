@@ -134,7 +134,7 @@ export function runExecSession(options: ExecSessionOptions): void {
   void (async () => {
     const binary = posix.basename(context.argv[0] ?? '');
     if (!context.network.hasBinary(context.namespace, context.pod, context.container, binary)) {
-      writeStatus(execInternalError(executableNotFound(binary, randomBytes(32).toString('hex'))));
+      writeStatus(execInternalError(executableNotFound(context.argv[0] ?? '', randomBytes(32).toString('hex'))));
       finish({ kind: 'start-failed' });
       return;
     }

@@ -115,7 +115,8 @@ export function execInternalError(cause: string): ExecStatus {
   };
 }
 
-/** runc's wording when argv[0] is not in the image, as containerd reports it. */
-export function executableNotFound(binary: string, execId: string): string {
-  return `failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown`;
+/** runc's wording when argv[0] is not in the image, as containerd reports it (a path is stat'ed, a name looked up in $PATH). */
+export function executableNotFound(command: string, execId: string): string {
+  const reason = command.includes('/') ? `stat ${command}: no such file or directory` : 'executable file not found in $PATH';
+  return `failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": ${reason}: unknown`;
 }
