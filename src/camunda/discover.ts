@@ -3,6 +3,7 @@
  * ConfigMaps → (only when needed) the search engine's password Secret. Read-only; every decision is in
  * discovery.ts.
  */
+import { messageOf } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import { decodeHelmReleaseSecret, HELM_OWNER_SELECTOR, helmReleasesFromSecrets } from '../kube/helm-release.js';
 import type { ConfigMap, KubeClient, Pod } from '../kube/kube-client.js';
@@ -62,5 +63,10 @@ export async function discoverInstallation(kube: KubeClient, options: DiscoveryO
 
   const passwordSecret = installation.search?.credentials?.passwordSecret;
   if (!passwordSecret || installation.search?.authorization) return installation;
-  return withSearchAuthorization(installation, await kube.readSecret(namespace, passwordSecret.name));
+  try {
+    return withSearchAuthorization(installation, await kube.readSecret(namespace, passwordSecret.name));
+  } catch (error) {
+    // Not fatal: without the header the search engine answers 401 itself, and `check` shows why.
+    return { ...installation, warnings: [...installation.warnings, `Could not read Secret ${passwordSecret.name} for the search engine password: ${messageOf(error)}`] };
+  }
 }

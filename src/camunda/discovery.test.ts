@@ -490,3 +490,26 @@ describe('Zeebe store and Web Modeler', () => {
     expect(error.message).toContain('camunda-postgresql-web-modeler');
   });
 });
+
+describe('discoverInstallation reads', () => {
+  it('a forbidden password Secret is a warning, not a failure', async () => {
+    const kube = kubeFor('13.12.7', 'elasticsearch-external');
+    kube.readSecret = () => Promise.reject(new Error('secrets "elasticsearch-credentials" is forbidden'));
+    const installation = await discover(kube);
+    expect(installation.search?.authorization).toBeUndefined();
+    expect(installation.warnings).toContain('Could not read Secret elasticsearch-credentials for the search engine password: secrets "elasticsearch-credentials" is forbidden');
+  });
+
+  it('lists the release Secrets, then the release’s Pods and Services by instance label; the whole namespace only for an outside --exec-pod', async () => {
+    const kube = kubeFor('13.12.7', 'default');
+    await discover(kube);
+    expect(kube.calls.filter((c) => c.method.startsWith('list'))).toEqual([
+      { method: 'listSecrets', namespace: 'camunda', labelSelector: 'owner=helm' },
+      { method: 'listPods', namespace: 'camunda', labelSelector: 'app.kubernetes.io/instance=camunda' },
+      { method: 'listServices', namespace: 'camunda', labelSelector: 'app.kubernetes.io/instance=camunda' },
+    ]);
+    kube.calls.length = 0;
+    await discover(kube, { execPod: 'camunda-zeebe-1', access: 'exec' });
+    expect(kube.calls.filter((c) => c.method === 'listPods')).toHaveLength(1);
+  });
+});
