@@ -217,6 +217,22 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(part(report, 'zeebe')).toMatchObject({ state: 'FAILED', message: 'partition 2: segment deleted' });
   });
 
+  it('rides out a transient 502 or dropped connection while polling, but not a run of them', async () => {
+    const routes = happyRoutes('8.7', ID);
+    const gatewayDown = { status: 502, body: { message: 'Expected to handle request, but the topology is incomplete' } };
+    routes[`gateway-0 GET /actuator/backups/${ID}`] = [gatewayDown, { status: 0, fail: 'socket hang up' }, ok(zeebeBackup(ID, 'COMPLETED'))];
+    const { report } = await run(fastPlan(anInstallation('8.7')), fakeCluster(routes));
+    expect(report.state).toBe('COMPLETED');
+
+    routes[`gateway-0 GET /actuator/backups/${ID}`] = gatewayDown;
+    const failing = fakeCluster(routes);
+    const { report: failed } = await run(fastPlan(anInstallation('8.7')), failing);
+    expect(failed.state).toBe('FAILED');
+    expect(part(failed, 'zeebe')?.message).toContain('topology is incomplete');
+    expect(failing.keys().filter((key) => key === `gateway-0 GET /actuator/backups/${ID}`)).toHaveLength(4);
+    expect(failing.mutations().at(-1)).toBe('gateway-0 POST /actuator/exporting/resume');
+  });
+
   it('treats Zeebe DELETED as final', async () => {
     const routes = happyRoutes('8.7', ID);
     routes[`gateway-0 GET /actuator/backups/${ID}`] = ok(zeebeBackup(ID, 'DELETED'));

@@ -22,7 +22,7 @@ import {
 } from './plan.js';
 import { resumeWithRetries } from './resume.js';
 import { runSteps, SiblingFailedError, type RunItem, type Step } from './runner.js';
-import { waitForState } from './wait-for-state.js';
+import { sleep, waitForState } from './wait-for-state.js';
 import type { BackupPart } from '../camunda/versions.js';
 
 export { buildCreatePlan, describeCreatePlan } from './plan.js';
@@ -491,6 +491,29 @@ function failureText(error: unknown): string {
   return messageOf(error);
 }
 
+/** Polls are idempotent GETs: a dropped connection or a 502/503/504 now and then is retried, a run of them is not. */
+const TRANSIENT_READS_TOLERATED = 3;
+
+function tolerant<T>(ctx: StepContext, step: Step['id'], signal: AbortSignal, read: () => Promise<T>): () => Promise<T> {
+  let consecutive = 0;
+  return async () => {
+    for (;;) {
+      try {
+        const value = await read();
+        consecutive = 0;
+        return value;
+      } catch (error) {
+        const transient =
+          !signal.aborted &&
+          (error instanceof ComponentHttpError ? error.status === 502 || error.status === 503 || error.status === 504 : !(error instanceof PartFailedError) && !(error instanceof Error && error.name === 'UnexpectedResponseError'));
+        if (!transient || ++consecutive > TRANSIENT_READS_TOLERATED) throw error;
+        ctx.run.emit({ kind: 'step-progress', step, message: `status check failed (${messageOf(error)}); retrying` });
+        await sleep(Math.min(ctx.plan.timing.pollIntervalMs, 1_000 * consecutive), signal);
+      }
+    }
+  };
+}
+
 function withinSettle(ctx: StepContext, sinceMs: number): boolean {
   return performance.now() - sinceMs < ctx.plan.timing.settleMs;
 }
@@ -562,7 +585,7 @@ function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): S
         type Poll = { readonly backup?: WebappBackup; readonly notFound?: string };
         const final = await waitForState<Poll>({
           ...pollOptions(ctx, stepId, signal),
-          read: async () => {
+          read: tolerant(ctx, stepId, signal, async () => {
             try {
               return { backup: await api.webappBackup(action.path, id) };
             } catch (error) {
@@ -571,7 +594,7 @@ function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): S
               }
               throw error;
             }
-          },
+          }),
           isDone: (poll) => poll.backup !== undefined && isWebappFinal(poll.backup, withinSettle(ctx, postedAt)),
           describe: (poll) => {
             record.remoteState = poll.backup?.state ?? 'NOT_FOUND';
@@ -644,7 +667,7 @@ function zeebeRecordsStep(action: Extract<PlanAction, { kind: 'zeebe-records-sna
           const startedPolling = performance.now();
           const polled = await waitForState<SnapshotInfo | undefined>({
             ...pollOptions(ctx, 'backup-zeebe-records', signal),
-            read: () => search.snapshot(action.repository, action.snapshot),
+            read: tolerant(ctx, 'backup-zeebe-records', signal, () => search.snapshot(action.repository, action.snapshot)),
             isDone: (current) => (current ? !isSnapshotRunning(current) : !withinSettle(ctx, startedPolling)),
             describe: (current) => {
               record.remoteState = current?.state ?? 'NOT_FOUND';
@@ -689,14 +712,14 @@ async function awaitZeebeBackup(ctx: StepContext, api: ManagementApi, path: stri
   type Poll = { readonly backup?: ZeebeBackup; readonly notFound?: string };
   const final = await waitForState<Poll>({
     ...pollOptions(ctx, step, signal),
-    read: async () => {
+    read: tolerant(ctx, step, signal, async () => {
       try {
         return { backup: await api.zeebeBackup(path, id) };
       } catch (error) {
         if (error instanceof ComponentHttpError && error.kind === 'not-found' && withinSettle(ctx, postedAt)) return { notFound: error.componentMessage };
         throw error;
       }
-    },
+    }),
     isDone: (poll) => poll.backup !== undefined && isZeebeFinal(poll.backup, withinSettle(ctx, postedAt)),
     describe: (poll) => {
       record.remoteState = poll.backup?.state ?? 'NOT_FOUND';
@@ -754,7 +777,7 @@ function continuousBackupStep(action: Extract<PlanAction, { kind: 'continuous-ba
           const started = performance.now();
           const state = await waitForState<RuntimeState>({
             ...pollOptions(ctx, 'continuous-backup', signal),
-            read: () => api.runtimeState(action.path),
+            read: tolerant(ctx, 'continuous-backup', signal, () => api.runtimeState(action.path)),
             isDone: (current) => (newestCheckpoint(current) ?? 0) > baseline || !withinSettle(ctx, started),
             describe: (current) => `newest checkpoint ${newestCheckpoint(current) ?? 'none'}`,
           });
