@@ -288,7 +288,7 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(report.exporting.pausedMs).toBeNull();
     expect(report.exporting.resumeCommand).toContain('kubectl camunda-backup resume -n camunda --release camunda');
     expect(report.exporting.resumeCommand).toContain('/actuator/exporting/resume');
-    expect(report.error?.message).toContain('EXPORTING IS STILL PAUSED');
+    expect(report.error?.message).toContain('exporting is still paused, resuming failed 4 times');
     expect(report.error?.message).toContain('Expected 3 members of partition 2 but found 1');
     expect(reporter.of('cleanup-failed')).toHaveLength(1);
   });

@@ -79,6 +79,10 @@ interface PreflightFacts {
   runtimeBaselineId?: number | undefined;
 }
 
+/**
+ * Runs the plan and returns its report. Throws only before any change: a CliError from a connection (exit 3),
+ * a failed preflight check (exit 2 or 3), or an interrupt during preflight. plan.warnings are not emitted here.
+ */
 export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<BackupReport> {
   const now = deps.now ?? Date.now;
   const startedMs = now();
@@ -320,7 +324,7 @@ async function execute(plan: CreatePlan, channels: Map<string, ComponentHttp>, f
       details: {},
     });
   }
-  for (const warning of plan.warnings) emit({ kind: 'warning', message: warning });
+  // plan.warnings are the caller's to show (it shows them for --dry-run too); the report carries them.
   for (const planned of plan.parts) {
     if (planned.state === 'SKIPPED') emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
   }
@@ -362,9 +366,9 @@ async function execute(plan: CreatePlan, channels: Map<string, ComponentHttp>, f
     error = { message: outcome.step ? `${why} during ${outcome.step}` : why, step: outcome.step };
   }
   if (cleanupFailures.length > 0) {
-    const resumeFailure = cleanupFailures.map((failure) => `${failure.title}: ${messageOf(failure.error)}`).join('; ');
+    const resumeFailure = cleanupFailures.map((failure) => messageOf(failure.error)).join('; ');
     error = {
-      message: `EXPORTING IS STILL PAUSED: ${resumeFailure}. Resume it by hand: ${plan.resumeCommand.split('\n')[0]}${error ? ` (the run had already stopped: ${error.message})` : ''}`,
+      message: `exporting is still paused, resuming failed ${plan.timing.resumeRetryDelaysMs.length + 1} times: ${resumeFailure}${error ? ` (the run had already stopped: ${error.message})` : ''}`,
       step: 'resume-exporting',
     };
   }
