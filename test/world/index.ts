@@ -136,8 +136,12 @@ export interface World {
   readonly objects: ClusterObjects;
   readonly log: SimRequest[];
   readonly api: FakeApiServer;
+  /** How pods reach each other (what the fake API server uses for exec and port-forward). */
+  readonly network: PodNetwork;
   readonly faults: SimFaults;
   readonly sims: WorldSims;
+  /** 127.0.0.1 port of a pod's simulated container port (throws when there is none). */
+  portOf(pod: string, containerPort: number): number;
   stop(): Promise<void>;
 }
 
@@ -548,8 +552,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     objects,
     log,
     api,
+    network,
     faults,
     sims,
+    portOf(pod: string, containerPort: number) {
+      const port = portsByPod.get(`${namespace}/${pod}`)?.[containerPort];
+      if (port === undefined) throw new Error(`No simulator for ${pod}:${containerPort}`);
+      return port;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
