@@ -149,7 +149,7 @@ function isSupportedVersion(value: string): boolean {
 export function isVerboseArgv(argv: readonly string[]): boolean {
   for (const arg of argv) {
     if (arg === '--') return false;
-    if (arg === '--verbose' || arg === '--verbose=true' || /^-[a-zA-Z]*v[a-zA-Z]*$/.test(arg)) return true;
+    if (arg === '-v' || arg === '--verbose' || arg === '--verbose=true') return true;
   }
   return false;
 }

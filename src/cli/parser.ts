@@ -19,6 +19,7 @@ export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
     .scriptName(SCRIPT_NAME)
     .usage('$0 <command> [flags]\n\nConsistent backups of Camunda 8 Self-Managed on Kubernetes: web apps first, then Zeebe, and exporting always resumed.')
     .command(createCommand(deps))
+    .epilog(`Run '${SCRIPT_NAME} <command> --help' for examples and exit codes.`)
     .demandCommand(1, 'a command is required (try create)')
     .strict()
     .recommendCommands()
@@ -29,10 +30,19 @@ export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
     .version('version', 'Show the version', version)
     .exitProcess(false)
     .fail((message, error) => {
-      // Errors from a command's own handler pass through unchanged (yargs routes them here too, yargs#2394).
-      if (error) throw error;
-      throw new UsageError(message ?? 'invalid arguments', { hint: `see '${SCRIPT_NAME} --help'` });
+      // Errors from a command's own handler pass through unchanged (yargs routes them here too, yargs#2394);
+      // yargs' own parse errors (YError: "Not enough arguments following: backup-id") are usage errors.
+      if (error && error.name !== 'YError') throw error;
+      throw new UsageError(describeUsageFailure(message ?? error?.message), { hint: `see '${SCRIPT_NAME} --help'` });
     });
   // terminalWidth() is null when stdout is not a terminal; piped help still wraps at a readable width.
   return parser.wrap(Math.min(MAX_HELP_WIDTH, parser.terminalWidth() ?? MAX_HELP_WIDTH));
+}
+
+/** yargs' messages, in the tool's voice: lower-case, and saying what was wrong. */
+export function describeUsageFailure(message: string | undefined): string {
+  if (!message) return 'invalid arguments';
+  const suggestion = /^Did you mean (.+)\?$/.exec(message);
+  if (suggestion) return `unknown command; did you mean ${suggestion[1]}?`;
+  return message.charAt(0).toLowerCase() + message.slice(1);
 }

@@ -54,7 +54,8 @@ export function describeExporting(exporting: ExportingReport): string {
   if (!exporting.paused) return 'Exporting: not paused by this run.';
   const window = exporting.pausedMs === null ? '' : ` for ${formatDuration(exporting.pausedMs)}`;
   if (exporting.resumed === true) return `Exporting: paused${window}, resumed.`;
-  const how = exporting.resumeCommand ? ` Resume it with: ${exporting.resumeCommand}` : '';
+  const command = exporting.resumeCommand?.trim();
+  const how = !command ? '' : command.includes('\n') ? ` Resume it with:\n${command.split('\n').map((line) => `    ${line}`).join('\n')}` : ` Resume it with: ${command}`;
   return `Exporting: STILL PAUSED (paused${window}, resume failed).${how}`;
 }
 

@@ -17,6 +17,26 @@ import { parseCreateOptions } from './create-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { buildPlannedReport } from './planned-report.js';
 
+/** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
+const EXAMPLES: readonly (readonly [string, string])[] = [
+  ['Back up the Camunda release in namespace camunda through port-forwards', '$0 create -n camunda'],
+  ['Show every call, in order, without changing anything', '$0 create -n camunda --dry-run'],
+  ['Run curl inside the pods and print the report as JSON', '$0 create -n camunda --access exec -o json'],
+  ['Choose the context, the backup ID and allow an hour', '$0 create --context prod -n camunda --backup-id 1748937221 --timeout 1h'],
+  ['Run the calls from a pod of your own that has curl', '$0 create -n camunda --access exec --exec-pod curl'],
+];
+
+const CREATE_EPILOG = [
+  'Examples:',
+  ...EXAMPLES.map(([what, command]) => `  # ${what}\n  ${command}\n`),
+  'Exit codes:',
+  '  0        completed',
+  '  2, 3     bad input, environment not as needed (nothing was changed)',
+  '  4        backup failed (exporting was resumed)',
+  '  5        cleanup failed: exporting may still be paused, run the printed command',
+  '  130/143  interrupted by SIGINT/SIGTERM (exporting was resumed)',
+].join('\n');
+
 export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateArgs> {
   return {
     command: 'create',
@@ -32,17 +52,7 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
         .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up on the whole run after this long, e.g. 90s, 30m, 1h' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster)' })
         .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')
-        .example([
-          ['$0 create -n camunda', 'Back up the Camunda release in namespace camunda through port-forwards'],
-          ['$0 create -n camunda --dry-run', 'Show every call, in order, without changing anything'],
-          ['$0 create -n camunda --access exec -o json', 'Run curl inside the pods; print the report as JSON'],
-          ['$0 create --context prod -n camunda --backup-id 1748937221 --timeout 1h', 'Choose the backup ID and allow an hour'],
-          ['$0 create -n camunda --access exec --exec-pod curl', 'Run the calls from a pod of your own that has curl'],
-        ])
-        .epilog(
-          'Exit codes: 0 completed; 2 bad input and 3 environment problem (nothing changed); 4 backup failed (exporting resumed); ' +
-            '5 cleanup failed (exporting may still be paused: run the printed command); 130/143 interrupted by SIGINT/SIGTERM (exporting resumed).',
-        ),
+        .epilog(CREATE_EPILOG),
     handler: async (argv) => {
       const options = parseCreateOptions(argv, deps.now());
       await runCreateCommand(options, deps);

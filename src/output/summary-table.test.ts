@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { aBackupReport } from '../../test/unit/builders/backup-report.js';
+import { describeExporting, renderSummaryTable } from './summary-table.js';
+
+describe('renderSummaryTable', () => {
+  it('prints a header and one borderless row per part, kubectl style', () => {
+    expect(renderSummaryTable(aBackupReport())).toBe(
+      [
+        'Backup 1748937221 of release camunda in namespace camunda: COMPLETED in 1m12s',
+        'Camunda 8.7.37 (chart 12.13.3), access port-forward',
+        'Exporting: paused for 6.9s, resumed.',
+        '',
+        'PART            STATE       TARGET                                DURATION   MESSAGE',
+        'optimize        COMPLETED   pod/camunda-optimize-5d8f:8092        12.1s',
+        'operate         COMPLETED   pod/camunda-operate-7d9f:9600         9.8s',
+        'tasklist        SKIPPED     -                                     -          disabled in the Helm values (tasklist.enabled: false)',
+        'zeebe-records   COMPLETED   http://camunda-elasticsearch:9200     2.3s',
+        'zeebe           COMPLETED   pod/camunda-zeebe-gateway-6c7b:9600   4.1s',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows the failure, the warnings, and keeps multi-line component messages on one row', () => {
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'FAILED',
+        parts: [{ part: 'operate', state: 'FAILED', target: 'pod/op:9600', durationMs: 500, message: 'Failed to take snapshot:\n  repository missing' }],
+        error: { message: 'operate: FAILED: Failed to take snapshot', step: 'backup-operate' },
+        warnings: ['forced procedure 8.7 (--camunda-version)'],
+      }),
+    );
+    expect(text).toContain('operate   FAILED   pod/op:9600   500ms      Failed to take snapshot: repository missing\n');
+    expect(text).toContain('\nError in backup-operate: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
+  });
+
+  it('shortens very long messages in the table (the JSON keeps them whole)', () => {
+    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe', state: 'FAILED', message: 'x'.repeat(500) }] }));
+    expect(text).toContain(`${'x'.repeat(199)}…`);
+    expect(text).not.toContain('x'.repeat(200));
+  });
+
+  it('prints the dry-run plan: every call in order and the skipped parts', () => {
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'PLANNED',
+        durationMs: 0,
+        exporting: { paused: false, resumed: null, pausedMs: null },
+        parts: [
+          { part: 'operate', state: 'PLANNED', target: 'pod/op:9600' },
+          { part: 'optimize', state: 'SKIPPED', message: 'disabled' },
+        ],
+        plan: [
+          { order: 1, step: 'preflight', method: 'GET', path: '/actuator', target: 'pod/op:9600' },
+          { order: 2, step: 'backup-operate', method: 'POST', path: '/actuator/backups', target: 'pod/op:9600', body: { backupId: 1 } },
+          { order: 3, step: 'backup-operate', method: 'GET', path: '/actuator/backups/1', target: 'pod/op:9600', note: 'repeats until the state is final' },
+        ],
+      }),
+    );
+    expect(text).toBe(
+      [
+        'Dry run: backup 1748937221 of release camunda in namespace camunda would make these calls, in order (calls with the same ORDER run concurrently). Nothing was changed.',
+        'Camunda 8.7.37 (chart 12.13.3), access port-forward',
+        '',
+        'ORDER   STEP             METHOD   PATH                  TARGET        NOTE',
+        '1       preflight        GET      /actuator             pod/op:9600',
+        '2       backup-operate   POST     /actuator/backups     pod/op:9600',
+        '3       backup-operate   GET      /actuator/backups/1   pod/op:9600   repeats until the state is final',
+        '',
+        'skipped: optimize (disabled)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('redacts credentials that a component echoed into a message', () => {
+    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe-records', state: 'FAILED', message: 'GET http://elastic:s3cr3t@es:9200 failed' }] }));
+    expect(text).not.toContain('s3cr3t');
+  });
+});
+
+describe('describeExporting', () => {
+  it.each([
+    [{ paused: false, resumed: null, pausedMs: null }, 'Exporting: not paused by this run.'],
+    [{ paused: true, resumed: true, pausedMs: 1200 }, 'Exporting: paused for 1.2s, resumed.'],
+    [
+      { paused: true, resumed: false, pausedMs: 65_000, resumeCommand: 'kubectl camunda-backup resume -n camunda' },
+      'Exporting: STILL PAUSED (paused for 1m05s, resume failed). Resume it with: kubectl camunda-backup resume -n camunda',
+    ],
+  ] as const)('%o → %s', (exporting, expected) => {
+    expect(describeExporting(exporting)).toBe(expected);
+  });
+});
