@@ -9,7 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const stub = join(root, 'dist', 'optional-stub.cjs');
 mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(stub, 'module.exports = undefined;\n');
+// Behave like an absent optional module: ws and friends probe with try/require and fall back to plain JS.
+writeFileSync(stub, "throw Object.assign(new Error('optional module not bundled'), { code: 'MODULE_NOT_FOUND' });\n");
 
 // Optional native helpers of ws and friends; without the alias a single-executable prints a warning on every run.
 const optional = ['bufferutil', 'utf-8-validate', 'supports-color', 'encoding'];
