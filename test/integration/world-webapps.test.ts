@@ -118,6 +118,17 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
     expect((await call(operate, 'GET', '/actuator/backups/501')).status).toBe(200);
   });
 
+  it('HTTP faults: a slow answer, and a connection closed without an answer (logged with status 0)', async () => {
+    world.faults.http.push({ component: 'tasklist', path: '/actuator/backups', delayMs: 150, count: 1 });
+    const started = Date.now();
+    expect((await call(tasklist, 'GET', '/actuator/backups')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    world.faults.http.push({ component: 'tasklist', method: 'GET', action: 'close', count: 1 });
+    await expect(call(tasklist, 'GET', '/actuator/backups')).rejects.toThrow();
+    expect(world.log.filter((e) => e.component === 'tasklist').at(-1)?.status).toBe(0);
+    expect((await call(tasklist, 'GET', '/actuator/backups')).status).toBe(200);
+  });
+
   it('logs every request with component, pod, method, path, body and status', () => {
     const entry = world.log.find((e) => e.component === 'operate' && e.method === 'POST' && e.body.includes('"backupId":100'));
     expect(entry).toMatchObject({ pod: podOf(world, 'operate'), path: '/actuator/backups', status: 200 });

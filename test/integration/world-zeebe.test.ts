@@ -150,6 +150,11 @@ describe('8.8 orchestration pods', () => {
     expect(await call(pod1, 'POST', '/actuator/backupHistory', { backupId: 0 })).toMatchObject({ status: 400 });
   });
 
+  it('POST without a backupId: Spring 400 (8.8 has only take(long backupId))', async () => {
+    const answer = await call(pod0, 'POST', '/actuator/backupRuntime', {});
+    expect(answer).toMatchObject({ status: 400, body: { status: 400, error: 'Bad Request', path: '/actuator/backupRuntime' } });
+  });
+
   it('backupRuntime: 202, prefix listing, bad selector 400, shared across pods', async () => {
     expect((await call(pod0, 'POST', '/actuator/backupRuntime', { backupId: 1234 })).status).toBe(202);
     expect((await call(pod1, 'POST', '/actuator/backupRuntime', { backupId: 1300 })).status).toBe(202);
@@ -159,6 +164,25 @@ describe('8.8 orchestration pods', () => {
     expect(await call(pod1, 'GET', '/actuator/backupRuntime/abc')).toMatchObject({ status: 400, body: { message: "Expected a backup ID or prefix ending with '*', but got 'abc'." } });
     expect((await call(pod0, 'DELETE', '/actuator/backupRuntime/1234')).status).toBe(204);
     expect((await call(pod0, 'GET', '/actuator/backupRuntime/1234')).status).toBe(404);
+  });
+});
+
+describe('8.9 manual backups (backup-configured)', () => {
+  it('POST without an id → 400 "A backupId must be provided…"; with one → 202 and the 8.9 409 wording', async () => {
+    const world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'backup-configured' }, durations });
+    try {
+      const pod = world.portOf('camunda-zeebe-2', 9600);
+      expect(await call(pod, 'POST', '/actuator/backupRuntime')).toMatchObject({ status: 400, body: { message: 'A backupId must be provided and it must be > 0' } });
+      expect((await call(pod, 'POST', '/actuator/backupRuntime', { backupId: 1700000000 })).status).toBe(202);
+      const conflict = await call(pod, 'POST', '/actuator/backupRuntime', { backupId: 1700000000 });
+      expect(conflict.status).toBe(409);
+      expect(conflict.body.message).toBe(
+        'Requested backup has ID 1700000000. The latest backup has ID 1700000000. The backup ID must be greater than the ID of previous backups that are completed, failed, or deleted.',
+      );
+      expect((await call(pod, 'GET', '/actuator/backups')).status).toBe(404);
+    } finally {
+      await world.stop();
+    }
   });
 });
 
