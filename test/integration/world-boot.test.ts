@@ -80,6 +80,35 @@ describe('startWorld boots every fixture scenario', () => {
   }
 });
 
+describe('context paths (context-path scenarios)', () => {
+  it('8.7: Operate/Tasklist/gateway answer under their base path only; Optimize stays at /', async () => {
+    const world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'context-path' } });
+    try {
+      const operate = world.portOf(podOf(world, 'operate'), 9600);
+      // No repository configured in this scenario: Operate's own 400, not the Spring 404.
+      expect(await (await fetch(`http://127.0.0.1:${operate}/operate/actuator/backups`)).json()).toMatchObject({ status: 400, message: 'No backup repository configured.' });
+      expect((await fetch(`http://127.0.0.1:${operate}/actuator/backups`)).status).toBe(404);
+      const gateway = world.portOf(podOf(world, 'zeebe-gateway'), 9600);
+      expect((await fetch(`http://127.0.0.1:${gateway}/zeebe/actuator/exporting/resume`, { method: 'POST' })).status).toBe(200);
+      const optimize = world.portOf(podOf(world, 'optimize'), 8092);
+      expect((await fetch(`http://127.0.0.1:${optimize}/actuator/backups`)).status).toBe(400);
+    } finally {
+      await world.stop();
+    }
+  });
+
+  it('8.8: the orchestration management API moves under /orchestration', async () => {
+    const world = await startWorld({ fixture: { chartVersion: '13.12.7', scenario: 'context-path' } });
+    try {
+      const pod = world.portOf('camunda-zeebe-0', 9600);
+      expect((await fetch(`http://127.0.0.1:${pod}/orchestration/actuator/backupRuntime`)).status).toBe(400);
+      expect((await fetch(`http://127.0.0.1:${pod}/actuator/backupRuntime`)).status).toBe(404);
+    } finally {
+      await world.stop();
+    }
+  });
+});
+
 describe('startWorld boots the demo resources (no fixtures needed)', () => {
   for (const resources of ['demo-8.7', 'demo-8.8']) {
     it(resources, async () => {
