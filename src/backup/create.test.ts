@@ -86,6 +86,19 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(cluster.closed.sort()).toEqual([...cluster.opened].sort());
   });
 
+  it('polls fast while exporting is paused, whatever the poll interval', async () => {
+    const cluster = fakeCluster(happyRoutes('8.7', ID));
+    const inProgress = ok(zeebeBackup(ID, 'IN_PROGRESS'));
+    cluster.route(`gateway-0 GET /actuator/backups/${ID}`, [inProgress, inProgress, inProgress, inProgress, ok(zeebeBackup(ID, 'COMPLETED'))]);
+    // Web apps answer COMPLETED at their second check, after one initial delay; the Zeebe wait runs while paused.
+    const plan = fastPlan(anInstallation('8.7'), { pollIntervalMs: 60_000, initialPollMs: 100, pausedPollMs: 10 });
+    const { report } = await run(plan, cluster);
+
+    expect(report.state).toBe('COMPLETED');
+    // Without the paused ceiling the four Zeebe polls alone would back off 100 + 200 + 400 + 800 ms.
+    expect(report.exporting.pausedMs).toBeLessThan(500);
+  });
+
   it('sends the Zeebe id as a JSON number and the ES credentials only to Elasticsearch', async () => {
     const cluster = fakeCluster(happyRoutes('8.7', ID));
     await run(fastPlan(anInstallation('8.7')), cluster);

@@ -525,7 +525,7 @@ function withinSettle(ctx: StepContext, sinceMs: number): boolean {
 function pollOptions(ctx: StepContext, step: Step['id'], signal: AbortSignal): { signal: AbortSignal; maxIntervalMs: number; initialIntervalMs: number; onProgress: (message: string) => void } {
   return {
     signal,
-    maxIntervalMs: ctx.plan.timing.pollIntervalMs,
+    maxIntervalMs: ctx.exporting.paused && ctx.exporting.resumed === null ? Math.min(ctx.plan.timing.pollIntervalMs, ctx.plan.timing.pausedPollMs) : ctx.plan.timing.pollIntervalMs,
     initialIntervalMs: ctx.plan.timing.initialPollMs,
     onProgress: (message) => ctx.run.emit({ kind: 'step-progress', step, message }),
   };

@@ -84,6 +84,11 @@ export interface PlanTiming {
   /** First poll delay; doubled up to pollIntervalMs. */
   readonly initialPollMs: number;
   /**
+   * Poll ceiling while exporting is paused: every idle moment there grows the brokers' logs, and a status GET is cheap,
+   * so the paused window is not stretched by a long back-off.
+   */
+  readonly pausedPollMs: number;
+  /**
    * Right after a POST a component may not know the backup yet (404) or see only some parts (INCOMPLETE);
    * within this window that means "starting", afterwards it is an answer.
    */
@@ -114,6 +119,7 @@ export interface CreatePlan {
 
 export const DEFAULT_TIMING: Omit<PlanTiming, 'timeoutMs' | 'pollIntervalMs'> = {
   initialPollMs: 50,
+  pausedPollMs: 200,
   settleMs: 15_000,
   requestTimeoutMs: 30_000,
   resumeRetryDelaysMs: [250, 1_000, 3_000],
