@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../world/index.js';
 import { call, podOf, pollUntil } from './world-helpers.js';
 
-const durations = { webapps: 120, optimize: 80, zeebe: 80, snapshot: 40, incompleteCheckTimeout: 150 };
+// Long enough that "still running" checks hold on a loaded machine; the tests poll for the end.
+const durations = { webapps: 300, optimize: 80, zeebe: 80, snapshot: 40, incompleteCheckTimeout: 400 };
 
 describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   let world: World;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../world/index.js';
 import { call, podOf, pollUntil } from './world-helpers.js';
 
-const durations = { webapps: 100, optimize: 60, zeebe: 80, snapshot: 40, incompleteCheckTimeout: 150 };
+const durations = { webapps: 300, optimize: 60, zeebe: 300, snapshot: 40, incompleteCheckTimeout: 150 };
 
 describe('Zeebe gateway 8.7: /actuator/backups and exporting', () => {
   let world: World;
