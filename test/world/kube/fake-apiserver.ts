@@ -39,6 +39,8 @@ export interface PodNetwork {
   resolve(namespace: string, pod: string, host: string, port: number): number | undefined;
   /** Whether the container image has this binary (curl, wget, pg_dump, sh …) */
   hasBinary(namespace: string, pod: string, container: string, binary: string): boolean;
+  /** Where port-forwards to that pod connect when the pod is not played on 127.0.0.1 (a container's address); overrides podPort. */
+  podEndpoint?(namespace: string, pod: string, port: number): { host: string; port: number } | undefined;
 }
 
 export interface ExecContext {
@@ -543,7 +545,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (protocol === undefined) return reject(403);
     upgrade(req, socket, head, protocol, (conn) => {
       log({ ...base, status: 101 });
-      runPortForwardSession({ conn, ports: numbers, podUid: podUid(pod), refuse: faults.portForwardRefuse === true, podPort: (port) => network.podPort(namespace, podName, port) });
+      runPortForwardSession({
+        conn,
+        ports: numbers,
+        podUid: podUid(pod),
+        refuse: faults.portForwardRefuse === true,
+        podPort: (port) => network.podPort(namespace, podName, port),
+        ...(network.podEndpoint ? { podEndpoint: (port: number) => network.podEndpoint?.(namespace, podName, port) } : {}),
+      });
     });
   };
 

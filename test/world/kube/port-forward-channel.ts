@@ -15,6 +15,8 @@ export interface PortForwardSessionOptions {
   podUid: string;
   /** 127.0.0.1 port playing `port` inside the pod netns, or undefined when nothing listens there. */
   podPort: (port: number) => number | undefined;
+  /** Where `port` inside the pod is reached when not on 127.0.0.1 (e.g. a container's address); overrides podPort. */
+  podEndpoint?: (port: number) => { host: string; port: number } | undefined;
   refuse: boolean;
   onEnd?: () => void;
 }
@@ -40,6 +42,8 @@ function portBytes(port: number): Buffer {
   buffer.writeUInt16LE(port, 0);
   return buffer;
 }
+
+const portOnLoopback = (port: number | undefined): { host: string; port: number } | undefined => (port === undefined ? undefined : { host: '127.0.0.1', port });
 
 export function runPortForwardSession(options: PortForwardSessionOptions): void {
   const { conn, ports } = options;
@@ -95,13 +99,13 @@ export function runPortForwardSession(options: PortForwardSessionOptions): void 
       conn.write(2 * index + 1, refusedMessage(port, options.podUid));
       portDone();
     };
-    const local = options.refuse ? undefined : options.podPort(port);
+    const local = options.refuse ? undefined : options.podEndpoint ? options.podEndpoint(port) : portOnLoopback(options.podPort(port));
     if (local === undefined) {
       fail();
       return;
     }
     pending.set(index, []);
-    const socket = net.connect({ host: '127.0.0.1', port: local });
+    const socket = net.connect(local);
     let connected = false;
     socket.on('connect', () => {
       connected = true;
