@@ -14,7 +14,11 @@ export interface CreateBackupApi {
   readonly runCreatePlan: typeof runCreatePlan;
 }
 
-/** Everything a command needs from the outside world; main.ts builds the real one, tests a fake one. */
+/**
+ * Everything a command needs from the outside world; main.ts builds the real one, tests a fake one. The Kubernetes
+ * client and the backup procedure come from async factories so that their modules (client-node, zod, yaml) load
+ * only when a command runs: `--help` stays fast.
+ */
 export interface CliDeps {
   /** Results only. */
   readonly stdout: { write(chunk: string): unknown };
@@ -24,7 +28,7 @@ export interface CliDeps {
   /** Aborted on SIGINT/SIGTERM with reason 'SIGINT' or 'SIGTERM'. */
   readonly signal: AbortSignal;
   readonly now: () => number;
-  readonly createKubeClient: (options: KubeClientOptions) => KubeClient;
+  readonly createKubeClient: (options: KubeClientOptions) => Promise<KubeClient>;
   readonly createConnector: (kube: KubeClient, access: AccessMode, emit?: Reporter) => Connector;
-  readonly backup: CreateBackupApi;
+  readonly loadBackupApi: () => Promise<CreateBackupApi>;
 }

@@ -3,10 +3,8 @@
  * habits carry over, and how to find and reach the installation (--release, --access, --exec-pod, …).
  */
 import type { Argv } from 'yargs';
-import { z } from 'zod';
 import { SUPPORTED_LINES } from '../camunda/versions.js';
 import type { AccessMode } from '../reach/component-http.js';
-import { parseDurationMs } from './parse-duration.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -63,83 +61,6 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     .option('camunda-version', { type: 'string', requiresArg: true, global: true, describe: `Use the procedure of this version instead of the detected one (${SUPPORTED_LINES.join(', ')}); at your own risk` })
     .group(['kubeconfig', 'context', 'namespace', 'request-timeout', 'output', 'verbose', 'color'], 'Kubernetes and output:')
     .group(['release', 'access', 'exec-pod', 'exec-container', 'snapshot-repository', 'camunda-version'], 'Camunda installation:') as unknown as Argv<T & GlobalArgs>;
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Timers overflow above 2^31-1 ms; "no deadline" is that. */
-const NO_DEADLINE_MS = 2 ** 31 - 1;
-
-const name = (flag: string, pattern: RegExp, max: number, what: string) =>
-  z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || (value.length <= max && pattern.test(value)), {
-      message: `${flag}: not a valid ${what} (lower-case letters, digits and "-", at most ${max} characters)`,
-    });
-
-export const GlobalOptionsSchema = z
-  .object({
-    kubeconfig: z.string().min(1, '--kubeconfig: empty path').optional(),
-    context: z.string().min(1, '--context: empty name').optional(),
-    namespace: name('--namespace', DNS_LABEL, 63, 'namespace name'),
-    'request-timeout': z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
-        if (text === undefined) return undefined;
-        // kubectl: a bare integer is seconds, 0 means no deadline.
-        const ms = /^\d+$/.test(text.trim()) ? Number(text) * 1000 : parseDurationMs(text);
-        if (ms === undefined) {
-          ctx.addIssue({ code: 'custom', message: `--request-timeout: "${text}" is not a duration; use e.g. 10s or 1m` });
-          return z.NEVER;
-        }
-        return ms === 0 ? NO_DEADLINE_MS : Math.min(ms, NO_DEADLINE_MS);
-      }),
-    output: z.enum(['text', 'json']),
-    verbose: z.boolean(),
-    color: z.boolean(),
-    release: name('--release', DNS_SUBDOMAIN, 53, 'Helm release name'),
-    access: z.enum(['port-forward', 'exec']),
-    'exec-pod': name('--exec-pod', DNS_SUBDOMAIN, 253, 'pod name'),
-    'exec-container': name('--exec-container', DNS_LABEL, 63, 'container name'),
-    'snapshot-repository': z
-      .string()
-      .optional()
-      .refine((value) => value === undefined || /^[^\s/\\*?"<>|,#]+$/.test(value), { message: '--snapshot-repository: not a valid repository name' }),
-    'camunda-version': z
-      .string()
-      .optional()
-      .refine((value) => value === undefined || isSupportedVersion(value), {
-        message: `--camunda-version: expected one of ${SUPPORTED_LINES.join(', ')} (a patch such as 8.7.3 is fine)`,
-      }),
-  })
-  .superRefine((args, ctx) => {
-    if (args['exec-container'] !== undefined && args['exec-pod'] === undefined) {
-      ctx.addIssue({ code: 'custom', message: '--exec-container needs --exec-pod (it names a container of that pod)' });
-    }
-  })
-  .transform(
-    (args): GlobalOptions => ({
-      kubeconfig: args.kubeconfig,
-      context: args.context,
-      namespace: args.namespace,
-      requestTimeoutMs: args['request-timeout'],
-      output: args.output,
-      verbose: args.verbose,
-      color: args.color,
-      release: args.release,
-      access: args.access,
-      execPod: args['exec-pod'],
-      execContainer: args['exec-container'],
-      snapshotRepository: args['snapshot-repository'],
-      camundaVersion: args['camunda-version'],
-    }),
-  );
-
-function isSupportedVersion(value: string): boolean {
-  const match = /^(\d+\.\d+)(\.\d+)?$/.exec(value);
-  return match !== null && (SUPPORTED_LINES as readonly string[]).includes(match[1] ?? '');
 }
 
 /**

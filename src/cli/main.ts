@@ -3,10 +3,7 @@
  * Everything else gets its dependencies from here (CliDeps).
  */
 import { hideBin } from 'yargs/helpers';
-import { buildCreatePlan, describeCreatePlan, runCreatePlan } from '../backup/create.js';
-import { discoverInstallation } from '../camunda/discover.js';
 import { ExitCode, exitCodeFor, messageOf } from '../errors.js';
-import { createKubeClient } from '../kube/create-kube-client.js';
 import { formatError } from '../output/format-error.js';
 import { redactSecrets } from '../output/redact.js';
 import { createConnector } from '../reach/connector.js';
@@ -25,10 +22,13 @@ async function main(): Promise<void> {
   const verbose = isVerboseArgv(argv);
   const controller = new AbortController();
   let signals = 0;
+  let finished = false;
 
   // First signal: abort, so the runner resumes exporting and reports. Later ones: keep cleaning up, because dying
   // now could leave exporting paused.
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    // Everything is printed and the exit code set; only leftover handles are keeping the process up.
+    if (finished) process.exit();
     signals += 1;
     if (signals === 1) {
       process.stderr.write(`\ninterrupted — resuming exporting before exit…\n`);
@@ -54,9 +54,16 @@ async function main(): Promise<void> {
     env: process.env,
     signal: controller.signal,
     now: Date.now,
-    createKubeClient,
+    // Loaded on first use: client-node alone would double the start-up time of --help.
+    createKubeClient: async (options) => (await import('../kube/create-kube-client.js')).createKubeClient(options),
     createConnector,
-    backup: { discoverInstallation, buildCreatePlan, describeCreatePlan, runCreatePlan },
+    loadBackupApi: async () => {
+      const [{ discoverInstallation }, { buildCreatePlan, describeCreatePlan, runCreatePlan }] = await Promise.all([
+        import('../camunda/discover.js'),
+        import('../backup/create.js'),
+      ]);
+      return { discoverInstallation, buildCreatePlan, describeCreatePlan, runCreatePlan };
+    },
   };
   const version = typeof CLI_VERSION === 'string' ? CLI_VERSION : 'dev';
 
@@ -67,8 +74,7 @@ async function main(): Promise<void> {
     process.stderr.write(formatError(error, { verbose }));
     process.exitCode = exitCodeFor(error);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    finished = true;
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   }
 }

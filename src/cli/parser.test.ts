@@ -41,7 +41,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
     env: {},
     signal: options.signal ?? new AbortController().signal,
     now: () => Date.parse('2026-11-27T06:00:00Z'),
-    createKubeClient: (kubeOptions) => {
+    createKubeClient: async (kubeOptions) => {
       calls.push(`kube ${JSON.stringify(kubeOptions)}`);
       return kube;
     },
@@ -51,7 +51,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
         throw new Error('no calls in this test');
       };
     },
-    backup: {
+    loadBackupApi: async () => ({
       discoverInstallation: async (_kube, discoveryOptions) => {
         calls.push(`discover ${JSON.stringify(discoveryOptions)}`);
         return options.discover ? options.discover() : ({} as Installation);
@@ -69,7 +69,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
         runDeps.emit({ kind: 'step-started', step: 'backup-operate', title: 'Back up Operate' });
         return options.report ?? aBackupReport();
       },
-    },
+    }),
   };
   return { deps, calls, stdout: () => out.join(''), stderr: () => err.join('') };
 }

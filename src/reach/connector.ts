@@ -6,9 +6,10 @@ import { createPortForwardConnector } from './via-port-forward.js';
 
 /**
  * The connector for an access mode, chosen once; nothing below it knows which one runs. Port-forward mode keeps
- * an exec connector for URLs a tunnel to a pod cannot reach (Elasticsearch outside the cluster).
+ * an exec connector for URLs a tunnel to a pod cannot reach (Elasticsearch outside the cluster). `emit` gets a
+ * notice when exec falls back to wget or another pod; each call's 'http' event is the caller's (src/camunda).
  */
 export function createConnector(kube: KubeClient, access: AccessMode, emit?: Reporter): Connector {
   const exec = createExecCurlConnector(kube, { emit });
-  return access === 'exec' ? exec : createPortForwardConnector(kube, { emit, fallback: exec });
+  return access === 'exec' ? exec : createPortForwardConnector(kube, { fallback: exec });
 }

@@ -19,10 +19,13 @@ const EXEC_MARGIN_MS = 10_000;
 const RELAY_APP_NAMES = ['elasticsearch', 'opensearch'];
 
 export interface ExecConnectorOptions {
+  /**
+   * Receives an 'info' event the first time a pod's calls fall back to wget or to another pod. The 'http' event
+   * of each call is emitted by the caller (src/camunda's send), which also sees calls that got no answer.
+   */
   readonly emit?: Reporter | undefined;
   /** Per-request deadline when the request sets none. */
   readonly defaultTimeoutMs?: number | undefined;
-  readonly now?: () => number;
 }
 
 type Tool = 'curl' | 'wget';
@@ -46,16 +49,27 @@ interface ExecRoute {
 
 interface Delivered {
   readonly response: HttpResponse;
+  /** "exec pod/camunda-elasticsearch-master-0 (curl → pod/camunda-zeebe-gateway-0)" */
   readonly via: string;
+  readonly tool: Tool;
+  readonly runner: PodTarget;
 }
 
 /** Connector for --access exec; also used by port-forward mode for URLs outside the cluster. */
 export function createExecCurlConnector(kube: KubeClient, options: ExecConnectorOptions = {}): Connector {
-  const now = options.now ?? Date.now;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const toolsByPod = new Map<string, PodTools>();
   const podsWithCurl = new Map<string, PodTarget>();
   const podListings = new Map<string, Promise<Pod[]>>();
+  const noticed = new Set<string>();
+
+  /** Says once per pod and route how its calls travel when it is not curl in the pod itself. */
+  const notice = (route: ExecRoute, via: string): void => {
+    const key = `${podKey(route.runner)} ${via}`;
+    if (noticed.has(key) || !options.emit) return;
+    noticed.add(key);
+    options.emit({ kind: 'info', message: `pod/${route.runner.pod} (container ${route.runner.container}) has no curl; calling it through ${via}` });
+  };
 
   const toolsOf = (pod: PodTarget): PodTools => {
     const key = podKey(pod);
@@ -106,7 +120,7 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
       tools[tool] = true;
       if (tool === 'curl') podsWithCurl.set(podKey(runner), runner);
       const response = tool === 'curl' ? parseCurlOutput(result, via) : parseWgetOutput(result, via);
-      return { response, via };
+      return { response, via, tool, runner };
     }
     return undefined;
   }
@@ -162,13 +176,12 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
 
   async function deliver(route: ExecRoute, request: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
-    const started = now();
     // Known-missing tools are skipped without an exec, so a pod without curl costs one probe per connector.
     const delivered =
       (await sendFrom(route.runner, `${route.baseUrl}${request.path}`, request, route.noProxy, timeoutMs, '')) ??
       (await sendByRelay(route, request, timeoutMs));
     if (!delivered) throw noToolError(route, request, toolsOf(route.runner));
-    options.emit?.({ kind: 'http', method: request.method, path: request.path, status: delivered.response.status, via: delivered.via, durationMs: now() - started });
+    if (delivered.tool !== 'curl' || delivered.runner !== route.runner) notice(route, delivered.via.replace(/^exec /, ''));
     return delivered.response;
   }
 

@@ -4,7 +4,6 @@
  * agent keeps one tunnel (one WebSocket) per in-flight call instead of a new one for every poll.
  */
 import http from 'node:http';
-import type { Reporter } from '../backup/events.js';
 import { CliError, PreconditionError, messageOf } from '../errors.js';
 import type { KubeClient, PortForward } from '../kube/kube-client.js';
 import type { ComponentHttp, Connector, HttpRequest, HttpResponse, HttpTarget, PodTarget } from './component-http.js';
@@ -15,9 +14,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from './via-exec-curl.js';
 export interface PortForwardConnectorOptions {
   /** Reaches what a port-forward cannot: URLs outside the cluster (external Elasticsearch), via exec in a pod. */
   readonly fallback: Connector;
-  readonly emit?: Reporter | undefined;
   readonly defaultTimeoutMs?: number | undefined;
-  readonly now?: () => number;
 }
 
 interface Tunnel {
@@ -31,7 +28,6 @@ interface SharedTunnel {
 }
 
 export function createPortForwardConnector(kube: KubeClient, options: PortForwardConnectorOptions): Connector {
-  const now = options.now ?? Date.now;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const tunnels = new Map<string, SharedTunnel>();
 
@@ -72,12 +68,7 @@ export function createPortForwardConnector(kube: KubeClient, options: PortForwar
     const { tunnel, release } = await acquire(pod);
     return {
       description,
-      request: async (request) => {
-        const started = now();
-        const response = await requestOverTunnel(tunnel, request, request.timeoutMs ?? defaultTimeoutMs, description);
-        options.emit?.({ kind: 'http', method: request.method, path: request.path, status: response.status, via: description, durationMs: now() - started });
-        return response;
-      },
+      request: (request) => requestOverTunnel(tunnel, request, request.timeoutMs ?? defaultTimeoutMs, description),
       close: release,
     };
   };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { newBackupId, parseBackupId } from '../../backup/backup-id.js';
 import { UsageError, messageOf } from '../../errors.js';
-import { GlobalOptionsSchema } from '../global-options.js';
+import { GlobalOptionsSchema } from '../global-options-schema.js';
 import type { GlobalArgs, GlobalOptions } from '../global-options.js';
 import { parseDurationMs } from '../parse-duration.js';
 

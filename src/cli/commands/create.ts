@@ -13,7 +13,6 @@ import { renderSummaryJson } from '../../output/summary-json.js';
 import { renderSummaryTable } from '../../output/summary-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs, OutputFormat } from '../global-options.js';
-import { parseCreateOptions } from './create-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { buildPlannedReport } from './planned-report.js';
 
@@ -54,8 +53,8 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
         .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')
         .epilog(CREATE_EPILOG),
     handler: async (argv) => {
-      const options = parseCreateOptions(argv, deps.now());
-      await runCreateCommand(options, deps);
+      const { parseCreateOptions } = await import('./create-options.js');
+      await runCreateCommand(parseCreateOptions(argv, deps.now()), deps);
     },
   };
 }
@@ -64,14 +63,15 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 export async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   try {
-    const kube = deps.createKubeClient({
+    const backup = await deps.loadBackupApi();
+    const kube = await deps.createKubeClient({
       kubeconfig: options.kubeconfig,
       context: options.context,
       namespace: options.namespace,
       requestTimeoutMs: options.requestTimeoutMs,
       env: deps.env,
     });
-    const installation = await deps.backup.discoverInstallation(kube, {
+    const installation = await backup.discoverInstallation(kube, {
       namespace: kube.namespace,
       release: options.release,
       snapshotRepository: options.snapshotRepository,
@@ -80,7 +80,7 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
       execPod: options.execPod,
       execContainer: options.execContainer,
     });
-    const plan = deps.backup.buildCreatePlan(installation, {
+    const plan = backup.buildCreatePlan(installation, {
       backupId: options.backupId,
       timeoutMs: options.timeoutMs,
       pollIntervalMs: options.pollIntervalMs,
@@ -89,7 +89,7 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
     for (const message of plan.warnings) reporter.emit({ kind: 'warning', message });
 
     if (options.dryRun) {
-      const report = buildPlannedReport(plan, deps.backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
+      const report = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
       reporter.close();
       deps.stdout.write(renderReport(report, options.output));
       return;
@@ -99,7 +99,7 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
     }
 
     const connect = deps.createConnector(kube, options.access, reporter.emit);
-    const report = await deps.backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
+    const report = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
