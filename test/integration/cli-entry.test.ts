@@ -1,0 +1,115 @@
+/**
+ * What main.ts owns, seen from outside the process: help and version of the built bundle, one-line usage errors
+ * before any cluster call, no stack traces for user errors, and signals (a second Ctrl-C while resuming must not
+ * kill the tool).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../world/cluster-from-manifests.js';
+import type { World } from '../world/index.js';
+import { BIN, assertBuilt, cliEnv, describeRun, runCli } from './helpers/run-cli.js';
+import { count, expectNoMutation, expectResumedAfterPause, isPause, isResume } from './helpers/sim-log.js';
+import { withWorld } from './helpers/world-run.js';
+
+const VERSION = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('the built CLI: help and version', () => {
+  it('prints the version from package.json', async () => {
+    const result = await runCli(undefined, ['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(VERSION);
+  });
+
+  it('shows kubectl-style examples and exit codes in create --help, on stdout', async () => {
+    const result = await runCli(undefined, ['create', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^kubectl camunda-backup create\n/);
+    expect(result.stdout).toContain('  # Show every call, in order, without changing anything\n  kubectl camunda-backup create -n camunda --dry-run\n');
+    expect(result.stdout).toContain('Exit codes:');
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('the built CLI: bad input', () => {
+  it.each([
+    [['create', '--backup-id', 'abc'], /^error: --backup-id: invalid backup ID "abc": expected a positive integer[^\n]*\nhint: [^\n]*\n$/],
+    [['create', '--timeout', 'banana'], /^error: --timeout: "banana" is not a duration[^\n]*\nhint: [^\n]*\n$/],
+    [['create', '--exec-container', 'curl'], /^error: --exec-container needs --exec-pod[^\n]*\nhint: [^\n]*\n$/],
+    [['create', '--frobnicate'], /^error: unknown argument: frobnicate\nhint: [^\n]*\n$/],
+    [['create', '--release', 'nope'], /^error: [^\n]*"nope"[^\n]*\n(hint: [^\n]*\n)?$/],
+  ])('%j: exit 2, one error line and a hint, nothing on stdout, nothing changed', async (args, stderr) => {
+    await withWorld({}, async (world) => {
+      const result = await runCli(world, [...args, '-n', world.namespace]);
+      expect(result.code, describeRun(result)).toBe(2);
+      expect(result.stderr).toMatch(stderr);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stdout).toBe('');
+      expectNoMutation(world);
+    });
+  });
+
+  it('names an unreachable API server in one line, exit 3, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-entry-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]',
+        'users: [{ name: u, user: { token: t0ps3cr3t } }]',
+        'contexts: [{ name: x, context: { cluster: c, user: u, namespace: camunda } }]',
+        'current-context: x',
+      ].join('\n'),
+    );
+    const result = await runCli(undefined, ['create', '--kubeconfig', kubeconfig, '--request-timeout', '5s']).finally(() => rmSync(dir, { recursive: true, force: true }));
+    expect(result.code, describeRun(result)).toBe(3);
+    expect(result.stderr).toMatch(/^error: [^\n]*127\.0\.0\.1:1[^\n]*\n/);
+    expect(result.stderr).not.toMatch(/\n\s+at |t0ps3cr3t/);
+  });
+});
+
+/** Spawns the CLI and sends SIGINT as soon as `first` holds, then again `againAfterMs` later. */
+function runWithTwoInterrupts(world: World, args: readonly string[], first: () => boolean, againAfterMs: number): Promise<{ code: number | null; killedBy: NodeJS.Signals | null; stderr: string; stdout: string }> {
+  assertBuilt();
+  const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(world), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const poll = setInterval(() => {
+    if (!first()) return;
+    clearInterval(poll);
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGINT'), againAfterMs);
+  }, 5);
+  const guard = setTimeout(() => child.kill('SIGKILL'), 45_000);
+  return new Promise((resolve) =>
+    child.on('close', (code, killedBy) => {
+      clearInterval(poll);
+      clearTimeout(guard);
+      resolve({ code, killedBy, stdout, stderr });
+    }),
+  );
+}
+
+describe('the built CLI: signals', () => {
+  it('keeps resuming exporting through a second Ctrl-C, then exits 130', async () => {
+    // Resume is slow (800 ms), so the second SIGINT lands while the tool is resuming.
+    await withWorld({ durations: { zeebe: 5_000 }, faults: { http: [{ path: /\/actuator\/exporting\/resume/, delayMs: 800 }] } }, async (world) => {
+      const result = await runWithTwoInterrupts(world, ['create', '-n', world.namespace], () => count(world, isPause) > 0, 300);
+      const context = `exit ${result.code} / ${result.killedBy}\n--- stderr\n${result.stderr}`;
+      expect(result.killedBy, context).toBeNull();
+      expect(result.code, context).toBe(130);
+      expect(result.stderr).toContain('interrupted — resuming exporting before exit…');
+      expect(result.stderr).toContain('still cleaning up (resuming exporting)');
+      expect(result.stderr).toMatch(/\nerror: interrupted by SIGINT\nhint: exporting was resumed/);
+      expect(result.stdout).toMatch(/: INTERRUPTED in /);
+      expect(count(world, isResume)).toBeGreaterThan(0);
+      expectResumedAfterPause(world);
+    });
+  });
+});
