@@ -35,7 +35,7 @@ afterAll(async () => {
  * A port-forward like the real one: a local listener whose every connection is a tunnel to the pod port.
  * A "refused" tunnel ends at once and leaves its error-channel text behind, as the API server's does.
  */
-function fakeForward(refused: boolean): Promise<PortForward & { closed: boolean; tunnels: number }> {
+function fakeForward(refused: boolean, dropSecondCallOnFirstTunnel = false): Promise<PortForward & { closed: boolean; tunnels: number }> {
   let lastError: string | undefined;
   const sockets = new Set<net.Socket>();
   const state = { closed: false, tunnels: 0 };
@@ -49,7 +49,18 @@ function fakeForward(refused: boolean): Promise<PortForward & { closed: boolean;
       return;
     }
     const remote = net.connect(componentPort, '127.0.0.1');
-    local.pipe(remote).pipe(local);
+    if (dropSecondCallOnFirstTunnel && state.tunnels === 1) {
+      // The tunnel dies between two kept-alive calls: the second call finds a dead socket.
+      let chunks = 0;
+      local.on('data', (chunk: Buffer) => {
+        chunks += 1;
+        if (chunks === 2) local.destroy();
+        else remote.write(chunk);
+      });
+      remote.pipe(local);
+    } else {
+      local.pipe(remote).pipe(local);
+    }
     remote.on('error', () => local.destroy());
     local.on('error', () => remote.destroy());
     local.on('close', () => remote.destroy());
@@ -75,7 +86,7 @@ function fakeForward(refused: boolean): Promise<PortForward & { closed: boolean;
   );
 }
 
-function fakeKube(refusedPods: readonly string[] = []): KubeClient & { forwards: (PortForwardRequest & { forward: Awaited<ReturnType<typeof fakeForward>> })[] } {
+function fakeKube(refusedPods: readonly string[] = [], dropSecondCallOnFirstTunnel = false): KubeClient & { forwards: (PortForwardRequest & { forward: Awaited<ReturnType<typeof fakeForward>> })[] } {
   const forwards: (PortForwardRequest & { forward: Awaited<ReturnType<typeof fakeForward>> })[] = [];
   const unused = (): never => {
     throw new Error('not used by the port-forward connector');
@@ -93,7 +104,7 @@ function fakeKube(refusedPods: readonly string[] = []): KubeClient & { forwards:
     checkAccess: unused,
     execInPod: unused,
     async openPortForward(request) {
-      const forward = await fakeForward(refusedPods.includes(request.pod));
+      const forward = await fakeForward(refusedPods.includes(request.pod), dropSecondCallOnFirstTunnel);
       forwards.push({ ...request, forward });
       return forward;
     },
@@ -144,6 +155,26 @@ describe('createPortForwardConnector', () => {
     const error = await channel.request({ method: 'POST', path: '/actuator/backups', body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpReachError);
     expect((error as Error).message).toMatch(/^port-forward pod\/operate:9600: tunnel closed before an answer .*connection refused/);
+    await channel.close();
+  });
+
+  it('retries a GET once on a fresh tunnel when the kept-alive one died between calls', async () => {
+    const kube = fakeKube([], true);
+    const channel = await createPortForwardConnector(kube, { fallback: noFallback })(pod('zeebe'));
+    await expect(channel.request({ method: 'GET', path: '/poll/1' })).resolves.toMatchObject({ status: 200 });
+    await expect(channel.request({ method: 'GET', path: '/poll/2' })).resolves.toEqual({ status: 200, body: '{"url":"/poll/2"}' });
+    expect(kube.forwards[0]?.forward.tunnels).toBe(2);
+    await channel.close();
+  });
+
+  it('never repeats a POST on a dead kept-alive tunnel (the component may have acted on it)', async () => {
+    const kube = fakeKube([], true);
+    const channel = await createPortForwardConnector(kube, { fallback: noFallback })(pod('zeebe'));
+    await channel.request({ method: 'GET', path: '/poll/1' });
+    const before = requests.length;
+    await expect(channel.request({ method: 'POST', path: '/actuator/backups', body: { backupId: 1 } })).rejects.toMatchObject({ reason: 'connection-lost' });
+    expect(requests.length).toBe(before);
+    expect(kube.forwards[0]?.forward.tunnels).toBe(1);
     await channel.close();
   });
 
