@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const onStray = (error: unknown): void => {
     process.stderr.write(redactSecrets(`warning: unexpected error outside the run: ${verbose && error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}\n`));
   };
+  // `… | head` closing stdout early must not stop a run before it resumed exporting.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : onStray(error)));
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.on('unhandledRejection', onStray);
