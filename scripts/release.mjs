@@ -1,0 +1,206 @@
+// Builds the krew release: the esbuild bundle, a Node single-executable per platform, .tar.gz/.zip archives with
+// sha256, and plugin.yaml rendered from its template so the hashes always match what was built.
+//
+//   node scripts/release.mjs [--skip-build] [--bundle file.cjs] [--targets linux_amd64,windows_amd64] [--no-manifest]
+//
+// --bundle embeds another CommonJS bundle (implies --skip-build); it needs its .map beside it for the notices.
+//
+// Env: RELEASE_BASE_URL (archive download prefix), RELEASE_HOMEPAGE, RELEASE_CACHE_DIR (default .cache),
+// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs), SOURCE_DATE_EPOCH (archive mtimes).
+// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, stage/<os>_<arch>/}; plugin.yaml
+// at the repo root is rewritten only when every target was built.
+import process from 'node:process';
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { archiveFileName, binFileName, NODE_VERSION, OMITTED, TARGETS, targetId } from './release/targets.mjs';
+import { extractMember, nodeBinaryFor, packNodePackage } from './release/node-binaries.mjs';
+import { ensureTools } from './release/tools.mjs';
+import { buildExecutable, makeBlob } from './release/sea.mjs';
+import { sha256File, sizeOf, writeTarGz, writeZip } from './release/archive.mjs';
+import { renderManifest } from './release/manifest.mjs';
+import { renderNotices } from './release/notices.mjs';
+import { hasCommand, run } from './release/exec.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opts } = parseArgs({
+  options: {
+    'skip-build': { type: 'boolean', default: false },
+    bundle: { type: 'string' },
+    targets: { type: 'string' },
+    'no-manifest': { type: 'boolean', default: false },
+  },
+});
+
+const started = Date.now();
+const step = (msg) => process.stderr.write(`[release ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const cacheDir = process.env.RELEASE_CACHE_DIR ?? join(root, '.cache');
+const nodeCache = join(cacheDir, 'node-bin');
+const outDir = join(root, 'dist', 'release');
+const bundle = opts.bundle ? resolve(opts.bundle) : join(root, 'dist', 'kubectl-camunda_backup.cjs');
+
+const wanted = opts.targets?.split(',').map((s) => s.trim());
+const unknown = wanted?.filter((id) => !TARGETS.some((t) => targetId(t) === id)) ?? [];
+if (unknown.length > 0) {
+  throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map(targetId).join(', ')}`);
+}
+const targets = wanted ? TARGETS.filter((t) => wanted.includes(targetId(t))) : TARGETS;
+
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  throw new Error('the release is built on linux x64: the SEA blob is made by the Node linux-x64 binary');
+}
+
+if (!opts['skip-build'] && !opts.bundle) {
+  step('bundling (scripts/build.mjs)');
+  run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+}
+if (!existsSync(bundle)) throw new Error(`${relative(root, bundle)} is missing: run npm run build`);
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+step(`tools and Node ${NODE_VERSION} binaries (cache: ${relative(root, cacheDir) || cacheDir})`);
+const tools = ensureTools(cacheDir);
+const hostTarget = TARGETS.find((t) => t.os === 'linux' && t.arch === 'amd64');
+if (!hostTarget) throw new Error('linux/amd64 target missing from targets.mjs');
+const hostNode = nodeBinaryFor(nodeCache, hostTarget, NODE_VERSION);
+// Same license for every platform of a version; only the linux packages ship the file.
+const nodeLicense = extractMember(
+  packNodePackage(nodeCache, hostTarget.npmPackage, NODE_VERSION).tarball,
+  'package/LICENSE',
+  join(nodeCache, `${hostTarget.npmPackage}-${NODE_VERSION}`),
+);
+
+step('SEA blob');
+const blob = makeBlob(hostNode.path, bundle, join(outDir, 'work'));
+const notices = renderNotices({ bundle, nodeLicense, nodeVersion: NODE_VERSION });
+
+/** @type {{ target: import('./release/targets.mjs').Target, archive: string, sha256: string, size: number, binSize: number, nodePackage: string, integrity: string, smoke: string }[]} */
+const built = [];
+for (const target of targets) {
+  const id = targetId(target);
+  step(`${id}: Node binary`);
+  const node = nodeBinaryFor(nodeCache, target, NODE_VERSION);
+  const stage = join(outDir, 'stage', id);
+  const exe = join(stage, binFileName(target));
+  step(`${id}: inject`);
+  buildExecutable({ target, nodeBinary: node.path, blob, out: exe, tools });
+  copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
+  writeFileSync(join(stage, 'THIRD_PARTY_NOTICES'), notices);
+  const smoke = smokeTest(target, exe);
+  step(`${id}: archive (${smoke})`);
+  const files = [binFileName(target), 'LICENSE', 'THIRD_PARTY_NOTICES'];
+  const archive = join(outDir, archiveFileName(target));
+  if (target.archive === 'zip') writeZip(stage, files, archive);
+  else writeTarGz(stage, files, archive);
+  built.push({
+    target,
+    archive: archiveFileName(target),
+    sha256: await sha256File(archive),
+    size: sizeOf(archive),
+    binSize: sizeOf(exe),
+    nodePackage: node.pkg,
+    integrity: node.integrity,
+    smoke,
+  });
+}
+rmSync(join(outDir, 'work'), { recursive: true, force: true });
+
+const manifest = renderManifest({
+  templatePath: join(root, 'scripts', 'release', 'plugin.template.yaml'),
+  version,
+  built,
+});
+writeFileSync(join(outDir, 'plugin.yaml'), manifest);
+const complete = targets.length === TARGETS.length;
+if (complete && !opts['no-manifest']) writeFileSync(join(root, 'plugin.yaml'), manifest);
+
+writeFileSync(join(outDir, 'sha256sums.txt'), built.map((b) => `${b.sha256}  ${b.archive}\n`).join(''));
+writeFileSync(
+  join(outDir, 'release.json'),
+  `${JSON.stringify(
+    {
+      version,
+      node: NODE_VERSION,
+      complete,
+      targets: built.map(({ target, ...rest }) => ({ os: target.os, arch: target.arch, ...rest })),
+      omitted: OMITTED,
+    },
+    null,
+    2,
+  )}\n`,
+);
+
+const mb = (n) => (n / 1e6).toFixed(1);
+const print = (line) => process.stdout.write(`${line}\n`);
+print('');
+print('platform        archive                                            size MB  binary MB  smoke');
+for (const b of built) {
+  print(
+    `${`${b.target.os}/${b.target.arch}`.padEnd(15)} ${b.archive.padEnd(50)} ${mb(b.size).padStart(7)}  ${mb(b.binSize).padStart(9)}  ${b.smoke}`,
+  );
+}
+for (const o of OMITTED) print(`${`${o.os}/${o.arch}`.padEnd(15)} not shipped: ${o.reason}`);
+print('');
+print(
+  `${complete && !opts['no-manifest'] ? 'plugin.yaml and ' : ''}dist/release/plugin.yaml written; ` +
+    `done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
+
+/**
+ * Runs the executable where this machine can: natively for linux/amd64, under qemu-user for linux/arm64 and under
+ * Wine for windows/amd64 when those are installed. darwin/amd64 is checked structurally by buildExecutable only.
+ * @param {import('./release/targets.mjs').Target} target
+ * @param {string} exe
+ */
+function smokeTest(target, exe) {
+  /** @type {[string, string[], NodeJS.ProcessEnv?] | null} */
+  let cmd = null;
+  if (target.os === 'linux' && target.arch === 'amd64') cmd = [exe, ['--version']];
+  else if (target.os === 'linux' && target.arch === 'arm64') {
+    if (!hasCommand('qemu-aarch64-static') || !existsSync('/usr/aarch64-linux-gnu/lib')) {
+      return 'not run: needs qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross';
+    }
+    cmd = ['qemu-aarch64-static', ['-L', '/usr/aarch64-linux-gnu', exe, '--version']];
+  } else if (target.os === 'windows') {
+    const wine = wineCommand();
+    if (!wine) return 'structural checks only (wine64 not installed)';
+    cmd = [wine.bin, [exe, '--version'], wine.env];
+  }
+  if (!cmd) return 'structural checks only';
+  // Files, not pipes, for stdio: Node under Wine fails to open a pipe as stdout (EBADF), a Wine limitation.
+  const outFile = join(outDir, 'work', 'smoke.out');
+  const errFile = join(outDir, 'work', 'smoke.err');
+  const [outFd, errFd] = [openSync(outFile, 'w'), openSync(errFile, 'w')];
+  let res;
+  try {
+    res = spawnSync(cmd[0], cmd[1], { stdio: ['ignore', outFd, errFd], timeout: 120_000, env: cmd[2] ?? process.env });
+  } finally {
+    closeSync(outFd);
+    closeSync(errFd);
+  }
+  const out = readFileSync(outFile, 'utf8').trim();
+  const err = readFileSync(errFile, 'utf8').trim();
+  if (res.status !== 0 || out !== version || err !== '') {
+    throw new Error(`${targetId(target)}: --version failed (exit ${res.status ?? res.signal}): ${out}\n${err}`);
+  }
+  return `--version ran${cmd[0] === exe ? '' : ` under ${cmd[0].split('/').pop()}`}: ${out}`;
+}
+
+/** Wine with its own prefix in the cache, set to Windows 10 (Node 22 refuses the default Windows 7). */
+function wineCommand() {
+  const bin = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine'].find((p) => existsSync(p));
+  if (!bin) return null;
+  const prefix = join(cacheDir, 'wine');
+  const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all' };
+  const marker = join(prefix, '.win10');
+  if (!existsSync(marker)) {
+    spawnSync(bin, ['winecfg', '/v', 'win10'], { env, stdio: 'ignore', timeout: 300_000 });
+    writeFileSync(marker, '');
+  }
+  return { bin, env };
+}
