@@ -484,6 +484,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   };
   const network: PodNetwork = {
     podPort,
+    // The external search hosts stand for managed services with publicly trusted certificates: images trust them.
+    trustedCaFile: searchCaFile,
     resolve(ns, pod, host, port) {
       const name = host.toLowerCase().replace(/\.$/, '');
       if (name === 'localhost' || name === '127.0.0.1' || name === '::1') return podPort(ns, pod, port);

@@ -179,7 +179,7 @@ function startBuiltin(context: ExecContext, emit: Emit): Running {
   const resolve = (host: string, port: number): number | undefined => context.network.resolve(context.namespace, context.pod, host, port);
   switch (binary) {
     case 'curl':
-      return spawnProcess('/usr/bin/curl', ['-q', ...connectToArgs(args, resolve), ...args], emit);
+      return spawnProcess('/usr/bin/curl', ['-q', ...connectToArgs(args, resolve), ...args], emit, context.network.trustedCaFile ? { CURL_CA_BUNDLE: context.network.trustedCaFile } : {});
     case 'wget':
       return spawnProcess('/usr/bin/wget', wgetArgs(args, resolve), emit);
     case 'true':
@@ -212,9 +212,9 @@ function sleeping(seconds: number): Running {
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 };
 
-function spawnProcess(file: string, args: string[], emit: Emit): Running {
+function spawnProcess(file: string, args: string[], emit: Emit, extraEnv: Record<string, string> = {}): Running {
   // A clean environment: no proxies, no ~/.curlrc, like a container image.
-  const child = spawn(file, args, { env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: tmpdir(), LANG: 'C' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: tmpdir(), LANG: 'C', ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
   for (const [stream, channel] of [
     [child.stdout, STDOUT],
     [child.stderr, STDERR],

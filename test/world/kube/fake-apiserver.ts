@@ -41,6 +41,8 @@ export interface PodNetwork {
   hasBinary(namespace: string, pod: string, container: string, binary: string): boolean;
   /** Where port-forwards to that pod connect when the pod is not played on 127.0.0.1 (a container's address); overrides podPort. */
   podEndpoint?(namespace: string, pod: string, port: number): { host: string; port: number } | undefined;
+  /** CA bundle (PEM file) curl in the images trusts: stands in for the public CAs a managed Elasticsearch/OpenSearch certificate chains to. */
+  trustedCaFile?: string | undefined;
 }
 
 export interface ExecContext {
