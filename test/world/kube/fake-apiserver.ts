@@ -147,6 +147,39 @@ const EMPTY_RESOURCES: Record<string, string> = {
   podtemplates: 'PodTemplate',
 };
 
+const resourceEntry = (name: string, kind: string, verbs: string[], namespaced = true, shortNames?: string[]): Json => ({
+  name,
+  singularName: name.includes('/') ? '' : kind.toLowerCase(),
+  namespaced,
+  kind,
+  verbs,
+  ...(shortNames ? { shortNames } : {}),
+});
+const CORE_RESOURCES: Json = {
+  kind: 'APIResourceList',
+  groupVersion: 'v1',
+  resources: [
+    resourceEntry('namespaces', 'Namespace', ['get', 'list'], false, ['ns']),
+    resourceEntry('pods', 'Pod', ['get', 'list'], true, ['po']),
+    resourceEntry('pods/exec', 'PodExecOptions', ['create', 'get']),
+    resourceEntry('pods/portforward', 'PodPortForwardOptions', ['create', 'get']),
+    resourceEntry('services', 'Service', ['get', 'list'], true, ['svc']),
+    resourceEntry('configmaps', 'ConfigMap', ['get', 'list'], true, ['cm']),
+    resourceEntry('secrets', 'Secret', ['get', 'list']),
+  ],
+};
+const AUTHORIZATION_RESOURCES: Json = {
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: 'authorization.k8s.io/v1',
+  resources: [resourceEntry('selfsubjectaccessreviews', 'SelfSubjectAccessReview', ['create'], false)],
+};
+const API_GROUPS: Json = {
+  kind: 'APIGroupList',
+  apiVersion: 'v1',
+  groups: [{ name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } }],
+};
+
 const DEFAULT_USER = 'system:serviceaccount:camunda:backup';
 const RESOURCE_VERSION = '424242';
 
@@ -372,6 +405,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     }
     if (['/healthz', '/livez', '/readyz'].includes(url.pathname)) return { status: 200, body: undefined, text: 'ok' };
     if (url.pathname === '/api') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] } };
+    // Legacy discovery, which kubectl reads before `kubectl exec` (e.g. running a printed recovery command).
+    if (url.pathname === '/apis') return { status: 200, body: API_GROUPS };
+    if (url.pathname === '/api/v1') return { status: 200, body: CORE_RESOURCES };
+    if (url.pathname === '/apis/authorization.k8s.io/v1') return { status: 200, body: AUTHORIZATION_RESOURCES };
 
     if (url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       if (method !== 'POST') return { status: 405, body: methodNotAllowed() };
