@@ -9,7 +9,9 @@ import { classifyBackupError, componentMessage, type BackupErrorKind } from './c
 import {
   ActuatorIndexSchema,
   ExportingResponseSchema,
+  HealthSchema,
   parseJsonBody,
+  PartitionsSchema,
   RuntimeStateSchema,
   ScheduledMessageSchema,
   ScheduledSnapshotsSchema,
@@ -17,6 +19,8 @@ import {
   WebappBackupSchema,
   ZeebeBackupListSchema,
   ZeebeBackupSchema,
+  type Health,
+  type PartitionStatus,
   type RuntimeState,
   type WebappBackup,
   type ZeebeBackup,
@@ -242,4 +246,27 @@ function safeJson(body: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// Read-only calls of the operating commands (status, list, check). Standalone so existing fakes of ManagementApi
+// stay complete.
+
+/**
+ * `GET <base>/actuator/health`. Spring answers 503 with the same body when the application is DOWN, so the body's
+ * status decides, not the HTTP code; a body without a status throws.
+ */
+export async function readHealth(context: ApiContext, basePath: string): Promise<Health & { readonly httpStatus: number }> {
+  const path = `${basePath}/actuator/health`;
+  const response = await send(context, { method: 'GET', path });
+  const parsed = HealthSchema.safeParse(safeJson(response.body));
+  if (!parsed.success) throw new ComponentHttpError({ method: 'GET', path }, response);
+  return { ...parsed.data, httpStatus: response.status };
+}
+
+/** `GET <base>/actuator/partitions` of one broker: the partitions it holds, with their exporter phase (§3.5). */
+export async function readPartitions(context: ApiContext, basePath: string): Promise<Readonly<Record<string, PartitionStatus>>> {
+  const path = `${basePath}/actuator/partitions`;
+  const response = await sendOk(context, { method: 'GET', path });
+  return parseJsonBody(PartitionsSchema, response.body, `GET ${path}`);
 }

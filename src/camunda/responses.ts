@@ -179,3 +179,27 @@ export const GetSnapshotsResponseSchema = z.object({ snapshots: z.array(Snapshot
 
 /** GET /_snapshot/<repo>: `{ "<repo>": { "type": "fs", "settings": {…} } }`. */
 export const RepositoriesResponseSchema = z.record(z.string(), z.object({ type: z.string() }).loose());
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operating backups (status, list, check): health and the brokers' partition state.
+
+/** `GET <base>/actuator/health`: Spring answers 200 UP, or 503 with the same shape when DOWN/OUT_OF_SERVICE. */
+export const HealthSchema = z.object({ status: z.string() }).loose();
+export type Health = z.infer<typeof HealthSchema>;
+
+/** One partition of `GET /actuator/partitions` on a broker (§3.5); only what `check` reads is required. */
+export const PartitionStatusSchema = z
+  .object({
+    role: optionalString,
+    exporterPhase: optionalString,
+    exportedPosition: z.number().nullish(),
+    processedPosition: z.number().nullish(),
+  })
+  .loose();
+export type PartitionStatus = z.infer<typeof PartitionStatusSchema>;
+
+/** Keyed by partition id as a string: `{"1": {...}, "3": {...}}`. */
+export const PartitionsSchema = z.record(z.string(), PartitionStatusSchema);
+
+/** `GET /_cluster/health` of Elasticsearch/OpenSearch. */
+export const ClusterHealthSchema = z.object({ status: z.string(), cluster_name: optionalString }).loose();

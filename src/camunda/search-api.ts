@@ -5,6 +5,7 @@
 import type { SearchEngine } from './versions.js';
 import { ComponentHttpError, send, sendOk, type ApiContext } from './management-api.js';
 import {
+  ClusterHealthSchema,
   CreateSnapshotResponseSchema,
   GetSnapshotsResponseSchema,
   parseJsonBody,
@@ -105,4 +106,45 @@ export function searchApi(context: ApiContext): SearchApi {
       await sendOk(context, { method: 'DELETE', path: snapshotPath(repository, name) });
     },
   };
+}
+
+/** Pattern of every zeebe-record snapshot the procedure takes, for listing. */
+export const ZEEBE_RECORDS_SNAPSHOT_PATTERN = 'camunda_zeebe_records_backup_*';
+
+/** The backup id in a zeebe-record snapshot name, or undefined for any other snapshot. */
+export function backupIdOfZeebeRecordsSnapshot(name: string): number | undefined {
+  const match = /^camunda_zeebe_records_backup_(\d+)$/.exec(name);
+  const id = match?.[1] === undefined ? undefined : Number(match[1]);
+  return id !== undefined && Number.isSafeInteger(id) ? id : undefined;
+}
+
+/**
+ * `GET /_snapshot/<repo>/<pattern>`: the snapshots matching a wildcard pattern (an empty list when none match).
+ * A missing repository throws a ComponentHttpError of kind no-repository.
+ */
+export async function listSnapshots(context: ApiContext, repository: string, pattern: string): Promise<readonly SnapshotInfo[]> {
+  // encodeURIComponent keeps "*" as is, which the wildcard needs.
+  const path = snapshotPath(repository, pattern);
+  const response = await sendOk(context, { method: 'GET', path });
+  return parseJsonBody(GetSnapshotsResponseSchema, response.body, `GET ${path}`).snapshots;
+}
+
+/**
+ * `DELETE /_snapshot/<repo>/<name>`: true when deleted, false when there was no such snapshot (§6). Any other
+ * answer, a missing repository included, throws.
+ */
+export async function deleteSnapshotIfPresent(context: ApiContext, repository: string, name: string): Promise<boolean> {
+  const path = snapshotPath(repository, name);
+  const response = await send(context, { method: 'DELETE', path });
+  if (response.status >= 200 && response.status <= 299) return true;
+  const error = new ComponentHttpError({ method: 'DELETE', path }, response);
+  if (response.status === 404 && error.kind === 'not-found') return false;
+  throw error;
+}
+
+/** `GET /_cluster/health`: green, yellow or red. */
+export async function clusterHealth(context: ApiContext): Promise<{ readonly status: string; readonly clusterName?: string | undefined }> {
+  const response = await sendOk(context, { method: 'GET', path: '/_cluster/health' });
+  const parsed = parseJsonBody(ClusterHealthSchema, response.body, 'GET /_cluster/health');
+  return { status: parsed.status, clusterName: parsed.cluster_name ?? undefined };
 }

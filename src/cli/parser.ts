@@ -6,7 +6,12 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { CliDeps } from './cli-deps.js';
+import { checkCommand } from './commands/check.js';
 import { createCommand } from './commands/create.js';
+import { deleteCommand } from './commands/delete.js';
+import { listCommand } from './commands/list.js';
+import { resumeCommand } from './commands/resume.js';
+import { statusCommand } from './commands/status.js';
 import { withGlobalOptions } from './global-options.js';
 import type { GlobalArgs } from './global-options.js';
 
@@ -19,6 +24,11 @@ export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
     .scriptName(SCRIPT_NAME)
     .usage('$0 <command> [flags]\n\nConsistent backups of Camunda 8 Self-Managed on Kubernetes: web apps first, then Zeebe, and exporting always resumed.')
     .command(createCommand(deps))
+    .command(statusCommand(deps))
+    .command(listCommand(deps))
+    .command(deleteCommand(deps))
+    .command(checkCommand(deps))
+    .command(resumeCommand(deps))
     .epilog(`Run '${SCRIPT_NAME} <command> --help' for examples and exit codes.`)
     .demandCommand(1, 'a command is required (try create)')
     .strict()

@@ -1,0 +1,289 @@
+/**
+ * The flows of status, list, delete, check and resume after their flags were read: options → Kubernetes client →
+ * discovery (read-only) → the operation → report on stdout → the exit code, carried by the error thrown for any
+ * outcome but success. Loaded only when one of these commands runs.
+ */
+import { openPartsSession } from '../../backup/backup-parts.js';
+import { runCheck } from '../../backup/check.js';
+import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/delete.js';
+import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporter-state.js';
+import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/lifecycle-report.js';
+import { runList } from '../../backup/list.js';
+import { runResume } from '../../backup/resume.js';
+import { runStatus } from '../../backup/status.js';
+import type { Installation } from '../../camunda/installation.js';
+import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { renderCheckList } from '../../output/check-list.js';
+import { renderDeleteTable } from '../../output/delete-table.js';
+import { renderLifecycleJson } from '../../output/lifecycle-json.js';
+import { renderListTable } from '../../output/list-table.js';
+import { createReporter, type ProgressReporter } from '../../output/reporter.js';
+import { renderResumeText } from '../../output/resume-text.js';
+import { renderStatusTable } from '../../output/status-table.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { GlobalOptions } from '../global-options.js';
+import type { CheckOptions, DeleteOptions, ListOptions, StatusOptions } from './lifecycle-options.js';
+
+/** How delete asks for confirmation; the default reads the terminal, tests pass their own. */
+export interface ConfirmIo {
+  /** stdin and stderr are terminals: a human can answer. */
+  readonly interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+interface Opened {
+  readonly kube: KubeClient;
+  readonly installation: Installation;
+}
+
+async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (reporter: ProgressReporter) => Promise<T>): Promise<T> {
+  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  try {
+    return await body(reporter);
+  } catch (error) {
+    // Ctrl-C during a read: the operation stopped with the signal's reason, which is no CliError.
+    if (deps.signal.aborted && !(error instanceof CliError)) {
+      throw new InterruptedError(deps.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', { hint: 'stopped while reading; nothing was changed by this step' });
+    }
+    throw error;
+  } finally {
+    reporter.close();
+  }
+}
+
+async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter): Promise<Opened> {
+  const backup = await deps.loadBackupApi();
+  const kube = await deps.createKubeClient({
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    namespace: options.namespace,
+    requestTimeoutMs: options.requestTimeoutMs,
+    env: deps.env,
+  });
+  const installation = await backup.discoverInstallation(kube, {
+    namespace: kube.namespace,
+    release: options.release,
+    snapshotRepository: options.snapshotRepository,
+    camundaVersion: options.camundaVersion,
+    access: options.access,
+    execPod: options.execPod,
+    execContainer: options.execContainer,
+  });
+  for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
+  return { kube, installation };
+}
+
+function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter) {
+  return {
+    connect: deps.createConnector(kube, options.access, reporter.emit),
+    emit: reporter.emit,
+    signal: deps.signal,
+    access: options.access,
+  };
+}
+
+function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
+  reporter.close();
+  deps.stdout.write(text);
+}
+
+// --- status ---------------------------------------------------------------------------------------------------
+
+export async function runStatusCommand(options: StatusOptions, deps: CliDeps): Promise<StatusReport> {
+  return withReporter(options, deps, async (reporter) => {
+    const { kube, installation } = await open(options, deps, reporter);
+    const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter));
+    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderStatusTable(report));
+    const error = statusOutcome(report);
+    if (error) throw error;
+    return report;
+  });
+}
+
+/** 0 COMPLETE; 4 anything that is not restorable; 3 when only unreadable parts stand between us and a verdict. */
+export function statusOutcome(report: StatusReport): CliError | undefined {
+  if (report.verdict === 'COMPLETE') return undefined;
+  const why = report.reasons.join('; ');
+  if (report.verdict === 'UNKNOWN') {
+    return new PreconditionError(`the state of backup ${report.backupId} could not be read in every part: ${why}`, {
+      hint: 'run kubectl camunda-backup check to see which component is not reachable',
+    });
+  }
+  const hint =
+    report.verdict === 'NOT_FOUND'
+      ? "no component has a backup with this ID; see 'kubectl camunda-backup list'"
+      : report.verdict === 'IN_PROGRESS'
+        ? 'the backup is still running; ask again later'
+        : 'this backup cannot be restored; take a new one with kubectl camunda-backup create';
+  return new BackupFailedError(`backup ${report.backupId} is ${report.verdict}${why ? `: ${why}` : ''}`, { hint });
+}
+
+// --- list -----------------------------------------------------------------------------------------------------
+
+export async function runListCommand(options: ListOptions, deps: CliDeps): Promise<ListReport> {
+  return withReporter(options, deps, async (reporter) => {
+    const { kube, installation } = await open(options, deps, reporter);
+    const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter), { limit: options.limit });
+    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderListTable(report));
+    const failed = report.parts.filter((part) => part.state === 'ERROR');
+    if (failed.length > 0) {
+      throw new PreconditionError(`the backups of ${failed.map((p) => `${p.part} (${p.message})`).join('; ')} could not be listed`, {
+        hint: 'the list above misses what those parts hold; run kubectl camunda-backup check',
+      });
+    }
+    return report;
+  });
+}
+
+// --- delete ---------------------------------------------------------------------------------------------------
+
+export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io: ConfirmIo): Promise<DeleteReport> {
+  // Refuse before any cluster call: a script must not find out after the reads that it cannot go on.
+  if (!options.dryRun && !options.yes && !io.interactive) {
+    throw new UsageError('delete needs confirmation, but there is no terminal to ask; nothing was deleted', {
+      hint: 'pass --yes to delete without asking, or --dry-run to see what would go',
+    });
+  }
+  return withReporter(options, deps, async (reporter) => {
+    const { kube, installation } = await open(options, deps, reporter);
+    const selection: DeleteSelection =
+      options.ids.length > 0
+        ? { kind: 'ids', ids: options.ids }
+        : { kind: 'retention', keep: options.keep, olderThanMs: options.olderThanMs, olderThanText: options.olderThanText };
+    const session = openPartsSession(lifecycleDeps(options, deps, kube, reporter));
+    try {
+      const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now() });
+      const render = (report: DeleteReport): string => (options.output === 'json' ? renderLifecycleJson(report) : renderDeleteTable(report));
+      if (options.dryRun || plan.targets.length === 0) {
+        const report = plannedDeleteReport(plan, 'PLANNED');
+        print(deps, reporter, render(report));
+        return report;
+      }
+      if (!options.yes) {
+        reporter.close();
+        deps.stderr.write(renderDeleteTable(plannedDeleteReport(plan, 'PLANNED')));
+        const ids = plan.targets.map((t) => t.backupId);
+        const agreed = await io.confirm(
+          `Delete ${ids.length} backup(s) (${ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')}) of release ${installation.release} in namespace ${installation.namespace}? [y/N] `,
+        );
+        if (!agreed) {
+          const report = plannedDeleteReport(plan, 'CANCELLED');
+          print(deps, reporter, render(report));
+          deps.stderr.write('cancelled: nothing was deleted\n');
+          return report;
+        }
+      }
+      if (deps.signal.aborted) throw new InterruptedError(deps.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', { hint: 'nothing was deleted' });
+      const report = await executeDelete(plan, session, { emit: reporter.emit, signal: deps.signal });
+      print(deps, reporter, render(report));
+      const failures = report.backups.flatMap((entry) => entry.parts.filter((p) => p.state === 'FAILED').map((p) => `${entry.backupId}/${p.part}: ${p.message ?? 'failed'}`));
+      if (deps.signal.aborted) throw new InterruptedError(deps.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', { hint: 'some backups were not deleted; see the report' });
+      if (failures.length > 0) {
+        throw new BackupFailedError(`deletion failed for ${failures.length} part(s): ${failures.join('; ')}`, {
+          hint: 'the other parts were deleted; run the same delete again once the component answers',
+        });
+      }
+      return report;
+    } finally {
+      await session.close();
+    }
+  });
+}
+
+// --- check ----------------------------------------------------------------------------------------------------
+
+export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Promise<CheckReport> {
+  return withReporter(options, deps, async (reporter) => {
+    const backup = await deps.loadBackupApi();
+    const kube = await deps.createKubeClient({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+      namespace: options.namespace,
+      requestTimeoutMs: options.requestTimeoutMs,
+      env: deps.env,
+    });
+    const report = await runCheck(
+      {
+        access: options.access,
+        discovery: {
+          namespace: kube.namespace,
+          release: options.release,
+          snapshotRepository: options.snapshotRepository,
+          camundaVersion: options.camundaVersion,
+          access: options.access,
+          execPod: options.execPod,
+          execContainer: options.execContainer,
+        },
+        maxBackupAgeMs: options.maxBackupAgeMs,
+        nowMs: deps.now(),
+      },
+      {
+        kube,
+        discover: backup.discoverInstallation,
+        connect: deps.createConnector(kube, options.access, reporter.emit),
+        emit: reporter.emit,
+        signal: deps.signal,
+      },
+    );
+    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderCheckList(report));
+    if (report.result === 'FAIL') {
+      const failed = report.checks.filter((item) => item.status === 'FAIL');
+      throw new PreconditionError(`check failed: ${failed.map((item) => `${item.title}: ${item.message}`).join('; ')}`, {
+        hint: 'the checklist above says how to fix each failure',
+      });
+    }
+    return report;
+  });
+}
+
+// --- resume ---------------------------------------------------------------------------------------------------
+
+export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): Promise<ResumeReport> {
+  return withReporter(options, deps, async (reporter) => {
+    const { kube, installation } = await open(options, deps, reporter);
+    const lifecycle = lifecycleDeps(options, deps, kube, reporter);
+    const result = await runResume(installation, { connect: lifecycle.connect, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access });
+    const warnings = [...installation.warnings];
+    let partitions: ResumeReport['partitions'];
+    if (result.resumed) {
+      // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
+      const session = openPartsSession(lifecycle);
+      try {
+        const states = await readExporterStates(await findBrokers(kube, installation), session);
+        partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
+        const still = pausedPartitions(states);
+        if (still.length > 0) warnings.push(`brokers still report paused partitions after the resume: ${still.map((p) => `${p.partitionId}@${p.broker} ${p.exporterPhase}`).join(', ')}; run resume again in a moment`);
+      } catch (error) {
+        warnings.push(`could not read the brokers' exporter state back: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        await session.close();
+      }
+    }
+    const report: ResumeReport = {
+      schemaVersion: 1,
+      command: 'resume',
+      release: installation.release,
+      namespace: installation.namespace,
+      camundaVersion: installation.camundaVersion,
+      chartVersion: installation.chartVersion,
+      access: options.access,
+      resumed: result.resumed,
+      target: result.target,
+      attempts: result.attempts,
+      durationMs: result.durationMs,
+      message: result.message,
+      resumeCommand: result.resumeCommand,
+      partitions,
+      warnings,
+    };
+    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderResumeText(report));
+    if (!result.resumed) {
+      if (options.output === 'json' && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      throw new CleanupFailedError(`Zeebe exporting could NOT be resumed: ${result.message ?? 'no answer'}`, {
+        hint: 'brokers keep filling their disks while exporting is paused; run the command printed above',
+      });
+    }
+    return report;
+  });
+}

@@ -1,0 +1,22 @@
+import type { ResumeReport } from '../backup/lifecycle-report.js';
+import { formatDuration } from './format-duration.js';
+import { redactSecrets } from './redact.js';
+
+/** `resume` on stdout: one sentence, the partitions read back, and, when it failed, the commands to run by hand. */
+export function renderResumeText(report: ResumeReport): string {
+  const lines: string[] = [];
+  if (report.resumed) {
+    lines.push(
+      `Zeebe exporting of release ${report.release} in namespace ${report.namespace} is resumed (${report.target}, ${report.attempts} attempt(s), ${formatDuration(report.durationMs)}).`,
+    );
+  } else {
+    lines.push(`Resuming Zeebe exporting of release ${report.release} in namespace ${report.namespace} FAILED after ${report.attempts} attempt(s): ${report.message ?? 'no answer'}`);
+    if (report.resumeCommand) lines.push('Resume it by hand with one of:', ...report.resumeCommand.split('\n').map((line) => `    ${line}`));
+  }
+  if (report.partitions && report.partitions.length > 0) {
+    const phases = report.partitions.map((p) => `${p.partitionId}@${p.broker}: ${p.exporterPhase}`);
+    lines.push(`Exporter phase read back from the brokers: ${phases.join(', ')}`);
+  }
+  for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
+  return redactSecrets(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,25 @@
+import type { StatusReport } from '../backup/lifecycle-report.js';
+import { renderBorderlessTable } from './borderless-table.js';
+import { redactSecrets } from './redact.js';
+
+const MAX_MESSAGE_LENGTH = 160;
+
+/** `status` on stdout: the verdict first (what a runbook reader wants), then one row per part, then why not. */
+export function renderStatusTable(report: StatusReport): string {
+  const when = report.idTime ? ` (ID time ${report.idTime})` : '';
+  const head = [
+    `Backup ${report.backupId}${when} of release ${report.release} in namespace ${report.namespace}: ${report.verdict}${report.restorable ? ' (restorable)' : ' (not restorable)'}`,
+    `Camunda ${report.camundaVersion} (chart ${report.chartVersion}), access ${report.access}`,
+  ];
+  const table = renderBorderlessTable(
+    ['part', 'state', 'started', 'target', 'message'],
+    report.parts.map((part) => [part.part, part.state, part.startedAt ?? '-', part.target ?? '-', truncate(part.message ?? '')]),
+  );
+  const footer = [...report.reasons.map((reason) => `Not restorable: ${reason}`), ...report.warnings.map((warning) => `Warning: ${warning}`)];
+  return redactSecrets(`${head.join('\n')}\n\n${table}${footer.length > 0 ? `\n${footer.join('\n')}\n` : ''}`);
+}
+
+export function truncate(message: string, max = MAX_MESSAGE_LENGTH): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
