@@ -1,7 +1,8 @@
-// Bundles the CLI into one CommonJS file (what bin/ runs and what the krew single-executable embeds),
-// and the simulated cluster into an ESM module for `npm run demo` and the benchmark.
+// Bundles the CLI twice: as ESM chunks that bin/ runs (a command loads only what it needs, so `--help` starts fast),
+// and as one CommonJS file that the krew single-executable embeds (Node's SEA runs a single CommonJS script).
+// Also bundles the simulated cluster into an ESM module for `npm run demo` and the benchmark.
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,21 +16,37 @@ writeFileSync(stub, "throw Object.assign(new Error('optional module not bundled'
 // Optional native helpers of ws and friends; without the alias a single-executable prints a warning on every run.
 const optional = ['bufferutil', 'utf-8-validate', 'supports-color', 'encoding'];
 
-await build({
+const shared = {
   entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(root, 'dist/kubectl-camunda_backup.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'cjs',
   target: 'node20',
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
+  alias: Object.fromEntries(optional.map((name) => [name, stub])),
+  logLevel: 'warning',
+};
+
+rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
+await build({
+  ...shared,
+  outdir: join(root, 'dist/cli'),
+  format: 'esm',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  define: { CLI_VERSION: JSON.stringify(version) },
+  // Bundled CommonJS dependencies (ws, client-node's) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+
+await build({
+  ...shared,
+  outfile: join(root, 'dist/kubectl-camunda_backup.cjs'),
+  format: 'cjs',
   // yargs 18 is ESM-only and reads import.meta.url, which a CommonJS bundle lacks; give it the bundle's own URL.
   define: { CLI_VERSION: JSON.stringify(version), 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  alias: Object.fromEntries(optional.map((name) => [name, stub])),
-  logLevel: 'warning',
 });
 
 await build({
