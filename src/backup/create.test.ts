@@ -91,11 +91,11 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     const inProgress = ok(zeebeBackup(ID, 'IN_PROGRESS'));
     cluster.route(`gateway-0 GET /actuator/backups/${ID}`, [inProgress, inProgress, inProgress, inProgress, ok(zeebeBackup(ID, 'COMPLETED'))]);
     // Web apps answer COMPLETED at their second check, after one initial delay; the Zeebe wait runs while paused.
-    const plan = fastPlan(anInstallation('8.7'), { pollIntervalMs: 60_000, initialPollMs: 100, pausedPollMs: 10 });
+    const plan = fastPlan(anInstallation('8.7'), { pollIntervalMs: 60_000, initialPollMs: 600, pausedPollMs: 10 });
     const { report } = await run(plan, cluster);
 
     expect(report.state).toBe('COMPLETED');
-    // Without the paused ceiling the four Zeebe polls alone would back off 100 + 200 + 400 + 800 ms.
+    // Without the paused ceiling the four Zeebe polls alone would wait at least 4 × 600 ms.
     expect(report.exporting.pausedMs).toBeLessThan(500);
   });
 

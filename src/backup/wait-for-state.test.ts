@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { backoff, waitForState } from './wait-for-state.js';
+import { nextPollDelay, waitForState } from './wait-for-state.js';
 
-describe('backoff', () => {
-  it('starts fast and doubles up to the interval', () => {
-    const delays = backoff(50, 1_000);
-    expect(Array.from({ length: 7 }, () => delays.next().value)).toEqual([50, 100, 200, 400, 800, 1_000, 1_000]);
+describe('nextPollDelay', () => {
+  it.each([
+    [0, 50],
+    [100, 50],
+    [400, 100],
+    [2_000, 500],
+    [3_600, 900],
+    [60_000, 1_000],
+  ])('after %i ms of waiting, polls again in %i ms (initial 50, interval 1 s)', (elapsed, delay) => {
+    expect(nextPollDelay(elapsed, 50, 1_000)).toBe(delay);
   });
 
   it('never exceeds a small interval', () => {
-    const delays = backoff(50, 20);
-    expect([delays.next().value, delays.next().value]).toEqual([20, 20]);
+    expect([nextPollDelay(0, 50, 20), nextPollDelay(10_000, 50, 20)]).toEqual([20, 20]);
   });
 });
 

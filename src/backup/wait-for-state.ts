@@ -1,7 +1,7 @@
 /**
  * Polling for a remote state. Starts fast and backs off to the configured interval: most steps finish within a
  * second, and a fixed `sleep 5` would stretch the window in which exporting is paused. p-wait-for only knows a
- * fixed interval, so this is the small loop it would be with backoff added.
+ * fixed interval, so this is the small loop it would be with a growing delay added.
  */
 import { abortable } from '../camunda/management-api.js';
 
@@ -38,20 +38,21 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The delays between polls: initial, doubled each time, capped at max. */
-export function* backoff(initialMs: number, maxMs: number): Generator<number, never> {
-  let delay = Math.min(initialMs, maxMs);
-  for (;;) {
-    yield delay;
-    delay = Math.min(delay * 2, maxMs);
-  }
+/**
+ * The delay before the next poll: a quarter of the time waited so far, at least `initialMs`, at most `maxMs`.
+ * Doubling would notice a 2 s backup only after 3.1 s; this keeps the lag near a quarter of the wait while a
+ * minutes-long backup still settles at one poll per `maxMs`.
+ */
+export function nextPollDelay(elapsedMs: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, Math.max(initialMs, Math.round(elapsedMs / 4)));
 }
 
 /** Polls until isDone; returns the value that was done. */
 export async function waitForState<T>(options: WaitForStateOptions<T>): Promise<T> {
   const { signal } = options;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
-  const delays = backoff(options.initialIntervalMs ?? DEFAULT_INITIAL_POLL_MS, options.maxIntervalMs);
+  const initialMs = options.initialIntervalMs ?? DEFAULT_INITIAL_POLL_MS;
+  const startedAt = performance.now();
   let lastMessage: string | undefined;
   let lastProgressAt = 0;
   for (let attempt = 1; ; attempt++) {
@@ -65,6 +66,6 @@ export async function waitForState<T>(options: WaitForStateOptions<T>): Promise<
       lastProgressAt = now;
     }
     if (options.isDone(value)) return value;
-    await sleep(delays.next().value, signal);
+    await sleep(nextPollDelay(performance.now() - startedAt, initialMs, options.maxIntervalMs), signal);
   }
 }
