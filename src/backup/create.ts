@@ -10,6 +10,7 @@ import { checkpointIdOf, type RuntimeState, type SnapshotInfo, type WebappBackup
 import { isSnapshotRunning, searchApi, snapshotProblem } from '../camunda/search-api.js';
 import { CliError, InterruptedError, messageOf, PreconditionError, UsageError } from '../errors.js';
 import type { ComponentHttp, Connector } from '../reach/component-http.js';
+import { HttpReachError } from '../reach/http-reach-error.js';
 import type { BackupReport, ExportingReport, PartReport, PartState, RunState } from './report.js';
 import {
   endpointFor,
@@ -663,7 +664,7 @@ function zeebeRecordsStep(action: Extract<PlanAction, { kind: 'zeebe-records-sna
         try {
           info = await search.createSnapshot(action.repository, action.snapshot, action.body, remainingMs);
         } catch (error) {
-          if (error instanceof ComponentHttpError || signal.aborted) throw error;
+          if (error instanceof ComponentHttpError || signal.aborted || !mayHaveBeenSent(error)) throw error;
           // The transport gave up (proxy or client timeout) while the snapshot may well be running: ask ES.
           putError = error;
         }
@@ -742,6 +743,16 @@ async function awaitZeebeBackup(ctx: StepContext, api: ManagementApi, path: stri
     throw new PartFailedError(state, reason);
   }
   return `${backup.details?.length ?? 0} partition(s) completed`;
+}
+
+/**
+ * Whether a call that got no answer may still have reached the component. A refused or unresolvable connection,
+ * a failed TLS handshake, or a pod with no tool for the method (a plain CliError) sent nothing: waiting for a
+ * snapshot that was never requested would only stretch the paused window.
+ */
+function mayHaveBeenSent(error: unknown): boolean {
+  if (error instanceof HttpReachError) return error.reason !== 'connect' && error.reason !== 'dns' && error.reason !== 'tls';
+  return !(error instanceof CliError);
 }
 
 function isZeebeFinal(backup: ZeebeBackup, settling: boolean): boolean {
