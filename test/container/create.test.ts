@@ -7,83 +7,15 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { isMutating, isPause, isResume, isSnapshotPut, isWebappTake, isZeebeTake, line } from '../integration/helpers/sim-log.js';
-import type { SimRequest } from '../world/index.js';
-import type { RequestLogEntry } from '../world/kube/fake-apiserver.js';
+import { isMutating, isPause, isResume, isSnapshotPut, isWebappTake, isZeebeTake } from '../integration/helpers/sim-log.js';
 import { startContainerWorld } from './container-world.js';
-import type { ContainerWorld, ExecRecord } from './container-world.js';
+import type { ContainerWorld } from './container-world.js';
 import { describeWithDocker } from './docker-gate.js';
-import { assertCliBuilt, startCli } from './run-cli.js';
-import type { CliResult, CliRun } from './run-cli.js';
+import { assertCliBuilt } from './run-cli.js';
+import { expectResumedAfterPause, explain, indexOf, json, partOf, recordRun, waitForLog } from './run-record.js';
 import { ensureSimImages } from './sim-images.js';
 
 const FIXTURE = { chartVersion: '12.13.3', scenario: 'backup-configured' } as const;
-
-export interface RunRecord {
-  readonly result: CliResult;
-  /** What the simulators received during this run. */
-  readonly log: SimRequest[];
-  /** What the fake API server received during this run. */
-  readonly api: RequestLogEntry[];
-  readonly execs: ExecRecord[];
-}
-
-export function dump(log: readonly SimRequest[]): string {
-  const start = log[0]?.at ?? 0;
-  return log.map((e) => `+${e.at - start}ms ${line(e)}`).join('\n');
-}
-
-/** Runs the CLI and collects what the cluster saw meanwhile; `during` may act on the run (signals). */
-export async function recordRun(world: ContainerWorld, args: readonly string[], during?: (run: CliRun) => Promise<void>): Promise<RunRecord> {
-  const logFrom = (await world.log()).next;
-  const apiFrom = world.api.requests.length;
-  const execFrom = world.execs.length;
-  const run = startCli(args, world.env);
-  if (during) await during(run);
-  const result = await run.done;
-  const { entries } = await world.log(logFrom);
-  return { result, log: entries, api: world.api.requests.slice(apiFrom), execs: world.execs.slice(execFrom) };
-}
-
-export function explain(run: RunRecord): string {
-  return `exit ${String(run.result.code)} (signal ${String(run.result.signal)})\nstdout:\n${run.result.stdout}\nstderr:\n${run.result.stderr}\nrequest log:\n${dump(run.log)}`;
-}
-
-const indexOf = (log: readonly SimRequest[], match: (e: SimRequest) => boolean): number => log.findIndex(match);
-
-/** Exporting was paused in this run, resumed afterwards (answered), and the simulated cluster exports again. */
-export async function expectResumedAfterPause(world: ContainerWorld, run: RunRecord): Promise<void> {
-  const pause = indexOf(run.log, isPause);
-  expect(pause, `a pause in the log\n${explain(run)}`).toBeGreaterThanOrEqual(0);
-  const resumes = run.log.map((e, i) => (isResume(e) && i > pause ? e : undefined)).filter((e) => e !== undefined);
-  expect(resumes.length, `a resume after the pause\n${explain(run)}`).toBeGreaterThan(0);
-  expect(resumes.at(-1)?.status, 'resume answered').toBe(200);
-  const zeebe = await world.zeebe();
-  expect(zeebe.paused, `exporting state ${JSON.stringify(zeebe.exporting)}\n${explain(run)}`).toBe(false);
-  expect(Object.values(zeebe.exporting ?? {}).every((phase) => phase === 'EXPORTING')).toBe(true);
-}
-
-function json(run: RunRecord): Record<string, unknown> {
-  try {
-    return JSON.parse(run.result.stdout) as Record<string, unknown>;
-  } catch {
-    throw new Error(`stdout is not one JSON object\n${explain(run)}`);
-  }
-}
-
-function partOf(report: Record<string, unknown>, part: string): Record<string, unknown> | undefined {
-  return (report['parts'] as Array<Record<string, unknown>> | undefined)?.find((p) => p['part'] === part);
-}
-
-async function waitForLog(world: ContainerWorld, from: number, match: (e: SimRequest) => boolean, run: CliRun, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await world.log(from)).entries.some(match)) return;
-    if (run.child.exitCode !== null) throw new Error(`the CLI ended (exit ${run.child.exitCode}) before the awaited call:\n${run.stderrSoFar()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no matching call within ${timeoutMs} ms:\n${run.stderrSoFar()}`);
-}
 
 describeWithDocker('container tier: create against Camunda 8.7 pods as containers', () => {
   let world: ContainerWorld;
