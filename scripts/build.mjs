@@ -2,7 +2,7 @@
 // and as one CommonJS file that the krew single-executable embeds (Node's SEA runs a single CommonJS script).
 // Also bundles the simulated cluster into an ESM module for `npm run demo` and the benchmark.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,10 +28,13 @@ const shared = {
   logLevel: 'warning',
 };
 
-rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
+// Chunk names change between builds; build aside and swap, so a CLI running from dist/cli never sees a half-written tree.
+const esmOut = join(root, 'dist/cli');
+const esmNext = `${esmOut}.next-${process.pid}`;
+const esmOld = `${esmOut}.old-${process.pid}`;
 await build({
   ...shared,
-  outdir: join(root, 'dist/cli'),
+  outdir: esmNext,
   format: 'esm',
   splitting: true,
   outExtension: { '.js': '.mjs' },
@@ -39,6 +42,9 @@ await build({
   // Bundled CommonJS dependencies (ws, client-node's) call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+if (existsSync(esmOut)) renameSync(esmOut, esmOld);
+renameSync(esmNext, esmOut);
+rmSync(esmOld, { recursive: true, force: true });
 
 await build({
   ...shared,
