@@ -5,7 +5,7 @@
 import type { CommandModule } from 'yargs';
 import type { CreatePlan } from '../../backup/create.js';
 import type { BackupReport } from '../../backup/report.js';
-import { BackupFailedError, CleanupFailedError, InterruptedError } from '../../errors.js';
+import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
 import { createReporter } from '../../output/reporter.js';
 import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
@@ -86,6 +86,12 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
       pollIntervalMs: options.pollIntervalMs,
       access: options.access,
     });
+    if (plan.procedure === 'rdbms' && options.backupIdGiven) {
+      // Zeebe refuses a predetermined ID in continuous mode; dropping the user's ID silently would break scripts keyed on it.
+      throw new UsageError(`--backup-id ${options.backupId} cannot be used with release ${plan.release}: with RDBMS secondary storage Zeebe runs continuous backups and generates the backup ID itself`, {
+        hint: 'run create without --backup-id; the report shows the ID the cluster chose',
+      });
+    }
     for (const message of plan.warnings) reporter.emit({ kind: 'warning', message });
 
     if (options.dryRun) {
