@@ -1,0 +1,242 @@
+/**
+ * plugin.yaml against the rules krew-index CI enforces (krew internal/index/validation), and, when the release was
+ * built, against the archives it names: every referenced archive exists with that sha256 and holds the bin and
+ * the LICENSE. The schema's own teeth are tested on broken manifests, so a rule that stopped biting would show.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RELEASE_DIR = join(ROOT, 'dist', 'release');
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The os/arch pairs krew accepts (validate.go's osArchPairs). */
+const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
+  windows: ['386', 'amd64', 'arm64'],
+  linux: ['386', 'amd64', 'arm', 'arm64', 'ppc64le'],
+  darwin: ['386', 'amd64', 'arm64'],
+};
+const PAIRS = Object.entries(SUPPORTED).flatMap(([os, arches]) => arches.map((arch) => ({ os, arch })));
+/** What this project ships or has documented as left out (README, release.json `omitted`). */
+const EXPECTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64'];
+
+// semver.org's regular expression, with krew's mandatory "v".
+const SEMVER_V =
+  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+const matchExpression = z.strictObject({
+  key: z.string().min(1),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+  values: z.array(z.string()).optional(),
+});
+const selector = z
+  .strictObject({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z.array(matchExpression).optional(),
+  })
+  .refine((s) => Object.keys(s.matchLabels ?? {}).length + (s.matchExpressions ?? []).length > 0, 'selector must not be empty');
+type Selector = z.infer<typeof selector>;
+
+const platform = z
+  .strictObject({
+    selector,
+    uri: z.url({ protocol: /^https?$/ }).regex(/\.(tar\.gz|zip)$/, 'uri must name a .tar.gz or .zip archive'),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/, 'sha256 must be 64 lowercase hex digits'),
+    bin: z.string().min(1),
+    files: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const os = p.selector.matchLabels?.['os'];
+    if (os === 'windows' && !p.bin.endsWith('.exe')) ctx.addIssue({ code: 'custom', message: 'windows bin must be an .exe' });
+    if (os !== undefined && os !== 'windows' && p.bin.endsWith('.exe')) ctx.addIssue({ code: 'custom', message: `${os} bin must not be an .exe` });
+    if (os === 'windows' && !p.uri.endsWith('.zip')) ctx.addIssue({ code: 'custom', message: 'windows archive must be a .zip' });
+    if (os !== undefined && os !== 'windows' && !p.uri.endsWith('.tar.gz')) ctx.addIssue({ code: 'custom', message: `${os} archive must be a .tar.gz` });
+  });
+type Platform = z.infer<typeof platform>;
+
+const krewManifest = z
+  .strictObject({
+    apiVersion: z.literal('krew.googlecontainertools.github.com/v1alpha2'),
+    kind: z.literal('Plugin'),
+    metadata: z.strictObject({ name: z.string().regex(/^[\w-]+$/, 'name must match ^[\\w-]+$') }),
+    spec: z.strictObject({
+      version: z.string().regex(SEMVER_V, 'version must be semver with a leading v'),
+      homepage: z.url().optional(),
+      shortDescription: z
+        .string()
+        .trim()
+        .min(1)
+        .refine((s) => !s.includes('\n'), 'shortDescription must be a single line'),
+      description: z.string().trim().min(1),
+      caveats: z.string().optional(),
+      platforms: z.array(platform).min(1),
+    }),
+  })
+  .superRefine((m, ctx) => {
+    for (const [i, p] of m.spec.platforms.entries()) {
+      const matched = PAIRS.filter((pair) => selectorMatches(p.selector, pair));
+      if (matched.length === 0) ctx.addIssue({ code: 'custom', path: ['spec', 'platforms', i], message: 'selector matches no supported os/arch pair' });
+    }
+    for (const pair of PAIRS) {
+      const owners = m.spec.platforms.filter((p) => selectorMatches(p.selector, pair));
+      if (owners.length > 1) ctx.addIssue({ code: 'custom', path: ['spec', 'platforms'], message: `selectors overlap on ${pair.os}/${pair.arch}` });
+    }
+  });
+type Manifest = z.infer<typeof krewManifest>;
+
+/** Kubernetes label-selector semantics (what krew evaluates against {os, arch}). */
+function selectorMatches(s: Selector, labels: Readonly<Record<string, string>>): boolean {
+  const byLabels = Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (s.matchExpressions ?? []).every((e) => {
+    const value = labels[e.key];
+    switch (e.operator) {
+      case 'In':
+        return value !== undefined && (e.values ?? []).includes(value);
+      case 'NotIn':
+        return value === undefined || !(e.values ?? []).includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+    }
+  });
+  return byLabels && byExpressions;
+}
+
+function pairsOf(p: Platform): string[] {
+  return PAIRS.filter((pair) => selectorMatches(p.selector, pair)).map((pair) => `${pair.os}/${pair.arch}`);
+}
+
+function readManifest(): unknown {
+  return parse(readFileSync(join(ROOT, 'plugin.yaml'), 'utf8'));
+}
+
+function issues(candidate: unknown): string[] {
+  const result = krewManifest.safeParse(candidate);
+  return result.success ? [] : result.error.issues.map((i) => i.message);
+}
+
+describe('plugin.yaml: krew manifest rules', () => {
+  const raw = readManifest();
+
+  it('passes the krew manifest schema', () => {
+    expect(issues(raw)).toEqual([]);
+  });
+
+  const manifest = krewManifest.parse(raw);
+
+  it('is camunda-backup at the package version, as krew-index wants it (plugins/camunda-backup.yaml)', () => {
+    expect(manifest.metadata.name).toBe('camunda-backup');
+    expect(manifest.spec.version).toBe(`v${PACKAGE_VERSION}`);
+  });
+
+  it('ships every platform we build, one platform each, with distinct archives under the version tag', () => {
+    expect(manifest.spec.platforms.flatMap(pairsOf).sort()).toEqual([...EXPECTED_PLATFORMS].sort());
+    const uris = manifest.spec.platforms.map((p) => p.uri);
+    expect(new Set(uris.map((u) => basename(u))).size).toBe(uris.length);
+    for (const uri of uris) expect(uri).toContain(`/v${PACKAGE_VERSION}/`);
+  });
+
+  it('installs the bin and the LICENSE (krew-index CI fails an install without a license file)', () => {
+    for (const p of manifest.spec.platforms) {
+      const from = (p.files ?? [{ from: '*', to: '.' }]).map((f) => f.from);
+      if (!from.includes('*')) expect(from, p.uri).toEqual(expect.arrayContaining([p.bin, 'LICENSE']));
+      expect(p.bin === 'kubectl-camunda_backup' || p.bin === 'kubectl-camunda_backup.exe', p.bin).toBe(true);
+    }
+  });
+
+  it('states in the caveats the RBAC the plugin needs', () => {
+    const caveats = manifest.spec.caveats ?? '';
+    for (const needed of ['secrets', 'pods', 'services', 'configmaps', 'pods/portforward', 'pods/exec', 'get, create']) {
+      expect(caveats).toContain(needed);
+    }
+  });
+});
+
+describe('the krew manifest schema rejects what krew-index rejects', () => {
+  const good = krewManifest.parse(readManifest());
+  const clone = (): Manifest => structuredClone(good);
+  const first = (m: Manifest): Platform => m.spec.platforms[0]!;
+
+  it.each<[string, (m: Manifest) => void, RegExp]>([
+    ['an uppercase sha256', (m) => void (first(m).sha256 = `ABCDEF${'0'.repeat(58)}`), /lowercase/],
+    ['a short sha256', (m) => void (first(m).sha256 = 'abc'), /lowercase/],
+    ['a version without v', (m) => void (m.spec.version = PACKAGE_VERSION), /semver/],
+    ['a two-line shortDescription', (m) => void (m.spec.shortDescription = 'Back up\nCamunda'), /single line/],
+    ['an invalid name', (m) => void (m.metadata.name = 'camunda backup'), /name must match/],
+    ['a .tar.xz archive', (m) => void (first(m).uri = first(m).uri.replace(/\.(tar\.gz|zip)$/, '.tar.xz')), /\.tar\.gz or \.zip/],
+    ['an empty selector', (m) => void (first(m).selector = {}), /must not be empty/],
+    ['an unsupported os/arch pair', (m) => void (first(m).selector = { matchLabels: { os: 'linux', arch: 's390x' } }), /no supported/],
+    [
+      'overlapping selectors',
+      (m) => void m.spec.platforms.push({ ...first(m), selector: { matchExpressions: [{ key: 'os', operator: 'In', values: ['linux', 'darwin'] }] } }),
+      /overlap/,
+    ],
+    [
+      'a windows bin without .exe',
+      (m) => void m.spec.platforms.filter((p) => p.selector.matchLabels?.['os'] === 'windows').forEach((p) => (p.bin = 'kubectl-camunda_backup')),
+      /\.exe/,
+    ],
+    ['an unknown field', (m) => void Object.assign(m.spec, { shortDesc: 'typo' }), /.+/],
+  ])('%s', (_name, mutate, message) => {
+    const broken = clone();
+    mutate(broken);
+    const found = issues(broken);
+    expect(found.length, 'rejected').toBeGreaterThan(0);
+    expect(found.join('\n')).toMatch(message);
+  });
+
+  it('evaluates matchExpressions like krew (NotIn, Exists)', () => {
+    expect(selectorMatches({ matchExpressions: [{ key: 'os', operator: 'NotIn', values: ['windows'] }] }, { os: 'linux', arch: 'amd64' })).toBe(true);
+    expect(selectorMatches({ matchExpressions: [{ key: 'os', operator: 'NotIn', values: ['windows'] }] }, { os: 'windows', arch: 'amd64' })).toBe(false);
+    expect(selectorMatches({ matchLabels: { os: 'linux' }, matchExpressions: [{ key: 'arch', operator: 'Exists' }] }, { os: 'linux', arch: 'arm' })).toBe(true);
+  });
+});
+
+// The archives exist only after `npm run release` (CI runs it before the tests, with REQUIRE_RELEASE_ARTIFACTS=1,
+// which turns a missing build into a failure instead of a skip).
+const releaseJson = join(RELEASE_DIR, 'release.json');
+const built = existsSync(releaseJson);
+const required = process.env['REQUIRE_RELEASE_ARTIFACTS'] === '1';
+const skipReason = built ? '' : ' [SKIPPED: dist/release not built; run "npm run release" to check the archives]';
+
+describe.skipIf(!built && !required)(`plugin.yaml against the archives in dist/release${skipReason}`, () => {
+  const manifest = krewManifest.parse(readManifest());
+  const release = (): { version: string; complete: boolean; targets: { os: string; arch: string; archive: string; sha256: string }[]; omitted: { os: string; arch: string }[] } =>
+    JSON.parse(readFileSync(releaseJson, 'utf8'));
+
+  it('comes from a complete release of this version', () => {
+    expect(existsSync(releaseJson), `${releaseJson} missing: run "npm run release"`).toBe(true);
+    const r = release();
+    expect(r.version).toBe(PACKAGE_VERSION);
+    expect(r.complete, 'dist/release is a partial build (--targets); run "npm run release" for all platforms').toBe(true);
+    // Every platform krew users expect is either shipped or documented as left out.
+    const covered = [...r.targets, ...r.omitted].map((t) => `${t.os}/${t.arch}`).sort();
+    expect(covered).toEqual([...EXPECTED_PLATFORMS, 'darwin/arm64'].sort());
+  });
+
+  for (const p of manifest.spec.platforms) {
+    const name = basename(new URL(p.uri).pathname);
+    it(`${pairsOf(p).join(', ')}: ${name} exists with the manifest's sha256 and holds the bin and LICENSE`, () => {
+      const file = join(RELEASE_DIR, name);
+      expect(existsSync(file), `${file} missing: run "npm run release"`).toBe(true);
+      const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+      expect(sha256, `${name}: plugin.yaml is stale or the archive was rebuilt; rerun "npm run release"`).toBe(p.sha256);
+      const entries = name.endsWith('.zip')
+        ? execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).split('\n').filter(Boolean)
+        : execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      for (const f of p.files ?? []) expect(entries, name).toContain(f.from);
+      expect(entries).toEqual(expect.arrayContaining([p.bin, 'LICENSE']));
+      if (name.endsWith('.tar.gz')) {
+        const listing = execFileSync('tar', ['-tvzf', file, p.bin], { encoding: 'utf8' });
+        expect(listing, 'bin is executable').toMatch(/^-rwxr-xr-x /);
+      }
+    });
+  }
+});
