@@ -3,6 +3,7 @@
  * installation has, where each one answers, and one client per part that reads, lists and deletes backups by ID
  * in that part's own API (camunda-backup-api.md §3, §6, §7). Read and delete only; taking backups is create's job.
  */
+import { setMaxListeners } from 'node:events';
 import type { Installation } from '../camunda/installation.js';
 import { ComponentHttpError, managementApi, type ApiContext } from '../camunda/management-api.js';
 import type { SnapshotInfo, WebappBackup, ZeebeBackup } from '../camunda/responses.js';
@@ -317,6 +318,12 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * so one unreachable component fails only its own parts.
  */
 export function openPartsSession(deps: PartsSessionDeps): PartsSession {
+  // Every in-flight request listens on the signal; check runs a few dozen at once, more than Node's default 10.
+  const controller = new AbortController();
+  setMaxListeners(256, controller.signal);
+  const forward = (): void => controller.abort(deps.signal?.reason);
+  if (deps.signal?.aborted) forward();
+  else deps.signal?.addEventListener('abort', forward, { once: true });
   const channels = new Map<string, Promise<ComponentHttp>>();
   const channel = (target: HttpTarget): Promise<ComponentHttp> => {
     const key = JSON.stringify(target);
@@ -332,7 +339,7 @@ export function openPartsSession(deps: PartsSessionDeps): PartsSession {
   const context = async (target: HttpTarget, authorization?: SecretValue): Promise<ApiContext> => ({
     http: await channel(target),
     emit: deps.emit,
-    signal: deps.signal,
+    signal: controller.signal,
     requestTimeoutMs: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     headers: authorization ? { Authorization: authorization.reveal() } : undefined,
   });
@@ -343,6 +350,7 @@ export function openPartsSession(deps: PartsSessionDeps): PartsSession {
     },
     context,
     async close() {
+      deps.signal?.removeEventListener('abort', forward);
       const open = await Promise.allSettled([...channels.values()]);
       await Promise.allSettled(open.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : [])));
     },

@@ -79,9 +79,9 @@ const describeAccess = (check: AccessCheck): string => `${check.verb} ${check.re
 
 export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<CheckReport> {
   const items: CheckItem[] = [];
+  // The checklist itself goes to stdout at the end; progress says only what is being looked at.
   const add = (item: CheckItem): void => {
     items.push(item);
-    deps.emit({ kind: 'info', message: `${item.status.padEnd(4)} ${item.title}: ${item.message}` });
   };
   const namespace = options.discovery.namespace;
   const skipRest = (why: string): void => {
@@ -145,6 +145,7 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
     return finish(options, items, undefined, []);
   }
   add(releaseItem(installation));
+  deps.emit({ kind: 'info', message: `checking the components of release ${installation.release}…` });
 
   const session = openPartsSession({ connect: deps.connect, emit: deps.emit, signal: deps.signal, requestTimeoutMs: deps.requestTimeoutMs });
   try {
@@ -414,11 +415,18 @@ function newestBackupItem(inventory: Inventory, options: CheckOptions): CheckIte
   const age = newest.timeMs === undefined ? undefined : options.nowMs - newest.timeMs;
   const when = newest.time ? ` from ${newest.time}` : '';
   if (age === undefined) return { id, title, status: 'WARN', message: `backup ${newest.backupId}; its age is unknown (the ID is no timestamp)`, fix };
-  const days = (age / 86_400_000).toFixed(1);
   if (age > options.maxBackupAgeMs) {
-    return { id, title, status: 'WARN', message: `backup ${newest.backupId}${when} is ${days} days old (more than ${(options.maxBackupAgeMs / 86_400_000).toFixed(1)})`, fix };
+    return { id, title, status: 'WARN', message: `backup ${newest.backupId}${when} is ${describeAge(age)} old (more than ${describeAge(options.maxBackupAgeMs)})`, fix };
   }
-  return { id, title, status: 'PASS', message: `backup ${newest.backupId}${when}, ${days} days old` };
+  return { id, title, status: 'PASS', message: `backup ${newest.backupId}${when}, ${describeAge(age)} old` };
+}
+
+/** "5 hours", "3.5 days": the age of a backup as an operator reads it. */
+export function describeAge(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours < 1) return `${Math.max(0, Math.round(ms / 60_000))} minutes`;
+  if (hours < 48) return `${Math.round(hours)} hours`;
+  return `${(hours / 24).toFixed(1)} days`;
 }
 
 async function continuousItem(installation: Installation, session: PartsSession, options: CheckOptions): Promise<CheckItem> {

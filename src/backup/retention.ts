@@ -105,7 +105,7 @@ export function selectForRetention(candidates: readonly RetentionCandidate[], ru
       if (time.ms >= cutoffMs) return keep(`not older than --older-than (${new Date(time.ms).toISOString()})`);
       reasons.push(`older than --older-than (${new Date(time.ms).toISOString()})`);
     }
-    return { backupId: id, action: 'delete', reason: `${reasons.join(' and ')}; ${candidate.verdict}` };
+    return { backupId: id, action: 'delete', reason: reasons.join(' and ') };
   });
   return { decisions, notes };
 }

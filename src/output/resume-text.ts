@@ -14,8 +14,13 @@ export function renderResumeText(report: ResumeReport): string {
     if (report.resumeCommand) lines.push('Resume it by hand with one of:', ...report.resumeCommand.split('\n').map((line) => `    ${line}`));
   }
   if (report.partitions && report.partitions.length > 0) {
-    const phases = report.partitions.map((p) => `${p.partitionId}@${p.broker}: ${p.exporterPhase}`);
-    lines.push(`Exporter phase read back from the brokers: ${phases.join(', ')}`);
+    const brokers = new Set(report.partitions.map((p) => p.broker)).size;
+    const notExporting = report.partitions.filter((p) => p.exporterPhase !== 'EXPORTING');
+    lines.push(
+      notExporting.length === 0
+        ? `The brokers confirm it: every partition replica (${report.partitions.length} on ${brokers} broker(s)) is EXPORTING.`
+        : `The brokers still report: ${notExporting.map((p) => `partition ${p.partitionId} on ${p.broker} ${p.exporterPhase}`).join(', ')}.`,
+    );
   }
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
   return redactSecrets(`${lines.join('\n')}\n`);

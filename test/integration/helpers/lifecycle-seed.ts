@@ -25,7 +25,8 @@ export function seedBackup(world: World, id: number, options: SeedOptions = {}):
   for (const [kind, backups] of Object.entries(world.sims.backups)) {
     if (!backups || skip.has(kind as SeedPart)) continue;
     outcome(kind as BackupKind);
-    backups.take('seed-pod', id);
+    // One pod per seed: a web-app pod refuses a second backup while one is running there.
+    backups.take(`seed-${id}`, id);
   }
   const search = world.sims.search;
   const recordsExported = search?.indices.some((index) => index.startsWith('zeebe-record')) ?? false;
