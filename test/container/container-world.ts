@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { GenericContainer, Network, Wait } from 'testcontainers';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { fixturesDir } from '../world/cluster-from-manifests.js';
-import type { WorldOptions } from '../world/index.js';
-import type { SimFaults } from '../world/index.js';
+import { resourcesDir } from '../world/index.js';
+import type { SimFaults, WorldOptions } from '../world/index.js';
 import { startFakeApiServer } from '../world/kube/fake-apiserver.js';
 import type { ApiFaults, ExecContext, ExecHandler, FakeApiServer, PodNetwork } from '../world/kube/fake-apiserver.js';
 import { CONTROL_PORT } from './sim-protocol.js';
@@ -210,12 +210,12 @@ export async function startContainerWorld(options: ContainerWorldOptions): Promi
     const networkName = `${NETWORK_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
     network = await new Network({ nextUuid: () => networkName }).start();
 
-    // The simulators, with the fixtures copied in (read in place on the host, never stored in an image).
+    // The simulators, with the fixtures (or the demo resources) copied in: read from the host, never baked into an image.
     const simulators = await new GenericContainer(options.images.base)
       .withNetwork(network)
       .withLabels(labels)
       .withEnvironment({ SIM_ROLE: 'world', SIM_WORLD: JSON.stringify(options.world ?? {}), CAMUNDA_FIXTURES_DIR: '/fixtures' })
-      .withCopyDirectoriesToContainer(options.world?.fixture ? [{ source: fixturesDir(), target: '/fixtures' }] : [])
+      .withCopyDirectoriesToContainer([options.world?.fixture ? { source: fixturesDir(), target: '/fixtures' } : { source: resourcesDir(), target: '/app/test/world/resources' }])
       .withWaitStrategy(Wait.forLogMessage(/sim-world ready/))
       .withStartupTimeout(120_000)
       .start();

@@ -3,9 +3,20 @@ import { expect } from 'vitest';
 import { isPause, isResume, line } from '../integration/helpers/sim-log.js';
 import type { SimRequest } from '../world/index.js';
 import type { RequestLogEntry } from '../world/kube/fake-apiserver.js';
-import type { ContainerWorld, ExecRecord } from './container-world.js';
+import type { ExecRecord } from './container-world.js';
 import { startCli } from './run-cli.js';
 import type { CliResult, CliRun } from './run-cli.js';
+import type { LogPage, ZeebeState } from './sim-protocol.js';
+
+/** What a run needs of a world: the container world, or the simulators deployed to a real cluster. */
+export interface RunWorld {
+  readonly env: Record<string, string>;
+  log(from?: number): Promise<LogPage>;
+  zeebe(): Promise<ZeebeState>;
+  /** The fake API server's request log, when there is one. */
+  readonly api?: { readonly requests: RequestLogEntry[] };
+  readonly execs?: ExecRecord[];
+}
 
 export interface RunRecord {
   readonly result: CliResult;
@@ -22,15 +33,15 @@ export function dump(log: readonly SimRequest[]): string {
 }
 
 /** Runs the CLI and collects what the cluster saw meanwhile; `during` may act on the run (signals). */
-export async function recordRun(world: ContainerWorld, args: readonly string[], during?: (run: CliRun) => Promise<void>): Promise<RunRecord> {
+export async function recordRun(world: RunWorld, args: readonly string[], during?: (run: CliRun) => Promise<void>): Promise<RunRecord> {
   const logFrom = (await world.log()).next;
-  const apiFrom = world.api.requests.length;
-  const execFrom = world.execs.length;
+  const apiFrom = world.api?.requests.length ?? 0;
+  const execFrom = world.execs?.length ?? 0;
   const run = startCli(args, world.env);
   if (during) await during(run);
   const result = await run.done;
   const { entries } = await world.log(logFrom);
-  return { result, log: entries, api: world.api.requests.slice(apiFrom), execs: world.execs.slice(execFrom) };
+  return { result, log: entries, api: world.api?.requests.slice(apiFrom) ?? [], execs: world.execs?.slice(execFrom) ?? [] };
 }
 
 export function explain(run: RunRecord): string {
@@ -40,7 +51,7 @@ export function explain(run: RunRecord): string {
 export const indexOf = (log: readonly SimRequest[], match: (e: SimRequest) => boolean): number => log.findIndex(match);
 
 /** Exporting was paused in this run, resumed afterwards (answered), and the simulated cluster exports again. */
-export async function expectResumedAfterPause(world: ContainerWorld, run: RunRecord): Promise<void> {
+export async function expectResumedAfterPause(world: RunWorld, run: RunRecord): Promise<void> {
   const pause = indexOf(run.log, isPause);
   expect(pause, `a pause in the log\n${explain(run)}`).toBeGreaterThanOrEqual(0);
   const resumes = run.log.map((e, i) => (isResume(e) && i > pause ? e : undefined)).filter((e) => e !== undefined);
@@ -63,7 +74,7 @@ export function partOf(report: Record<string, unknown>, part: string): Record<st
   return (report['parts'] as Array<Record<string, unknown>> | undefined)?.find((p) => p['part'] === part);
 }
 
-export async function waitForLog(world: ContainerWorld, from: number, match: (e: SimRequest) => boolean, run: CliRun, timeoutMs = 60_000): Promise<void> {
+export async function waitForLog(world: RunWorld, from: number, match: (e: SimRequest) => boolean, run: CliRun, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await world.log(from)).entries.some(match)) return;
