@@ -81,3 +81,27 @@ describe('list', () => {
     });
   });
 });
+
+describe('8.9 with RDBMS secondary storage', () => {
+  it('lists the continuous Zeebe backups (cluster-generated millisecond IDs) and judges them on their own', async () => {
+    await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: SEED_DURATIONS }, async (world) => {
+      const first = world.sims.zeebe!.take(undefined);
+      const second = world.sims.zeebe!.take(undefined);
+      await settle(world);
+      const result = await runCli(world, ['list', '-n', world.namespace, '-o', 'json']);
+      expect(result.code, describeRun(result)).toBe(0);
+      const report = result.json();
+      expect(report.backups.map((b: { backupId: number; verdict: string }) => [b.backupId, b.verdict])).toEqual([
+        [second, 'COMPLETE'],
+        [first, 'COMPLETE'],
+      ]);
+      expect(report.backups[0].time).toBe(new Date(second).toISOString());
+      expect(report.parts.filter((p: { state: string }) => p.state === 'SKIPPED').map((p: { part: string }) => p.part)).toEqual(['optimize', 'webapps', 'zeebe-records']);
+      expect(report.warnings.join(' ')).toMatch(/backed up independently/);
+
+      const status = await runCli(world, ['status', String(second), '-n', world.namespace]);
+      expect(status.code, describeRun(status)).toBe(0);
+      expect(status.stdout).toMatch(/COMPLETE \(restorable\)/);
+    });
+  });
+});
