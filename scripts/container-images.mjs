@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, Buffer */
+/* global process, Buffer, setTimeout */
 // Builds the simulator images of the container tier locally (no registry is reachable, nothing is pulled):
 // FROM scratch + Node from the registry's node-linux-<arch> package + the glibc libraries it links + the bundled
 // simulators (test/container/sim-entry.ts); a second image adds the host's curl and its libraries.
@@ -158,12 +158,55 @@ function pruneOldTags(repository, keep) {
   for (const tag of tags) spawnSync('docker', ['rmi', tag], { stdio: 'ignore' });
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** One build at a time on this machine (test files start in parallel); a lock whose owner died is taken over. */
+async function withBuildLock(fn) {
+  const lock = join(workDir, 'build.lock');
+  mkdirSync(workDir, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // being created right now
+      }
+      if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      else await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /**
  * Makes sure both images exist and returns their tags.
  * @param {{ force?: boolean, log?: (line: string) => void }} [options]
  * @returns {Promise<{ base: string, curl: string, built: boolean, ms: number, nodeVersion: string }>}
  */
 export async function ensureSimImages(options = {}) {
+  return withBuildLock(() => buildIfNeeded(options));
+}
+
+async function buildIfNeeded(options) {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const dockerfilePath = join(root, 'test/container/images/Dockerfile');
