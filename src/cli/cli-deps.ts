@@ -29,6 +29,7 @@ export interface CliDeps {
   readonly signal: AbortSignal;
   readonly now: () => number;
   readonly createKubeClient: (options: KubeClientOptions) => Promise<KubeClient>;
-  readonly createConnector: (kube: KubeClient, access: AccessMode, emit?: Reporter) => Connector;
+  /** `execPod`: --exec-pod/--exec-container, which run every exec-mode call to a component pod. */
+  readonly createConnector: (kube: KubeClient, access: AccessMode, emit?: Reporter, execPod?: { readonly pod: string; readonly container?: string | undefined }) => Connector;
   readonly loadBackupApi: () => Promise<CreateBackupApi>;
 }

@@ -201,6 +201,21 @@ describe('createExecCurlConnector fallbacks', () => {
     expect(kube.execs[0]?.command).not.toContain('--noproxy');
   });
 
+  it('runs every call to a component pod from the --exec-pod, by IP, without probing the component pod', async () => {
+    const kube = fakeKube({ 'zeebe-gateway': { tools: ['curl'], ip: '127.0.0.1' }, 'my-curl': { tools: ['curl'] } });
+    const channel = await createExecCurlConnector(kube, { execPod: { pod: 'my-curl' } })(target('zeebe-gateway'));
+    await expect(channel.request({ method: 'POST', path: '/actuator/exporting/resume' })).resolves.toMatchObject({ status: 200 });
+    expect(kube.execs.map((e) => `${e.pod}/${e.container}`)).toEqual(['my-curl/main']);
+    expect(kube.execs[0]?.command).toContain(`http://127.0.0.1:${port}/actuator/exporting/resume`);
+  });
+
+  it('says which --exec-pod lacks curl (exit 3)', async () => {
+    const kube = fakeKube({ operate: { tools: ['curl'], ip: '127.0.0.1' }, 'my-pod': { tools: [] } });
+    const channel = await createExecCurlConnector(kube, { execPod: { pod: 'my-pod', container: 'main' } })(target('operate'));
+    const error = await channel.request({ method: 'GET', path: '/actuator' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 3, message: '--exec-pod my-pod (container main) has no curl or wget' });
+  });
+
   it('refuses an external URL without a pod to call it from', async () => {
     await expect(createExecCurlConnector(fakeKube({}))({ kind: 'url', url: 'https://user:pw@es.example.com' })).rejects.toThrow(/https:\/\/es\.example\.com is outside the cluster/);
   });

@@ -26,6 +26,11 @@ export interface ExecConnectorOptions {
   readonly emit?: Reporter | undefined;
   /** Per-request deadline when the request sets none. */
   readonly defaultTimeoutMs?: number | undefined;
+  /**
+   * --exec-pod/--exec-container: a pod of the user's with curl that runs every call to a component pod (reaching it
+   * by IP), instead of the component's own pod. Without a container, the pod's first one.
+   */
+  readonly execPod?: { readonly pod: string; readonly container?: string | undefined } | undefined;
 }
 
 type Tool = 'curl' | 'wget';
@@ -174,8 +179,37 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
     return undefined;
   }
 
+  let chosenRunner: Promise<PodTarget> | undefined;
+  /** The --exec-pod as a runner, its container resolved once from the pod listing. */
+  const execPodRunner = (namespace: string, chosen: NonNullable<ExecConnectorOptions['execPod']>): Promise<PodTarget> => {
+    chosenRunner ??= (async () => {
+      const pod = (await listPods(namespace)).find((p) => p.name === chosen.pod);
+      const container = chosen.container ?? pod?.containers[0]?.name;
+      if (!pod || !container) throw new PreconditionError(`--exec-pod ${chosen.pod}: no such pod (or container) in namespace ${namespace}`);
+      return { namespace, pod: pod.name, container, port: 0 };
+    })();
+    return chosenRunner;
+  };
+
+  /** Runs a call to a component pod from the --exec-pod, by the target pod's IP. */
+  async function deliverFromExecPod(route: ExecRoute, request: HttpRequest, chosen: NonNullable<ExecConnectorOptions['execPod']>, timeoutMs: number): Promise<HttpResponse> {
+    const target = route.targetPod!;
+    const runner = await execPodRunner(target.namespace, chosen);
+    const url = await relayUrl(route, request.path);
+    if (url === undefined) throw new PreconditionError(`pod/${target.pod} has no IP, so --exec-pod ${runner.pod} cannot reach it`, { hint: 'wait until the pod is running and Ready' });
+    const delivered = await sendFrom(runner, url, request, true, timeoutMs, ` → pod/${target.pod}`);
+    if (!delivered) {
+      const wget = toolsOf(runner).wget === true ? `, and its wget cannot send ${request.method} requests` : ' or wget';
+      throw new PreconditionError(`--exec-pod ${runner.pod} (container ${runner.container}) has no curl${wget}`, {
+        hint: 'choose a pod with curl for --exec-pod (kubectl run curl --image=curlimages/curl --command -- sleep infinity), and --exec-container <name> for a pod with several containers',
+      });
+    }
+    return delivered.response;
+  }
+
   async function deliver(route: ExecRoute, request: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+    if (options.execPod && route.targetPod) return deliverFromExecPod(route, request, options.execPod, timeoutMs);
     // Known-missing tools are skipped without an exec, so a pod without curl costs one probe per connector.
     const delivered =
       (await sendFrom(route.runner, `${route.baseUrl}${request.path}`, request, route.noProxy, timeoutMs, '')) ??

@@ -104,7 +104,7 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
       throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the backup started; nothing was changed' });
     }
 
-    const connect = deps.createConnector(kube, options.access, reporter.emit);
+    const connect = deps.createConnector(kube, options.access, reporter.emit, options.execPod === undefined ? undefined : { pod: options.execPod, container: options.execContainer });
     const report = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
