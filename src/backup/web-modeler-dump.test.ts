@@ -7,7 +7,7 @@ import { memoryReporter } from '../../test/unit/create-test-kit.js';
 import type { WebModelerDatabase } from '../camunda/installation.js';
 import type { ExecRequest, ExecResult } from '../kube/kube-client.js';
 import { UsageError } from '../errors.js';
-import { assertDumpTarget, pgDumpCommand, runWebModelerDump } from './web-modeler-dump.js';
+import { assertDumpTarget, pgDumpCommand, runWebModelerDump, withWebModelerDump } from './web-modeler-dump.js';
 
 const database: WebModelerDatabase = {
   pod: { namespace: 'camunda', pod: 'camunda-postgresql-web-modeler-0', container: 'postgresql', port: 5432 },
@@ -106,5 +106,50 @@ describe('assertDumpTarget', () => {
     expect(() => assertDumpTarget(existing)).toThrow(UsageError);
     expect(() => assertDumpTarget(join(directory, 'nope', 'x.sql'))).toThrow(/does not exist/);
     expect(() => assertDumpTarget(join(directory, 'new.sql'))).not.toThrow();
+  });
+});
+
+describe('withWebModelerDump', () => {
+  const completed = {
+    schemaVersion: 1 as const,
+    command: 'create' as const,
+    backupId: 1,
+    release: 'camunda',
+    namespace: 'camunda',
+    camundaVersion: '8.9.16',
+    chartVersion: '14.8.4',
+    access: 'exec' as const,
+    state: 'COMPLETED' as const,
+    startedAt: '2026-11-27T06:00:00.000Z',
+    durationMs: 1000,
+    parts: [{ part: 'zeebe' as const, state: 'COMPLETED' as const }],
+    exporting: { paused: true, resumed: true, pausedMs: 10 },
+    warnings: [],
+  };
+
+  it('adds the Web Modeler row to a completed backup', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');
+    const exec = fakeExec(async (stdout) => {
+      await write(stdout, DUMP);
+      return { stdout: Buffer.alloc(0), stderr: '', exitCode: 0 };
+    });
+    const report = await withWebModelerDump(completed, database, { outputPath: file, timeoutMs: 1000 }, { kube: exec.kube, emit: memoryReporter().emit });
+    expect(report.state).toBe('COMPLETED');
+    expect(report.parts.map((p) => `${p.part}:${p.state}`)).toEqual(['zeebe:COMPLETED', 'web-modeler:COMPLETED']);
+  });
+
+  it('a failed dump fails the run, naming the step', async () => {
+    const exec = fakeExec(async () => ({ stdout: Buffer.alloc(0), stderr: 'pg_dump: error: disk full', exitCode: 1 }));
+    const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');
+    const report = await withWebModelerDump(completed, database, { outputPath: file, timeoutMs: 1000 }, { kube: exec.kube, emit: memoryReporter().emit });
+    expect(report).toMatchObject({ state: 'FAILED', error: { step: 'web-modeler-dump', message: expect.stringContaining('disk full') } });
+  });
+
+  it('does not dump after a failed backup', async () => {
+    const exec = fakeExec(async () => ({ stdout: Buffer.alloc(0), stderr: '', exitCode: 0 }));
+    const report = await withWebModelerDump({ ...completed, state: 'FAILED' }, database, { outputPath: '/nonexistent/x.sql', timeoutMs: 1000 }, { kube: exec.kube, emit: memoryReporter().emit });
+    expect(exec.requests).toEqual([]);
+    expect(report.parts.at(-1)).toMatchObject({ part: 'web-modeler', state: 'NOT_STARTED' });
+    expect(report.state).toBe('FAILED');
   });
 });

@@ -15,7 +15,7 @@ import type { WebModelerDatabase } from '../camunda/installation.js';
 import { messageOf, UsageError } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { Reporter } from './events.js';
-import type { PartReport } from './report.js';
+import type { BackupReport, PartReport } from './report.js';
 
 /** The last line plain-format pg_dump writes; without it the dump was cut off. */
 const DUMP_COMPLETE_MARKER = 'PostgreSQL database dump complete';
@@ -143,4 +143,41 @@ export async function runWebModelerDump(database: WebModelerDatabase, options: W
   const done = report('COMPLETED');
   deps.emit({ kind: 'step-succeeded', step, durationMs: done.durationMs ?? 0, message: `${bytes} bytes written to ${file}` });
   return done;
+}
+
+/** The dry-run row: what would be dumped, from where, into which file. */
+export function plannedWebModelerPart(database: WebModelerDatabase, outputPath: string): PartReport {
+  return {
+    part: 'web-modeler',
+    state: 'PLANNED',
+    target: `pod/${database.pod.pod}`,
+    message: `pg_dump of database "${database.database}" through exec, streamed into ${resolve(outputPath)}`,
+  };
+}
+
+/**
+ * create's last step: after the Camunda backup completed (exporting long resumed, so the dump never stretches the
+ * paused window), dump Web Modeler and add its row. A failed dump fails the run (exit 4): the set is incomplete.
+ */
+export async function withWebModelerDump(
+  report: BackupReport,
+  database: WebModelerDatabase,
+  options: WebModelerDumpOptions,
+  deps: WebModelerDumpDeps,
+): Promise<BackupReport> {
+  if (report.state !== 'COMPLETED') {
+    return { ...report, parts: [...report.parts, { part: 'web-modeler', state: 'NOT_STARTED', target: `pod/${database.pod.pod}`, message: 'not dumped: the backup did not complete' }] };
+  }
+  const part = await runWebModelerDump(database, options, deps);
+  const parts = [...report.parts, part];
+  const durationMs = report.durationMs + (part.durationMs ?? 0);
+  if (part.state === 'COMPLETED') return { ...report, parts, durationMs };
+  const interrupted = deps.signal?.aborted === true;
+  return {
+    ...report,
+    parts,
+    durationMs,
+    state: interrupted ? 'INTERRUPTED' : 'FAILED',
+    error: { message: `web-modeler: ${part.message ?? 'the dump failed'}`, step: 'web-modeler-dump' },
+  };
 }
