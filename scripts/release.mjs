@@ -6,7 +6,8 @@
 // --bundle embeds another CommonJS bundle (implies --skip-build); it needs its .map beside it for the notices.
 //
 // Env: RELEASE_BASE_URL (archive download prefix), RELEASE_HOMEPAGE, RELEASE_CACHE_DIR (default .cache),
-// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs), SOURCE_DATE_EPOCH (archive mtimes).
+// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs), SOURCE_DATE_EPOCH (archive mtimes),
+// RELEASE_CODE_CACHE=0 (no V8 code cache in the linux/amd64 binary: slower start, bit-reproducible archive).
 // Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, stage/<os>_<arch>/}; plugin.yaml
 // at the repo root is rewritten only when every target was built.
 import process from 'node:process';
@@ -19,7 +20,7 @@ import { archiveFileName, binFileName, NODE_VERSION, OMITTED, TARGETS, targetId 
 import { extractMember, nodeBinaryFor, packNodePackage } from './release/node-binaries.mjs';
 import { ensureTools } from './release/tools.mjs';
 import { buildExecutable, makeBlob } from './release/sea.mjs';
-import { sha256File, sizeOf, writeTarGz, writeZip } from './release/archive.mjs';
+import { SIZE_BUDGET, sha256File, sizeOf, writeTarGz, writeZip } from './release/archive.mjs';
 import { renderManifest } from './release/manifest.mjs';
 import { renderNotices } from './release/notices.mjs';
 import { hasCommand, run } from './release/exec.mjs';
@@ -75,11 +76,15 @@ const nodeLicense = extractMember(
   join(nodeCache, `${hostTarget.npmPackage}-${NODE_VERSION}`),
 );
 
-step('SEA blob');
-const blob = makeBlob(hostNode.path, bundle, join(outDir, 'work'));
+step('SEA blobs');
+const portableBlob = makeBlob(hostNode.path, bundle, join(outDir, 'work'));
+// The host target's blob is made by the binary it is injected into, so V8 accepts its code cache.
+// V8's code cache is not byte-for-byte deterministic: RELEASE_CODE_CACHE=0 gives reproducible archives instead.
+const hostBlob =
+  process.env.RELEASE_CODE_CACHE === '0' ? portableBlob : makeBlob(hostNode.path, bundle, join(outDir, 'work'), { codeCache: true });
 const notices = renderNotices({ bundle, nodeLicense, nodeVersion: NODE_VERSION });
 
-/** @type {{ target: import('./release/targets.mjs').Target, archive: string, sha256: string, size: number, binSize: number, nodePackage: string, integrity: string, smoke: string }[]} */
+/** @type {{ target: import('./release/targets.mjs').Target, archive: string, sha256: string, size: number, binSize: number, nodePackage: string, integrity: string, codeCache: boolean, smoke: string }[]} */
 const built = [];
 for (const target of targets) {
   const id = targetId(target);
@@ -88,6 +93,7 @@ for (const target of targets) {
   const stage = join(outDir, 'stage', id);
   const exe = join(stage, binFileName(target));
   step(`${id}: inject`);
+  const blob = target.codeCache && target === hostTarget ? hostBlob : portableBlob;
   buildExecutable({ target, nodeBinary: node.path, blob, out: exe, tools });
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   writeFileSync(join(stage, 'THIRD_PARTY_NOTICES'), notices);
@@ -105,6 +111,7 @@ for (const target of targets) {
     binSize: sizeOf(exe),
     nodePackage: node.pkg,
     integrity: node.integrity,
+    codeCache: blob === hostBlob,
     smoke,
   });
 }
@@ -127,6 +134,7 @@ writeFileSync(
       version,
       node: NODE_VERSION,
       complete,
+      sizeBudgetBytes: SIZE_BUDGET,
       targets: built.map(({ target, ...rest }) => ({ os: target.os, arch: target.arch, ...rest })),
       omitted: OMITTED,
     },
@@ -141,7 +149,9 @@ print('');
 print('platform        archive                                            size MB  binary MB  smoke');
 for (const b of built) {
   print(
-    `${`${b.target.os}/${b.target.arch}`.padEnd(15)} ${b.archive.padEnd(50)} ${mb(b.size).padStart(7)}  ${mb(b.binSize).padStart(9)}  ${b.smoke}`,
+    `${`${b.target.os}/${b.target.arch}`.padEnd(15)} ${b.archive.padEnd(50)} ${mb(b.size).padStart(7)}${
+      b.size > SIZE_BUDGET ? ' OVER' : ''
+    }  ${mb(b.binSize).padStart(9)}  ${b.smoke}`,
   );
 }
 for (const o of OMITTED) print(`${`${o.os}/${o.arch}`.padEnd(15)} not shipped: ${o.reason}`);

@@ -15,11 +15,14 @@ export const MACHO_SEGMENT = 'NODE_SEA';
  * @param {string} node22 a Node binary of the release's Node version that runs on this machine
  * @param {string} bundle the CommonJS bundle to embed
  * @param {string} workDir
+ * @param {{ codeCache?: boolean }} [opts] codeCache: embed V8's compiled code for the bundle. Only valid for
+ *   the very Node build that made the blob (V8 rejects it elsewhere), so only for the build machine's own target.
  */
-export function makeBlob(node22, bundle, workDir) {
+export function makeBlob(node22, bundle, workDir, opts = {}) {
   mkdirSync(workDir, { recursive: true });
-  const config = join(workDir, 'sea-config.json');
-  const blob = join(workDir, 'sea-prep.blob');
+  const name = opts.codeCache ? 'sea-prep-codecache' : 'sea-prep';
+  const config = join(workDir, `${name}.json`);
+  const blob = join(workDir, `${name}.blob`);
   writeFileSync(
     config,
     JSON.stringify(
@@ -27,9 +30,9 @@ export function makeBlob(node22, bundle, workDir) {
         main: bundle,
         output: blob,
         disableExperimentalSEAWarning: true,
-        // Both would tie the blob to the V8 build and CPU of the machine that made it.
+        // A snapshot would tie the blob to the machine's V8 build too, and needs the CLI written for it.
         useSnapshot: false,
-        useCodeCache: false,
+        useCodeCache: Boolean(opts.codeCache),
       },
       null,
       2,
