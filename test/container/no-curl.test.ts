@@ -48,6 +48,16 @@ describeWithDocker('container tier: pods without curl', () => {
       expect(toOperate.every((e) => e.exitCode === 0)).toBe(true);
       expect(run.log.some((e) => e.component === 'operate' && e.method === 'POST')).toBe(true);
     });
+
+    it('--exec-pod runs every call from the chosen pod that has curl', async () => {
+      const relay = world.pods.find((p) => p.role === 'elasticsearch');
+      const run = await recordRun(world, ['create', '--access', 'exec', '--exec-pod', relay?.name ?? '?', '--backup-id', '2002', '-o', 'json']);
+      expect(run.result.code, explain(run)).toBe(0);
+      await expectResumedAfterPause(world, run);
+      expect(run.execs.length).toBeGreaterThan(0);
+      expect(new Set(run.execs.map((e) => e.pod))).toEqual(new Set([relay?.name]));
+      expect(new Set(run.api.filter((r) => r.kind === 'exec').map((r) => r.pod))).toEqual(new Set([relay?.name]));
+    });
   });
 
   describe('no pod has curl', () => {
