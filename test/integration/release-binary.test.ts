@@ -5,7 +5,7 @@
  * message when dist/release was not built, a failure when REQUIRE_RELEASE_ARTIFACTS=1 (CI).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,24 @@ describe.skipIf((!built && !required) || !onLinuxX64)(`release binary: linux/amd
       expect(help.stdout).toMatch(/^kubectl camunda-backup /);
       const version = await runExe(kubectl!, ['camunda-backup', '--version'], env());
       expect(version.stdout.trim(), show(version)).toBe(VERSION);
+    });
+
+    it('completes through kubectl with the kubectl_complete-camunda_backup shim (commands, then flag values)', async () => {
+      const shimDir = mkdtempSync(join(tmpdir(), 'krew-complete-'));
+      try {
+        copyFileSync(join(ROOT, 'scripts', 'release', 'kubectl_complete-camunda_backup'), join(shimDir, 'kubectl_complete-camunda_backup'));
+        chmodSync(join(shimDir, 'kubectl_complete-camunda_backup'), 0o755);
+        const withShim = { ...env(), PATH: `${shimDir}:${path}:/bin:/usr/bin` };
+        const commands = await runExe(kubectl!, ['__complete', 'camunda-backup', ''], withShim);
+        expect(commands.code, show(commands)).toBe(0);
+        const lines = commands.stdout.trim().split('\n');
+        expect(lines).toEqual(expect.arrayContaining(['create']));
+        expect(lines.at(-1)).toBe(':4');
+        const values = await runExe(kubectl!, ['__complete', 'camunda-backup', 'create', '--access', ''], withShim);
+        expect(values.stdout.trim().split('\n')).toEqual(['port-forward', 'exec', ':4']);
+      } finally {
+        rmSync(shimDir, { recursive: true, force: true });
+      }
     });
 
     it('kubectl camunda-backup create -n <ns> runs a backup, flags after the plugin name reaching the plugin', async () => {
