@@ -14,7 +14,7 @@ export function dockerStatus(): DockerStatus {
   const version = result.stdout.trim();
   if (result.status !== 0 || version === '') {
     const detail = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).pop() ?? `exit ${String(result.status)}`;
-    return { available: false, reason: detail };
+    return { available: false, reason: detail.replace(/[.\s]+$/, '') };
   }
   return { available: true, version };
 }
