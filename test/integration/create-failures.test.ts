@@ -253,6 +253,17 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
     });
   });
 
+  it('8.7 exec, SIGINT while the zeebe-record snapshot PUT waits for completion → exit 130 at once, resumed, no Zeebe backup', async () => {
+    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { snapshot: 20_000 } }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec'], { signal: 'SIGINT', signalWhen: () => count(world, isSnapshotPut) > 0 });
+      expect(result.code, describeRun(result)).toBe(130);
+      expectResumedAfterPause(world);
+      expect(count(world, isZeebeTake)).toBe(0);
+      // The in-flight exec was abandoned, not waited for.
+      expect(world.log.find(isResume)!.at - result.signalledAt!).toBeLessThan(5_000);
+    });
+  });
+
   it('8.7 SIGINT before the pause (web apps running) → exit 130, exporting never paused', async () => {
     await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { webapps: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID], { signal: 'SIGINT', signalWhen: () => count(world, isWebappTake('operate')) > 0 });
