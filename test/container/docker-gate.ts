@@ -33,7 +33,7 @@ export function describeWithDocker(name: string, body: () => void): void {
   if (inCi()) {
     describe(name, () => {
       it('has a Docker engine (CI=true requires the container tier)', () => {
-        throw new Error(`Docker is not available: ${status.reason}. .ci/run installs docker.io and starts dockerd; see /tmp/dockerd.log.`);
+        throw new Error(`Docker is not available (${status.reason}); .ci/run installs docker.io and starts dockerd, see /tmp/dockerd.log`);
       });
     });
     return;
