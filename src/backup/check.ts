@@ -252,9 +252,11 @@ async function healthItems(installation: Installation, session: PartsSession): P
   for (const component of installation.components) {
     const target: HttpTarget = { kind: 'pod', pod: component.target };
     const key = `${JSON.stringify(target)}${component.basePath}`;
-    const label = component.part === 'zeebe' ? (installation.procedure.pauseBeforeWebapps ? 'orchestration' : 'zeebe-gateway') : component.part;
+    // On 8.8+ the web apps and Zeebe are one orchestration application: name it once.
+    const orchestration = installation.procedure.pauseBeforeWebapps && (component.part === 'zeebe' || component.part === 'webapps');
+    const label = orchestration ? 'orchestration' : component.part === 'zeebe' ? 'zeebe-gateway' : component.part;
     const group = groups.get(key) ?? { target, basePath: component.basePath, parts: [] };
-    group.parts.push(label);
+    if (!group.parts.includes(label)) group.parts.push(label);
     groups.set(key, group);
   }
   const items = await Promise.all(

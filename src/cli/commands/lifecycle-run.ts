@@ -74,9 +74,14 @@ async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressRep
   return { kube, installation };
 }
 
+/** --exec-pod/--exec-container run every exec-mode call from the chosen pod, as in create. */
+function connectorFor(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter) {
+  return deps.createConnector(kube, options.access, reporter.emit, options.execPod === undefined ? undefined : { pod: options.execPod, container: options.execContainer });
+}
+
 function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter) {
   return {
-    connect: deps.createConnector(kube, options.access, reporter.emit),
+    connect: connectorFor(options, deps, kube, reporter),
     emit: reporter.emit,
     signal: deps.signal,
     access: options.access,
@@ -221,7 +226,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
       {
         kube,
         discover: backup.discoverInstallation,
-        connect: deps.createConnector(kube, options.access, reporter.emit),
+        connect: connectorFor(options, deps, kube, reporter),
         emit: reporter.emit,
         signal: deps.signal,
       },
