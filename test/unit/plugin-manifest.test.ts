@@ -23,6 +23,7 @@ const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
   darwin: ['386', 'amd64', 'arm64'],
 };
 const PAIRS = Object.entries(SUPPORTED).flatMap(([os, arches]) => arches.map((arch) => ({ os, arch })));
+const WINDOWS_RESERVED = ['CON', 'PRN', 'AUX', 'NUL', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`COM${n}`, `LPT${n}`])];
 /** What this project ships or has documented as left out (README, release.json `omitted`). */
 const EXPECTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64'];
 
@@ -35,12 +36,16 @@ const matchExpression = z.strictObject({
   operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
   values: z.array(z.string()).optional(),
 });
+const SELECTOR_KEY = z.enum(['os', 'arch'], { error: 'selector keys must be os or arch' });
 const selector = z
   .strictObject({
-    matchLabels: z.record(z.string(), z.string()).optional(),
-    matchExpressions: z.array(matchExpression).optional(),
+    matchLabels: z
+      .partialRecord(SELECTOR_KEY, z.string())
+      .refine((labels) => Object.keys(labels).length > 0, '`matchLabels` specified but empty')
+      .optional(),
+    matchExpressions: z.array(matchExpression.extend({ key: SELECTOR_KEY })).min(1, '`matchExpressions` specified but empty').optional(),
   })
-  .refine((s) => Object.keys(s.matchLabels ?? {}).length + (s.matchExpressions ?? []).length > 0, 'selector must not be empty');
+  .refine((s) => s.matchLabels !== undefined || s.matchExpressions !== undefined, 'selector must not be empty');
 type Selector = z.infer<typeof selector>;
 
 const platform = z
@@ -49,7 +54,7 @@ const platform = z
     uri: z.url({ protocol: /^https?$/ }).regex(/\.(tar\.gz|zip)$/, 'uri must name a .tar.gz or .zip archive'),
     sha256: z.string().regex(/^[a-f0-9]{64}$/, 'sha256 must be 64 lowercase hex digits'),
     bin: z.string().min(1),
-    files: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).optional(),
+    files: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).min(1, '`files` has to be unspecified or non-empty').optional(),
   })
   .superRefine((p, ctx) => {
     const os = p.selector.matchLabels?.['os'];
@@ -64,7 +69,12 @@ const krewManifest = z
   .strictObject({
     apiVersion: z.literal('krew.googlecontainertools.github.com/v1alpha2'),
     kind: z.literal('Plugin'),
-    metadata: z.strictObject({ name: z.string().regex(/^[\w-]+$/, 'name must match ^[\\w-]+$') }),
+    metadata: z.strictObject({
+      name: z
+        .string()
+        .regex(/^[\w-]+$/, 'name must match ^[\\w-]+$')
+        .refine((n) => !WINDOWS_RESERVED.includes(n.toUpperCase()), 'name is reserved on Windows'),
+    }),
     spec: z.strictObject({
       version: z.string().regex(SEMVER_V, 'version must be semver with a leading v'),
       homepage: z.url().optional(),
@@ -172,6 +182,10 @@ describe('the krew manifest schema rejects what krew-index rejects', () => {
     ['an invalid name', (m) => void (m.metadata.name = 'camunda backup'), /name must match/],
     ['a .tar.xz archive', (m) => void (first(m).uri = first(m).uri.replace(/\.(tar\.gz|zip)$/, '.tar.xz')), /\.tar\.gz or \.zip/],
     ['an empty selector', (m) => void (first(m).selector = {}), /must not be empty/],
+    ['empty matchLabels', (m) => void (first(m).selector = { matchLabels: {} }), /specified but empty/],
+    ['a selector key other than os/arch', (m) => void (first(m).selector = { matchLabels: { os: 'linux', distro: 'debian' } as never }), /"distro"|os or arch/],
+    ['an empty files list', (m) => void (first(m).files = []), /non-empty/],
+    ['a Windows-reserved name', (m) => void (m.metadata.name = 'nul'), /reserved/],
     ['an unsupported os/arch pair', (m) => void (first(m).selector = { matchLabels: { os: 'linux', arch: 's390x' } }), /no supported/],
     [
       'overlapping selectors',
