@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const noKubeClient = {
   paths: [{ name: '@kubernetes/client-node', message: 'Only src/kube talks to Kubernetes.' }],
@@ -10,6 +11,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bin/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], languageOptions: { globals: globals.node } },
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true } },

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, Buffer, setTimeout */
 // Builds the simulator images of the container tier locally (no registry is reachable, nothing is pulled):
 // FROM scratch + Node from the registry's node-linux-<arch> package + the glibc libraries it links + the bundled
 // simulators (test/container/sim-entry.ts); a second image adds the host's curl and its libraries.
