@@ -14,6 +14,8 @@ export interface CreateArgs extends GlobalArgs {
   readonly 'dry-run': boolean;
   readonly timeout: string;
   readonly 'poll-interval': string;
+  readonly 'web-modeler'?: boolean | undefined;
+  readonly 'web-modeler-output'?: string | undefined;
 }
 
 export interface CreateCommandOptions extends GlobalOptions {
@@ -23,6 +25,10 @@ export interface CreateCommandOptions extends GlobalOptions {
   readonly dryRun: boolean;
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
+  /** --web-modeler: dump Web Modeler's database even when the Helm values do not say it is enabled. */
+  readonly webModeler: boolean;
+  /** --web-modeler-output; default web-modeler-<backupId>.sql. */
+  readonly webModelerOutput?: string | undefined;
 }
 
 const duration = (flag: string) =>
@@ -56,6 +62,8 @@ const CreateSchema = z
     'dry-run': z.boolean(),
     timeout: duration('--timeout'),
     'poll-interval': duration('--poll-interval'),
+    'web-modeler': z.boolean().optional(),
+    'web-modeler-output': z.string().min(1, '--web-modeler-output: empty path').optional(),
   })
   .superRefine((args, ctx) => {
     if (args['poll-interval'] > args.timeout) {
@@ -79,6 +87,8 @@ export function parseCreateOptions(argv: CreateArgs, nowMs: number): CreateComma
     dryRun: create.data['dry-run'],
     timeoutMs: create.data.timeout,
     pollIntervalMs: create.data['poll-interval'],
+    webModeler: create.data['web-modeler'] ?? false,
+    webModelerOutput: create.data['web-modeler-output'],
   };
 }
 

@@ -50,7 +50,10 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print every call the backup would make, in order, and change nothing' })
         .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up on the whole run after this long, e.g. 90s, 30m, 1h' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster)' })
+        .option('web-modeler', { type: 'boolean', default: false, describe: 'Also dump the Web Modeler database (automatic when Web Modeler is enabled in the release)' })
+        .option('web-modeler-output', { type: 'string', requiresArg: true, describe: 'File for the Web Modeler dump (default: web-modeler-<backupId>.sql)' })
         .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')
+        .group(['web-modeler', 'web-modeler-output'], 'Web Modeler:')
         .epilog(CREATE_EPILOG),
     handler: async (argv) => {
       const { parseCreateOptions } = await import('./create-options.js');
@@ -79,7 +82,12 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
       access: options.access,
       execPod: options.execPod,
       execContainer: options.execContainer,
+      webModeler: options.webModeler,
     });
+    // Web Modeler has no backup API: its PostgreSQL database is dumped after the backup (camunda-backup-api.md §3.6).
+    const webModeler = installation.webModeler;
+    const dump = webModeler ? await import('../../backup/web-modeler-dump.js') : undefined;
+    const dumpPath = options.webModelerOutput ?? dump?.defaultWebModelerOutput(options.backupId) ?? '';
     const plan = backup.buildCreatePlan(installation, {
       backupId: options.backupId,
       timeoutMs: options.timeoutMs,
@@ -95,7 +103,8 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
     for (const message of plan.warnings) reporter.emit({ kind: 'warning', message });
 
     if (options.dryRun) {
-      const report = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
+      const planned = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
+      const report = webModeler && dump ? { ...planned, parts: [...planned.parts, dump.plannedWebModelerPart(webModeler, dumpPath)] } : planned;
       reporter.close();
       deps.stdout.write(renderReport(report, options.output));
       return;
@@ -104,8 +113,14 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
       throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the backup started; nothing was changed' });
     }
 
+    // An existing dump file is bad input: refuse before the backup changes anything.
+    dump?.assertDumpTarget(dumpPath);
     const connect = deps.createConnector(kube, options.access, reporter.emit, options.execPod === undefined ? undefined : { pod: options.execPod, container: options.execContainer });
-    const report = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
+    const taken = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
+    const report =
+      webModeler && dump
+        ? await dump.withWebModelerDump(taken, webModeler, { outputPath: dumpPath, timeoutMs: options.timeoutMs }, { kube, emit: reporter.emit, signal: deps.signal, now: deps.now })
+        : taken;
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
