@@ -145,7 +145,7 @@ describe('create', () => {
     expect(error).toBeUndefined();
     expect(h.calls).toEqual([
       'kube {"context":"prod","namespace":"camunda","env":{}}',
-      'discover {"namespace":"from-context","release":"camunda","access":"exec"}',
+      'discover {"namespace":"from-context","release":"camunda","access":"exec","webModeler":false}',
       'plan {"backupId":42,"timeoutMs":300000,"pollIntervalMs":1000,"access":"exec"}',
       'connector exec',
       'run signal=false',

@@ -17,6 +17,8 @@ describe('parseCreateOptions', () => {
       requestTimeoutMs: undefined,
       output: 'text',
       verbose: false,
+      webModeler: false,
+      webModelerOutput: undefined,
       color: true,
       release: undefined,
       access: 'port-forward',
