@@ -46,6 +46,27 @@ describe('create --access exec: pods without curl', () => {
     });
   });
 
+  it('8.7 with the images as shipped (helm-layout §7): Zeebe without curl or wget, Operate/Tasklist with busybox wget only, Optimize and Elasticsearch with curl', async () => {
+    const byPod: Record<string, string[]> = {};
+    await withWorld({ fixture: fixture('8.7', 'backup-configured'), binaries: { byPod } }, async (world) => {
+      // binariesFor reads byPod on every exec, so the pods of this world can be filled in after start.
+      for (const pod of world.sims.pods) {
+        byPod[pod.name] = pod.role === 'operate' || pod.role === 'tasklist' ? ['sh', 'wget'] : pod.role === 'optimize' || pod.role === 'elasticsearch' ? ['sh', 'curl'] : ['bash'];
+      }
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json']);
+      expect(result.code, describeRun(result)).toBe(0);
+      expect(result.stderr).toMatch(/pod\/camunda-operate-\S+ \(container operate\) has no curl; calling it through pod\/camunda-operate-\S+ \(wget\)/);
+      expect(result.stderr).toMatch(/pod\/camunda-zeebe-gateway-\S+ \(container zeebe-gateway\) has no curl; calling it through pod\/camunda-elasticsearch-master-0 \(curl → /);
+      // busybox wget delivered the JSON body of the POST.
+      for (const component of ['operate', 'tasklist']) {
+        const post = world.log.find((e) => e.component === component && e.method === 'POST')!;
+        expect(JSON.parse(post.body), component).toEqual({ backupId: Number(ID) });
+      }
+      expectOnePodPerComponent(world);
+      expectResumedAfterPause(world);
+    });
+  });
+
   it('8.7: no curl or wget anywhere → exit 3 naming --exec-pod, nothing changed', async () => {
     await withWorld({ fixture: fixture('8.7', 'backup-configured'), binaries: { camunda: ['sh'], search: ['sh'] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec']);
