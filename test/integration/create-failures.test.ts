@@ -288,7 +288,7 @@ describe('create: exec connection dropped mid-call', () => {
 
   it('8.7: the snapshot PUT drops while ES keeps snapshotting → the tool asks ES and completes (exit 0)', async () => {
     await withWorld(
-      { fixture: fixture('8.7', 'backup-configured'), durations: { snapshot: 800 }, apiFaults: { execDropAfterMs: 150, execDropMatch: 'wait_for_completion' } },
+      { fixture: fixture('8.7', 'backup-configured'), durations: { snapshot: 1_500 }, apiFaults: { execDropAfterMs: 400, execDropMatch: 'wait_for_completion' } },
       async (world) => {
         const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json']);
         expect(result.code, describeRun(result)).toBe(0);
