@@ -142,6 +142,27 @@ describe('create: Kubernetes access refused', () => {
   });
 });
 
+describe('create: backup storage not set up', () => {
+  it('8.7: the snapshot repository is not registered in Elasticsearch → exit 3 with the component\'s words, nothing changed', async () => {
+    await withWorld({ fixture: fixture('8.7', 'backup-configured'), searchRepositories: [] }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', ID]);
+      expect(result.code, describeRun(result)).toBe(3);
+      expect(result.stderr).toContain('No repository with name [camunda-backup] could be found.');
+      expectNoMutation(world);
+    });
+  });
+
+  it('8.8: Zeebe has no backup store → exit 3 with Zeebe\'s message and what to configure, nothing changed', async () => {
+    await withWorld({ fixture: fixture('8.8', 'backup-configured'), zeebe: { store: 'NONE' } }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec']);
+      expect(result.code, describeRun(result)).toBe(3);
+      expect(result.stderr).toContain('No backup store is configured');
+      expect(result.stderr).toMatch(/hint: configure a backup store for Zeebe/);
+      expectNoMutation(world);
+    });
+  });
+});
+
 describe('create: Camunda versions the tool does not know', () => {
   it('chart 15.0.0 (Camunda 8.10) → exit 3 naming the detected and the supported versions, nothing touched', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured') }, async (world) => {
