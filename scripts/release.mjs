@@ -168,37 +168,63 @@ print(
  * @param {string} exe
  */
 function smokeTest(target, exe) {
-  /** @type {[string, string[], NodeJS.ProcessEnv?] | null} */
-  let cmd = null;
-  if (target.os === 'linux' && target.arch === 'amd64') cmd = [exe, ['--version']];
+  /** @type {{ bin: string, pre: string[], env: NodeJS.ProcessEnv, via: string } | null} */
+  let launcher = null;
+  if (target.os === 'linux' && target.arch === 'amd64') launcher = { bin: exe, pre: [], env: process.env, via: '' };
   else if (target.os === 'linux' && target.arch === 'arm64') {
     if (!hasCommand('qemu-aarch64-static') || !existsSync('/usr/aarch64-linux-gnu/lib')) {
       return 'not run: needs qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross';
     }
-    cmd = ['qemu-aarch64-static', ['-L', '/usr/aarch64-linux-gnu', exe, '--version']];
+    launcher = { bin: 'qemu-aarch64-static', pre: ['-L', '/usr/aarch64-linux-gnu', exe], env: process.env, via: ' under qemu' };
   } else if (target.os === 'windows') {
     const wine = wineCommand();
     if (!wine) return 'structural checks only (wine64 not installed)';
-    cmd = [wine.bin, [exe, '--version'], wine.env];
+    launcher = { bin: wine.bin, pre: [exe], env: wine.env, via: ' under Wine' };
   }
-  if (!cmd) return 'structural checks only';
-  // Files, not pipes, for stdio: Node under Wine fails to open a pipe as stdout (EBADF), a Wine limitation.
+  if (!launcher) return 'structural checks only';
+  const { bin, pre, env, via } = launcher;
+
+  const shown = runCaptured(bin, [...pre, '--version'], env);
+  if (shown.status !== 0 || shown.out !== version || shown.err !== '') {
+    throw new Error(`${targetId(target)}: --version failed (exit ${shown.status}): ${shown.out}\n${shown.err}`);
+  }
+  // A command that loads the Kubernetes client, against a cluster that refuses: exit 3 with the CLI's own error and
+  // no runtime warning (Node 22 warns on deprecated built-ins the bundle may pull in, e.g. punycode).
+  const kubeconfig = join(outDir, 'work', 'refused.kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    'apiVersion: v1\nkind: Config\ncurrent-context: x\n' +
+      'clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\n' +
+      'users: [{ name: u, user: { token: t } }]\n' +
+      'contexts: [{ name: x, context: { cluster: c, user: u, namespace: ns } }]\n',
+  );
+  const refused = runCaptured(bin, [...pre, 'create', '--kubeconfig', kubeconfig], env);
+  if (refused.status !== 3 || !refused.err.startsWith('error: ') || /\(node:\d+\)|Warning:/.test(refused.err)) {
+    throw new Error(`${targetId(target)}: create against a refused cluster: exit ${refused.status}, stderr:\n${refused.err}`);
+  }
+  return `ran${via}: --version, create vs refused cluster (exit 3, no warnings)`;
+}
+
+/**
+ * Runs to completion with stdio in files, not pipes: Node under Wine fails to open a pipe as stdout (EBADF).
+ * @param {string} bin @param {string[]} args @param {NodeJS.ProcessEnv} env
+ */
+function runCaptured(bin, args, env) {
   const outFile = join(outDir, 'work', 'smoke.out');
   const errFile = join(outDir, 'work', 'smoke.err');
   const [outFd, errFd] = [openSync(outFile, 'w'), openSync(errFile, 'w')];
   let res;
   try {
-    res = spawnSync(cmd[0], cmd[1], { stdio: ['ignore', outFd, errFd], timeout: 120_000, env: cmd[2] ?? process.env });
+    res = spawnSync(bin, args, { stdio: ['ignore', outFd, errFd], timeout: 120_000, env });
   } finally {
     closeSync(outFd);
     closeSync(errFd);
   }
-  const out = readFileSync(outFile, 'utf8').trim();
-  const err = readFileSync(errFile, 'utf8').trim();
-  if (res.status !== 0 || out !== version || err !== '') {
-    throw new Error(`${targetId(target)}: --version failed (exit ${res.status ?? res.signal}): ${out}\n${err}`);
-  }
-  return `--version ran${cmd[0] === exe ? '' : ` under ${cmd[0].split('/').pop()}`}: ${out}`;
+  return {
+    status: res.status ?? res.signal,
+    out: readFileSync(outFile, 'utf8').trim(),
+    err: readFileSync(errFile, 'utf8').trim(),
+  };
 }
 
 /** Wine with its own prefix in the cache, set to Windows 10 (Node 22 refuses the default Windows 7). */
