@@ -5,6 +5,7 @@
  */
 import type { Reporter } from '../backup/events.js';
 import type { ComponentHttp, HttpRequest, HttpResponse } from '../reach/component-http.js';
+import { CliError } from '../errors.js';
 import { classifyBackupError, componentMessage, type BackupErrorKind } from './component-errors.js';
 import {
   ActuatorIndexSchema,
@@ -183,7 +184,8 @@ export function managementApi(context: ApiContext, basePath: string): Management
       try {
         response = await send(context, { method: 'GET', path: at('/actuator') });
       } catch (error) {
-        if (context.signal?.aborted) throw error;
+        // No answer at all (forbidden, refused, no curl) is not "no endpoint index": say why, not that it lists nothing.
+        if (context.signal?.aborted || error instanceof CliError) throw error;
         return undefined;
       }
       if (response.status !== 200) return undefined;
