@@ -27,6 +27,7 @@ const warmup = Number(opts.warmup);
 const TARGET_MS = 150;
 
 const bundle = join(root, 'dist', 'kubectl-camunda_backup.cjs');
+const launcher = join(root, 'bin', 'kubectl-camunda_backup');
 const sea = join(root, 'dist', 'release', 'stage', 'linux_amd64', 'kubectl-camunda_backup');
 const node22 = join(
   process.env.RELEASE_CACHE_DIR ?? join(root, '.cache'),
@@ -42,10 +43,11 @@ const commands = [
   { name: `node -e 0 (Node ${process.versions.node})`, cmd: process.execPath, args: ['-e', '0'] },
   { name: `node22 -e 0 (Node ${NODE_VERSION}, the SEA's runtime)`, cmd: node22, args: ['-e', '0'] },
   { name: 'bundle: node dist/kubectl-camunda_backup.cjs --help', cmd: process.execPath, args: [bundle, '--help'], target: true },
+  { name: 'launcher: node bin/kubectl-camunda_backup --help (ESM chunks)', cmd: process.execPath, args: [launcher, '--help'], target: true },
   { name: 'SEA: kubectl-camunda_backup --help (linux/amd64)', cmd: sea, args: ['--help'], target: true },
 ];
 for (const c of commands) {
-  const file = c.args[0]?.endsWith('.cjs') ? c.args[0] : c.cmd;
+  const file = c.cmd === process.execPath && c.args[0] !== '-e' ? c.args[0] ?? c.cmd : c.cmd;
   if (!existsSync(file)) c.missing = `${file} missing (${c.cmd === sea ? 'npm run release' : 'npm run build'})`;
 }
 const active = commands.filter((c) => !c.missing);
