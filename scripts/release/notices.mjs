@@ -17,12 +17,14 @@ export function bundledPackages(bundle) {
     const m = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(abs);
     if (m?.[1]) dirs.add(m[1]);
   }
-  return [...dirs]
-    .map((dir) => {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      return { name: pkg.name, version: pkg.version, license: String(pkg.license ?? 'UNKNOWN'), dir };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  // The same name@version can sit in several node_modules folders; one notice each.
+  const byId = new Map();
+  for (const dir of dirs) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const id = `${pkg.name}@${pkg.version}`;
+    if (!byId.has(id)) byId.set(id, { name: pkg.name, version: pkg.version, license: String(pkg.license ?? 'UNKNOWN'), dir });
+  }
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
 
 /** @param {string} dir */
