@@ -50,13 +50,7 @@ export async function discoverInstallation(kube: KubeClient, options: DiscoveryO
     services,
     configMaps,
     version,
-    choices: {
-      snapshotRepository: options.snapshotRepository,
-      camundaVersion: options.camundaVersion,
-      execPod: options.execPod,
-      execContainer: options.execContainer,
-      webModeler: options.webModeler,
-    },
+    choices: options,
     execPod,
     warnings: selected.warnings,
   });

@@ -12,16 +12,14 @@ import type { ComponentEndpoint, Installation, SearchCredentials, SearchEndpoint
 import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties, springPropertiesFrom } from './spring-properties.js';
 import { type ManagementApi, type SearchEngine, type SecondaryStorage, procedureForChartMajor, procedureForLine, VERSION_TABLE, type VersionProcedure } from './versions.js';
 
-export const CAMUNDA_CHART_NAME = 'camunda-platform';
-export const DEFAULT_ZEEBE_INDEX_PREFIX = 'zeebe-record';
+const CAMUNDA_CHART_NAME = 'camunda-platform';
+const DEFAULT_ZEEBE_INDEX_PREFIX = 'zeebe-record';
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** Choices from the command line that shape discovery. */
 export interface DiscoveryChoices {
   readonly snapshotRepository?: string | undefined;
-  /** "8.7" (or "8.7.3"): use that line's procedure whatever the chart says. */
-  readonly camundaVersion?: string | undefined;
   readonly execPod?: string | undefined;
   readonly execContainer?: string | undefined;
   readonly webModeler?: boolean | undefined;
@@ -147,7 +145,7 @@ const VERSION_TAG = /^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$/;
 const COMPONENT_PREFERENCE = ['zeebe-broker', 'zeebe-gateway', 'operate', 'tasklist'];
 
 /** The Camunda version the pods run, with the pods that run each version found. */
-export function camundaVersionsFromPods(pods: readonly Pod[]): Map<string, string[]> {
+function camundaVersionsFromPods(pods: readonly Pod[]): Map<string, string[]> {
   const rank = (pod: Pod): number => {
     const index = COMPONENT_PREFERENCE.indexOf(pod.labels[COMPONENT_LABEL] ?? '');
     return index === -1 ? COMPONENT_PREFERENCE.length : index;
@@ -400,20 +398,18 @@ function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Context, w
 }
 
 interface ResolvedComponent {
-  readonly pod: Pod;
   readonly container: Container;
   readonly target: PodTarget;
   readonly service: string;
   readonly basePath: string;
 }
 
-const partLabel = (part: Part | 'zeebe-records', procedure: VersionProcedure): string =>
+const partLabel = (part: Part, procedure: VersionProcedure): string =>
   ({
     optimize: 'Optimize',
     operate: 'Operate',
     tasklist: 'Tasklist',
     webapps: 'Operate/Tasklist (orchestration cluster)',
-    'zeebe-records': 'zeebe-record indices',
     zeebe: separateWebapps(procedure) ? 'Zeebe gateway' : 'Orchestration cluster',
   })[part];
 
@@ -460,7 +456,6 @@ function resolveComponent(part: Part, api: ManagementApi, ctx: Context, basePath
       '';
   }
   return {
-    pod,
     container,
     service: serviceName,
     basePath,
@@ -473,14 +468,12 @@ function resolveComponent(part: Part, api: ManagementApi, ctx: Context, basePath
 interface StorageFacts {
   readonly storage: SecondaryStorage;
   readonly url?: string | undefined;
-  readonly from: string;
 }
 
 interface ExporterFacts {
   readonly engine: SearchEngine;
   readonly url?: string | undefined;
   readonly prefix?: string | undefined;
-  readonly from: string;
 }
 
 const asEngine = (type: string | undefined): SecondaryStorage | undefined => {
@@ -513,16 +506,13 @@ function resolveStorage(ctx: Context, props: { operate: SpringProperties; taskli
       .flatMap((p) => [p.get('camunda.database.url'), p.get(`camunda.operate.${engine}.url`), p.get(`camunda.tasklist.${engine}.url`)])
       .find((u) => u !== undefined && u !== '');
     const url = configUrl ?? (exporter?.engine === engine ? exporter.url : undefined) ?? valuesSearchUrl(engine, ctx);
-    return { storage: engine, url, from: fromConfig ? 'Operate/Tasklist configuration' : 'Helm values' };
+    return { storage: engine, url };
   }
   const configType = asEngine(props.broker.get('camunda.data.secondary-storage.type'));
   let storage: SecondaryStorage;
-  let from: string;
   if (configType) {
     storage = configType;
-    from = props.broker.sources[0] ?? 'orchestration configuration';
   } else {
-    from = 'Helm values';
     const valuesType = asEngine(ctx.values.string('orchestration.data.secondaryStorage.type'));
     if (valuesType) storage = valuesType;
     else if (ctx.values.bool('global.noSecondaryStorage') === true) storage = 'none';
@@ -535,9 +525,9 @@ function resolveStorage(ctx: Context, props: { operate: SpringProperties; taskli
     }
     if (props.broker.sources.length === 0) ctx.warnings.push(`ConfigMap ${ctx.procedure.configMapSuffixes.map((s) => `${ctx.release}-${s}`).join(' / ')} not found; secondary storage (${storage}) taken from the Helm values.`);
   }
-  if (storage !== 'elasticsearch' && storage !== 'opensearch') return { storage, from };
+  if (storage !== 'elasticsearch' && storage !== 'opensearch') return { storage };
   const configUrl = props.broker.get(`camunda.data.secondary-storage.${storage}.url`);
-  return { storage, url: configUrl || valuesSearchUrl(storage, ctx), from };
+  return { storage, url: configUrl || valuesSearchUrl(storage, ctx) };
 }
 
 const LEGACY_EXPORTER = /(?:^|\.)(Elasticsearch|Opensearch)Exporter$/i;
@@ -553,7 +543,6 @@ function legacyExporter(brokerProps: SpringProperties, brokerContainer: Containe
       engine: match[1]!.toLowerCase() === 'opensearch' ? 'opensearch' : 'elasticsearch',
       url: brokerProps.get(`${base}.url`) || undefined,
       prefix: brokerProps.get(`${base}.index.prefix`) || undefined,
-      from: `${brokerProps.sources[0] ?? 'configuration'} zeebe.broker.exporters.${id}`,
     };
   }
   for (const env of brokerContainer?.env ?? []) {
@@ -568,7 +557,6 @@ function legacyExporter(brokerProps: SpringProperties, brokerContainer: Containe
       engine: exporterMatch[1]!.toLowerCase() === 'opensearch' ? 'opensearch' : 'elasticsearch',
       url: literal(`ZEEBE_BROKER_EXPORTERS_${match[1]}_ARGS_URL`),
       prefix: literal(`ZEEBE_BROKER_EXPORTERS_${match[1]}_ARGS_INDEX_PREFIX`),
-      from: `env ${env.name}`,
     };
   }
   return undefined;
@@ -648,7 +636,7 @@ function searchCredentials(engine: SearchEngine, ctx: Context, brokerContainer: 
   return { credentials: { username, passwordSecret: source.secret } };
 }
 
-export function basicAuthorization(username: string, password: string): SecretValue {
+function basicAuthorization(username: string, password: string): SecretValue {
   return new SecretValue(`Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`);
 }
 
@@ -658,7 +646,6 @@ interface RepositoryFinding {
   readonly name?: string | undefined;
   /** Set when the setting exists but its value cannot be read (a Secret reference). */
   readonly unknownFrom?: string | undefined;
-  readonly from?: string | undefined;
 }
 
 /** First configured of `names` on the container, then in the user values, then in the ConfigMap (Spring's order, roughly). */
@@ -700,7 +687,7 @@ function firstSetting(
   if (differing.length > 0 && first.kind === 'value') {
     ctx.warnings.push(`${label}: ${first.from} = ${first.value} differs from ${differing.map((d) => `${d.from} = ${d.kind === 'value' ? d.value : '?'}`).join(', ')}; the first one is used.`);
   }
-  return first.kind === 'value' ? { name: first.value.trim() || undefined, from: first.from } : { unknownFrom: first.from };
+  return first.kind === 'value' ? { name: first.value.trim() || undefined } : { unknownFrom: first.from };
 }
 
 // --- main -----------------------------------------------------------------------------------------------------------
@@ -864,7 +851,7 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
       const component = resolved.get(part);
       if (!component) return undefined;
       const finding = part === 'zeebe' ? undefined : repoFindings.get(part);
-      return { part, target: component.target, service: component.service, basePath: part === 'optimize' ? '' : component.basePath, repositoryName: finding?.name };
+      return { part, target: component.target, service: component.service, basePath: component.basePath, repositoryName: finding?.name };
     })
     .filter((c): c is NonNullable<typeof c> => c !== undefined);
 
@@ -935,7 +922,7 @@ function agreeOnRepository(findings: ReadonlyMap<RepoPart, RepositoryFinding>, c
 
 function resolveZeebeStore(container: Container | undefined, valuesKey: string, brokerProps: SpringProperties, ctx: Context): ZeebeBackupStore {
   const store = firstSetting(ctx.procedure.zeebeStoreEnv, [], container, valuesKey, brokerProps, ctx, 'Zeebe backup store');
-  const continuousSetting = ctx.procedure.continuousBackupEnv.length > 0 ? firstSetting(ctx.procedure.continuousBackupEnv, [], container, valuesKey, brokerProps, ctx, 'Zeebe continuous backups') : {};
+  const continuousSetting = firstSetting(ctx.procedure.continuousBackupEnv, [], container, valuesKey, brokerProps, ctx, 'Zeebe continuous backups');
   const continuous = continuousSetting.name?.toLowerCase() === 'true';
   if (continuousSetting.unknownFrom) ctx.warnings.push(`Zeebe continuous backups: set from ${continuousSetting.unknownFrom}, which discovery does not read; assuming off.`);
   if (store.name) return { store: store.name.toUpperCase(), continuous };

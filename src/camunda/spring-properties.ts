@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ConfigMap, Container, EnvVar } from '../kube/kube-client.js';
 
 /** Relaxed-binding form of a property key: lower case, no dashes or underscores, dots kept. */
-export function canonicalPropertyKey(key: string): string {
+function canonicalPropertyKey(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, '');
 }
 

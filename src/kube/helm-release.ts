@@ -54,7 +54,7 @@ export function helmReleasesFromSecrets(secrets: readonly Secret[]): HelmRelease
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** The parts of Helm's release JSON discovery reads; everything else is kept but not checked. */
-export const helmReleaseSchema = z.looseObject({
+const helmReleaseSchema = z.looseObject({
   name: z.string(),
   namespace: z.string(),
   version: z.number().int(),
