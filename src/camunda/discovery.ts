@@ -5,17 +5,17 @@
  */
 import { PreconditionError, UsageError } from '../errors.js';
 import { type HelmRelease, type HelmReleaseRef, HELM_RELEASE_SECRET_TYPE, HelmReleaseDecodeError } from '../kube/helm-release.js';
-import type { ConfigMap, Container, Pod, Secret, Service, ServicePort } from '../kube/kube-client.js';
+import type { ConfigMap, Container, Pod, Secret, Service } from '../kube/kube-client.js';
 import type { HttpTarget, PodTarget } from '../reach/component-http.js';
 import { SecretValue } from '../secret-value.js';
+import { HelmValues } from './helm-values.js';
+import { byName, COMPONENT_LABEL, describePods, INSTANCE_LABEL, matchesSelector, pickPod, podPortFor } from './pick-pod.js';
 import type { ComponentEndpoint, Installation, SearchCredentials, SearchEndpoint, SkippedPart, WebModelerDatabase, ZeebeBackupStore } from './installation.js';
 import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties, springPropertiesFrom } from './spring-properties.js';
 import { type ManagementApi, type SearchEngine, type SecondaryStorage, procedureForChartMajor, procedureForLine, VERSION_TABLE, type VersionProcedure } from './versions.js';
 
 const CAMUNDA_CHART_NAME = 'camunda-platform';
 const DEFAULT_ZEEBE_INDEX_PREFIX = 'zeebe-record';
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** Choices from the command line that shape discovery. */
 export interface DiscoveryChoices {
@@ -202,95 +202,6 @@ export function resolveVersion(release: HelmRelease, pods: readonly Pod[], force
     warnings.push(`Chart ${chartVersion} is the Camunda ${procedure.line} chart, but the pods run Camunda ${camundaVersion}; using the ${procedure.line} procedure.`);
   }
   return { procedure, chartVersion, camundaVersion, forced, warnings };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helm values
-
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
-
-function valueAt(root: unknown, path: readonly string[]): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (!isRecord(node)) return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
-/** Effective Helm values, read leaf by leaf: user values (`config`) over chart defaults, as Helm merges them. */
-class HelmValues {
-  readonly #release: HelmRelease;
-  constructor(release: HelmRelease) {
-    this.#release = release;
-  }
-  get(path: string): unknown {
-    const keys = path.split('.');
-    const user = valueAt(this.#release.config, keys);
-    if (user !== undefined && user !== null) return user;
-    const fallback = valueAt(this.#release.chart.values, keys);
-    // Chart defaults may be templates, e.g. host "{{ .Release.Name }}-elasticsearch".
-    return typeof fallback === 'string' ? fallback.replace(/\{\{-?\s*\.Release\.Name\s*-?\}\}/g, this.#release.name) : fallback;
-  }
-  bool(path: string): boolean | undefined {
-    const value = this.get(path);
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
-    return undefined;
-  }
-  string(path: string): string | undefined {
-    const value = this.get(path);
-    if (typeof value === 'number') return String(value);
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  }
-  /** `<component>.env` entries as the user wrote them. */
-  env(valuesKey: string, name: string): EnvValue | undefined {
-    const list = this.get(`${valuesKey}.env`);
-    if (!Array.isArray(list)) return undefined;
-    const entry = list.findLast((e): e is Json => isRecord(e) && e['name'] === name);
-    if (!entry) return undefined;
-    if (entry['valueFrom'] === undefined && (typeof entry['value'] === 'string' || typeof entry['value'] === 'number' || typeof entry['value'] === 'boolean')) {
-      return { kind: 'value', value: String(entry['value']), from: `values ${valuesKey}.env ${name}` };
-    }
-    return { kind: 'unknown', from: `values ${valuesKey}.env ${name}` };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Pods, Services, ports
-
-function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
-}
-
-const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
-
-/** Ready, not being deleted, first by name: the same pod on every run while the cluster does not change. */
-export function pickPod(pods: readonly Pod[]): Pod | undefined {
-  return pods.filter((p) => p.ready && !p.deleting).sort(byName)[0];
-}
-
-function describePods(pods: readonly Pod[]): string {
-  if (pods.length === 0) return 'no pods';
-  return pods
-    .slice()
-    .sort(byName)
-    .map((p) => `${p.name} (${p.deleting ? 'terminating' : p.phase}${p.ready ? ', ready' : ', not ready'})`)
-    .join(', ');
-}
-
-/** The pod port a Service port forwards to (port-forward and pod IPs bypass the Service). */
-export function podPortFor(servicePort: ServicePort, pod: Pod | undefined): number {
-  const target = servicePort.targetPort;
-  if (typeof target === 'number') return target;
-  if (typeof target === 'string' && target !== '') {
-    if (/^\d+$/.test(target)) return Number(target);
-    const named = pod?.containers.flatMap((c) => c.ports).find((p) => p.name === target);
-    if (named) return named.containerPort;
-  }
-  return servicePort.port;
 }
 
 function normalizeBasePath(path: string | undefined): string | undefined {
