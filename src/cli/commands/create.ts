@@ -14,6 +14,7 @@ import { renderSummaryTable } from '../../output/summary-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
+import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
 
 /** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
@@ -66,24 +67,7 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 export async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   try {
-    const backup = await deps.loadBackupApi();
-    const kube = await deps.createKubeClient({
-      kubeconfig: options.kubeconfig,
-      context: options.context,
-      namespace: options.namespace,
-      requestTimeoutMs: options.requestTimeoutMs,
-      env: deps.env,
-    });
-    const installation = await backup.discoverInstallation(kube, {
-      namespace: kube.namespace,
-      release: options.release,
-      snapshotRepository: options.snapshotRepository,
-      camundaVersion: options.camundaVersion,
-      access: options.access,
-      execPod: options.execPod,
-      execContainer: options.execContainer,
-      webModeler: options.webModeler,
-    });
+    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler });
     // Web Modeler has no backup API: its PostgreSQL database is dumped after the backup (camunda-backup-api.md §3.6).
     const webModeler = installation.webModeler;
     const dump = webModeler ? await import('../../backup/web-modeler-dump.js') : undefined;
@@ -115,7 +99,7 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
 
     // An existing dump file is bad input: refuse before the backup changes anything.
     dump?.assertDumpTarget(dumpPath);
-    const connect = deps.createConnector(kube, options.access, reporter.emit, options.execPod === undefined ? undefined : { pod: options.execPod, container: options.execContainer });
+    const connect = connectorFor(options, deps, kube, reporter.emit);
     const taken = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
     const report =
       webModeler && dump
@@ -172,8 +156,4 @@ export function outcomeError(report: BackupReport, context: OutcomeContext): Cli
           : 'the backup is incomplete; exporting was not paused',
       });
   }
-}
-
-function signalName(signal: AbortSignal): 'SIGINT' | 'SIGTERM' {
-  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
 }

@@ -11,7 +11,6 @@ import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport 
 import { runList } from '../../backup/list.js';
 import { runResume } from '../../backup/resume.js';
 import { runStatus } from '../../backup/status.js';
-import type { Installation } from '../../camunda/installation.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
@@ -24,17 +23,13 @@ import { renderStatusTable } from '../../output/status-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CheckOptions, DeleteOptions, ListOptions, StatusOptions } from './lifecycle-options.js';
+import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
 
 /** How delete asks for confirmation; the default reads the terminal, tests pass their own. */
 export interface ConfirmIo {
   /** stdin and stderr are terminals: a human can answer. */
   readonly interactive: boolean;
   confirm(question: string): Promise<boolean>;
-}
-
-interface Opened {
-  readonly kube: KubeClient;
-  readonly installation: Installation;
 }
 
 async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (reporter: ProgressReporter) => Promise<T>): Promise<T> {
@@ -44,7 +39,7 @@ async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (rep
   } catch (error) {
     // Ctrl-C during a read: the operation stopped with the signal's reason, which is no CliError.
     if (deps.signal.aborted && !(error instanceof CliError)) {
-      throw new InterruptedError(deps.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', { hint: 'stopped while reading; nothing was changed by this step' });
+      throw new InterruptedError(signalName(deps.signal), { hint: 'stopped while reading; nothing was changed by this step' });
     }
     throw error;
   } finally {
@@ -52,36 +47,16 @@ async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (rep
   }
 }
 
-async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter): Promise<Opened> {
-  const backup = await deps.loadBackupApi();
-  const kube = await deps.createKubeClient({
-    kubeconfig: options.kubeconfig,
-    context: options.context,
-    namespace: options.namespace,
-    requestTimeoutMs: options.requestTimeoutMs,
-    env: deps.env,
-  });
-  const installation = await backup.discoverInstallation(kube, {
-    namespace: kube.namespace,
-    release: options.release,
-    snapshotRepository: options.snapshotRepository,
-    camundaVersion: options.camundaVersion,
-    access: options.access,
-    execPod: options.execPod,
-    execContainer: options.execContainer,
-  });
-  for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
-  return { kube, installation };
-}
-
-/** --exec-pod/--exec-container run every exec-mode call from the chosen pod, as in create. */
-function connectorFor(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter) {
-  return deps.createConnector(kube, options.access, reporter.emit, options.execPod === undefined ? undefined : { pod: options.execPod, container: options.execContainer });
+/** Discovery for status, list, delete and resume; what it warns about is shown before the operation runs. */
+async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter): Promise<OpenedInstallation> {
+  const opened = await openInstallation(options, deps);
+  for (const message of opened.installation.warnings) reporter.emit({ kind: 'warning', message });
+  return opened;
 }
 
 function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter) {
   return {
-    connect: connectorFor(options, deps, kube, reporter),
+    connect: connectorFor(options, deps, kube, reporter.emit),
     emit: reporter.emit,
     signal: deps.signal,
     access: options.access,
@@ -179,11 +154,11 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
           return report;
         }
       }
-      if (deps.signal.aborted) throw new InterruptedError(deps.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', { hint: 'nothing was deleted' });
+      if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'nothing was deleted' });
       const report = await executeDelete(plan, session, { emit: reporter.emit, signal: deps.signal });
       print(deps, reporter, render(report));
       const failures = report.backups.flatMap((entry) => entry.parts.filter((p) => p.state === 'FAILED').map((p) => `${entry.backupId}/${p.part}: ${p.message ?? 'failed'}`));
-      if (deps.signal.aborted) throw new InterruptedError(deps.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', { hint: 'some backups were not deleted; see the report' });
+      if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'some backups were not deleted; see the report' });
       if (failures.length > 0) {
         throw new BackupFailedError(`deletion failed for ${failures.length} part(s): ${failures.join('; ')}`, {
           hint: 'the other parts were deleted; run the same delete again once the component answers',
@@ -200,33 +175,18 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
 
 export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Promise<CheckReport> {
   return withReporter(options, deps, async (reporter) => {
-    const backup = await deps.loadBackupApi();
-    const kube = await deps.createKubeClient({
-      kubeconfig: options.kubeconfig,
-      context: options.context,
-      namespace: options.namespace,
-      requestTimeoutMs: options.requestTimeoutMs,
-      env: deps.env,
-    });
+    const { backup, kube } = await openCluster(options, deps);
     const report = await runCheck(
       {
         access: options.access,
-        discovery: {
-          namespace: kube.namespace,
-          release: options.release,
-          snapshotRepository: options.snapshotRepository,
-          camundaVersion: options.camundaVersion,
-          access: options.access,
-          execPod: options.execPod,
-          execContainer: options.execContainer,
-        },
+        discovery: discoveryOptionsOf(options, kube.namespace),
         maxBackupAgeMs: options.maxBackupAgeMs,
         nowMs: deps.now(),
       },
       {
         kube,
         discover: backup.discoverInstallation,
-        connect: connectorFor(options, deps, kube, reporter),
+        connect: connectorFor(options, deps, kube, reporter.emit),
         emit: reporter.emit,
         signal: deps.signal,
       },
