@@ -24,7 +24,12 @@ const shared = {
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
-  alias: Object.fromEntries(optional.map((name) => [name, stub])),
+  alias: {
+    ...Object.fromEntries(optional.map((name) => [name, stub])),
+    // node-fetch's whatwg-url asks for the built-in punycode, which Node 22 (the single executable's runtime) flags
+    // as deprecated on every run; the userland package of the same name is what it means.
+    punycode: join(root, 'node_modules', 'punycode', 'punycode.js'),
+  },
   logLevel: 'warning',
 };
 
