@@ -7,7 +7,9 @@ import { messageOf } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import { decodeHelmReleaseSecret, HELM_OWNER_SELECTOR, helmReleasesFromSecrets } from '../kube/helm-release.js';
 import type { ConfigMap, KubeClient, Pod } from '../kube/kube-client.js';
-import { configMapNamesToRead, deriveInstallation, resolveVersion, selectCamundaRelease, withSearchAuthorization } from './discovery.js';
+import { configMapNamesToRead, deriveInstallation, withSearchAuthorization } from './discovery.js';
+import { resolveVersion } from './resolve-version.js';
+import { selectCamundaRelease } from './select-camunda-release.js';
 import type { Installation } from './installation.js';
 
 export interface DiscoveryOptions {

@@ -4,7 +4,7 @@
  * against the rendered fixtures. Sources of each rule: helm-layout.md §0–§3, camunda-backup-api.md §8, §13.1.
  */
 import { PreconditionError, UsageError } from '../errors.js';
-import { type HelmRelease, type HelmReleaseRef, HELM_RELEASE_SECRET_TYPE, HelmReleaseDecodeError } from '../kube/helm-release.js';
+import type { HelmRelease } from '../kube/helm-release.js';
 import type { ConfigMap, Container, Pod, Secret, Service } from '../kube/kube-client.js';
 import type { HttpTarget, PodTarget } from '../reach/component-http.js';
 import { SecretValue } from '../secret-value.js';
@@ -12,9 +12,9 @@ import { HelmValues } from './helm-values.js';
 import { byName, COMPONENT_LABEL, describePods, INSTANCE_LABEL, matchesSelector, pickPod, podPortFor } from './pick-pod.js';
 import type { ComponentEndpoint, Installation, SearchCredentials, SearchEndpoint, SkippedPart, WebModelerDatabase, ZeebeBackupStore } from './installation.js';
 import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties, springPropertiesFrom } from './spring-properties.js';
-import { type ManagementApi, type SearchEngine, type SecondaryStorage, procedureForChartMajor, procedureForLine, VERSION_TABLE, type VersionProcedure } from './versions.js';
+import type { ResolvedVersion } from './resolve-version.js';
+import type { ManagementApi, SearchEngine, SecondaryStorage, VersionProcedure } from './versions.js';
 
-const CAMUNDA_CHART_NAME = 'camunda-platform';
 const DEFAULT_ZEEBE_INDEX_PREFIX = 'zeebe-record';
 
 /** Choices from the command line that shape discovery. */
@@ -23,185 +23,6 @@ export interface DiscoveryChoices {
   readonly execPod?: string | undefined;
   readonly execContainer?: string | undefined;
   readonly webModeler?: boolean | undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Release
-
-const lookedFor = `Helm release Secrets (type ${HELM_RELEASE_SECRET_TYPE}, label owner=helm) with a deployed revision of chart ${CAMUNDA_CHART_NAME}`;
-
-function describeRef(ref: HelmReleaseRef, chart?: string): string {
-  if (!ref.deployed) return `${ref.name} (no deployed revision; newest is revision ${ref.latest.revision}, ${ref.latest.status})`;
-  return chart ? `${ref.name} (chart ${chart})` : ref.name;
-}
-
-function pendingWarning(ref: HelmReleaseRef): string[] {
-  if (!ref.deployed || ref.latest.revision <= ref.deployed.revision) return [];
-  return [
-    `Helm release ${ref.name} has revision ${ref.latest.revision} in status ${ref.latest.status} above the deployed revision ${ref.deployed.revision}; discovery uses revision ${ref.deployed.revision}, the pods may already run something else.`,
-  ];
-}
-
-/**
- * Picks the Camunda release among the Helm releases of one namespace. `decode` is called for the chosen release
- * only, except when several releases share the namespace and none was named: then each candidate's deployed
- * revision is decoded to learn its chart.
- */
-export function selectCamundaRelease(
-  refs: readonly HelmReleaseRef[],
-  namespace: string,
-  requested: string | undefined,
-  decode: (secret: Secret) => HelmRelease,
-): { release: HelmRelease; warnings: string[] } {
-  const decodeChosen = (ref: HelmReleaseRef & { deployed: NonNullable<HelmReleaseRef['deployed']> }): HelmRelease => {
-    try {
-      return decode(ref.deployed.secret);
-    } catch (error) {
-      if (error instanceof HelmReleaseDecodeError) throw new PreconditionError(error.message, { cause: error });
-      throw error;
-    }
-  };
-  if (requested !== undefined) {
-    const ref = refs.find((r) => r.name === requested);
-    if (!ref) {
-      throw new UsageError(`Helm release "${requested}" not found in namespace ${namespace}.`, {
-        hint: refs.length > 0 ? `Helm releases in ${namespace}: ${refs.map((r) => describeRef(r)).join(', ')}.` : `No Helm release Secrets (label owner=helm) in ${namespace}; check -n/--namespace.`,
-      });
-    }
-    if (!ref.deployed) {
-      throw new PreconditionError(`Helm release ${requested} in namespace ${namespace} has no deployed revision (newest is revision ${ref.latest.revision}, ${ref.latest.status}).`, {
-        hint: 'Finish or roll back the Helm operation (helm history / helm rollback) and run again.',
-      });
-    }
-    const release = decodeChosen({ ...ref, deployed: ref.deployed });
-    if (release.chart.metadata.name !== CAMUNDA_CHART_NAME) {
-      throw new UsageError(`Helm release ${requested} in namespace ${namespace} is chart ${release.chart.metadata.name}, not ${CAMUNDA_CHART_NAME}.`);
-    }
-    return { release, warnings: pendingWarning(ref) };
-  }
-
-  const deployed = refs.filter((r): r is HelmReleaseRef & { deployed: NonNullable<HelmReleaseRef['deployed']> } => r.deployed !== undefined);
-  const noneFound = (found: string[]): PreconditionError =>
-    new PreconditionError(`No Camunda Helm release found in namespace ${namespace}: looked for ${lookedFor}.${found.length > 0 ? ` Found: ${found.join(', ')}.` : ''}`, {
-      hint: 'Choose the namespace Camunda is installed in with -n/--namespace. Releases stored with HELM_DRIVER=configmap or sql are not read.',
-    });
-  if (deployed.length === 0) throw noneFound(refs.map((r) => describeRef(r)));
-  if (deployed.length === 1) {
-    const only = deployed[0]!;
-    const release = decodeChosen(only);
-    if (release.chart.metadata.name !== CAMUNDA_CHART_NAME) throw noneFound(refs.map((r) => describeRef(r, r === only ? release.chart.metadata.name : undefined)));
-    return { release, warnings: pendingWarning(only) };
-  }
-  const warnings: string[] = [];
-  const camunda: { ref: HelmReleaseRef; release: HelmRelease }[] = [];
-  const charts = new Map<HelmReleaseRef, string>();
-  for (const ref of deployed) {
-    try {
-      const release = decode(ref.deployed.secret);
-      charts.set(ref, release.chart.metadata.name);
-      if (release.chart.metadata.name === CAMUNDA_CHART_NAME) camunda.push({ ref, release });
-    } catch (error) {
-      if (!(error instanceof HelmReleaseDecodeError)) throw error;
-      warnings.push(`${error.message}; release ${ref.name} ignored.`);
-    }
-  }
-  if (camunda.length === 0) throw noneFound(refs.map((r) => describeRef(r, charts.get(r))));
-  if (camunda.length > 1) {
-    throw new UsageError(`Several Camunda Helm releases in namespace ${namespace}: ${camunda.map((c) => c.ref.name).join(', ')}.`, {
-      hint: `Pass --release <name> to choose one, e.g. --release ${camunda[0]!.ref.name}.`,
-    });
-  }
-  const chosen = camunda[0]!;
-  return { release: chosen.release, warnings: [...warnings, ...pendingWarning(chosen.ref)] };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Version
-
-export interface ResolvedVersion {
-  readonly procedure: VersionProcedure;
-  readonly chartVersion: string;
-  readonly camundaVersion: string;
-  readonly forced: boolean;
-  readonly warnings: readonly string[];
-}
-
-/** Tag of an image reference, e.g. "registry:5000/camunda/camunda:8.8.35@sha256:…" → "8.8.35". */
-export function imageTag(image: string): string | undefined {
-  const withoutDigest = image.split('@')[0] ?? '';
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(colon + 1) : undefined;
-}
-
-function imageRepository(image: string): string {
-  const withoutDigest = image.split('@')[0] ?? '';
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-
-/** Images that carry the Camunda version itself (Optimize, Identity, Connectors are numbered on their own). */
-const CORE_IMAGE = /(?:^|\/)camunda\/(?:camunda|zeebe|operate|tasklist)$/;
-const VERSION_TAG = /^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$/;
-const COMPONENT_PREFERENCE = ['zeebe-broker', 'zeebe-gateway', 'operate', 'tasklist'];
-
-/** The Camunda version the pods run, with the pods that run each version found. */
-function camundaVersionsFromPods(pods: readonly Pod[]): Map<string, string[]> {
-  const rank = (pod: Pod): number => {
-    const index = COMPONENT_PREFERENCE.indexOf(pod.labels[COMPONENT_LABEL] ?? '');
-    return index === -1 ? COMPONENT_PREFERENCE.length : index;
-  };
-  const versions = new Map<string, string[]>();
-  for (const pod of [...pods].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))) {
-    for (const container of pod.containers) {
-      const tag = imageTag(container.image);
-      if (!tag || !VERSION_TAG.test(tag) || !CORE_IMAGE.test(imageRepository(container.image))) continue;
-      versions.set(tag, [...(versions.get(tag) ?? []), pod.name]);
-    }
-  }
-  return versions;
-}
-
-const lineOf = (version: string): string | undefined => /^(\d+\.\d+)(?:\.|$)/.exec(version)?.[1];
-const supportedText = (): string => VERSION_TABLE.map((row) => `${row.line} (chart ${row.chartMajor}.x)`).join(', ');
-
-/** Chooses the procedure from the chart major version; `forcedLine` (--camunda-version) overrides at the user's risk. */
-export function resolveVersion(release: HelmRelease, pods: readonly Pod[], forcedLine: string | undefined): ResolvedVersion {
-  const warnings: string[] = [];
-  const chartVersion = release.chart.metadata.version;
-  const chartMajor = Number(/^v?(\d+)\./.exec(chartVersion)?.[1] ?? Number.NaN);
-  const detected = Number.isFinite(chartMajor) ? procedureForChartMajor(chartMajor) : undefined;
-
-  const versions = camundaVersionsFromPods(pods);
-  const first = versions.keys().next();
-  const camundaVersion = first.done ? (release.chart.metadata.appVersion ?? 'unknown') : first.value;
-  if (versions.size > 1) {
-    warnings.push(`Pods run different Camunda versions (${[...versions].map(([v, names]) => `${v} on ${names.join(', ')}`).join('; ')}): an upgrade may be in progress; using ${camundaVersion}.`);
-  }
-
-  let procedure = detected;
-  let forced = false;
-  if (forcedLine !== undefined) {
-    const line = lineOf(forcedLine.trim());
-    const row = line ? procedureForLine(line) : undefined;
-    if (!row) {
-      throw new UsageError(`--camunda-version ${forcedLine} is not a Camunda line this tool knows.`, { hint: `Known: ${VERSION_TABLE.map((r) => r.line).join(', ')}.` });
-    }
-    if (row !== detected) {
-      forced = true;
-      procedure = row;
-      warnings.push(`--camunda-version ${row.line}: using the Camunda ${row.line} procedure for chart ${chartVersion} (Camunda ${camundaVersion}) at your own risk.`);
-    }
-  }
-  if (!procedure) {
-    throw new PreconditionError(`Camunda Helm chart ${chartVersion} (Camunda ${camundaVersion}) is not supported. Supported: Camunda ${supportedText()}.`, {
-      hint: `--camunda-version <${VERSION_TABLE.map((r) => r.line).join('|')}> forces one of these procedures at your own risk.`,
-    });
-  }
-  const runningLine = lineOf(camundaVersion);
-  if (!forced && runningLine && !first.done && runningLine !== procedure.line) {
-    warnings.push(`Chart ${chartVersion} is the Camunda ${procedure.line} chart, but the pods run Camunda ${camundaVersion}; using the ${procedure.line} procedure.`);
-  }
-  return { procedure, chartVersion, camundaVersion, forced, warnings };
 }
 
 function normalizeBasePath(path: string | undefined): string | undefined {
