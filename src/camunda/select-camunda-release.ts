@@ -22,6 +22,20 @@ function pendingWarning(ref: HelmReleaseRef): string[] {
   ];
 }
 
+type DeployedRef = HelmReleaseRef & { readonly deployed: NonNullable<HelmReleaseRef['deployed']> };
+const isDeployed = (ref: HelmReleaseRef): ref is DeployedRef => ref.deployed !== undefined;
+const chartOf = (release: HelmRelease): string => release.chart.metadata.name;
+
+/** The record of the release we must use cannot be skipped: a corrupt one stops discovery. */
+function decodeChosen(ref: DeployedRef, decode: (secret: Secret) => HelmRelease): HelmRelease {
+  try {
+    return decode(ref.deployed.secret);
+  } catch (error) {
+    if (error instanceof HelmReleaseDecodeError) throw new PreconditionError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /**
  * Picks the Camunda release among the Helm releases of one namespace. `decode` is called for the chosen release
  * only, except when several releases share the namespace and none was named: then each candidate's deployed
@@ -33,64 +47,63 @@ export function selectCamundaRelease(
   requested: string | undefined,
   decode: (secret: Secret) => HelmRelease,
 ): { release: HelmRelease; warnings: string[] } {
-  const decodeChosen = (ref: HelmReleaseRef & { deployed: NonNullable<HelmReleaseRef['deployed']> }): HelmRelease => {
-    try {
-      return decode(ref.deployed.secret);
-    } catch (error) {
-      if (error instanceof HelmReleaseDecodeError) throw new PreconditionError(error.message, { cause: error });
-      throw error;
-    }
-  };
-  if (requested !== undefined) {
-    const ref = refs.find((r) => r.name === requested);
-    if (!ref) {
-      throw new UsageError(`Helm release "${requested}" not found in namespace ${namespace}.`, {
-        hint: refs.length > 0 ? `Helm releases in ${namespace}: ${refs.map((r) => describeRef(r)).join(', ')}.` : `No Helm release Secrets (label owner=helm) in ${namespace}; check -n/--namespace.`,
-      });
-    }
-    if (!ref.deployed) {
-      throw new PreconditionError(`Helm release ${requested} in namespace ${namespace} has no deployed revision (newest is revision ${ref.latest.revision}, ${ref.latest.status}).`, {
-        hint: 'Finish or roll back the Helm operation (helm history / helm rollback) and run again.',
-      });
-    }
-    const release = decodeChosen({ ...ref, deployed: ref.deployed });
-    if (release.chart.metadata.name !== CAMUNDA_CHART_NAME) {
-      throw new UsageError(`Helm release ${requested} in namespace ${namespace} is chart ${release.chart.metadata.name}, not ${CAMUNDA_CHART_NAME}.`);
-    }
-    return { release, warnings: pendingWarning(ref) };
-  }
+  return requested === undefined ? findCamundaRelease(refs, namespace, decode) : requestedRelease(refs, namespace, requested, decode);
+}
 
-  const deployed = refs.filter((r): r is HelmReleaseRef & { deployed: NonNullable<HelmReleaseRef['deployed']> } => r.deployed !== undefined);
-  const noneFound = (found: string[]): PreconditionError =>
-    new PreconditionError(`No Camunda Helm release found in namespace ${namespace}: looked for ${lookedFor}.${found.length > 0 ? ` Found: ${found.join(', ')}.` : ''}`, {
+function requestedRelease(refs: readonly HelmReleaseRef[], namespace: string, requested: string, decode: (secret: Secret) => HelmRelease): { release: HelmRelease; warnings: string[] } {
+  const ref = refs.find((r) => r.name === requested);
+  if (!ref) {
+    throw new UsageError(`Helm release "${requested}" not found in namespace ${namespace}.`, {
+      hint: refs.length > 0 ? `Helm releases in ${namespace}: ${refs.map((r) => describeRef(r)).join(', ')}.` : `No Helm release Secrets (label owner=helm) in ${namespace}; check -n/--namespace.`,
+    });
+  }
+  if (!isDeployed(ref)) {
+    throw new PreconditionError(`Helm release ${requested} in namespace ${namespace} has no deployed revision (newest is revision ${ref.latest.revision}, ${ref.latest.status}).`, {
+      hint: 'Finish or roll back the Helm operation (helm history / helm rollback) and run again.',
+    });
+  }
+  const release = decodeChosen(ref, decode);
+  if (chartOf(release) !== CAMUNDA_CHART_NAME) {
+    throw new UsageError(`Helm release ${requested} in namespace ${namespace} is chart ${chartOf(release)}, not ${CAMUNDA_CHART_NAME}.`);
+  }
+  return { release, warnings: pendingWarning(ref) };
+}
+
+function findCamundaRelease(refs: readonly HelmReleaseRef[], namespace: string, decode: (secret: Secret) => HelmRelease): { release: HelmRelease; warnings: string[] } {
+  const deployed = refs.filter(isDeployed);
+  const charts = new Map<HelmReleaseRef, string>();
+  const noneFound = (): PreconditionError => {
+    const found = refs.map((r) => describeRef(r, charts.get(r)));
+    return new PreconditionError(`No Camunda Helm release found in namespace ${namespace}: looked for ${lookedFor}.${found.length > 0 ? ` Found: ${found.join(', ')}.` : ''}`, {
       hint: 'Choose the namespace Camunda is installed in with -n/--namespace. Releases stored with HELM_DRIVER=configmap or sql are not read.',
     });
-  if (deployed.length === 0) throw noneFound(refs.map((r) => describeRef(r)));
+  };
   if (deployed.length === 1) {
     const only = deployed[0]!;
-    const release = decodeChosen(only);
-    if (release.chart.metadata.name !== CAMUNDA_CHART_NAME) throw noneFound(refs.map((r) => describeRef(r, r === only ? release.chart.metadata.name : undefined)));
+    const release = decodeChosen(only, decode);
+    charts.set(only, chartOf(release));
+    if (chartOf(release) !== CAMUNDA_CHART_NAME) throw noneFound();
     return { release, warnings: pendingWarning(only) };
   }
+  // Among several releases, one corrupt record must not hide the Camunda one: it is skipped with a warning.
   const warnings: string[] = [];
   const camunda: { ref: HelmReleaseRef; release: HelmRelease }[] = [];
-  const charts = new Map<HelmReleaseRef, string>();
   for (const ref of deployed) {
     try {
       const release = decode(ref.deployed.secret);
-      charts.set(ref, release.chart.metadata.name);
-      if (release.chart.metadata.name === CAMUNDA_CHART_NAME) camunda.push({ ref, release });
+      charts.set(ref, chartOf(release));
+      if (chartOf(release) === CAMUNDA_CHART_NAME) camunda.push({ ref, release });
     } catch (error) {
       if (!(error instanceof HelmReleaseDecodeError)) throw error;
       warnings.push(`${error.message}; release ${ref.name} ignored.`);
     }
   }
-  if (camunda.length === 0) throw noneFound(refs.map((r) => describeRef(r, charts.get(r))));
-  if (camunda.length > 1) {
+  const [chosen, ...others] = camunda;
+  if (!chosen) throw noneFound();
+  if (others.length > 0) {
     throw new UsageError(`Several Camunda Helm releases in namespace ${namespace}: ${camunda.map((c) => c.ref.name).join(', ')}.`, {
-      hint: `Pass --release <name> to choose one, e.g. --release ${camunda[0]!.ref.name}.`,
+      hint: `Pass --release <name> to choose one, e.g. --release ${chosen.ref.name}.`,
     });
   }
-  const chosen = camunda[0]!;
   return { release: chosen.release, warnings: [...warnings, ...pendingWarning(chosen.ref)] };
 }
