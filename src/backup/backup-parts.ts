@@ -22,7 +22,7 @@ import { messageOf } from '../errors.js';
 import type { ComponentHttp, Connector, HttpTarget } from '../reach/component-http.js';
 import type { SecretValue } from '../secret-value.js';
 import type { Reporter } from './events.js';
-import { whereOf } from './plan.js';
+import { inPartOrder, procedureKindOf, whereOf, zeebeRecordsSkipReason, type ProcedureKind } from './plan.js';
 
 /** What a part says about one backup ID. ERROR: the part could not be asked (unreachable, unexpected answer). */
 export type ObservedState = 'COMPLETED' | 'IN_PROGRESS' | 'FAILED' | 'INCOMPLETE' | 'INCOMPATIBLE' | 'DELETED' | 'NOT_FOUND' | 'ERROR';
@@ -35,9 +35,6 @@ export interface PartObservation {
   readonly startedMs?: number | undefined;
   readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
-
-/** The three shapes of the procedure; on RDBMS the parts are backed up independently, with their own IDs. */
-export type PartsProcedure = 'separate-webapps' | 'orchestration' | 'rdbms';
 
 export interface PartEndpoint {
   readonly part: BackupPart;
@@ -56,18 +53,16 @@ export interface PartEndpoint {
 }
 
 export interface BackupParts {
-  readonly procedure: PartsProcedure;
+  readonly procedure: ProcedureKind;
   /** In report order: optimize, operate, tasklist, webapps, zeebe-records, zeebe. */
   readonly present: readonly PartEndpoint[];
   readonly skipped: readonly { readonly part: BackupPart; readonly reason: string }[];
 }
 
-const PART_ORDER: readonly BackupPart[] = ['optimize', 'operate', 'tasklist', 'webapps', 'zeebe-records', 'zeebe'];
-
 /** Which parts the installation's backups have and where each answers. Pure; mirrors create's plan (plan.ts). */
 export function backupPartsOf(installation: Installation): BackupParts {
   const { procedure } = installation;
-  const kind: PartsProcedure = installation.secondaryStorage === 'rdbms' ? 'rdbms' : procedure.pauseBeforeWebapps ? 'orchestration' : 'separate-webapps';
+  const kind = procedureKindOf(installation);
   const present: PartEndpoint[] = [];
   const skipped: { part: BackupPart; reason: string }[] = [];
   const skippedReason = (part: BackupPart): string | undefined => installation.skipped.find((s) => s.part === part)?.reason;
@@ -98,15 +93,7 @@ export function backupPartsOf(installation: Installation): BackupParts {
     addComponent('optimize', component('optimize'), procedure.backupPaths.optimize);
   }
 
-  const recordsReason =
-    skippedReason('zeebe-records') ??
-    (kind === 'rdbms'
-      ? 'not part of the RDBMS procedure'
-      : installation.secondaryStorage === 'none'
-        ? 'no secondary storage: no exporter writes zeebe-record indices'
-        : installation.zeebeRecordsExported === false
-          ? 'no exporter writes zeebe-record indices (the legacy Elasticsearch/OpenSearch exporter is off)'
-          : undefined);
+  const recordsReason = zeebeRecordsSkipReason(installation, kind);
   if (recordsReason !== undefined) {
     skip('zeebe-records', recordsReason);
   } else if (installation.search) {
@@ -129,11 +116,10 @@ export function backupPartsOf(installation: Installation): BackupParts {
   addComponent('zeebe', zeebe, procedure.backupPaths.zeebe);
   for (const other of installation.skipped) skip(other.part, other.reason);
 
-  const order = (part: BackupPart): number => PART_ORDER.indexOf(part);
   return {
     procedure: kind,
-    present: present.sort((a, b) => order(a.part) - order(b.part)),
-    skipped: skipped.filter((s) => !present.some((p) => p.part === s.part)).sort((a, b) => order(a.part) - order(b.part)),
+    present: inPartOrder(present),
+    skipped: inPartOrder(skipped.filter((s) => !present.some((p) => p.part === s.part))),
   };
 }
 
@@ -240,59 +226,48 @@ function clientFor(endpoint: PartEndpoint, context: ApiContext): PartClient {
   }
 
   const api = managementApi(context, endpoint.basePath);
-  const notFound = (error: unknown): boolean => error instanceof ComponentHttpError && error.kind === 'not-found';
   if (endpoint.part === 'zeebe') {
     return {
       endpoint,
-      async get(backupId) {
-        try {
-          return observeZeebeBackup(await api.zeebeBackup(endpoint.path, backupId));
-        } catch (error) {
-          if (notFound(error)) return { state: 'NOT_FOUND' };
-          throw error;
-        }
-      },
+      get: (backupId) => unlessNotFound(async () => observeZeebeBackup(await api.zeebeBackup(endpoint.path, backupId)), { state: 'NOT_FOUND' }),
       async list() {
         // The gateway does not sort (§3.4); callers sort by ID.
         return new Map((await api.zeebeBackups(endpoint.path)).map((backup) => [backup.backupId, observeZeebeBackup(backup)]));
       },
       async delete(backupId) {
         // Zeebe answers 204 whether or not the backup exists (§3.4): ask first, so the report can tell.
-        try {
+        const exists = await unlessNotFound(async () => {
           await api.zeebeBackup(endpoint.path, backupId);
-        } catch (error) {
-          if (notFound(error)) return false;
-          throw error;
-        }
-        await api.deleteBackup(endpoint.path, backupId);
-        return true;
+          return true;
+        }, false);
+        if (exists) await api.deleteBackup(endpoint.path, backupId);
+        return exists;
       },
     };
   }
 
   return {
     endpoint,
-    async get(backupId) {
-      try {
-        return observeWebappBackup(await api.webappBackup(endpoint.path, backupId));
-      } catch (error) {
-        if (notFound(error)) return { state: 'NOT_FOUND' };
-        throw error;
-      }
-    },
+    get: (backupId) => unlessNotFound(async () => observeWebappBackup(await api.webappBackup(endpoint.path, backupId)), { state: 'NOT_FOUND' }),
     async list() {
       return new Map((await api.webappBackups(endpoint.path)).map((backup) => [backup.backupId, observeWebappBackup(backup)]));
     },
-    async delete(backupId) {
-      try {
+    delete: (backupId) =>
+      unlessNotFound(async () => {
         await api.deleteBackup(endpoint.path, backupId);
         return true;
-      } catch (error) {
-        if (notFound(error)) return false;
-        throw error;
-      }
-    },
+      }, false),
   };
+}
+
+/** The call's result, or `absent` when the component answered that it has no such backup. */
+async function unlessNotFound<T>(call: () => Promise<T>, absent: T): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ComponentHttpError && error.kind === 'not-found') return absent;
+    throw error;
+  }
 }
 
 export interface PartsSessionDeps {

@@ -21,8 +21,31 @@ export interface CreateOptions {
   readonly access: AccessMode;
 }
 
-/** The three shapes of the procedure (§9, §13.3). */
+/** The three shapes of the procedure (§9, §13.3); on RDBMS the parts are backed up independently, with their own IDs. */
 export type ProcedureKind = 'separate-webapps' | 'orchestration' | 'rdbms';
+
+export function procedureKindOf(installation: Installation): ProcedureKind {
+  if (installation.secondaryStorage === 'rdbms') return 'rdbms';
+  return installation.procedure.pauseBeforeWebapps ? 'orchestration' : 'separate-webapps';
+}
+
+/** Why the installation's backups have no zeebe-record snapshot; undefined when they have one. */
+export function zeebeRecordsSkipReason(installation: Installation, kind: ProcedureKind): string | undefined {
+  const skipped = installation.skipped.find((s) => s.part === 'zeebe-records')?.reason;
+  if (skipped !== undefined) return skipped;
+  if (kind === 'rdbms') return 'not part of the RDBMS procedure';
+  if (installation.secondaryStorage === 'none') return 'no secondary storage: no exporter writes zeebe-record indices';
+  if (installation.zeebeRecordsExported === false) return 'no exporter writes zeebe-record indices (the legacy Elasticsearch/OpenSearch exporter is off)';
+  return undefined;
+}
+
+/** The part row order of every report. */
+const PART_ORDER: readonly BackupPart[] = ['optimize', 'operate', 'tasklist', 'webapps', 'zeebe-records', 'zeebe'];
+
+/** Sorts parts (anything with a `part`) into report order. */
+export function inPartOrder<T extends { readonly part: BackupPart }>(parts: readonly T[]): T[] {
+  return [...parts].sort((a, b) => PART_ORDER.indexOf(a.part) - PART_ORDER.indexOf(b.part));
+}
 
 export interface PlanEndpoint {
   /** 'zeebe', 'operate', 'tasklist', 'optimize', 'webapps' or 'search'. */
@@ -139,8 +162,7 @@ const endpointOf = (component: ComponentEndpoint, key: string): PlanEndpoint => 
 
 export function buildCreatePlan(installation: Installation, options: CreateOptions): CreatePlan {
   const { procedure } = installation;
-  const kind: ProcedureKind =
-    installation.secondaryStorage === 'rdbms' ? 'rdbms' : procedure.pauseBeforeWebapps ? 'orchestration' : 'separate-webapps';
+  const kind = procedureKindOf(installation);
   const byPart = (part: BackupPart): ComponentEndpoint | undefined => installation.components.find((c) => c.part === part);
   const skippedReason = (part: BackupPart): string | undefined => installation.skipped.find((s) => s.part === part)?.reason;
 
@@ -199,15 +221,7 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
 
   // --- zeebe-records snapshot ---------------------------------------------------------------------------------
   let recordsAction: Extract<PlanAction, { kind: 'zeebe-records-snapshot' }> | undefined;
-  const recordsSkipped =
-    skippedReason('zeebe-records') ??
-    (kind === 'rdbms'
-      ? 'not part of the RDBMS procedure'
-      : installation.secondaryStorage === 'none'
-        ? 'no secondary storage: no exporter writes zeebe-record indices'
-        : installation.zeebeRecordsExported === false
-          ? 'no exporter writes zeebe-record indices (the legacy Elasticsearch/OpenSearch exporter is off)'
-          : undefined);
+  const recordsSkipped = zeebeRecordsSkipReason(installation, kind);
   if (recordsSkipped !== undefined) {
     if (kind !== 'rdbms') skip('zeebe-records', recordsSkipped);
   } else {
@@ -314,16 +328,11 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     endpoints: [...endpoints.values()],
     checks,
     actions,
-    parts: sortParts(parts),
+    parts: inPartOrder(parts),
     warnings,
     resumeCommand: resumeCommandFor(installation, options.access),
     timing: { ...DEFAULT_TIMING, timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs },
   };
-}
-
-const PART_ORDER: readonly BackupPart[] = ['optimize', 'operate', 'tasklist', 'webapps', 'zeebe-records', 'zeebe'];
-function sortParts(parts: readonly PlannedPart[]): PlannedPart[] {
-  return [...parts].sort((a, b) => PART_ORDER.indexOf(a.part) - PART_ORDER.indexOf(b.part));
 }
 
 export function endpointFor(plan: CreatePlan, key: string): PlanEndpoint {
