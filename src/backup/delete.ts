@@ -8,12 +8,11 @@ import { PreconditionError, UsageError } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import { backupPartsOf, describeFailure, type BackupParts, type PartEndpoint, type PartsSession } from './backup-parts.js';
 import type { Reporter } from './events.js';
-import type { DeleteEntry, DeletePartReport, DeleteReport, DeleteState, KeptEntry } from './lifecycle-report.js';
+import type { DeleteEntry, DeletePartReport, DeleteReport, DeleteState, KeptEntry, SelectedBackup } from './lifecycle-report.js';
 import { collectInventory } from './list.js';
-import { selectForRetention } from './retention.js';
+import { backupIdTime, selectForRetention } from './retention.js';
 import { headerOf, observeAll } from './status.js';
-import { judgeBackup, type Verdict } from './verdict.js';
-import { backupIdTime } from './retention.js';
+import { judgeBackup } from './verdict.js';
 
 export type DeleteSelection =
   | { readonly kind: 'ids'; readonly ids: readonly number[] }
@@ -31,11 +30,7 @@ export interface DeleteTargetPart {
   readonly holds: boolean;
 }
 
-export interface DeleteTarget {
-  readonly backupId: number;
-  readonly time?: string | undefined;
-  readonly verdict: Verdict;
-  readonly reason: string;
+export interface DeleteTarget extends SelectedBackup {
   readonly parts: readonly DeleteTargetPart[];
 }
 

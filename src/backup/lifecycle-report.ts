@@ -6,6 +6,7 @@
 import type { BackupPart } from '../camunda/versions.js';
 import type { AccessMode } from '../reach/component-http.js';
 import type { ObservedState } from './backup-parts.js';
+import type { ResumeResult } from './resume.js';
 import type { Verdict } from './verdict.js';
 
 /** Who was asked: common to every operating report. */
@@ -52,11 +53,15 @@ export interface ListedPart {
   readonly message?: string | undefined;
 }
 
-export interface ListEntry {
+/** One backup ID in a list of backups. */
+export interface BackupEntry {
   readonly backupId: number;
-  /** From the ID when it is a timestamp, else the earliest start any part reported. */
+  /** From the ID when it is a timestamp, else (list) the earliest start any part reported. */
   readonly time?: string | undefined;
   readonly verdict: Verdict;
+}
+
+export interface ListEntry extends BackupEntry {
   readonly restorable: boolean;
   readonly reasons: readonly string[];
   /** State per present part; NOT_FOUND = that part has no backup with this ID. */
@@ -84,22 +89,17 @@ export interface DeletePartReport {
   readonly message?: string | undefined;
 }
 
-export interface DeleteEntry {
-  readonly backupId: number;
-  readonly time?: string | undefined;
-  /** The backup's verdict before deletion. */
-  readonly verdict: Verdict;
+/** A backup delete chose, to delete or (retention) to keep; its verdict is the one before deletion. */
+export interface SelectedBackup extends BackupEntry {
   /** Why it was chosen (retention rule, or "named on the command line"). */
   readonly reason: string;
+}
+
+export interface DeleteEntry extends SelectedBackup {
   readonly parts: readonly DeletePartReport[];
 }
 
-export interface KeptEntry {
-  readonly backupId: number;
-  readonly time?: string | undefined;
-  readonly verdict: Verdict;
-  readonly reason: string;
-}
+export type KeptEntry = SelectedBackup;
 
 /**
  * PLANNED: dry run. COMPLETED: every chosen part deleted (or already absent). FAILED: at least one part failed.
@@ -153,16 +153,9 @@ export interface CheckReport {
   readonly warnings: readonly string[];
 }
 
-export interface ResumeReport extends InstallationHeader {
+export interface ResumeReport extends InstallationHeader, ResumeResult {
   readonly schemaVersion: 1;
   readonly command: 'resume';
-  readonly resumed: boolean;
-  readonly target: string;
-  readonly attempts: number;
-  readonly durationMs: number;
-  readonly message?: string | undefined;
-  /** Only when resumed is false. */
-  readonly resumeCommand?: string | undefined;
   /** Exporter phase per partition read back from the brokers after the resume, when they expose it. */
   readonly partitions?: readonly { readonly broker: string; readonly partitionId: number; readonly exporterPhase: string }[] | undefined;
   readonly warnings: readonly string[];

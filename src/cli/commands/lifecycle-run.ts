@@ -10,7 +10,7 @@ import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/
 import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/lifecycle-report.js';
 import { runList } from '../../backup/list.js';
 import { runResume } from '../../backup/resume.js';
-import { runStatus } from '../../backup/status.js';
+import { headerOf, runStatus } from '../../backup/status.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
@@ -228,11 +228,7 @@ export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): P
     const report: ResumeReport = {
       schemaVersion: 1,
       command: 'resume',
-      release: installation.release,
-      namespace: installation.namespace,
-      camundaVersion: installation.camundaVersion,
-      chartVersion: installation.chartVersion,
-      access: options.access,
+      ...headerOf(installation, options.access),
       resumed: result.resumed,
       target: result.target,
       attempts: result.attempts,
