@@ -8,7 +8,7 @@ import { decodeHelmReleaseSecret, helmReleasesFromSecrets, type HelmRelease } fr
 import type { ConfigMap, Container, Pod, Secret, Service } from '../kube/kube-client.js';
 import { secretFromK8s } from '../kube/objects.js';
 import { type DiscoveryOptions, discoverInstallation } from './discover.js';
-import { basePathFromProbe } from './discovery.js';
+import { basePathFromProbe } from './resolve-components.js';
 import { imageTag, resolveVersion } from './resolve-version.js';
 import { selectCamundaRelease } from './select-camunda-release.js';
 

@@ -3,44 +3,21 @@
  * caller (discover.ts) reads the objects; everything here is decided from values in hand, so each rule is testable
  * against the rendered fixtures. Sources of each rule: helm-layout.md §0–§3, camunda-backup-api.md §8, §13.1.
  */
-import { PreconditionError, UsageError } from '../errors.js';
+import { PreconditionError } from '../errors.js';
 import type { HelmRelease } from '../kube/helm-release.js';
 import type { ConfigMap, Container, Pod, Secret, Service } from '../kube/kube-client.js';
-import type { HttpTarget, PodTarget } from '../reach/component-http.js';
+import type { HttpTarget } from '../reach/component-http.js';
 import { SecretValue } from '../secret-value.js';
+import { configMapNames, type DiscoveryChoices, type DiscoveryContext, isSearchEngine, type Part, partLabel, propertiesOf, separateWebapps } from './discovery-context.js';
 import { HelmValues } from './helm-values.js';
-import { byName, COMPONENT_LABEL, describePods, INSTANCE_LABEL, matchesSelector, pickPod, podPortFor } from './pick-pod.js';
-import type { ComponentEndpoint, Installation, SearchCredentials, SearchEndpoint, SkippedPart, WebModelerDatabase, ZeebeBackupStore } from './installation.js';
-import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties, springPropertiesFrom } from './spring-properties.js';
+import type { ComponentEndpoint, Installation, SearchCredentials, SearchEndpoint, WebModelerDatabase, ZeebeBackupStore } from './installation.js';
+import { byName, chooseContainer, COMPONENT_LABEL, describePods, execRelayTarget, matchesSelector, pickPod, podPortFor } from './pick-pod.js';
+import { componentsTakingPart, resolveComponents } from './resolve-components.js';
 import type { ResolvedVersion } from './resolve-version.js';
-import type { ManagementApi, SearchEngine, SecondaryStorage, VersionProcedure } from './versions.js';
+import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties } from './spring-properties.js';
+import type { SearchEngine, SecondaryStorage } from './versions.js';
 
 const DEFAULT_ZEEBE_INDEX_PREFIX = 'zeebe-record';
-
-/** Choices from the command line that shape discovery. */
-export interface DiscoveryChoices {
-  readonly snapshotRepository?: string | undefined;
-  readonly execPod?: string | undefined;
-  readonly execContainer?: string | undefined;
-  readonly webModeler?: boolean | undefined;
-}
-
-function normalizeBasePath(path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  const trimmed = path.trim().replace(/\/+$/, '');
-  if (trimmed === '') return '';
-  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-}
-
-/** "/operate/actuator/health/readiness" → "/operate"; undefined when the probe is not an actuator probe. */
-export function basePathFromProbe(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  const match = /^(.*?)\/actuator\/health(?:\/.*)?$/.exec(path);
-  return match ? normalizeBasePath(match[1]) : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Discovery proper
 
 export interface DiscoveryInput {
   readonly namespace: string;
@@ -59,141 +36,8 @@ export interface DiscoveryInput {
   readonly warnings?: readonly string[] | undefined;
 }
 
-type Part = ComponentEndpoint['part'];
 type RepoPart = Exclude<Part, 'zeebe'>;
-
-const separateWebapps = (procedure: VersionProcedure): boolean => procedure.backupPaths.webapps === undefined;
-
-/** ConfigMaps whose application.yaml holds each part's configuration. */
-function configMapNames(release: string, procedure: VersionProcedure): { operate: string[]; tasklist: string[]; optimize: string[]; gateway: string[]; broker: string[] } {
-  const orchestration = procedure.configMapSuffixes.map((suffix) => `${release}-${suffix}`);
-  return {
-    operate: separateWebapps(procedure) ? [`${release}-operate-configuration`] : orchestration,
-    tasklist: separateWebapps(procedure) ? [`${release}-tasklist-configuration`] : orchestration,
-    optimize: [`${release}-optimize-configuration`],
-    gateway: separateWebapps(procedure) ? [`${release}-zeebe-gateway-configuration`] : orchestration,
-    broker: orchestration,
-  };
-}
-
-/** Every ConfigMap discovery may read: the components' configuration plus those the release's pods take env from. */
-export function configMapNamesToRead(release: string, procedure: VersionProcedure, pods: readonly Pod[]): string[] {
-  const names = new Set(Object.values(configMapNames(release, procedure)).flat());
-  for (const pod of pods) {
-    for (const container of pod.containers) {
-      for (const from of container.envFrom) if (from.configMapRef) names.add(from.configMapRef);
-      for (const env of container.env) if (env.valueFrom?.configMapKeyRef) names.add(env.valueFrom.configMapKeyRef.name);
-    }
-  }
-  return [...names].sort();
-}
-
-interface Context {
-  readonly release: string;
-  readonly namespace: string;
-  readonly procedure: VersionProcedure;
-  readonly values: HelmValues;
-  readonly pods: readonly Pod[];
-  readonly services: ReadonlyMap<string, Service>;
-  readonly configMaps: ReadonlyMap<string, ConfigMap>;
-  readonly choices: DiscoveryChoices;
-  readonly warnings: string[];
-}
-
-function propertiesOf(ctx: Context, names: readonly string[]): SpringProperties {
-  // The first ConfigMap that exists is the one mounted; later names in the table are older layouts.
-  const found = names.map((name) => ctx.configMaps.get(name)).find((cm) => cm !== undefined);
-  const properties = springPropertiesFrom([found]);
-  for (const file of properties.unreadable) ctx.warnings.push(`ConfigMap ${file} is not valid YAML; ignored.`);
-  return properties;
-}
-
-/** `overridable`: --exec-container applies (Camunda components; the search engine and PostgreSQL keep their own). */
-function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Context, what: string, overridable = false): Container {
-  const override = overridable && ctx.choices.execPod === undefined ? ctx.choices.execContainer : undefined;
-  if (override !== undefined) {
-    const chosen = pod.containers.find((c) => c.name === override);
-    if (!chosen) {
-      throw new UsageError(`--exec-container ${override}: pod ${pod.name} (${what}) has no such container.`, {
-        hint: `Containers of ${pod.name}: ${pod.containers.map((c) => c.name).join(', ')}.`,
-      });
-    }
-    return chosen;
-  }
-  const byPreference = preferred.map((name) => pod.containers.find((c) => c.name === name)).find((c) => c !== undefined);
-  if (byPreference) return byPreference;
-  const [only, ...rest] = pod.containers;
-  if (only && rest.length === 0) return only;
-  if (!only) throw new PreconditionError(`Pod ${pod.name} (${what}) has no containers.`);
-  ctx.warnings.push(`Pod ${pod.name} (${what}) has no container named ${preferred.join(' or ')}; using ${only.name}. Pass --exec-container to choose.`);
-  return only;
-}
-
-interface ResolvedComponent {
-  readonly container: Container;
-  readonly target: PodTarget;
-  readonly service: string;
-  readonly basePath: string;
-}
-
-const partLabel = (part: Part, procedure: VersionProcedure): string =>
-  ({
-    optimize: 'Optimize',
-    operate: 'Operate',
-    tasklist: 'Tasklist',
-    webapps: 'Operate/Tasklist (orchestration cluster)',
-    zeebe: separateWebapps(procedure) ? 'Zeebe gateway' : 'Orchestration cluster',
-  })[part];
-
-class Unavailable extends Error {
-  readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
-
-function resolveComponent(part: Part, api: ManagementApi, ctx: Context, basePathConfigMaps: readonly string[]): ResolvedComponent {
-  const label = partLabel(part, ctx.procedure);
-  const serviceName = `${ctx.release}-${api.serviceSuffix}`;
-  const service = ctx.services.get(serviceName);
-  if (!service) throw new Unavailable(`${label}: Service ${serviceName} not found in namespace ${ctx.namespace}`);
-  const selector = Object.keys(service.selector).length > 0 ? service.selector : { [INSTANCE_LABEL]: ctx.release, [COMPONENT_LABEL]: api.podComponent };
-  const behind = ctx.pods.filter((p) => matchesSelector(p.labels, selector));
-  const pod = pickPod(behind);
-  if (!pod) {
-    const selectorText = Object.entries(selector)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    throw new Unavailable(`${label}: no Ready pod behind Service ${serviceName} (${describePods(behind)})`, `kubectl get pods -n ${ctx.namespace} -l ${selectorText}`);
-  }
-  const container = chooseContainer(pod, [api.container], ctx, label, true);
-
-  const servicePort = api.servicePortNames.map((name) => service.ports.find((p) => p.name === name)).find((p) => p !== undefined);
-  let port: number;
-  if (servicePort) {
-    port = podPortFor(servicePort, pod);
-  } else {
-    const fromValues = Number(ctx.values.string(`${api.valuesKey}.service.managementPort`));
-    port = Number.isInteger(fromValues) && fromValues > 0 ? fromValues : api.defaultPort;
-    ctx.warnings.push(`${label}: Service ${serviceName} has no port named ${api.servicePortNames.join('/')}; using pod port ${port}.`);
-  }
-
-  let basePath = '';
-  if (api.contextPathMovesManagement) {
-    basePath =
-      basePathFromProbe(container.readinessProbe?.path) ??
-      normalizeBasePath(propertiesOf(ctx, basePathConfigMaps).get('management.server.base-path')) ??
-      normalizeBasePath(ctx.values.string(`${api.valuesKey}.contextPath`)) ??
-      '';
-  }
-  return {
-    container,
-    service: serviceName,
-    basePath,
-    target: { namespace: pod.namespace || ctx.namespace, pod: pod.name, container: container.name, port },
-  };
-}
+type Context = DiscoveryContext;
 
 // --- search engine, secondary storage, zeebe-record exporter ------------------------------------------------------
 
@@ -446,18 +290,7 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
     broker: propertiesOf(ctx, cmNames.broker),
   };
 
-  // --exec-pod: a pod the user chose to run curl in; validate it before anything else uses it.
-  let execVia: PodTarget | undefined;
-  if (input.choices.execPod !== undefined) {
-    const pod = input.execPod;
-    if (!pod) throw new UsageError(`--exec-pod ${input.choices.execPod}: no such pod in namespace ${ctx.namespace}.`);
-    const container = input.choices.execContainer !== undefined ? pod.containers.find((c) => c.name === input.choices.execContainer) : pod.containers[0];
-    if (!container) {
-      throw new UsageError(`--exec-container ${input.choices.execContainer ?? ''}: pod ${pod.name} has no such container.`, { hint: `Containers of ${pod.name}: ${pod.containers.map((c) => c.name).join(', ')}.` });
-    }
-    // The port is not used for a curl relay: the URL names the destination.
-    execVia = { namespace: pod.namespace || ctx.namespace, pod: pod.name, container: container.name, port: container.ports[0]?.containerPort ?? 0 };
-  }
+  const execVia = execRelayTarget(input.choices, input.execPod, ctx.namespace);
 
   // Zeebe brokers hold the exporter and backup-store settings (in 8.8+ they are the orchestration pods).
   const brokerPods = ctx.pods.filter((p) => p.labels[COMPONENT_LABEL] === 'zeebe-broker');
@@ -465,57 +298,11 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
   const brokerContainer = brokerPod?.containers.find((c) => c.name === 'zeebe' || c.name === procedure.apis.zeebe.container) ?? brokerPod?.containers[0];
   const brokerValuesKey = separateWebapps(procedure) ? 'zeebe' : procedure.apis.zeebe.valuesKey;
 
-  // --- which parts take part --------------------------------------------------------------------------------------
-  const skipped: SkippedPart[] = [];
   const exporter = legacyExporter(props.broker, brokerContainer, ctx);
   const storageFacts = resolveStorage(ctx, props, exporter);
-  const searchStorage = storageFacts.storage === 'elasticsearch' || storageFacts.storage === 'opensearch';
-
-  const wanted: { part: Part; api: ManagementApi; basePathConfigMaps: string[] }[] = [];
-  const optimizeEnabled = ctx.values.bool('optimize.enabled') ?? separateWebapps(procedure);
-  if (optimizeEnabled) wanted.push({ part: 'optimize', api: procedure.apis.optimize, basePathConfigMaps: [] });
-  else skipped.push({ part: 'optimize', reason: `Optimize is not enabled in release ${ctx.release} (optimize.enabled: false${ctx.values.bool('optimize.enabled') === undefined ? ', the chart default' : ''}).` });
-  for (const part of ['operate', 'tasklist'] as const) {
-    const api = procedure.apis[part];
-    if (!api) continue;
-    if (ctx.values.bool(`${api.valuesKey}.enabled`) ?? true) wanted.push({ part, api, basePathConfigMaps: cmNames[part] });
-    else skipped.push({ part, reason: `${partLabel(part, procedure)} is not enabled in release ${ctx.release} (${api.valuesKey}.enabled: false).` });
-  }
-  if (procedure.backupPaths.webapps !== undefined) {
-    const profiles = props.broker.get('spring.profiles.active');
-    const webappProfiles = profiles === undefined || /(^|,)\s*(operate|tasklist)\s*(,|$)/.test(profiles);
-    if (!searchStorage) {
-      skipped.push({
-        part: 'webapps',
-        reason:
-          storageFacts.storage === 'rdbms'
-            ? 'Secondary storage is an RDBMS: Operate/Tasklist data lives in that database; back it up with the database vendor’s tools.'
-            : 'No secondary storage is configured: Operate and Tasklist do not run.',
-      });
-    } else if (!webappProfiles) {
-      skipped.push({ part: 'webapps', reason: `The orchestration cluster runs without the operate and tasklist profiles (${profiles ?? ''}).` });
-    } else {
-      wanted.push({ part: 'webapps', api: procedure.apis.zeebe, basePathConfigMaps: cmNames.gateway });
-    }
-  }
-  wanted.push({ part: 'zeebe', api: procedure.apis.zeebe, basePathConfigMaps: cmNames.gateway });
-
-  // --- endpoints: all unavailable ones are reported together --------------------------------------------------------
-  const resolved = new Map<Part, ResolvedComponent>();
-  const unavailable: Unavailable[] = [];
-  for (const want of wanted) {
-    try {
-      resolved.set(want.part, resolveComponent(want.part, want.api, ctx, want.basePathConfigMaps));
-    } catch (error) {
-      if (!(error instanceof Unavailable)) throw error;
-      unavailable.push(error);
-    }
-  }
-  if (unavailable.length > 0) {
-    throw new PreconditionError(`Release ${ctx.release} in namespace ${ctx.namespace}: ${unavailable.map((u) => u.message).join('; ')}.`, {
-      hint: unavailable.map((u) => u.hint).filter(Boolean).join('; ') || 'Wait until the pods are Ready and run again.',
-    });
-  }
+  const searchStorage = isSearchEngine(storageFacts.storage);
+  const { wanted, skipped } = componentsTakingPart(ctx, storageFacts.storage, props.broker);
+  const resolved = resolveComponents(wanted, ctx);
   const zeebe = resolved.get('zeebe')!;
 
   // --- zeebe-record indices and the search engine -------------------------------------------------------------------

@@ -1,0 +1,79 @@
+/**
+ * What every discovery rule reads (the release's values, Pods, Services and ConfigMaps, the user's choices) and
+ * where it leaves warnings, so each rule is a function of one context rather than of a long parameter list.
+ */
+import type { ConfigMap, Pod, Service } from '../kube/kube-client.js';
+import type { HelmValues } from './helm-values.js';
+import type { ComponentEndpoint } from './installation.js';
+import { type SpringProperties, springPropertiesFrom } from './spring-properties.js';
+import type { SearchEngine, SecondaryStorage, VersionProcedure } from './versions.js';
+
+/** Choices from the command line that shape discovery. */
+export interface DiscoveryChoices {
+  readonly snapshotRepository?: string | undefined;
+  readonly execPod?: string | undefined;
+  readonly execContainer?: string | undefined;
+  readonly webModeler?: boolean | undefined;
+}
+
+export interface DiscoveryContext {
+  readonly release: string;
+  readonly namespace: string;
+  readonly procedure: VersionProcedure;
+  readonly values: HelmValues;
+  readonly pods: readonly Pod[];
+  readonly services: ReadonlyMap<string, Service>;
+  readonly configMaps: ReadonlyMap<string, ConfigMap>;
+  readonly choices: DiscoveryChoices;
+  /** Collected in the order the rules run; duplicates are dropped at the end. */
+  readonly warnings: string[];
+}
+
+export type Part = ComponentEndpoint['part'];
+
+/** 8.6/8.7: Operate and Tasklist run on their own, each with its own ConfigMap and backup endpoint. */
+export const separateWebapps = (procedure: VersionProcedure): boolean => procedure.backupPaths.webapps === undefined;
+
+export const isSearchEngine = (storage: SecondaryStorage): storage is SearchEngine => storage === 'elasticsearch' || storage === 'opensearch';
+
+export const engineName = (engine: SearchEngine): string => (engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch');
+
+export const partLabel = (part: Part, procedure: VersionProcedure): string =>
+  ({
+    optimize: 'Optimize',
+    operate: 'Operate',
+    tasklist: 'Tasklist',
+    webapps: 'Operate/Tasklist (orchestration cluster)',
+    zeebe: separateWebapps(procedure) ? 'Zeebe gateway' : 'Orchestration cluster',
+  })[part];
+
+/** ConfigMaps whose application.yaml holds each part's configuration. */
+export function configMapNames(release: string, procedure: VersionProcedure): { operate: string[]; tasklist: string[]; optimize: string[]; gateway: string[]; broker: string[] } {
+  const orchestration = procedure.configMapSuffixes.map((suffix) => `${release}-${suffix}`);
+  const separate = separateWebapps(procedure);
+  return {
+    operate: separate ? [`${release}-operate-configuration`] : orchestration,
+    tasklist: separate ? [`${release}-tasklist-configuration`] : orchestration,
+    optimize: [`${release}-optimize-configuration`],
+    gateway: separate ? [`${release}-zeebe-gateway-configuration`] : orchestration,
+    broker: orchestration,
+  };
+}
+
+/** Every ConfigMap discovery may read: the components' configuration plus those the release's pods take env from. */
+export function configMapNamesToRead(release: string, procedure: VersionProcedure, pods: readonly Pod[]): string[] {
+  const names = new Set(Object.values(configMapNames(release, procedure)).flat());
+  for (const container of pods.flatMap((pod) => pod.containers)) {
+    for (const from of container.envFrom) if (from.configMapRef) names.add(from.configMapRef);
+    for (const env of container.env) if (env.valueFrom?.configMapKeyRef) names.add(env.valueFrom.configMapKeyRef.name);
+  }
+  return [...names].sort();
+}
+
+export function propertiesOf(ctx: DiscoveryContext, names: readonly string[]): SpringProperties {
+  // The first ConfigMap that exists is the one mounted; later names in the table are older layouts.
+  const found = names.map((name) => ctx.configMaps.get(name)).find((cm) => cm !== undefined);
+  const properties = springPropertiesFrom([found]);
+  for (const file of properties.unreadable) ctx.warnings.push(`ConfigMap ${file} is not valid YAML; ignored.`);
+  return properties;
+}
