@@ -5,11 +5,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { parse as parseYaml } from 'yaml';
 import { appVersionForChart, clusterFromManifest, fixtureChart, readFixture, repoRoot } from './cluster-from-manifests.js';
 import type { ClusterObjects } from './cluster-from-manifests.js';
 import { startFakeApiServer } from './kube/fake-apiserver.js';
+import { issueServerCertificate, type TlsMaterial } from './kube/tls.js';
 import type { ApiFaults, DenyRule, ExecHandler, FakeApiServer, PodNetwork } from './kube/fake-apiserver.js';
 import { createFaults } from './sim/faults.js';
 import type { SimFaults } from './sim/faults.js';
@@ -165,33 +165,13 @@ export function readResources(name: string, release: string, namespace: string):
   return { manifest, values, chartVersion };
 }
 
-async function searchTls(hosts: string[]): Promise<{ caPem: string; cert: string; key: string }> {
-  const notBeforeDate = new Date(Date.now() - 60_000);
-  const notAfterDate = new Date(Date.now() + 7 * 24 * 3600_000);
-  const ca = await generate([{ name: 'commonName', value: 'simulated-search-ca' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
+/** TLS for simulated search clusters outside the cluster: their own CA, one certificate for every host. */
+function searchTls(hosts: string[]): Promise<TlsMaterial> {
+  return issueServerCertificate({
+    ca: 'simulated-search-ca',
+    server: hosts[0] ?? 'search.example.internal',
+    altNames: hosts.map((value) => ({ type: 2 as const, value })),
   });
-  const server = await generate([{ name: 'commonName', value: hosts[0] ?? 'search.example.internal' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: hosts.map((value) => ({ type: 2 as const, value })) },
-    ],
-  });
-  return { caPem: ca.cert, cert: server.cert, key: server.private };
 }
 
 function matchesSelector(labels: Record<string, unknown>, selector: Record<string, unknown>): boolean {
@@ -434,7 +414,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         log,
         faults,
         errorShape: searchErrorShape(search.flavor),
-        ...(tls && endpoint.scheme === 'https' ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+        ...(tls && endpoint.scheme === 'https' ? { tls: { cert: tls.certPem, key: tls.keyPem } } : {}),
       });
       servers.push(server);
       externalSearch.push({ ...endpoint, localPort: server.port });

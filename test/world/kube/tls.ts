@@ -1,6 +1,6 @@
 /**
- * Throw-away PKI for the fake API server: one CA and one server certificate for 127.0.0.1/localhost/::1, so clients
- * verify TLS exactly as against a real cluster (certificate-authority-data in the kubeconfig, no skip-verify).
+ * Throw-away PKI for the simulated cluster: a CA and a server certificate it signed, so clients verify TLS exactly
+ * as against a real one (certificate-authority-data in the kubeconfig, a CA file for Elasticsearch; no skip-verify).
  */
 import { generate } from 'selfsigned';
 
@@ -10,12 +10,22 @@ export interface TlsMaterial {
   keyPem: string;
 }
 
-let cached: Promise<TlsMaterial> | undefined;
+type AltName = { type: 2; value: string } | { type: 7; ip: string };
 
-async function createTlsMaterial(): Promise<TlsMaterial> {
+export interface CertificateRequest {
+  /** Common name of the CA. */
+  readonly ca: string;
+  /** Common name of the server certificate. */
+  readonly server: string;
+  /** DNS names (type 2) and IP addresses (type 7) the server answers on. */
+  readonly altNames: readonly AltName[];
+}
+
+/** A new CA and a server certificate it signed, valid from a minute ago for a week. */
+export async function issueServerCertificate(request: CertificateRequest): Promise<TlsMaterial> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 7 * 24 * 3600_000);
-  const ca = await generate([{ name: 'commonName', value: 'fake-kubernetes-ca' }], {
+  const ca = await generate([{ name: 'commonName', value: request.ca }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate,
@@ -25,7 +35,7 @@ async function createTlsMaterial(): Promise<TlsMaterial> {
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  const server = await generate([{ name: 'commonName', value: 'kube-apiserver' }], {
+  const server = await generate([{ name: 'commonName', value: request.server }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate,
@@ -35,23 +45,26 @@ async function createTlsMaterial(): Promise<TlsMaterial> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 2, value: 'kubernetes.default.svc' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-        ],
-      },
+      { name: 'subjectAltName', altNames: [...request.altNames] },
     ],
   });
   return { caPem: ca.cert, certPem: server.cert, keyPem: server.private };
 }
 
-/** Generated once per process on first use: key generation is the slow part of starting a server. */
+let cached: Promise<TlsMaterial> | undefined;
+
+/** The fake API server's: one per process, made on first use (key generation is the slow part of starting a server). */
 export function tlsMaterial(): Promise<TlsMaterial> {
-  cached ??= createTlsMaterial().catch((error: unknown) => {
+  cached ??= issueServerCertificate({
+    ca: 'fake-kubernetes-ca',
+    server: 'kube-apiserver',
+    altNames: [
+      { type: 2, value: 'localhost' },
+      { type: 2, value: 'kubernetes.default.svc' },
+      { type: 7, ip: '127.0.0.1' },
+      { type: 7, ip: '::1' },
+    ],
+  }).catch((error: unknown) => {
     cached = undefined;
     throw error;
   });
