@@ -4,13 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeRun, runCli } from './helpers/run-cli.js';
+import { describeRun, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import { count, dumpLog, expectNoMutation, expectOnePodPerComponent, expectResumedAfterPause, isMutating, isSnapshotPut } from './helpers/sim-log.js';
 import { setChartVersion, setImageTag } from './helpers/tamper.js';
 import { fixture, withWorld } from './helpers/world-run.js';
 
 const ID = '1700000700';
-const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
 
 describe('create --access exec: pods without curl', () => {
   it('8.7: Camunda images without curl → calls relayed through the Elasticsearch pod, backup completes', async () => {

@@ -4,7 +4,7 @@
  * reach the user.
  */
 import { describe, expect, it } from 'vitest';
-import { describeRun, runCli } from './helpers/run-cli.js';
+import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import {
   count,
   dumpLog,
@@ -22,7 +22,6 @@ import {
 import { fixture, withWorld } from './helpers/world-run.js';
 
 const ID = '1700000500';
-const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
 
 describe('create: a component ends FAILED', () => {
   it('8.7: Operate FAILED before the pause → exit 4, its failureReason shown, exporting never paused, Zeebe untouched', async () => {
@@ -46,9 +45,9 @@ describe('create: a component ends FAILED', () => {
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
       expect(report.state).toBe('FAILED');
-      const webapps = report.parts.find((p: { part: string }) => p.part === 'webapps');
-      expect(webapps.state).toBe('FAILED');
-      expect(webapps.message).toContain(`There were failures with the following snapshots: camunda_webapps_${ID}_`);
+      const webapps = partOf(report, 'webapps');
+      expect(webapps?.state).toBe('FAILED');
+      expect(webapps?.message).toContain(`There were failures with the following snapshots: camunda_webapps_${ID}_`);
       expect(report.error.step).toBe('backup-webapps');
       expect(report.exporting).toMatchObject({ paused: true, resumed: true });
       expectResumedAfterPause(world);
@@ -88,7 +87,7 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
       const report = result.json();
       expect(report.error.step).toBe('backup-zeebe-records');
       expect(report.error.message).toContain('PARTIAL');
-      expect(report.parts.find((p: { part: string }) => p.part === 'zeebe-records').state).toBe('FAILED');
+      expect(partOf(report, 'zeebe-records')?.state).toBe('FAILED');
       expect(report.exporting).toMatchObject({ paused: true, resumed: true });
       expectResumedAfterPause(world);
       expect(count(world, isZeebeTake)).toBe(0);
@@ -196,7 +195,7 @@ describe('create: --timeout', () => {
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
       expect(report.error.message).toMatch(/timed out after 2\.0 s \(--timeout\)/);
-      expect(report.parts.find((p: { part: string }) => p.part === 'zeebe').state).toBe('TIMED_OUT');
+      expect(partOf(report, 'zeebe')?.state).toBe('TIMED_OUT');
       expect(report.exporting).toMatchObject({ paused: true, resumed: true });
       expectResumedAfterPause(world);
       expect(result.durationMs).toBeLessThan(10_000);
@@ -239,7 +238,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
       const report = result.json();
       expect(report.state).toBe('INTERRUPTED');
       expect(report.exporting).toMatchObject({ paused: true, resumed: true });
-      expect(report.parts.find((p: { part: string }) => p.part === 'zeebe').state).toBe('INTERRUPTED');
+      expect(partOf(report, 'zeebe')?.state).toBe('INTERRUPTED');
       expectResumedAfterPause(world);
     });
   });
@@ -295,7 +294,7 @@ describe('create: exec connection dropped mid-call', () => {
         const put = world.log.find(isSnapshotPut)!;
         expect(put.status, 'the PUT got no answer').toBe(0);
         expect(count(world, isSnapshotPut), 'not sent twice').toBe(1);
-        expect(result.json().parts.find((p: { part: string }) => p.part === 'zeebe-records').details.state).toBe('SUCCESS');
+        expect(partOf(result.json(), 'zeebe-records')?.details?.['state']).toBe('SUCCESS');
         expectResumedAfterPause(world);
       },
     );

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { World } from '../world/index.js';
-import { describeRun, runCli, type CliResult } from './helpers/run-cli.js';
+import { describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
 import {
   count,
   dumpLog,
@@ -187,7 +187,7 @@ describe('create: happy path per version line and access mode', () => {
         expectResumedAfterPause(world);
         expectOnePodPerComponent(world);
         expectAccessMode(world, c.access);
-        expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+        expect(result.stderr).not.toMatch(STACK_FRAME);
       });
     });
   }

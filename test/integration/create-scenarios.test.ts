@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WorldOptions } from '../world/index.js';
-import { describeRun, runCli } from './helpers/run-cli.js';
+import { describeRun, partOf, runCli, type ReportPart } from './helpers/run-cli.js';
 import {
   count,
   dumpLog,
@@ -34,13 +34,6 @@ const CONFIGURED: Pick<WorldOptions, 'repositories' | 'zeebe'> = {
 };
 const REPO = ['--snapshot-repository', 'camunda-backup'];
 
-interface Part {
-  part: string;
-  state: string;
-  message?: string;
-}
-const partOf = (report: { parts: Part[] }, name: string): Part | undefined => report.parts.find((p) => p.part === name);
-
 describe('create: Optimize disabled', () => {
   for (const line of ['8.7', '8.9'] as const) {
     it(`${line} no-optimize: Optimize SKIPPED (not failed), never called, exit 0`, async () => {
@@ -50,7 +43,7 @@ describe('create: Optimize disabled', () => {
         const report = result.json();
         expect(report.state).toBe('COMPLETED');
         expect(partOf(report, 'optimize')).toMatchObject({ state: 'SKIPPED', message: expect.stringContaining('Optimize is not enabled') });
-        expect(report.parts.filter((p: Part) => p.part !== 'optimize' && p.state !== 'COMPLETED' && p.state !== 'SKIPPED')).toEqual([]);
+        expect(report.parts.filter((p: ReportPart) => p.part !== 'optimize' && p.state !== 'COMPLETED' && p.state !== 'SKIPPED')).toEqual([]);
         expect(world.log.filter((e) => e.component === 'optimize')).toEqual([]);
         expect(result.stderr).toMatch(/backup-optimize skipped/);
         expectResumedAfterPause(world);
@@ -195,7 +188,7 @@ describe('create: Elasticsearch / OpenSearch outside the cluster', () => {
       expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record*' });
       expect(world.log.filter((e) => e.component === 'opensearch').every((e) => e.status !== 401), dumpLog(world)).toBe(true);
       expect(result.stdout + result.stderr).not.toContain('sim-opensearch-credentials-password');
-      expect(result.json().parts.find((p: Part) => p.part === 'zeebe-records').state).toBe('COMPLETED');
+      expect(partOf(result.json(), 'zeebe-records')?.state).toBe('COMPLETED');
       expectResumedAfterPause(world);
     });
   });

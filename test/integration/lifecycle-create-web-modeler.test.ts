@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pgDumpText } from '../world/sim/pg-dump.js';
-import { describeRun, runCli } from './helpers/run-cli.js';
+import { describeRun, partOf, runCli } from './helpers/run-cli.js';
 import { isResume, mutatingCalls } from './helpers/sim-log.js';
 import { fixture, withWorld } from './helpers/world-run.js';
 
@@ -60,7 +60,7 @@ describe('create with Web Modeler', () => {
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
       expect(report).toMatchObject({ state: 'FAILED', error: { step: 'web-modeler-dump' } });
-      expect(report.parts.find((p: { part: string }) => p.part === 'zeebe').state).toBe('COMPLETED');
+      expect(partOf(report, 'zeebe')?.state).toBe('COMPLETED');
       expect(report.parts.at(-1)).toMatchObject({ part: 'web-modeler', state: 'FAILED', message: expect.stringContaining('password authentication failed') });
       expect(existsSync(file)).toBe(false);
       expect(world.sims.zeebe!.isPaused()).toBe(false);

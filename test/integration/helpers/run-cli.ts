@@ -37,6 +37,21 @@ export interface CliResult {
   json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** A Node stack frame ("    at fn (file.js:1:2)"): users never see one for a user or cluster error. */
+export const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+/** One row of a JSON report's `parts`. */
+export interface ReportPart {
+  readonly part: string;
+  readonly state: string;
+  readonly message?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function partOf(report: { readonly parts: readonly ReportPart[] }, name: string): ReportPart | undefined {
+  return report.parts.find((p) => p.part === name);
+}
+
 /** Fails fast with a clear message when the bundle was not built (`npm run build`). */
 export function assertBuilt(): void {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run "npm run build" before the integration tests`);
