@@ -111,6 +111,12 @@ export function containerEnv(container: Container | undefined, name: string, con
   return undefined;
 }
 
+/** The value the container sees when discovery can read it: literal, or from a ConfigMap; "" counts as a value. */
+export function literalEnv(container: Container | undefined, name: string, configMaps: ReadonlyMap<string, ConfigMap>): string | undefined {
+  const found = containerEnv(container, name, configMaps);
+  return found?.kind === 'value' ? found.value : undefined;
+}
+
 /** Resolves Spring `${NAME}` / `${NAME:default}` placeholders from literal container env; undefined when it cannot. */
 export function resolvePlaceholders(value: string, lookup: (name: string) => string | undefined): string | undefined {
   let unresolved = false;
