@@ -11,7 +11,7 @@ import { HelmValues } from './helm-values.js';
 import type { ComponentEndpoint, Installation, WebModelerDatabase, ZeebeBackupStore } from './installation.js';
 import { chooseContainer, describePods, execRelayTarget, matchesSelector, pickPod, podPortFor } from './pick-pod.js';
 import { componentsTakingPart, resolveComponents } from './resolve-components.js';
-import { resolveSearchEndpoint } from './resolve-search-endpoint.js';
+import { resolveSearchEndpoint, searchEngineInUse } from './resolve-search-endpoint.js';
 import { resolveSecondaryStorage, zeebeRecordExporter, zeebeRecordsExported, zeebeRecordsSkipped } from './resolve-secondary-storage.js';
 import type { ResolvedVersion } from './resolve-version.js';
 import { type EnvValue, containerEnv, propertyKeyForEnv, resolvePlaceholders, type SpringProperties } from './spring-properties.js';
@@ -115,8 +115,9 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
 
   const exported = zeebeRecordsExported(storageFacts.storage, exporter, props.broker, ctx);
   if (!exported) skipped.push(zeebeRecordsSkipped(ctx));
-  const search = resolveSearchEndpoint(storageFacts, { exporter, exported }, { broker, props }, execVia ?? resolved.get('zeebe')!.target, ctx);
-  const searchEngine = search?.engine;
+  const records = { exporter, exported };
+  const searchEngine = searchEngineInUse(storageFacts, records);
+  const search = searchEngine && resolveSearchEndpoint(searchEngine, records, { broker, props }, execVia ?? resolved.get('zeebe')!.target, ctx);
 
   // --- snapshot repository ------------------------------------------------------------------------------------------
   const repoFindings = new Map<RepoPart, RepositoryFinding>();
@@ -125,7 +126,7 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
     const label = partLabel(part, procedure);
     const finding =
       part === 'optimize'
-        ? firstSetting(procedure.optimizeRepositoryEnv, searchEngine === 'opensearch' ? ['opensearch.backup.repositoryName', 'backup.repositoryName'] : ['backup.repositoryName'], component.container, 'optimize', props.optimize, ctx, label)
+        ? firstSetting(procedure.optimizeRepositoryEnv, searchEngine?.engine === 'opensearch' ? ['opensearch.backup.repositoryName', 'backup.repositoryName'] : ['backup.repositoryName'], component.container, 'optimize', props.optimize, ctx, label)
         : firstSetting(procedure.webappRepositoryEnv[part] ?? [], [], component.container, part === 'webapps' ? procedure.apis.zeebe.valuesKey : part, part === 'webapps' ? props.broker : props[part], ctx, label);
     repoFindings.set(part, finding);
     if (finding.unknownFrom) ctx.warnings.push(`${label}: the snapshot repository comes from ${finding.unknownFrom}, which discovery does not read.`);

@@ -21,20 +21,25 @@ export interface ZeebeRecords {
   readonly exported: boolean;
 }
 
-/**
- * The secondary storage's search engine, or the exporter's when only zeebe-record indices live there.
- * `relay`: the pod that runs curl for a search engine outside the release.
- */
+export interface SearchEngineInUse {
+  readonly engine: SearchEngine;
+  readonly url: string | undefined;
+}
+
+/** The secondary storage's search engine, or the exporter's when only zeebe-record indices live in one. */
+export function searchEngineInUse(storage: SecondaryStorageFacts, records: ZeebeRecords): SearchEngineInUse | undefined {
+  if (isSearchEngine(storage.storage)) return { engine: storage.storage, url: storage.url };
+  return records.exported && records.exporter ? { engine: records.exporter.engine, url: records.exporter.url } : undefined;
+}
+
+/** `relay`: the pod that runs curl for a search engine outside the release. */
 export function resolveSearchEndpoint(
-  storage: SecondaryStorageFacts,
+  { engine, url }: SearchEngineInUse,
   records: ZeebeRecords,
   config: { readonly broker: ConfigSource; readonly props: ComponentProperties },
   relay: PodTarget,
   ctx: DiscoveryContext,
 ): SearchEndpoint | undefined {
-  const inUse = isSearchEngine(storage.storage) ? { engine: storage.storage, url: storage.url } : records.exported ? records.exporter : undefined;
-  if (!inUse) return undefined;
-  const { engine, url } = inUse;
   if (!url) {
     const message = `Could not find the ${engineName(engine)} URL in the configuration or the Helm values.`;
     if (records.exported) throw new PreconditionError(message, { hint: 'Check global.elasticsearch.url / orchestration.data.secondaryStorage in the release values.' });
