@@ -1,0 +1,85 @@
+/**
+ * The backup of a web app (Operate, Tasklist, or both on 8.8+ as "webapps") or Optimize: POST, then poll until the
+ * component reports a final state; anything but COMPLETED fails the part with the component's own reason.
+ */
+import { ComponentHttpError } from '../camunda/management-api.js';
+import type { WebappBackup } from '../camunda/responses.js';
+import type { BackupPart } from '../camunda/versions.js';
+import { apiFor } from './open-channels.js';
+import type { ComponentBackupAction, WebappPart } from './plan.js';
+import type { Step } from './runner.js';
+import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type StepContext } from './step-context.js';
+import { waitForState } from './wait-for-state.js';
+
+export function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): Step {
+  const { plan, channels, run } = ctx;
+  const id = plan.backupId;
+  const stepId = `backup-${action.part}` as const;
+  return {
+    id: stepId,
+    title: `Back up ${titleOf(action.part)}`,
+    run: (signal) =>
+      tracked(ctx, action.part, signal, async (record) => {
+        const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
+        const taken = await api.takeBackup(action.path, id);
+        if (taken.scheduledSnapshots) record.details['scheduledSnapshots'] = taken.scheduledSnapshots;
+        if (taken.message) record.details['accepted'] = taken.message;
+        const postedAt = performance.now();
+
+        type Poll = { readonly backup?: WebappBackup; readonly notFound?: string };
+        const final = await waitForState<Poll>({
+          ...pollOptions(ctx, stepId, signal),
+          read: tolerant(ctx, stepId, signal, async () => {
+            try {
+              return { backup: await api.webappBackup(action.path, id) };
+            } catch (error) {
+              if (error instanceof ComponentHttpError && error.kind === 'not-found' && withinSettle(ctx, postedAt)) {
+                return { notFound: error.componentMessage };
+              }
+              throw error;
+            }
+          }),
+          isDone: (poll) => poll.backup !== undefined && isWebappFinal(poll.backup, withinSettle(ctx, postedAt)),
+          describe: (poll) => {
+            record.remoteState = poll.backup?.state ?? 'NOT_FOUND';
+            return poll.backup ? describeWebapp(poll.backup) : `not visible yet (${poll.notFound})`;
+          },
+        });
+        const backup = final.backup!;
+        record.details['snapshots'] = (backup.details ?? []).map((detail) => ({
+          snapshotName: detail.snapshotName,
+          state: detail.state ?? undefined,
+          startTime: detail.startTime ?? undefined,
+          ...(detail.failures && detail.failures.length > 0 ? { failures: detail.failures } : {}),
+        }));
+        if (backup.state !== 'COMPLETED') {
+          throw new PartFailedError(backup.state, backup.failureReason ?? `${titleOf(action.part)} reported ${backup.state}`);
+        }
+        return `${backup.details?.length ?? 0} snapshot(s) completed`;
+      }),
+  };
+}
+
+function isWebappFinal(backup: WebappBackup, settling: boolean): boolean {
+  if (backup.state === 'IN_PROGRESS') return false;
+  // Optimize may report INCOMPLETE while its second snapshot is being registered.
+  if (backup.state === 'INCOMPLETE' && settling) return false;
+  return true;
+}
+
+function describeWebapp(backup: WebappBackup): string {
+  const details = backup.details ?? [];
+  const done = details.filter((detail) => detail.state === 'SUCCESS').length;
+  return details.length > 0 ? `${backup.state} (${done} of ${details.length} snapshots done)` : backup.state;
+}
+
+function titleOf(part: WebappPart | BackupPart): string {
+  switch (part) {
+    case 'webapps':
+      return 'web apps (Operate, Tasklist)';
+    case 'zeebe-records':
+      return 'zeebe-record indices';
+    default:
+      return part[0]!.toUpperCase() + part.slice(1);
+  }
+}

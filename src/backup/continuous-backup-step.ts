@@ -1,0 +1,66 @@
+/**
+ * 8.9 on RDBMS secondary storage: Zeebe runs continuous backups and chooses the ID. Trigger one without a body,
+ * learn its ID (from the answer, else from a newer checkpoint in the runtime state), wait for it, then check that
+ * every partition has a backup and a restorable range (§13.3).
+ */
+import type { RuntimeState } from '../camunda/responses.js';
+import { checkpointIdOf } from '../camunda/responses.js';
+import { apiFor } from './open-channels.js';
+import type { PlanAction } from './plan.js';
+import { newestCheckpoint } from './preflight.js';
+import type { Step } from './runner.js';
+import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type StepContext } from './step-context.js';
+import { waitForState } from './wait-for-state.js';
+import { awaitZeebeBackup } from './zeebe-backup-step.js';
+
+export function continuousBackupStep(action: Extract<PlanAction, { kind: 'continuous-backup' }>, ctx: StepContext): Step {
+  const { plan, channels, run, facts } = ctx;
+  return {
+    id: 'continuous-backup',
+    title: 'Trigger a Zeebe backup (continuous mode; the cluster chooses the ID)',
+    run: (signal) =>
+      tracked(ctx, 'zeebe', signal, async (record) => {
+        const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
+        record.details['mode'] = 'continuous';
+        const taken = await api.takeBackup(action.path, undefined);
+        if (taken.message) record.details['accepted'] = taken.message;
+        let id = taken.backupId;
+        if (id === undefined) {
+          // The 202 body of the source revision carries no id (§12.9): wait for a newer checkpoint in the state.
+          const baseline = facts.runtimeBaselineId ?? 0;
+          const started = performance.now();
+          const state = await waitForState<RuntimeState>({
+            ...pollOptions(ctx, 'continuous-backup', signal),
+            read: tolerant(ctx, 'continuous-backup', signal, () => api.runtimeState(action.path)),
+            isDone: (current) => (newestCheckpoint(current) ?? 0) > baseline || !withinSettle(ctx, started),
+            describe: (current) => `newest checkpoint ${newestCheckpoint(current) ?? 'none'}`,
+          });
+          const newest = newestCheckpoint(state);
+          if (newest === undefined || newest <= baseline) {
+            throw new PartFailedError('FAILED', `Zeebe accepted the backup, but no new backup ID appeared in ${action.path}/state`);
+          }
+          id = newest;
+        }
+        ctx.setBackupId(id);
+        record.details['backupId'] = id;
+        const result = await awaitZeebeBackup(ctx, api, action.path, id, record, 'continuous-backup', signal);
+        // Step 4 of the docs: every partition has a backup and at least one range (§13.3).
+        const state = await api.runtimeState(action.path);
+        const ranges = new Map<number, number>();
+        for (const range of state.ranges ?? []) ranges.set(range.partitionId, (ranges.get(range.partitionId) ?? 0) + 1);
+        record.details['ranges'] = Object.fromEntries(ranges);
+        const latestRange = (state.ranges ?? []).map((range) => checkpointIdOf(range.end)).filter((end): end is number => end !== undefined);
+        if (latestRange.length > 0) record.details['latestRestorableCheckpoint'] = Math.max(...latestRange);
+        const partitions = new Set((state.backupStates ?? []).map((entry) => entry.partitionId));
+        const gaps = [...ranges.entries()].filter(([, count]) => count > 1).map(([partition]) => partition);
+        if (gaps.length > 0) {
+          run.emit({ kind: 'warning', message: `partition(s) ${gaps.join(', ')} have several backup ranges: there are gaps without a restore point` });
+        }
+        const without = (record.details['partitions'] as { partitionId: number }[] | undefined)?.filter((p) => !partitions.has(p.partitionId)) ?? [];
+        if (state.backupStates && without.length > 0) {
+          run.emit({ kind: 'warning', message: `partition(s) ${without.map((p) => p.partitionId).join(', ')} have no entry in the backup runtime state` });
+        }
+        return `backup ${id}: ${result}`;
+      }),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Zeebe's backup with the run's ID: POST, then poll until every partition reports a final state. The last step
+ * while exporting is paused (or, on 8.9 RDBMS, the wait after the continuous trigger).
+ */
+import { ComponentHttpError, type ManagementApi } from '../camunda/management-api.js';
+import type { ZeebeBackup } from '../camunda/responses.js';
+import { apiFor } from './open-channels.js';
+import type { PlanAction } from './plan.js';
+import type { PartState } from './report.js';
+import type { Step } from './runner.js';
+import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type PartRecord, type StepContext } from './step-context.js';
+import { waitForState } from './wait-for-state.js';
+
+export function zeebeBackupStep(action: Extract<PlanAction, { kind: 'zeebe-backup' }>, ctx: StepContext): Step {
+  const { plan, channels, run } = ctx;
+  return {
+    id: 'backup-zeebe',
+    title: 'Back up Zeebe partitions',
+    run: (signal) =>
+      tracked(ctx, 'zeebe', signal, async (record) => {
+        const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
+        const taken = await api.takeBackup(action.path, plan.backupId);
+        if (taken.message) record.details['accepted'] = taken.message;
+        return awaitZeebeBackup(ctx, api, action.path, plan.backupId, record, 'backup-zeebe', signal);
+      }),
+  };
+}
+
+/** Polls Zeebe's backup `id` until it is final; anything but COMPLETED fails the part with the partitions' reasons. */
+export async function awaitZeebeBackup(ctx: StepContext, api: ManagementApi, path: string, id: number, record: PartRecord, step: Step['id'], signal: AbortSignal): Promise<string> {
+  const postedAt = performance.now();
+  type Poll = { readonly backup?: ZeebeBackup; readonly notFound?: string };
+  const final = await waitForState<Poll>({
+    ...pollOptions(ctx, step, signal),
+    read: tolerant(ctx, step, signal, async () => {
+      try {
+        return { backup: await api.zeebeBackup(path, id) };
+      } catch (error) {
+        if (error instanceof ComponentHttpError && error.kind === 'not-found' && withinSettle(ctx, postedAt)) return { notFound: error.componentMessage };
+        throw error;
+      }
+    }),
+    isDone: (poll) => poll.backup !== undefined && isZeebeFinal(poll.backup, withinSettle(ctx, postedAt)),
+    describe: (poll) => {
+      record.remoteState = poll.backup?.state ?? 'NOT_FOUND';
+      return poll.backup ? describeZeebe(poll.backup) : `not visible yet (${poll.notFound})`;
+    },
+  });
+  const backup = final.backup!;
+  record.details['backupId'] = backup.backupId;
+  record.details['partitions'] = (backup.details ?? []).map((partition) => stripNullish({ ...partition }));
+  if (backup.state !== 'COMPLETED') {
+    const partitionReasons = (backup.details ?? [])
+      .filter((partition) => partition.failureReason)
+      .map((partition) => `partition ${partition.partitionId}: ${partition.failureReason}`);
+    const reason = backup.failureReason ?? (partitionReasons.join('; ') || `Zeebe reported ${backup.state}`);
+    const state: PartState = backup.state === 'DOES_NOT_EXIST' ? 'NOT_FOUND' : backup.state === 'DELETED' || backup.state === 'INCOMPLETE' || backup.state === 'INCOMPATIBLE' ? backup.state : 'FAILED';
+    throw new PartFailedError(state, reason);
+  }
+  return `${backup.details?.length ?? 0} partition(s) completed`;
+}
+
+function isZeebeFinal(backup: ZeebeBackup, settling: boolean): boolean {
+  if (backup.state === 'IN_PROGRESS') return false;
+  // Right after the POST some partitions may not have registered the backup yet.
+  if ((backup.state === 'INCOMPLETE' || backup.state === 'DOES_NOT_EXIST') && settling) return false;
+  return true;
+}
+
+function describeZeebe(backup: ZeebeBackup): string {
+  const partitions = backup.details ?? [];
+  const done = partitions.filter((partition) => partition.state === 'COMPLETED').length;
+  return partitions.length > 0 ? `${backup.state} (${done} of ${partitions.length} partitions done)` : backup.state;
+}
+
+function stripNullish(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null && value !== undefined));
+}
