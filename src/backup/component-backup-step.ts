@@ -2,14 +2,12 @@
  * The backup of a web app (Operate, Tasklist, or both on 8.8+ as "webapps") or Optimize: POST, then poll until the
  * component reports a final state; anything but COMPLETED fails the part with the component's own reason.
  */
-import { ComponentHttpError } from '../camunda/management-api.js';
 import type { WebappBackup } from '../camunda/responses.js';
 import type { BackupPart } from '../camunda/versions.js';
 import { apiFor } from './open-channels.js';
 import type { ComponentBackupAction, WebappPart } from './plan.js';
 import type { Step } from './runner.js';
-import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type StepContext } from './step-context.js';
-import { waitForState } from './wait-for-state.js';
+import { PartFailedError, pollUntilFinal, tracked, type StepContext } from './step-context.js';
 
 export function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): Step {
   const { plan, channels, run } = ctx;
@@ -24,28 +22,11 @@ export function componentBackupStep(action: ComponentBackupAction, ctx: StepCont
         const taken = await api.takeBackup(action.path, id);
         if (taken.scheduledSnapshots) record.details['scheduledSnapshots'] = taken.scheduledSnapshots;
         if (taken.message) record.details['accepted'] = taken.message;
-        const postedAt = performance.now();
-
-        type Poll = { readonly backup?: WebappBackup; readonly notFound?: string };
-        const final = await waitForState<Poll>({
-          ...pollOptions(ctx, stepId, signal),
-          read: tolerant(ctx, stepId, signal, async () => {
-            try {
-              return { backup: await api.webappBackup(action.path, id) };
-            } catch (error) {
-              if (error instanceof ComponentHttpError && error.kind === 'not-found' && withinSettle(ctx, postedAt)) {
-                return { notFound: error.componentMessage };
-              }
-              throw error;
-            }
-          }),
-          isDone: (poll) => poll.backup !== undefined && isWebappFinal(poll.backup, withinSettle(ctx, postedAt)),
-          describe: (poll) => {
-            record.remoteState = poll.backup?.state ?? 'NOT_FOUND';
-            return poll.backup ? describeWebapp(poll.backup) : `not visible yet (${poll.notFound})`;
-          },
+        const backup = await pollUntilFinal(ctx, stepId, signal, record, {
+          read: () => api.webappBackup(action.path, id),
+          isFinal: isWebappFinal,
+          describe: describeWebapp,
         });
-        const backup = final.backup!;
         record.details['snapshots'] = (backup.details ?? []).map((detail) => ({
           snapshotName: detail.snapshotName,
           state: detail.state ?? undefined,

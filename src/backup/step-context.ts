@@ -1,7 +1,7 @@
 /**
  * What every step of a create run shares: the plan and its connections, the record of each part and of exporting
  * (the report is assembled from them), and the helpers that keep a part's record honest (tracked) and its polls
- * patient (tolerant, pollOptions).
+ * patient (tolerant, pollUntilFinal).
  */
 import { latestIdFromConflict } from '../camunda/component-errors.js';
 import { ComponentHttpError } from '../camunda/management-api.js';
@@ -12,7 +12,7 @@ import type { CreatePlan } from './plan.js';
 import type { Phase, PreflightFacts } from './preflight.js';
 import type { PartState } from './report.js';
 import { SiblingFailedError, type Step } from './runner.js';
-import { sleep } from './wait-for-state.js';
+import { sleep, waitForState } from './wait-for-state.js';
 
 /** A component answered with a final state other than success. */
 export class PartFailedError extends Error {
@@ -145,4 +145,45 @@ export function pollOptions(ctx: StepContext, step: Step['id'], signal: AbortSig
     initialIntervalMs: ctx.plan.timing.initialPollMs,
     onProgress: (message) => ctx.run.emit({ kind: 'step-progress', step, message }),
   };
+}
+
+/** How to read one backup a component just accepted, and when its state is final. */
+export interface BackupPoll<B extends { readonly state: string }> {
+  read(): Promise<B>;
+  /** `settling`: still within the settle window after the POST, when a partial state may only mean "starting". */
+  isFinal(backup: B, settling: boolean): boolean;
+  /** The state in a few words for the progress output. */
+  describe(backup: B): string;
+}
+
+/**
+ * Polls a backup the component just accepted until its state is final, and returns that state. Right after the
+ * POST the component may not know the backup yet: a not-found within the settle window means "starting".
+ */
+export async function pollUntilFinal<B extends { readonly state: string }>(
+  ctx: StepContext,
+  step: Step['id'],
+  signal: AbortSignal,
+  record: PartRecord,
+  poll: BackupPoll<B>,
+): Promise<B> {
+  const postedAt = performance.now();
+  type Answer = { readonly backup?: B; readonly notFound?: string };
+  const final = await waitForState<Answer>({
+    ...pollOptions(ctx, step, signal),
+    read: tolerant(ctx, step, signal, async () => {
+      try {
+        return { backup: await poll.read() };
+      } catch (error) {
+        if (error instanceof ComponentHttpError && error.kind === 'not-found' && withinSettle(ctx, postedAt)) return { notFound: error.componentMessage };
+        throw error;
+      }
+    }),
+    isDone: (answer) => answer.backup !== undefined && poll.isFinal(answer.backup, withinSettle(ctx, postedAt)),
+    describe: (answer) => {
+      record.remoteState = answer.backup?.state ?? 'NOT_FOUND';
+      return answer.backup ? poll.describe(answer.backup) : `not visible yet (${answer.notFound})`;
+    },
+  });
+  return final.backup!;
 }

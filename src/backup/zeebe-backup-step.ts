@@ -2,14 +2,13 @@
  * Zeebe's backup with the run's ID: POST, then poll until every partition reports a final state. The last step
  * while exporting is paused (or, on 8.9 RDBMS, the wait after the continuous trigger).
  */
-import { ComponentHttpError, type ManagementApi } from '../camunda/management-api.js';
+import type { ManagementApi } from '../camunda/management-api.js';
 import type { ZeebeBackup } from '../camunda/responses.js';
 import { apiFor } from './open-channels.js';
 import type { PlanAction } from './plan.js';
 import type { PartState } from './report.js';
 import type { Step } from './runner.js';
-import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type PartRecord, type StepContext } from './step-context.js';
-import { waitForState } from './wait-for-state.js';
+import { PartFailedError, pollUntilFinal, tracked, type PartRecord, type StepContext } from './step-context.js';
 
 export function zeebeBackupStep(action: Extract<PlanAction, { kind: 'zeebe-backup' }>, ctx: StepContext): Step {
   const { plan, channels, run } = ctx;
@@ -28,25 +27,11 @@ export function zeebeBackupStep(action: Extract<PlanAction, { kind: 'zeebe-backu
 
 /** Polls Zeebe's backup `id` until it is final; anything but COMPLETED fails the part with the partitions' reasons. */
 export async function awaitZeebeBackup(ctx: StepContext, api: ManagementApi, path: string, id: number, record: PartRecord, step: Step['id'], signal: AbortSignal): Promise<string> {
-  const postedAt = performance.now();
-  type Poll = { readonly backup?: ZeebeBackup; readonly notFound?: string };
-  const final = await waitForState<Poll>({
-    ...pollOptions(ctx, step, signal),
-    read: tolerant(ctx, step, signal, async () => {
-      try {
-        return { backup: await api.zeebeBackup(path, id) };
-      } catch (error) {
-        if (error instanceof ComponentHttpError && error.kind === 'not-found' && withinSettle(ctx, postedAt)) return { notFound: error.componentMessage };
-        throw error;
-      }
-    }),
-    isDone: (poll) => poll.backup !== undefined && isZeebeFinal(poll.backup, withinSettle(ctx, postedAt)),
-    describe: (poll) => {
-      record.remoteState = poll.backup?.state ?? 'NOT_FOUND';
-      return poll.backup ? describeZeebe(poll.backup) : `not visible yet (${poll.notFound})`;
-    },
+  const backup = await pollUntilFinal(ctx, step, signal, record, {
+    read: () => api.zeebeBackup(path, id),
+    isFinal: isZeebeFinal,
+    describe: describeZeebe,
   });
-  const backup = final.backup!;
   record.details['backupId'] = backup.backupId;
   record.details['partitions'] = (backup.details ?? []).map((partition) => stripNullish({ ...partition }));
   if (backup.state !== 'COMPLETED') {
