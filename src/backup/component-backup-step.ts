@@ -3,7 +3,6 @@
  * component reports a final state; anything but COMPLETED fails the part with the component's own reason.
  */
 import type { WebappBackup } from '../camunda/responses.js';
-import type { BackupPart } from '../camunda/versions.js';
 import { apiFor } from './open-channels.js';
 import type { ComponentBackupAction, WebappPart } from './plan.js';
 import type { Step } from './runner.js';
@@ -54,13 +53,6 @@ function describeWebapp(backup: WebappBackup): string {
   return details.length > 0 ? `${backup.state} (${done} of ${details.length} snapshots done)` : backup.state;
 }
 
-function titleOf(part: WebappPart | BackupPart): string {
-  switch (part) {
-    case 'webapps':
-      return 'web apps (Operate, Tasklist)';
-    case 'zeebe-records':
-      return 'zeebe-record indices';
-    default:
-      return part[0]!.toUpperCase() + part.slice(1);
-  }
+function titleOf(part: WebappPart): string {
+  return part === 'webapps' ? 'web apps (Operate, Tasklist)' : part[0]!.toUpperCase() + part.slice(1);
 }

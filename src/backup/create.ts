@@ -22,7 +22,6 @@ import { zeebeRecordsStep } from './zeebe-records-step.js';
 
 export { buildCreatePlan, describeCreatePlan } from './plan.js';
 export type { CreateOptions, CreatePlan } from './plan.js';
-export { formatDuration } from './format-duration.js';
 
 export interface RunDeps {
   readonly connect: Connector;
@@ -33,7 +32,7 @@ export interface RunDeps {
 }
 
 /** The run's deadline passed: the abort reason of the timeout signal. */
-export class RunTimeoutError extends Error {
+class RunTimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`timed out after ${formatDuration(timeoutMs)} (--timeout)`);
     this.name = 'RunTimeoutError';
@@ -68,19 +67,12 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
 
 /** The steps in plan order, each part recorded as it goes; the report is assembled from those records. */
 async function execute(plan: CreatePlan, channels: Channels, facts: PreflightFacts, run: Execution): Promise<BackupReport> {
+  // plan.warnings are the caller's to show (it shows them for --dry-run too); the report carries them.
   const parts = new Map<BackupPart, PartRecord>();
   for (const planned of plan.parts) {
-    parts.set(planned.part, {
-      part: planned.part,
-      state: planned.state === 'SKIPPED' ? 'SKIPPED' : 'NOT_STARTED',
-      target: planned.target,
-      message: planned.reason,
-      details: {},
-    });
-  }
-  // plan.warnings are the caller's to show (it shows them for --dry-run too); the report carries them.
-  for (const planned of plan.parts) {
-    if (planned.state === 'SKIPPED') run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
+    const skipped = planned.state === 'SKIPPED';
+    parts.set(planned.part, { part: planned.part, state: skipped ? 'SKIPPED' : 'NOT_STARTED', target: planned.target, message: planned.reason, details: {} });
+    if (skipped) run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
   }
 
   const exporting: ExportingRecord = { paused: false, resumed: null, pausedMs: null };

@@ -160,9 +160,3 @@ export interface ResumeReport extends InstallationHeader, ResumeResult {
   readonly partitions?: readonly { readonly broker: string; readonly partitionId: number; readonly exporterPhase: string }[] | undefined;
   readonly warnings: readonly string[];
 }
-
-/** The part row order of every report. */
-export const PART_ORDER: readonly (BackupPart | 'web-modeler')[] = ['optimize', 'operate', 'tasklist', 'webapps', 'zeebe-records', 'zeebe', 'web-modeler'];
-
-export type PartStates = Readonly<Partial<Record<BackupPart, PartReportState>>>;
-export type { ObservedState };

@@ -8,7 +8,7 @@ import type { BackupPart } from '../camunda/versions.js';
 import { backupPartsOf, describeFailure, openPartsSession, type BackupParts, type PartObservation, type PartsSession } from './backup-parts.js';
 import type { ListedPart, ListEntry, ListReport, PartReportState } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
-import { headerOf, type LifecycleDeps } from './status.js';
+import { headerOf, RDBMS_PARTS_WARNING, type LifecycleDeps } from './status.js';
 import { judgeBackup } from './verdict.js';
 
 export interface InventoryEntry extends ListEntry {
@@ -104,7 +104,7 @@ export function listReport(installation: Installation, access: LifecycleDeps['ac
     if (part.state === 'ERROR') warnings.push(`${part.part}: its backups could not be listed (${part.message}); its column shows ERROR`);
   }
   if (inventory.parts.procedure === 'rdbms') {
-    warnings.push("RDBMS secondary storage: Zeebe and Optimize are backed up independently, each with its own IDs; the Camunda database itself is backed up with the vendor's tools.");
+    warnings.push(RDBMS_PARTS_WARNING);
   }
   return {
     schemaVersion: 1,

@@ -10,7 +10,7 @@ import { PreconditionError } from '../errors.js';
 import type { AccessMode, HttpTarget } from '../reach/component-http.js';
 import type { SecretValue } from '../secret-value.js';
 import type { PlannedCall } from './report.js';
-import { resumeCommandFor } from './resume.js';
+import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor } from './resume.js';
 
 export interface CreateOptions {
   readonly backupId: number;
@@ -145,7 +145,7 @@ export const DEFAULT_TIMING: Omit<PlanTiming, 'timeoutMs' | 'pollIntervalMs'> = 
   pausedPollMs: 200,
   settleMs: 15_000,
   requestTimeoutMs: 30_000,
-  resumeRetryDelaysMs: [250, 1_000, 3_000],
+  resumeRetryDelaysMs: DEFAULT_RESUME_RETRY_DELAYS_MS,
 };
 
 export function whereOf(target: HttpTarget, url?: string): string {

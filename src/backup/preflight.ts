@@ -1,7 +1,7 @@
 /**
  * Preflight of a create run: read-only, all checks concurrently, first failure in plan order wins. A failure throws
- * a CliError (exit 2 or 3) and nothing has changed; what the checks learn (the latest Zeebe backup ID, the newest
- * checkpoint) goes to the steps as PreflightFacts.
+ * a CliError (exit 2 or 3) and nothing has changed; what the checks learn (the newest checkpoint) goes to the steps
+ * as PreflightFacts.
  */
 import { ComponentHttpError } from '../camunda/management-api.js';
 import type { RuntimeState, WebappBackup, ZeebeBackup } from '../camunda/responses.js';
@@ -12,7 +12,6 @@ import { abortError, apiFor, contextFor, type Channels } from './open-channels.j
 import { endpointFor, type CreatePlan, type PreflightCheck } from './plan.js';
 
 export interface PreflightFacts {
-  zeebeLatestId?: number | undefined;
   runtimeBaselineId?: number | undefined;
 }
 
@@ -113,7 +112,6 @@ async function runCheck(plan: CreatePlan, channels: Channels, phase: Phase, chec
         throw new PreconditionError(`Zeebe cannot list its backups at ${endpoint.where}: ${messageOf(error)}`, { hint, cause: error });
       }
       const latest = backups.reduce<number | undefined>((max, backup) => (max === undefined || backup.backupId > max ? backup.backupId : max), undefined);
-      facts.zeebeLatestId = latest;
       if (latest !== undefined && latest >= id) {
         throw new UsageError(
           `backup ID ${id} is not higher than the latest Zeebe backup ${latest}: Zeebe only accepts higher IDs (failed and deleted ones count)`,

@@ -13,6 +13,10 @@ export interface LifecycleDeps extends PartsSessionDeps {
   readonly access: AccessMode;
 }
 
+/** Said by status and list on RDBMS, where the verdict cannot tie the parts' IDs together. */
+export const RDBMS_PARTS_WARNING =
+  "RDBMS secondary storage: Zeebe and Optimize are backed up independently, each with its own IDs; the Camunda database itself is backed up with the vendor's tools.";
+
 export function headerOf(installation: Installation, access: AccessMode): InstallationHeader {
   return {
     release: installation.release,
@@ -59,7 +63,7 @@ export function statusReport(installation: Installation, access: AccessMode, bac
   const time = backupIdTime(backupId);
   const warnings = [...installation.warnings];
   if (parts.procedure === 'rdbms') {
-    warnings.push("RDBMS secondary storage: Zeebe and Optimize are backed up independently, each with its own IDs; the Camunda database itself is backed up with the vendor's tools.");
+    warnings.push(RDBMS_PARTS_WARNING);
   }
   return {
     schemaVersion: 1,
