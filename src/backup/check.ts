@@ -45,7 +45,7 @@ interface Permission {
 }
 
 /** The RBAC a run needs before discovery tells more (README "RBAC"). */
-export function baseAccessNeeds(namespace: string, access: AccessMode): Permission[] {
+function baseAccessNeeds(namespace: string, access: AccessMode): Permission[] {
   const at = (verb: string, resource: string, why: string, subresource?: string): Permission => ({ check: { namespace, verb, resource, subresource }, why });
   const tunnel = access === 'exec' ? 'exec' : 'portforward';
   return [
@@ -61,7 +61,7 @@ export function baseAccessNeeds(namespace: string, access: AccessMode): Permissi
 }
 
 /** Extra RBAC that only discovery reveals: exec for URLs outside the cluster and Web Modeler, a search password Secret. */
-export function installationAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
+function installationAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
   const namespace = installation.namespace;
   const needs: Permission[] = [];
   const exec = (why: string): void => {
@@ -424,7 +424,7 @@ function newestBackupItem(inventory: Inventory, options: CheckOptions): CheckIte
 }
 
 /** "5 hours", "3.5 days": the age of a backup as an operator reads it. */
-export function describeAge(ms: number): string {
+function describeAge(ms: number): string {
   const hours = ms / 3_600_000;
   if (hours < 1) return `${Math.max(0, Math.round(ms / 60_000))} minutes`;
   if (hours < 48) return `${Math.round(hours)} hours`;

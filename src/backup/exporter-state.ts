@@ -25,7 +25,7 @@ export async function findBrokers(kube: KubeClient, installation: Installation):
   return brokerTargets(pods, installation.namespace);
 }
 
-export function brokerTargets(pods: readonly Pod[], namespace: string): BrokerTarget[] {
+function brokerTargets(pods: readonly Pod[], namespace: string): BrokerTarget[] {
   return [...pods]
     .filter((pod) => !pod.deleting)
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))

@@ -97,7 +97,7 @@ export async function runList(installation: Installation, deps: LifecycleDeps, o
   }
 }
 
-export function listReport(installation: Installation, access: LifecycleDeps['access'], inventory: Inventory, options: ListOptions = {}): ListReport {
+function listReport(installation: Installation, access: LifecycleDeps['access'], inventory: Inventory, options: ListOptions = {}): ListReport {
   const limited = options.limit === undefined ? inventory.entries : inventory.entries.slice(0, options.limit);
   const warnings = [...installation.warnings];
   for (const part of inventory.listed) {

@@ -140,7 +140,7 @@ export interface CreatePlan {
   readonly timing: PlanTiming;
 }
 
-export const DEFAULT_TIMING: Omit<PlanTiming, 'timeoutMs' | 'pollIntervalMs'> = {
+const DEFAULT_TIMING: Omit<PlanTiming, 'timeoutMs' | 'pollIntervalMs'> = {
   initialPollMs: 50,
   pausedPollMs: 200,
   settleMs: 15_000,

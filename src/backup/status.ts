@@ -44,7 +44,7 @@ export async function observeAll(session: PartsSession, parts: BackupParts, back
 }
 
 /** Pure: the report from what each part said. */
-export function statusReport(installation: Installation, access: AccessMode, backupId: number, parts: BackupParts, observed: readonly PartObservation[]): StatusReport {
+function statusReport(installation: Installation, access: AccessMode, backupId: number, parts: BackupParts, observed: readonly PartObservation[]): StatusReport {
   const rows: StatusPartReport[] = [
     ...parts.present.map((endpoint, index): StatusPartReport => {
       const observation = observed[index] ?? { state: 'ERROR', message: 'not asked' };

@@ -20,7 +20,7 @@ export interface WaitForStateOptions<T> {
   readonly heartbeatMs?: number | undefined;
 }
 
-export const DEFAULT_INITIAL_POLL_MS = 50;
+const DEFAULT_INITIAL_POLL_MS = 50;
 
 /** Rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

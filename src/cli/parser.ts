@@ -15,7 +15,7 @@ import { statusCommand } from './commands/status.js';
 import { withGlobalOptions } from './global-options.js';
 import type { GlobalArgs } from './global-options.js';
 
-export const SCRIPT_NAME = 'kubectl camunda-backup';
+const SCRIPT_NAME = 'kubectl camunda-backup';
 const MAX_HELP_WIDTH = 110;
 
 /** A parser over the given dependencies. It never exits the process; `--help` and `--version` just print. */
@@ -50,7 +50,7 @@ export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
 }
 
 /** yargs' messages, in the tool's voice: lower-case, and saying what was wrong. */
-export function describeUsageFailure(message: string | undefined): string {
+function describeUsageFailure(message: string | undefined): string {
   if (!message) return 'invalid arguments';
   const suggestion = /^Did you mean (.+)\?$/.exec(message);
   if (suggestion) return `unknown command; did you mean ${suggestion[1]}?`;

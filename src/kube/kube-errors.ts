@@ -111,7 +111,7 @@ export function networkCause(cause: unknown): string {
   return at >= 0 ? message.slice(at + marker.length) : message;
 }
 
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 

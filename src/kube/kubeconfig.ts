@@ -10,8 +10,8 @@ import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/c
 import { parse as parseYaml } from 'yaml';
 import { PreconditionError, UsageError, messageOf } from '../errors.js';
 
-export const DEFAULT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-export const IN_CLUSTER_CONTEXT = 'in-cluster';
+const DEFAULT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const IN_CLUSTER_CONTEXT = 'in-cluster';
 
 export interface KubeConfigOptions {
   /** --kubeconfig: only that file, which must exist; no merge. */

@@ -25,7 +25,7 @@ export interface StreamSocketOptions {
 
 const MAX_STATUS_BODY = 64 * 1024;
 
-export function createSocketFactory(options: Omit<StreamSocketOptions, 'kubeConfig'>): SocketFactory {
+function createSocketFactory(options: Omit<StreamSocketOptions, 'kubeConfig'>): SocketFactory {
   return (uri, protocols, opts) => {
     const ws = new WebSocket(uri, protocols, { ...opts, handshakeTimeout: options.handshakeTimeoutMs });
     // WebSocketHandler only listens through onerror while connecting; errors after open must not crash the process.

@@ -64,7 +64,7 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 }
 
 /** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
-export async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
+async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   try {
     const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler });
@@ -117,18 +117,18 @@ export async function runCreateCommand(options: CreateCommandOptions, deps: CliD
   }
 }
 
-export function renderReport(report: BackupReport, output: OutputFormat): string {
+function renderReport(report: BackupReport, output: OutputFormat): string {
   return output === 'json' ? renderSummaryJson(report) : renderSummaryTable(report);
 }
 
-export interface OutcomeContext {
+interface OutcomeContext {
   readonly signal: AbortSignal;
   readonly backupIdGiven: boolean;
   readonly plan?: Pick<CreatePlan, 'resumeCommand'> | undefined;
 }
 
 /** The error that carries a run's exit code (4, 5, 130, 143), or undefined for a completed (or planned) run. */
-export function outcomeError(report: BackupReport, context: OutcomeContext): CliError | undefined {
+function outcomeError(report: BackupReport, context: OutcomeContext): CliError | undefined {
   const where = report.error?.step ? ` in ${report.error.step}` : '';
   const why = report.error ? `${where}: ${report.error.message}` : '';
   const backup = report.backupId === null ? 'backup' : `backup ${report.backupId}`;

@@ -82,7 +82,7 @@ export async function runStatusCommand(options: StatusOptions, deps: CliDeps): P
 }
 
 /** 0 COMPLETE; 4 anything that is not restorable; 3 when only unreadable parts stand between us and a verdict. */
-export function statusOutcome(report: StatusReport): CliError | undefined {
+function statusOutcome(report: StatusReport): CliError | undefined {
   if (report.verdict === 'COMPLETE') return undefined;
   const why = report.reasons.join('; ');
   if (report.verdict === 'UNKNOWN') {
