@@ -34,7 +34,7 @@ export function describePods(pods: readonly Pod[]): string {
     .join(', ');
 }
 
-export const noReadyPodBehind = (service: string, pods: readonly Pod[]): string => `no Ready pod behind Service ${service} (${describePods(pods)})`;
+export const noReadyPodBehind = (service: string, pods: readonly Pod[], what = 'pod'): string => `no Ready ${what} behind Service ${service} (${describePods(pods)})`;
 
 /** The pod port a Service port forwards to (port-forward and pod IPs bypass the Service). */
 export function podPortFor(servicePort: ServicePort, pod: Pod | undefined): number {
