@@ -2,7 +2,6 @@
  * Reads a cluster's objects the way the simulators need them: which pod is which Camunda component, its version,
  * management port and base path, and the backup-relevant settings (repository names, Zeebe store, partitions).
  */
-import { parse as parseYaml } from 'yaml';
 import type { ClusterObjects } from '../cluster-from-manifests.js';
 
 type Json = Record<string, unknown>;
@@ -36,10 +35,6 @@ export interface PodInfo {
 
 export function podName(pod: unknown): string {
   return asString(asRecord(asRecord(pod)['metadata'])['name']) ?? '';
-}
-
-export function podNamespace(pod: unknown): string {
-  return asString(asRecord(asRecord(pod)['metadata'])['namespace']) ?? '';
 }
 
 function roleOf(labels: Record<string, string>, name: string): PodRole {
@@ -227,9 +222,4 @@ export function searchAuthFromValues(values: unknown, flavor: 'elasticsearch' | 
 export function secretValue(objects: ClusterObjects, namespace: string, name: string, key: string): string | undefined {
   const raw = asString(asRecord(findObject(objects.secrets, namespace, name)?.['data'])[key]);
   return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8');
-}
-
-/** The user-supplied values stored in the deployed Helm release (decoded elsewhere); parsed YAML passthrough. */
-export function parseValues(text: string): unknown {
-  return parseYaml(text) as unknown;
 }
