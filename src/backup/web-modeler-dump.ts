@@ -127,18 +127,17 @@ export async function runWebModelerDump(database: WebModelerDatabase, options: W
     failure = messageOf(error);
   }
 
+  if (failure === undefined) {
+    try {
+      renameSync(partial, file);
+    } catch (error) {
+      failure = `could not write ${file}: ${messageOf(error)}`;
+    }
+  }
   if (failure !== undefined) {
     rmSync(partial, { force: true });
     deps.emit({ kind: 'step-failed', step, message: failure });
     return report('FAILED', failure);
-  }
-  try {
-    renameSync(partial, file);
-  } catch (error) {
-    rmSync(partial, { force: true });
-    const message = `could not write ${file}: ${messageOf(error)}`;
-    deps.emit({ kind: 'step-failed', step, message });
-    return report('FAILED', message);
   }
   const done = report('COMPLETED');
   deps.emit({ kind: 'step-succeeded', step, durationMs: done.durationMs ?? 0, message: `${bytes} bytes written to ${file}` });
