@@ -1,14 +1,15 @@
 /**
  * Discovery's reads against the cluster, in order: release Secrets → Pods and Services of the release →
- * ConfigMaps → (only when needed) the search engine's password Secret. Read-only; every decision is in
- * discovery.ts.
+ * ConfigMaps → (only when needed) the search engine's password Secret. Read-only; every decision is made by the pure
+ * functions it calls (selectCamundaRelease, resolveVersion, deriveInstallation).
  */
 import { messageOf } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import { decodeHelmReleaseSecret, HELM_OWNER_SELECTOR, helmReleasesFromSecrets } from '../kube/helm-release.js';
 import type { ConfigMap, KubeClient, Pod } from '../kube/kube-client.js';
+import { deriveInstallation } from './derive-installation.js';
 import { configMapNamesToRead } from './discovery-context.js';
-import { deriveInstallation } from './discovery.js';
+import { INSTANCE_LABEL } from './pick-pod.js';
 import { withSearchAuthorization } from './resolve-search-endpoint.js';
 import { resolveVersion } from './resolve-version.js';
 import { selectCamundaRelease } from './select-camunda-release.js';
@@ -33,7 +34,7 @@ export async function discoverInstallation(kube: KubeClient, options: DiscoveryO
   const selected = selectCamundaRelease(refs, namespace, options.release, decodeHelmReleaseSecret);
   const release = selected.release;
 
-  const instance = `app.kubernetes.io/instance=${release.name}`;
+  const instance = `${INSTANCE_LABEL}=${release.name}`;
   const [pods, services] = await Promise.all([kube.listPods(namespace, instance), kube.listServices(namespace, instance)]);
 
   let execPod: Pod | undefined;

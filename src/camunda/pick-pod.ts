@@ -1,5 +1,5 @@
 /**
- * Which pod of a Service discovery talks to, and on which port. Every call of one backup must go to the same pod
+ * Which pod and container of a Service discovery talks to, and on which port. Every call of one backup must go to the same pod
  * (some states are only judged there), so the choice is deterministic.
  */
 import { PreconditionError, UsageError } from '../errors.js';
@@ -11,7 +11,7 @@ export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** An empty selector matches nothing: a Service without one routes to no pod. */
-export function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
+function matchesSelector(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
   const entries = Object.entries(selector);
   return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
 }
@@ -25,7 +25,7 @@ export function pickPod(pods: readonly Pod[]): Pod | undefined {
 
 export const podsBehind = (selector: Readonly<Record<string, string>>, pods: readonly Pod[]): Pod[] => pods.filter((p) => matchesSelector(p.labels, selector));
 
-export function describePods(pods: readonly Pod[]): string {
+function describePods(pods: readonly Pod[]): string {
   if (pods.length === 0) return 'no pods';
   return pods
     .slice()
