@@ -8,23 +8,19 @@ import type { AccessMode } from '../reach/component-http.js';
 import { decodeHelmReleaseSecret, HELM_OWNER_SELECTOR, helmReleasesFromSecrets } from '../kube/helm-release.js';
 import type { ConfigMap, KubeClient, Pod } from '../kube/kube-client.js';
 import { deriveInstallation } from './derive-installation.js';
-import { configMapNamesToRead } from './discovery-context.js';
+import { configMapNamesToRead, type DiscoveryChoices } from './discovery-context.js';
 import { INSTANCE_LABEL } from './pick-pod.js';
 import { withSearchAuthorization } from './resolve-search-endpoint.js';
 import { resolveVersion } from './resolve-version.js';
 import { selectCamundaRelease } from './select-camunda-release.js';
 import type { Installation } from './installation.js';
 
-export interface DiscoveryOptions {
+export interface DiscoveryOptions extends DiscoveryChoices {
   readonly namespace: string;
   readonly release?: string | undefined;
-  readonly snapshotRepository?: string | undefined;
   /** --camunda-version: force a known line ("8.7") at the user's risk; stated in the warnings. */
   readonly camundaVersion?: string | undefined;
   readonly access: AccessMode;
-  readonly execPod?: string | undefined;
-  readonly execContainer?: string | undefined;
-  readonly webModeler?: boolean | undefined;
 }
 
 export async function discoverInstallation(kube: KubeClient, options: DiscoveryOptions): Promise<Installation> {

@@ -1,6 +1,6 @@
 /**
- * Which pod and container of a Service discovery talks to, and on which port. Every call of one backup must go to the same pod
- * (some states are only judged there), so the choice is deterministic.
+ * Which pod and container of a Service discovery talks to, and on which port. Every call of one backup must go to
+ * the same pod (some states are only judged there), so the choice is deterministic.
  */
 import { PreconditionError, UsageError } from '../errors.js';
 import type { Container, Pod, ServicePort } from '../kube/kube-client.js';
