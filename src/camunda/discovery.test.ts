@@ -458,6 +458,20 @@ describe('search engine and zeebe-record indices', () => {
     expect(installation.warnings.some((w) => w.includes('taken from the Helm values'))).toBe(true);
   });
 
+  it('no URL for a search engine that no zeebe-record snapshot needs → warning; Optimize still reads that engine’s repository key', async () => {
+    const kube = kubeFor('14.8.4', 'full-keycloak-optimize');
+    patchConfigFile(kube, 'camunda-zeebe-configuration', 'application.yaml', (doc) => {
+      setPath(doc, 'camunda.data.secondary-storage', { type: 'opensearch' });
+      setPath(doc, 'zeebe.broker.exporters', {});
+    });
+    patchConfigFile(kube, 'camunda-optimize-configuration', 'environment-config.yaml', (doc) => setPath(doc, 'opensearch.backup', { repositoryName: 'os-repo' }));
+    const installation = await discover(kube);
+    expect(installation.zeebeRecordsExported).toBe(false);
+    expect(installation.search).toBeUndefined();
+    expect(installation.warnings).toContain('Could not find the OpenSearch URL in the configuration or the Helm values.');
+    expect(installation.components.find((c) => c.part === 'optimize')?.repositoryName).toBe('os-repo');
+  });
+
   it('index prefix from the values when the exporter does not say', async () => {
     const kube = kubeFor('12.13.3', 'opensearch-external');
     patchRelease(kube, (release) => setPath(release, 'config.global.opensearch.prefix', 'os-records'));
