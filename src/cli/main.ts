@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   };
   // `… | head` closing stdout early must not stop a run before it resumed exporting.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : onStray(error)));
+  // Nor stderr closing (`2>&1 | head`): unheard, its error would reach onStray, whose write fails again, a loop
+  // that starves the event loop so the resume never goes out. There is nowhere left to report it.
+  process.stderr.on('error', () => undefined);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.on('unhandledRejection', onStray);

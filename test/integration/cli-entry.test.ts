@@ -113,3 +113,31 @@ describe('the built CLI: signals', () => {
     });
   });
 });
+
+describe('the built CLI: stderr closed mid-run', () => {
+  it('still resumes exporting when stderr is closed after the pause (`create 2>&1 | head`)', async () => {
+    // Zeebe is slow, so progress lines keep going to the closed stderr while exporting is paused.
+    await withWorld({ durations: { zeebe: 2_000 } }, async (world) => {
+      assertBuilt();
+      const child = spawn(process.execPath, [BIN, 'create', '-n', world.namespace], { env: cliEnv(world), stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.resume();
+      child.stderr.resume();
+      const poll = setInterval(() => {
+        if (count(world, isPause) === 0) return;
+        clearInterval(poll);
+        child.stderr.destroy();
+      }, 5);
+      let killed = false;
+      const guard = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, 20_000);
+      const killedBy = await new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+      clearInterval(poll);
+      clearTimeout(guard);
+      expect(killed, 'the CLI hung after stderr closed').toBe(false);
+      expect(killedBy).toBeNull();
+      expectResumedAfterPause(world);
+    });
+  });
+});
