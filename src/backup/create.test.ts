@@ -316,6 +316,21 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(report.error?.message).toContain('resource exhausted');
   });
 
+  it.each(['step-started', 'step-progress', 'http', 'cleanup-started'] as const)(
+    'a reporter that throws on %s after the pause still gets exporting resumed',
+    async (kind) => {
+      const cluster = fakeCluster(happyRoutes('8.7', ID));
+      let paused = false;
+      const emit = (event: { kind: string }): void => {
+        if (event.kind === 'step-succeeded' && 'step' in event && event.step === 'pause-exporting') paused = true;
+        if (paused && event.kind === kind) throw new Error('EPIPE: write to a closed stream');
+      };
+      const report = await runCreatePlan(fastPlan(anInstallation('8.7')), { connect: cluster.connect, emit, signal: new AbortController().signal }).catch(() => undefined);
+      expect(cluster.mutations().at(-1)).toBe('gateway-0 POST /actuator/exporting/resume');
+      expect(report?.exporting.resumed).toBe(true);
+    },
+  );
+
   it('resume succeeds on a later attempt', async () => {
     const routes = happyRoutes('8.7', ID);
     routes['gateway-0 POST /actuator/exporting/resume'] = [exportingFailed('not yet'), { status: 0, fail: 'socket hang up' }, exportingOk];

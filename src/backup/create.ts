@@ -52,7 +52,11 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
   const emitted: string[] = [];
   const emit: Reporter = (event) => {
     if (event.kind === 'warning') emitted.push(event.message);
-    deps.emit(event);
+    try {
+      deps.emit(event);
+    } catch {
+      // A progress line that cannot be written must not change the run: above all, not skip or fail the resume.
+    }
   };
 
   const channels = await openChannels(plan, deps.connect, signal);
