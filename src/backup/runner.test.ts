@@ -47,6 +47,16 @@ describe('runSteps', () => {
     expect(log).toEqual(['run pause-exporting', 'undo pause-exporting']);
   });
 
+  it('runs the registered cleanups even when something outside a step throws (here the reporter)', async () => {
+    const log: string[] = [];
+    const emit = (event: { kind: string; step?: string }): void => {
+      if (event.kind === 'step-started' && event.step === 'backup-zeebe') throw new Error('reporter broke');
+    };
+    const run = runSteps([step('pause-exporting', log, { cleanup: true }), step('backup-zeebe', log)], { emit, signal: new AbortController().signal });
+    await expect(run).rejects.toThrow('reporter broke');
+    expect(log).toEqual(['run pause-exporting', 'undo pause-exporting']);
+  });
+
   it('runs every cleanup even when one fails, and reports the failure', async () => {
     const log: string[] = [];
     const reporter = memoryReporter();

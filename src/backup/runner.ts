@@ -80,7 +80,11 @@ export async function runSteps(items: readonly RunItem[], context: RunContext): 
       else await runOne(item, context.signal, context.emit, cleanups);
     }
   } catch (error) {
-    if (!(error instanceof StepError)) throw error;
+    if (!(error instanceof StepError)) {
+      // Not a step's failure (a bug, a reporter that throws): still undo what was done, then pass it on.
+      await runCleanups(cleanups, context.emit);
+      throw error;
+    }
     outcome = context.signal.aborted
       ? { kind: 'aborted', step: error.step, reason: context.signal.reason }
       : { kind: 'failed', step: error.step, error: error.error };
@@ -126,7 +130,15 @@ async function runParallel(steps: readonly Step[], context: RunContext, cleanups
   throw cause;
 }
 
-async function runCleanups(cleanups: readonly Cleanup[], emit: Reporter): Promise<CleanupFailure[]> {
+async function runCleanups(cleanups: readonly Cleanup[], report: Reporter): Promise<CleanupFailure[]> {
+  // A progress line that cannot be written must not skip a cleanup.
+  const emit: Reporter = (event) => {
+    try {
+      report(event);
+    } catch {
+      // nothing to do: the cleanup matters more than its line
+    }
+  };
   const failures: CleanupFailure[] = [];
   for (const cleanup of [...cleanups].reverse()) {
     emit({ kind: 'cleanup-started', title: cleanup.title });
