@@ -37,10 +37,13 @@ export function pauseStep(action: Extract<PlanAction, { kind: 'pause-exporting' 
         run.emit({ kind: 'step-succeeded', step: 'resume-exporting', durationMs: run.now() - started, message: `exporting was paused for ${formatDuration(exporting.pausedMs ?? 0)}` });
       },
     },
-    async run(signal) {
+    async run() {
       exporting.paused = true;
       exporting.pauseStartedMs = run.now();
-      await apiFor(plan, channels, action.endpoint, { emit: run.emit, signal }).pauseExporting(action.pausePath);
+      // Not abortable: Zeebe applies a pause it received even when the caller stopped waiting (and curl in a pod
+      // outlives its exec), so a resume sent before the answer can land first and leave exporting paused. The
+      // pause is quick; the request timeout bounds it; the runner sees the abort right after.
+      await apiFor(plan, channels, action.endpoint, { emit: run.emit }).pauseExporting(action.pausePath);
       return 'exporting soft-paused';
     },
   };

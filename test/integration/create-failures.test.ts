@@ -263,6 +263,21 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
     });
   });
 
+  it.each(['port-forward', 'exec'] as const)(
+    '8.7 %s, SIGINT while the pause call is in flight (slow Zeebe) → the resume lands after the pause, not before it',
+    async (access) => {
+      // Zeebe applies the pause 1.5 s after it received it, whether or not the caller still waits for the answer.
+      await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { http: [{ path: /\/actuator\/exporting\/pause/, delayMs: 1_500 }] } }, async (world) => {
+        const result = await runCli(world, ['create', '--backup-id', ID, '--access', access], { signal: 'SIGINT', signalWhen: () => count(world, isPause) > 0 });
+        expect(result.code, describeRun(result)).toBe(130);
+        // Let the pause that is still being handled land before judging the cluster.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        expect(world.sims.zeebe!.isPaused(), dumpLog(world)).toBe(false);
+        expect(count(world, isZeebeTake)).toBe(0);
+      });
+    },
+  );
+
   it('8.7 SIGINT before the pause (web apps running) → exit 130, exporting never paused', async () => {
     await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { webapps: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID], { signal: 'SIGINT', signalWhen: () => count(world, isWebappTake('operate')) > 0 });
