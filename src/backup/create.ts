@@ -59,13 +59,17 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
     }
   };
 
-  const channels = await openChannels(plan, deps.connect, signal);
   try {
-    const facts = await preflight(plan, channels, { emit, signal, interrupt: deps.signal });
-    return await execute(plan, channels, facts, { emit, signal, interrupt: deps.signal, now, startedMs, emitted });
+    const channels = await openChannels(plan, deps.connect, signal);
+    try {
+      const facts = await preflight(plan, channels, { emit, signal, interrupt: deps.signal });
+      return await execute(plan, channels, facts, { emit, signal, interrupt: deps.signal, now, startedMs, emitted });
+    } finally {
+      await closeChannels(channels);
+    }
   } finally {
+    // Also when a connection cannot be opened: a pending --timeout timer would keep the process alive.
     clearTimeout(timer);
-    await closeChannels(channels);
   }
 }
 
