@@ -62,6 +62,6 @@ export async function discoverInstallation(kube: KubeClient, options: DiscoveryO
     return withSearchAuthorization(installation, await kube.readSecret(namespace, passwordSecret.name));
   } catch (error) {
     // Not fatal: without the header the search engine answers 401 itself, and `check` shows why.
-    return { ...installation, warnings: [...installation.warnings, `Could not read Secret ${passwordSecret.name} for the search engine password: ${messageOf(error)}`] };
+    return { ...installation, warnings: [...installation.warnings, `Could not read the search engine password from Secret ${passwordSecret.name} (${messageOf(error)})`] };
   }
 }

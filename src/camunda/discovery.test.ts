@@ -513,7 +513,7 @@ describe('discoverInstallation reads', () => {
     kube.readSecret = () => Promise.reject(new Error('secrets "elasticsearch-credentials" is forbidden'));
     const installation = await discover(kube);
     expect(installation.search?.authorization).toBeUndefined();
-    expect(installation.warnings).toContain('Could not read Secret elasticsearch-credentials for the search engine password: secrets "elasticsearch-credentials" is forbidden');
+    expect(installation.warnings).toContain('Could not read the search engine password from Secret elasticsearch-credentials (secrets "elasticsearch-credentials" is forbidden)');
   });
 
   it('lists the release Secrets, then the release’s Pods and Services by instance label; the whole namespace only for an outside --exec-pod', async () => {

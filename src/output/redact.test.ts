@@ -12,6 +12,7 @@ describe('redactSecrets', () => {
     ['{"client_secret": "abc"}', '{"client_secret": "[redacted]"}'],
     ['password=hunter2&user=x', 'password=[redacted]&user=x'],
     ['ELASTIC_PASSWORD: hunter2', 'ELASTIC_PASSWORD: [redacted]'],
+    ['client_secret: abc and secret: def', 'client_secret: [redacted] and secret: [redacted]'],
     ['https://elastic:changeme@es.example.com:9200/_snapshot', 'https://elastic:[redacted]@es.example.com:9200/_snapshot'],
   ])('%s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
@@ -23,6 +24,9 @@ describe('redactSecrets', () => {
     'Backup 1748937221 of release camunda in namespace camunda: COMPLETED in 1m12s',
     'snapshot camunda_zeebe_records_backup_1748937221 SUCCESS, 0 failed shards',
     'kubectl camunda-backup resume -n camunda --release camunda --access exec',
+    'GET /api/v1/namespaces/camunda/secrets: etcdserver: request timed out',
+    'listing secrets: forbidden by policy',
+    'secrets "camunda-elasticsearch" is forbidden: User "system:serviceaccount:camunda:backup" cannot get resource "secrets" in API group "" in the namespace "camunda"',
   ])('leaves ordinary text alone: %s', (text) => {
     expect(redactSecrets(text)).toBe(text);
   });

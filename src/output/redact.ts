@@ -14,8 +14,10 @@ const RULES: readonly (readonly [RegExp, string])[] = [
   [/(\bauthorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|negotiate|token)\s+)?[^\s"',;]+/gi, `$1${REDACTED}`],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
-  // password=xyz, token: xyz, --password xyz is not matched on purpose (flags are never echoed).
-  [new RegExp(String.raw`(\b[\w.-]*${SECRET_KEYS}[\w.-]*['"]?\s*[:=]\s*['"]?)(?!\[redacted\])[^\s"',;&}]+`, 'gi'), `$1${REDACTED}`],
+  // password=xyz, token: xyz, --password xyz is not matched on purpose (flags are never echoed). Not a key: a URL
+  // path segment ("GET /api/v1/namespaces/x/secrets: etcdserver: …") or the resource "secrets" in prose
+  // ("listing secrets: forbidden"); either would eat the first word of the message that follows.
+  [new RegExp(String.raw`(?<![/\w.-])(?!secrets\b)([\w.-]*${SECRET_KEYS}[\w.-]*['"]?\s*[:=]\s*['"]?)(?!\[redacted\])[^\s"',;&}]+`, 'gi'), `$1${REDACTED}`],
   // scheme://user:password@host
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, `$1${REDACTED}@`],
 ];

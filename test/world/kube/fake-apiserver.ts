@@ -79,6 +79,10 @@ export interface ApiFaults {
   portForwardRefuse?: boolean;
   /** v5 = API server ≥1.30 translator (v5 when the client offers it); v4 = 1.29 kubelet path. Default v5. */
   execProtocol?: 'v5' | 'v4';
+  /** REST: answer requests whose path matches with this Status (e.g. 500 "etcdserver: request timed out"). */
+  restError?: { path: RegExp; status: number; message: string; reason: string };
+  /** REST: never answer requests whose path matches (a hung API server or proxy); the client has to give up. */
+  restStall?: RegExp;
 }
 
 export interface FakeApiServerOptions {
@@ -485,6 +489,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (!authenticated(req)) {
       log({ ...entry, status: 401 });
       sendJson(res, 401, unauthorized());
+      return;
+    }
+    if (faults.restStall?.test(url.pathname)) {
+      log({ ...entry, status: 0 });
+      return;
+    }
+    const restError = faults.restError;
+    if (restError?.path.test(url.pathname)) {
+      log({ ...entry, status: restError.status });
+      sendJson(res, restError.status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: restError.message, reason: restError.reason, code: restError.status });
       return;
     }
     handleRest(req, url).then(
