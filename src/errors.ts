@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /** Exit codes are part of the CLI contract (README "Exit codes"); scripts and runbooks branch on them. */
 export const ExitCode = {
   Ok: 0,
@@ -9,7 +11,22 @@ export const ExitCode = {
   Interrupted: 130,
   Terminated: 143,
 } as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+/** The named codes, or 128 + a signal's number for a run stopped by a signal (see signalExitCode). */
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode] | number;
+
+/**
+ * 128 + the signal's number on this OS, as a shell reports a process killed by it (SIGHUP 129, SIGINT 130,
+ * SIGQUIT 131, SIGTERM 143; SIGUSR2 is 140 on Linux, 159 on macOS). 130 for a name the OS does not know.
+ */
+export function signalExitCode(signal: string): number {
+  const number = (constants.signals as Readonly<Record<string, number | undefined>>)[signal];
+  return number === undefined ? ExitCode.Interrupted : 128 + number;
+}
+
+/** Whether an abort reason is a signal name ('SIGINT', 'SIGHUP', …): the run was interrupted, not timed out. */
+export function isSignalName(reason: unknown): reason is string {
+  return typeof reason === 'string' && /^SIG[A-Z0-9]+$/.test(reason);
+}
 
 export interface CliErrorOptions {
   readonly hint?: string | undefined;
@@ -47,12 +64,14 @@ export class CleanupFailedError extends CliError {
   override readonly exitCode = ExitCode.CleanupFailed;
 }
 
-/** Stopped by SIGINT or SIGTERM after cleanup ran. */
+/** Stopped by a signal (SIGINT, SIGTERM, SIGHUP, …) after cleanup ran; exits 128 + the signal's number. */
 export class InterruptedError extends CliError {
   override readonly exitCode: ExitCode;
-  constructor(signal: 'SIGINT' | 'SIGTERM', options: CliErrorOptions = {}) {
+  readonly signal: string;
+  constructor(signal: string, options: CliErrorOptions = {}) {
     super(`interrupted by ${signal}`, options);
-    this.exitCode = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    this.signal = signal;
+    this.exitCode = signalExitCode(signal);
   }
 }
 

@@ -26,7 +26,7 @@ export type { CreateOptions, CreatePlan } from './plan.js';
 export interface RunDeps {
   readonly connect: Connector;
   readonly emit: Reporter;
-  /** Aborted on SIGINT/SIGTERM; its reason is 'SIGINT' or 'SIGTERM'. */
+  /** Aborted on a terminating signal; its reason is the signal's name ('SIGINT', 'SIGTERM', 'SIGHUP', …). */
   readonly signal: AbortSignal;
   readonly now?: (() => number) | undefined;
 }

@@ -3,7 +3,7 @@
  * 8.8+), opened before anything else, and the API contexts each step builds on them.
  */
 import { managementApi, type ApiContext, type ManagementApi } from '../camunda/management-api.js';
-import { InterruptedError, messageOf, PreconditionError, type CliError } from '../errors.js';
+import { InterruptedError, isSignalName, messageOf, PreconditionError, type CliError } from '../errors.js';
 import type { ComponentHttp, Connector } from '../reach/component-http.js';
 import type { Reporter } from './events.js';
 import { endpointFor, type CreatePlan, type PlanEndpoint } from './plan.js';
@@ -40,7 +40,7 @@ export async function closeChannels(channels: Channels): Promise<void> {
 /** The error for a run stopped before any change: an interrupt, or the run's timeout. */
 export function abortError(signal: AbortSignal): CliError {
   const reason: unknown = signal.reason;
-  if (reason === 'SIGINT' || reason === 'SIGTERM') return new InterruptedError(reason, { hint: 'nothing was changed' });
+  if (isSignalName(reason)) return new InterruptedError(reason, { hint: 'nothing was changed' });
   return new PreconditionError(`${messageOf(reason)} before the backup started`, { hint: 'nothing was changed; raise --timeout' });
 }
 

@@ -25,7 +25,7 @@ export interface CliDeps {
   /** Progress, warnings and errors. */
   readonly stderr: ProgressStream;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Aborted on SIGINT/SIGTERM with reason 'SIGINT' or 'SIGTERM'. */
+  /** Aborted on a terminating signal (SIGINT, SIGTERM, SIGHUP, …); the reason is the signal's name. */
   readonly signal: AbortSignal;
   readonly now: () => number;
   readonly createKubeClient: (options: KubeClientOptions) => Promise<KubeClient>;

@@ -2,6 +2,7 @@
  * The entry point and the only code that touches the process: argv, stdout/stderr, signals and the exit code.
  * Everything else gets its dependencies from here (CliDeps).
  */
+import { constants } from 'node:os';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, exitCodeFor, messageOf } from '../errors.js';
 import { formatError } from '../output/format-error.js';
@@ -17,6 +18,23 @@ declare const CLI_VERSION: string | undefined;
 /** After the result is out, leftover handles (a socket client-node did not close) must not keep the process alive. */
 const EXIT_GRACE_MS = 2_000;
 
+/**
+ * Every signal whose default action would end the process and that Node lets a program handle: each one stops a
+ * run like Ctrl-C does (exporting resumed first), and the exit code is 128 + its number (README "Exit codes").
+ * - SIGUSR1 is included although Node would open its debugger on it instead: that debugger listens without
+ *   authentication on 127.0.0.1:9229 in a process that holds cluster credentials. Debug with `node --inspect`.
+ * - Left out: SIGKILL and SIGSTOP (cannot be caught); SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGABRT, SIGTRAP and SIGSYS
+ *   (a broken process, where Node says running JavaScript is unsafe); SIGPIPE and SIGXFSZ (Node ignores them, the
+ *   failed write reports instead); SIGPROF (V8's CPU profiler samples with it).
+ * - Windows knows only SIGINT (Ctrl-C), SIGBREAK (Ctrl-Break) and SIGHUP (console window closed; Windows ends the
+ *   process about 10 s later).
+ */
+const TERMINATING_SIGNALS: readonly NodeJS.Signals[] = (
+  process.platform === 'win32'
+    ? (['SIGINT', 'SIGBREAK', 'SIGHUP', 'SIGTERM'] as const)
+    : (['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGIO', 'SIGPWR', 'SIGSTKFLT'] as const)
+).filter((signal) => signal in constants.signals);
+
 async function main(): Promise<void> {
   const argv = hideBin(process.argv);
   const verbose = isVerboseArgv(argv);
@@ -24,21 +42,21 @@ async function main(): Promise<void> {
   let signals = 0;
   let finished = false;
 
-  // First signal: abort, so the runner resumes exporting and reports. Later ones: keep cleaning up, because dying
-  // now could leave exporting paused.
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+  // First signal: abort, so the runner resumes exporting (if it paused it) and reports what it did. Later ones:
+  // keep cleaning up, because dying now could leave exporting paused. Only the report knows what was changed, so
+  // the line printed here promises nothing about exporting.
+  const onSignal = (signal: NodeJS.Signals): void => {
     // Everything is printed and the exit code set; only leftover handles are keeping the process up.
     if (finished) process.exit();
     signals += 1;
     if (signals === 1) {
-      process.stderr.write(`\ninterrupted — resuming exporting before exit…\n`);
+      process.stderr.write(`\n${signal} received: stopping; exporting is resumed before exit if this run paused it…\n`);
       controller.abort(signal);
     } else {
-      process.stderr.write(`still cleaning up (resuming exporting); the tool exits as soon as that is done\n`);
+      process.stderr.write(`${signal} received: still stopping; the tool exits as soon as its cleanup is done\n`);
     }
   };
-  const onSigint = (): void => onSignal('SIGINT');
-  const onSigterm = (): void => onSignal('SIGTERM');
+  const listeners = TERMINATING_SIGNALS.map((signal) => [signal, (): void => onSignal(signal)] as const);
   // A stray error in a socket callback must not kill a run that may have paused exporting; report and go on.
   const onStray = (error: unknown): void => {
     process.stderr.write(redactSecrets(`warning: unexpected error outside the run: ${verbose && error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}\n`));
@@ -48,8 +66,7 @@ async function main(): Promise<void> {
   // Nor stderr closing (`2>&1 | head`): unheard, its error would reach onStray, whose write fails again, a loop
   // that starves the event loop so the resume never goes out. There is nowhere left to report it.
   process.stderr.on('error', () => undefined);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  for (const [signal, listener] of listeners) process.on(signal, listener);
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
 

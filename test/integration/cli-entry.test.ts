@@ -104,8 +104,8 @@ describe('the built CLI: signals', () => {
       const context = `exit ${result.code} / ${result.killedBy}\n--- stderr\n${result.stderr}`;
       expect(result.killedBy, context).toBeNull();
       expect(result.code, context).toBe(130);
-      expect(result.stderr).toContain('interrupted — resuming exporting before exit…');
-      expect(result.stderr).toContain('still cleaning up (resuming exporting)');
+      expect(result.stderr).toContain('SIGINT received: stopping; exporting is resumed before exit if this run paused it…');
+      expect(result.stderr).toContain('SIGINT received: still stopping; the tool exits as soon as its cleanup is done');
       expect(result.stderr).toMatch(/\nerror: interrupted by SIGINT\nhint: exporting was resumed/);
       expect(result.stdout).toMatch(/: INTERRUPTED in /);
       expect(count(world, isResume)).toBeGreaterThan(0);

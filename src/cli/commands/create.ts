@@ -34,7 +34,7 @@ const CREATE_EPILOG = [
   '  2, 3     bad input, environment not as needed (nothing was changed)',
   '  4        backup failed (exporting was resumed)',
   '  5        cleanup failed: exporting may still be paused, run the printed command',
-  '  130/143  interrupted by SIGINT/SIGTERM (exporting was resumed)',
+  '  128+n    stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, … (exporting was resumed)',
 ].join('\n');
 
 export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateArgs> {
@@ -127,7 +127,7 @@ interface OutcomeContext {
   readonly plan?: Pick<CreatePlan, 'resumeCommand'> | undefined;
 }
 
-/** The error that carries a run's exit code (4, 5, 130, 143), or undefined for a completed (or planned) run. */
+/** The error that carries a run's exit code (4, 5, 128 + a signal's number), or undefined for a completed (or planned) run. */
 function outcomeError(report: BackupReport, context: OutcomeContext): CliError | undefined {
   const where = report.error?.step ? ` in ${report.error.step}` : '';
   const why = report.error ? `${where}: ${report.error.message}` : '';

@@ -8,6 +8,7 @@ import type { DiscoveryOptions } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
+import { isSignalName } from '../../errors.js';
 import type { CliDeps, CreateBackupApi } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
 
@@ -59,7 +60,7 @@ export function connectorFor(options: GlobalOptions, deps: CliDeps, kube: KubeCl
   return deps.createConnector(kube, options.access, emit, options.execPod === undefined ? undefined : { pod: options.execPod, container: options.execContainer });
 }
 
-/** The signal that aborted a run: CliDeps.signal carries 'SIGINT' or 'SIGTERM' as its reason. */
-export function signalName(signal: AbortSignal): 'SIGINT' | 'SIGTERM' {
-  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+/** The signal that aborted a run: CliDeps.signal carries its name ('SIGINT', 'SIGHUP', …) as the reason. */
+export function signalName(signal: AbortSignal): string {
+  return isSignalName(signal.reason) ? signal.reason : 'SIGINT';
 }

@@ -14,7 +14,7 @@ export const BUNDLE = join(repoRoot(), 'dist', 'kubectl-camunda_backup.cjs');
 
 export interface RunCliOptions {
   /** Signal to send (default SIGINT) once `signalAfterMs` passed or `signalWhen` turned true. */
-  readonly signal?: 'SIGINT' | 'SIGTERM' | undefined;
+  readonly signal?: NodeJS.Signals | undefined;
   readonly signalAfterMs?: number | undefined;
   /** Checked every 5 ms while the CLI runs, e.g. "the pause is in the request log". */
   readonly signalWhen?: (() => boolean) | undefined;
