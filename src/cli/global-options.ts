@@ -49,7 +49,7 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     .option('kubeconfig', { type: 'string', requiresArg: true, global: true, describe: 'Path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config)' })
     .option('context', { type: 'string', requiresArg: true, global: true, describe: 'The kubeconfig context to use' })
     .option('namespace', { alias: 'n', type: 'string', requiresArg: true, global: true, describe: "Namespace of the Camunda release (default: the context's)" })
-    .option('request-timeout', { type: 'string', requiresArg: true, global: true, describe: 'Deadline of each Kubernetes API request, e.g. 10s, 1m (0: none)' })
+    .option('request-timeout', { type: 'string', requiresArg: true, global: true, describe: 'Deadline of each Kubernetes API request, e.g. 10s, 1m (0: none; Ctrl-C and create --timeout still stop the run)' })
     .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as OutputFormat, global: true, describe: 'Result format on stdout' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, global: true, describe: 'Show every HTTP call and error details' })
     .option('color', { type: 'boolean', default: true, global: true, describe: 'Colour progress on a terminal (--no-color or NO_COLOR turn it off)' })

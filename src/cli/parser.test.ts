@@ -34,7 +34,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
   const calls: string[] = [];
   const out: string[] = [];
   const err: string[] = [];
-  const kube = { namespace: 'from-context', contextName: 'test' } as KubeClient;
+  const kube = { namespace: 'from-context', contextName: 'test', withSignal: () => kube } as unknown as KubeClient;
   const deps: CliDeps = {
     stdout: { write: (chunk: string) => out.push(chunk) },
     stderr: { write: (chunk: string) => err.push(chunk), isTTY: false },

@@ -19,6 +19,8 @@ export interface ApiHttpLibraryOptions {
   /** API server URL, for messages. */
   readonly server: string;
   readonly requestTimeoutMs: number;
+  /** Stops every request when it aborts; the request then rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
   readonly inner?: HttpLibrary | undefined;
 }
 
@@ -33,7 +35,10 @@ export function createApiHttpLibrary(options: ApiHttpLibraryOptions): HttpLibrar
 
 async function send(inner: HttpLibrary, request: RequestContext, options: ApiHttpLibraryOptions): Promise<ResponseContext> {
   const what = `${request.getHttpMethod()} ${pathOf(request.getUrl())}`;
-  request.setSignal(AbortSignal.timeout(options.requestTimeoutMs));
+  const cancel = options.signal;
+  if (cancel?.aborted) throw cancel.reason;
+  const deadline = AbortSignal.timeout(options.requestTimeoutMs);
+  request.setSignal(cancel ? AbortSignal.any([deadline, cancel]) : deadline);
   let response: ResponseContext;
   let body: string;
   try {
@@ -41,6 +46,8 @@ async function send(inner: HttpLibrary, request: RequestContext, options: ApiHtt
     // Read the body here, under the same deadline, so a stalled body cannot escape as a raw AbortError later.
     body = await response.body.text();
   } catch (error) {
+    // Cancelled (Ctrl-C, the run's --timeout): the caller's reason, as every other abandoned call reports it.
+    if (cancel?.aborted) throw cancel.reason;
     if (error instanceof AbortError || (error instanceof Error && error.name === 'AbortError')) {
       throw kubeTimeoutError(options.server, what, options.requestTimeoutMs);
     }

@@ -10,7 +10,7 @@ import {
   createConfiguration,
   type V1SelfSubjectAccessReview,
 } from '@kubernetes/client-node';
-import type { AccessCheck, AccessCheckResult, ConfigMap, KubeClient, Pod, Secret, Service } from './kube-client.js';
+import type { AccessCheck, AccessCheckResult, ConfigMap, KubeClient, Pod, PortForward, Secret, Service } from './kube-client.js';
 import { configMapFromK8s, podFromK8s, secretFromK8s, serviceFromK8s } from './objects.js';
 import { CliError, messageOf } from '../errors.js';
 import { KubeApiError } from './kube-errors.js';
@@ -32,25 +32,17 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
   const { kubeConfig, server } = resolved;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
-  // makeApiClient() without our transport would give neither deadlines nor readable errors.
-  const configuration = createConfiguration({
-    baseServer: new ServerConfiguration(server, {}),
-    authMethods: { default: kubeConfig },
-    httpApi: createApiHttpLibrary({ server, requestTimeoutMs }),
-  });
-  const core = new CoreV1Api(configuration);
-  const authorization = new AuthorizationV1Api(configuration);
   const streams = { kubeConfig, server, handshakeTimeoutMs: requestTimeoutMs };
 
   /**
-   * The transport already throws KubeApiErrors; what else escapes happened before sending, mostly getting
-   * credentials (an exec plugin that fails or wants a login, an unreadable token or certificate file).
+   * The transport already throws KubeApiErrors (or a cancel signal's reason); what else escapes happened before
+   * sending, mostly getting credentials (an exec plugin that fails or wants a login, an unreadable token file).
    */
-  const rest = async <T>(call: Promise<T>): Promise<T> => {
+  const rest = async <T>(call: Promise<T>, cancel: AbortSignal | undefined): Promise<T> => {
     try {
       return await call;
     } catch (error) {
-      if (error instanceof CliError) throw error;
+      if (error instanceof CliError || (cancel?.aborted && error === cancel.reason)) throw error;
       throw new KubeApiError(`cannot prepare a request to the API server at ${server} (context ${resolved.contextName}): ${messageOf(error).trim()}`, {
         cause: error,
         hint: 'check the credentials of the context: run the exec plugin or login command it uses, or the files it names',
@@ -58,31 +50,69 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     }
   };
 
-  return {
-    namespace: resolved.namespace,
-    contextName: resolved.contextName,
+  /** One client per cancel signal: the generated API classes are cheap, the resolved kubeconfig is shared. */
+  const clientFor = (cancel: AbortSignal | undefined): KubeClient => {
+    // makeApiClient() without our transport would give neither deadlines nor readable errors.
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: kubeConfig },
+      httpApi: createApiHttpLibrary({ server, requestTimeoutMs, signal: cancel }),
+    });
+    const core = new CoreV1Api(configuration);
+    const authorization = new AuthorizationV1Api(configuration);
+    const read = <T>(call: Promise<T>): Promise<T> => rest(call, cancel);
 
-    listSecrets: (namespace: string, labelSelector: string): Promise<Secret[]> =>
-      rest(core.listNamespacedSecret({ namespace, labelSelector })).then((list) => list.items.map(secretFromK8s)),
-    readSecret: (namespace: string, name: string): Promise<Secret | undefined> =>
-      orUndefinedIfNotFound(rest(core.readNamespacedSecret({ namespace, name })).then(secretFromK8s)),
-    listPods: (namespace: string, labelSelector: string): Promise<Pod[]> =>
-      rest(core.listNamespacedPod({ namespace, labelSelector })).then((list) => list.items.map(podFromK8s)),
-    listServices: (namespace: string, labelSelector?: string): Promise<Service[]> =>
-      rest(core.listNamespacedService({ namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) })).then((list) =>
-        list.items.map(serviceFromK8s),
-      ),
-    readService: (namespace: string, name: string): Promise<Service | undefined> =>
-      orUndefinedIfNotFound(rest(core.readNamespacedService({ namespace, name })).then(serviceFromK8s)),
-    readConfigMap: (namespace: string, name: string): Promise<ConfigMap | undefined> =>
-      orUndefinedIfNotFound(rest(core.readNamespacedConfigMap({ namespace, name })).then(configMapFromK8s)),
+    return {
+      namespace: resolved.namespace,
+      contextName: resolved.contextName,
 
-    checkAccess: (checks: readonly AccessCheck[]): Promise<AccessCheckResult[]> =>
-      Promise.all(checks.map((check) => rest(checkOne(authorization, check)))),
+      listSecrets: (namespace: string, labelSelector: string): Promise<Secret[]> =>
+        read(core.listNamespacedSecret({ namespace, labelSelector })).then((list) => list.items.map(secretFromK8s)),
+      readSecret: (namespace: string, name: string): Promise<Secret | undefined> =>
+        orUndefinedIfNotFound(read(core.readNamespacedSecret({ namespace, name })).then(secretFromK8s)),
+      listPods: (namespace: string, labelSelector: string): Promise<Pod[]> =>
+        read(core.listNamespacedPod({ namespace, labelSelector })).then((list) => list.items.map(podFromK8s)),
+      listServices: (namespace: string, labelSelector?: string): Promise<Service[]> =>
+        read(core.listNamespacedService({ namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) })).then((list) =>
+          list.items.map(serviceFromK8s),
+        ),
+      readService: (namespace: string, name: string): Promise<Service | undefined> =>
+        orUndefinedIfNotFound(read(core.readNamespacedService({ namespace, name })).then(serviceFromK8s)),
+      readConfigMap: (namespace: string, name: string): Promise<ConfigMap | undefined> =>
+        orUndefinedIfNotFound(read(core.readNamespacedConfigMap({ namespace, name })).then(configMapFromK8s)),
 
-    execInPod: (request) => execInPod(streams, request),
-    openPortForward: (request) => openPortForward(streams, request),
+      checkAccess: (checks: readonly AccessCheck[]): Promise<AccessCheckResult[]> =>
+        Promise.all(checks.map((check) => read(checkOne(authorization, check)))),
+
+      execInPod: async (request) => {
+        if (!cancel) return execInPod(streams, request);
+        try {
+          return await execInPod(streams, { ...request, signal: request.signal ? AbortSignal.any([request.signal, cancel]) : cancel });
+        } catch (error) {
+          if (cancel.aborted) throw cancel.reason;
+          throw error;
+        }
+      },
+      openPortForward: (request) => (cancel ? closedOnAbort(openPortForward(streams, request), cancel) : openPortForward(streams, request)),
+      withSignal: (signal) => clientFor(cancel ? AbortSignal.any([cancel, signal]) : signal),
+    };
   };
+  return clientFor(undefined);
+}
+
+/** A port-forward opened through a cancellable client: refused once the signal aborted, closed when it does. */
+async function closedOnAbort(opening: Promise<PortForward>, cancel: AbortSignal): Promise<PortForward> {
+  if (cancel.aborted) {
+    void opening.then((forward) => forward.close(), () => undefined);
+    throw cancel.reason;
+  }
+  const forward = await opening;
+  if (cancel.aborted) {
+    await forward.close();
+    throw cancel.reason;
+  }
+  cancel.addEventListener('abort', () => void forward.close(), { once: true });
+  return forward;
 }
 
 async function orUndefinedIfNotFound<T>(read: Promise<T>): Promise<T | undefined> {

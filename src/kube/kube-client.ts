@@ -142,4 +142,10 @@ export interface KubeClient {
   checkAccess(checks: readonly AccessCheck[]): Promise<AccessCheckResult[]>;
   execInPod(request: ExecRequest): Promise<ExecResult>;
   openPortForward(request: PortForwardRequest): Promise<PortForward>;
+  /**
+   * The same client with every call bound to `signal`: when it aborts, in-flight REST reads and exec calls stop
+   * and reject with its reason, and port-forwards opened through it close. For read-only phases such as discovery;
+   * a resume after a pause must use a client that an interrupt does not stop.
+   */
+  withSignal(signal: AbortSignal): KubeClient;
 }

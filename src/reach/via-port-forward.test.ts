@@ -97,6 +97,7 @@ function fakeKube(refusedPods: readonly string[] = [], dropSecondCallOnFirstTunn
     forwards,
     listSecrets: unused,
     readSecret: unused,
+    withSignal: unused,
     listPods: unused,
     listServices: unused,
     readService: unused,

@@ -96,4 +96,9 @@ export class FakeKubeClient implements KubeClient {
     this.calls.push({ method: 'openPortForward', namespace: request.namespace, name: request.pod });
     return Promise.reject(new Error('FakeKubeClient: port-forward is not simulated'));
   }
+
+  /** Calls here answer at once from memory: nothing to cancel, so the same client serves. */
+  withSignal(_signal: AbortSignal): KubeClient {
+    return this;
+  }
 }

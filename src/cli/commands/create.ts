@@ -7,6 +7,7 @@ import type { CreatePlan } from '../../backup/create.js';
 import type { BackupReport } from '../../backup/report.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
+import { formatDuration } from '../../output/format-duration.js';
 import { createReporter } from '../../output/reporter.js';
 import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
 import { renderSummaryJson } from '../../output/summary-json.js';
@@ -66,15 +67,21 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 /** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
 async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  // --timeout bounds the whole run: discovery too (a hung API call), and the plan gets what is left of it.
+  const startedMs = deps.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatDuration(options.timeoutMs)} (--timeout)`)), options.timeoutMs);
   try {
-    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler });
+    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal])).finally(() =>
+      clearTimeout(timer),
+    );
     // Web Modeler has no backup API: its PostgreSQL database is dumped after the backup (camunda-backup-api.md §3.6).
     const webModeler = installation.webModeler;
     const dump = webModeler ? await import('../../backup/web-modeler-dump.js') : undefined;
     const dumpPath = options.webModelerOutput ?? dump?.defaultWebModelerOutput(options.backupId) ?? '';
     const plan = backup.buildCreatePlan(installation, {
       backupId: options.backupId,
-      timeoutMs: options.timeoutMs,
+      timeoutMs: Math.max(1, options.timeoutMs - (deps.now() - startedMs)),
       pollIntervalMs: options.pollIntervalMs,
       access: options.access,
     });

@@ -36,7 +36,8 @@ function harness() {
     now: () => Date.parse('2026-11-27T06:00:00Z'),
     createKubeClient: async () => {
       kubes++;
-      return { namespace: 'camunda', contextName: 'test' } as KubeClient;
+      const kube = { namespace: 'camunda', contextName: 'test', withSignal: () => kube } as unknown as KubeClient;
+      return kube;
     },
     createConnector: () => cluster.connect,
     loadBackupApi: async () => ({ discoverInstallation: async () => anInstallation('8.7') }) as unknown as CreateBackupApi,

@@ -175,7 +175,9 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
 
 export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Promise<CheckReport> {
   return withReporter(options, deps, async (reporter) => {
-    const { backup, kube } = await openCluster(options, deps);
+    const { backup, kube: client } = await openCluster(options, deps);
+    // check only reads: every call it makes, to Kubernetes and through it, stops at Ctrl-C.
+    const kube = client.withSignal(deps.signal);
     const report = await runCheck(
       {
         access: options.access,
@@ -191,6 +193,8 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
         signal: deps.signal,
       },
     );
+    // Stopped: the checks that were cut short would read as failures ("SIGINT"); there is no verdict to print.
+    if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped while checking; nothing was changed' });
     print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderCheckList(report));
     if (report.result === 'FAIL') {
       const failed = report.checks.filter((item) => item.status === 'FAIL');

@@ -8,7 +8,7 @@ import type { DiscoveryOptions } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
-import { isSignalName } from '../../errors.js';
+import { CliError, InterruptedError, isSignalName, messageOf, PreconditionError } from '../../errors.js';
 import type { CliDeps, CreateBackupApi } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
 
@@ -48,11 +48,32 @@ export function discoveryOptionsOf(options: GlobalOptions, namespace: string, ex
   };
 }
 
-/** openCluster, then discovery. */
-export async function openInstallation(options: GlobalOptions, deps: CliDeps, extra?: Pick<DiscoveryOptions, 'webModeler'>): Promise<OpenedInstallation> {
+/**
+ * openCluster, then discovery, whose every call stops when `stop` aborts (default: the interrupt signal; create
+ * adds its --timeout). Stopped, it throws InterruptedError or a timeout PreconditionError: nothing was changed.
+ * The returned client is not bound to `stop`: what comes later (a resume) must not be cut short by it.
+ */
+export async function openInstallation(options: GlobalOptions, deps: CliDeps, extra?: Pick<DiscoveryOptions, 'webModeler'>, stop: AbortSignal = deps.signal): Promise<OpenedInstallation> {
   const { backup, kube } = await openCluster(options, deps);
-  const installation = await backup.discoverInstallation(kube, discoveryOptionsOf(options, kube.namespace, extra));
+  let installation: Installation;
+  try {
+    installation = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube.namespace, extra));
+  } catch (error) {
+    if (stop.aborted && !(error instanceof CliError)) throw stoppedBeforeAnyChange(stop, 'during discovery');
+    throw error;
+  }
+  // Discovery turns some failed reads into warnings; an abort among them must still stop here.
+  if (stop.aborted) throw stoppedBeforeAnyChange(stop, 'during discovery');
   return { backup, kube, installation };
+}
+
+/** The error for a read-only phase stopped by a signal or by the run's deadline (its reason is an Error). */
+export function stoppedBeforeAnyChange(stop: AbortSignal, during: string): CliError {
+  const reason: unknown = stop.reason;
+  if (isSignalName(reason)) return new InterruptedError(reason, { hint: `stopped ${during}; nothing was changed` });
+  return new PreconditionError(`${messageOf(reason)} ${during}`, {
+    hint: 'nothing was changed; the Kubernetes API server did not answer in time (see -v): check the cluster, or raise --timeout',
+  });
 }
 
 /** --exec-pod/--exec-container run every exec-mode call from the chosen pod. */
