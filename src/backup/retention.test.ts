@@ -51,11 +51,27 @@ describe('selectForRetention --keep', () => {
 
 describe('selectForRetention --older-than', () => {
   it('deletes backups older than the age but never the newest complete one', () => {
-    const candidates = [failed(daysAgo(40)), complete(daysAgo(45)), complete(daysAgo(50))];
+    const candidates = [complete(daysAgo(40)), failed(daysAgo(45)), complete(daysAgo(50))];
     const result = selectForRetention(candidates, { olderThanMs: 30 * DAY, nowMs: NOW });
-    // the newest complete backup (45 days) stays although it is old
-    expect(deleted(result)).toEqual([daysAgo(40), daysAgo(50)]);
-    expect(result.decisions.find((d) => d.backupId === daysAgo(45))?.reason).toMatch(/newest complete backup/);
+    // the newest complete backup (40 days) stays although it is old
+    expect(deleted(result)).toEqual([daysAgo(45), daysAgo(50)]);
+    expect(result.decisions.find((d) => d.backupId === daysAgo(40))?.reason).toMatch(/newest complete backup/);
+  });
+
+  it('keeps what is newer than the newest complete backup and not complete (a create may be taking it), as --keep does', () => {
+    // create --backup-id with an old timestamp: the running backup looks 35 days old, but Zeebe IDs only grow.
+    const candidates = [failed(daysAgo(35)), complete(daysAgo(40)), failed(daysAgo(45))];
+    const result = selectForRetention(candidates, { olderThanMs: 30 * DAY, nowMs: NOW });
+    expect(deleted(result)).toEqual([daysAgo(45)]);
+    expect(result.decisions.find((d) => d.backupId === daysAgo(35))?.reason).toMatch(/newer than the newest complete backup .*may still be running/);
+    const keep = selectForRetention(candidates, { keep: 1, nowMs: NOW });
+    expect(deleted(keep)).toEqual([daysAgo(45)]);
+  });
+
+  it('with no complete backup at all, --older-than deletes nothing (like --keep with too few complete backups)', () => {
+    const result = selectForRetention([failed(daysAgo(35)), failed(daysAgo(45))], { olderThanMs: 30 * DAY, nowMs: NOW });
+    expect(deleted(result)).toEqual([]);
+    expect(result.decisions.map((d) => d.reason).join(' ')).toMatch(/no complete backup exists/);
   });
 
   it('keeps recent backups', () => {

@@ -9,6 +9,9 @@
  *   nothing is deleted.
  * - `--older-than D` deletes backups whose ID, read as a unix timestamp, is older than D; an ID that is not a
  *   timestamp is kept (its age is unknown). IDs above 10^11 are read as milliseconds (8.9 generates those).
+ *   Like --keep, it keeps the backups newer than the newest complete one that are not complete: Zeebe only takes
+ *   IDs higher than every earlier one, so a running create always has such an ID, old as its timestamp may be
+ *   (`create --backup-id`).
  * - Both: a backup goes only when both rules say so.
  * - Whatever the rules say, the newest complete backup is never deleted by retention.
  */
@@ -100,6 +103,13 @@ export function selectForRetention(candidates: readonly RetentionCandidate[], ru
       reasons.push(`older than the ${ordinal(rule.keep)} newest complete backup ${boundary}`);
     }
     if (cutoffMs !== undefined) {
+      if (!candidate.restorable && (newestComplete === undefined || id > newestComplete)) {
+        return keep(
+          newestComplete === undefined
+            ? `no complete backup exists, so this one may still be running (${candidate.verdict})`
+            : `newer than the newest complete backup ${newestComplete} (${candidate.verdict}; may still be running)`,
+        );
+      }
       const time = backupIdTime(id);
       if (!time) return keep('ID is not a unix timestamp: age unknown');
       if (time.ms >= cutoffMs) return keep(`not older than --older-than (${new Date(time.ms).toISOString()})`);

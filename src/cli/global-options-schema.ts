@@ -48,7 +48,14 @@ export const GlobalOptionsSchema = z
     'snapshot-repository': z
       .string()
       .optional()
-      .refine((value) => value === undefined || /^[^\s/\\*?"<>|,#]+$/.test(value), { message: '--snapshot-repository: not a valid repository name' }),
+      .superRefine((value, ctx) => {
+        if (value !== undefined && !isUsableRepositoryName(value)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `--snapshot-repository: "${value}" is not a usable repository name (none of \\ / * ? " < > | , # or spaces; not "." or ".."; not starting with "_")`,
+          });
+        }
+      }),
     'camunda-version': z
       .string()
       .optional()
@@ -78,6 +85,15 @@ export const GlobalOptionsSchema = z
       camundaVersion: args['camunda-version'],
     }),
   );
+
+/**
+ * Elasticsearch's and OpenSearch's rule for repository names (RepositoriesService: not empty, no "#", none of the
+ * file-name characters \\ / * ? " < > | space ,), plus what breaks the URLs the tool builds: "." and ".." are path
+ * segments (/_snapshot/.. is the root), a leading "_" names an API (_all, _status, _verify, _cleanup).
+ */
+function isUsableRepositoryName(value: string): boolean {
+  return /^[^\s/\\*?"<>|,#]+$/.test(value) && value !== '.' && value !== '..' && !value.startsWith('_');
+}
 
 function isSupportedVersion(value: string): boolean {
   const match = /^(\d+\.\d+)(\.\d+)?$/.exec(value);

@@ -90,7 +90,7 @@ function fromFiles(files: readonly string[], options: KubeConfigOptions): Resolv
   const parsed = new KubeConfig();
   // JSON is YAML: hand client-node the merged document so it builds its own Cluster/User/Context records.
   parsed.loadFromString(
-    JSON.stringify({ clusters: merged.clusters, users: merged.users, contexts: merged.contexts }),
+    JSON.stringify({ clusters: merged.clusters, users: merged.users.map(withTokenFileProvider), contexts: merged.contexts }),
     { onInvalidEntry: 'filter' },
   );
   const contexts = parsed.getContexts();
@@ -122,6 +122,7 @@ function fromFiles(files: readonly string[], options: KubeConfigOptions): Resolv
   const clusters = parsed.getClusters().map((c): Cluster => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c));
 
   const kubeConfig = new KubeConfig();
+  kubeConfig.addAuthenticator(new TokenFileAuthenticator());
   kubeConfig.loadFromOptions({ clusters, users, contexts, currentContext: contextName });
   return {
     kubeConfig,
@@ -192,7 +193,8 @@ function withPaths(entry: RawEntry, key: string, dir: string, fields: readonly s
 }
 
 function withUserPaths(entry: RawEntry, dir: string): RawEntry {
-  const resolved = withPaths(entry, 'user', dir, ['client-certificate', 'client-key', 'token-file']);
+  // tokenFile is kubectl's field (client-go AuthInfo); token-file is what client-node reads.
+  const resolved = withPaths(entry, 'user', dir, ['client-certificate', 'client-key', 'token-file', 'tokenFile']);
   const user = resolved['user'];
   if (!isRecord(user) || !isRecord(user['exec'])) return resolved;
   const command = user['exec']['command'];
@@ -201,6 +203,57 @@ function withUserPaths(entry: RawEntry, dir: string): RawEntry {
     return { ...resolved, user: { ...user, exec: { ...user['exec'], command: join(dir, command) } } };
   }
   return resolved;
+}
+
+/** The auth-provider name under which a user's tokenFile reaches TokenFileAuthenticator. */
+const TOKEN_FILE_PROVIDER = 'camunda-backup/token-file';
+
+/**
+ * kubectl's `tokenFile`, which client-node does not know (it sent no token: 401). As in client-go, the file is read
+ * at the first request and again once a minute (projected tokens rotate), its content trimmed (`echo` leaves a
+ * newline), and it wins over `token`, which is used only when the file cannot be read. Left alone when the user
+ * already authenticates through an exec plugin or an auth-provider.
+ */
+function withTokenFileProvider(entry: RawEntry): RawEntry {
+  const user = entry['user'];
+  if (!isRecord(user) || typeof user['tokenFile'] !== 'string' || user['tokenFile'] === '') return entry;
+  if (user['exec'] !== undefined || user['auth-provider'] !== undefined) return entry;
+  const { token, tokenFile, ...rest } = user;
+  const config: Record<string, string> = { path: tokenFile };
+  if (typeof token === 'string' && token !== '') config['fallbackToken'] = token;
+  return { ...entry, user: { ...rest, 'auth-provider': { name: TOKEN_FILE_PROVIDER, config } } };
+}
+
+const TOKEN_FILE_REREAD_MS = 60_000;
+
+/** client-node's Authenticator (its module is not exported from the package index). */
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+type AuthOptions = Parameters<Authenticator['applyAuthentication']>[1];
+
+class TokenFileAuthenticator implements Authenticator {
+  private readonly cache = new Map<string, { token: string; readAt: number }>();
+
+  isAuthProvider(user: User): boolean {
+    return user.authProvider?.name === TOKEN_FILE_PROVIDER;
+  }
+
+  async applyAuthentication(user: User, opts: AuthOptions): Promise<void> {
+    const config = (user.authProvider?.config ?? {}) as Record<string, string | undefined>;
+    const path = config['path'] ?? '';
+    const cached = this.cache.get(path);
+    let token = cached && Date.now() - cached.readAt < TOKEN_FILE_REREAD_MS ? cached.token : undefined;
+    if (token === undefined) {
+      try {
+        token = readFileSync(path, 'utf8').trim();
+        this.cache.set(path, { token, readAt: Date.now() });
+      } catch (error) {
+        token = config['fallbackToken'];
+        if (token === undefined) throw new Error(`cannot read the tokenFile ${path} of user "${user.name}": ${messageOf(error)}`, { cause: error });
+      }
+    }
+    // KubeConfig.applyAuthorizationHeader has set headers to an object before it calls us.
+    (opts.headers as Record<string, string>)['Authorization'] = `Bearer ${token}`;
+  }
 }
 
 type InClusterLookup = { kind: 'found'; config: ResolvedKubeConfig } | { kind: 'absent'; why: string };

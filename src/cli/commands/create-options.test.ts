@@ -103,7 +103,11 @@ describe('parseCreateOptions', () => {
     ['an exec pod with spaces', { 'exec-pod': 'my pod' }, '--exec-pod: not a valid pod name'],
     ['an unknown Camunda version', { 'camunda-version': '8.10' }, '--camunda-version: expected one of 8.6, 8.7, 8.8, 8.9'],
     ['a Camunda version that is not a version', { 'camunda-version': 'latest' }, '--camunda-version: expected one of'],
-    ['a repository name with a slash', { 'snapshot-repository': 'a/b' }, '--snapshot-repository: not a valid repository name'],
+    ['a repository name with a slash', { 'snapshot-repository': 'a/b' }, '--snapshot-repository: "a/b" is not a usable repository name'],
+    ['the repository name ".."', { 'snapshot-repository': '..' }, '--snapshot-repository: ".." is not a usable repository name'],
+    ['a repository name that names an API', { 'snapshot-repository': '_all' }, '--snapshot-repository: "_all" is not a usable repository name'],
+    ['a timeout beyond a day (Node timers overflow at 24.8 days)', { timeout: '600h' }, '--timeout: at most 24h (got "600h")'],
+    ['a poll interval below 500ms', { 'poll-interval': '1ms' }, '--poll-interval: at least 500ms'],
     ['a bad request timeout', { 'request-timeout': 'soon' }, '--request-timeout: "soon" is not a duration'],
     ['an empty kubeconfig path', { kubeconfig: '' }, '--kubeconfig: empty path'],
   ])('rejects %s with one UsageError line', (_name, args, message) => {

@@ -31,7 +31,15 @@ export interface CreateCommandOptions extends GlobalOptions {
   readonly webModelerOutput?: string | undefined;
 }
 
-const duration = (flag: string) =>
+/**
+ * The longest --timeout. Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once beyond it; a day is far
+ * above any backup's duration and still short enough that a stuck run is noticed.
+ */
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+/** The shortest --poll-interval: faster polling only loads the components (Camunda's docs poll every 5 s). */
+export const MIN_POLL_INTERVAL_MS = 500;
+
+const duration = (flag: string, bounds: { readonly min?: [number, string]; readonly max?: [number, string] } = {}) =>
   z.string().transform((text, ctx) => {
     const ms = parseDurationMs(text);
     if (ms === undefined) {
@@ -40,6 +48,14 @@ const duration = (flag: string) =>
     }
     if (ms <= 0) {
       ctx.addIssue({ code: 'custom', message: `${flag}: must be longer than 0` });
+      return z.NEVER;
+    }
+    if (bounds.min && ms < bounds.min[0]) {
+      ctx.addIssue({ code: 'custom', message: `${flag}: at least ${bounds.min[1]} ("${text}" would flood the components with status calls)` });
+      return z.NEVER;
+    }
+    if (bounds.max && ms > bounds.max[0]) {
+      ctx.addIssue({ code: 'custom', message: `${flag}: at most ${bounds.max[1]} (got "${text}")` });
       return z.NEVER;
     }
     return ms;
@@ -60,8 +76,8 @@ const CreateSchema = z
         }
       }),
     'dry-run': z.boolean(),
-    timeout: duration('--timeout'),
-    'poll-interval': duration('--poll-interval'),
+    timeout: duration('--timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
+    'poll-interval': duration('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'] }),
     'web-modeler': z.boolean().optional(),
     'web-modeler-output': z.string().min(1, '--web-modeler-output: empty path').optional(),
   })

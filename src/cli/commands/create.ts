@@ -50,8 +50,8 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
           describe: 'Backup ID, a positive integer higher than every earlier Zeebe backup (default: current unix time)',
         })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print every call the backup would make, in order, and change nothing' })
-        .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up on the whole run after this long, e.g. 90s, 30m, 1h' })
-        .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster)' })
+        .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up on the whole run after this long, e.g. 90s, 30m, 1h (at most 24h)' })
+        .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster; at least 500ms)' })
         .option('web-modeler', { type: 'boolean', default: false, describe: 'Also dump the Web Modeler database (automatic when Web Modeler is enabled in the release)' })
         .option('web-modeler-output', { type: 'string', requiresArg: true, describe: 'File for the Web Modeler dump (default: web-modeler-<backupId>.sql)' })
         .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')

@@ -30,12 +30,13 @@ export function deleteCommand(deps: CliDeps, io?: ConfirmIo): CommandModule<Glob
             ],
             [
               ['0', 'deleted (or nothing to delete, or cancelled at the prompt)'],
-              ['2', 'bad input: unknown or non-numeric ID, --keep 0, no --yes without a terminal (nothing was deleted)'],
+              ['2', 'bad input: unknown or non-numeric ID, --keep 0, no --yes without a terminal, Ctrl-C/Ctrl-D at the prompt (nothing was deleted)'],
               ['3', 'environment problem, or retention could not list every part (nothing was deleted)'],
               ['4', 'some parts could not be deleted (the report says which; the others were)'],
             ],
             'Retention never deletes the newest complete backup. --keep N keeps the N newest backups that are complete in every part; ' +
-              'backups that are newer than the N-th of them but not complete (failed or still running) are kept too. ' +
+              'backups that are newer than the N-th of them but not complete (failed or still running) are kept too, and --older-than ' +
+              'keeps those newer than the newest complete one. ' +
               'IDs are read as unix seconds; IDs above 10^11 as milliseconds (Camunda 8.9 continuous backups).',
           ),
         ),

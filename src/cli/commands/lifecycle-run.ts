@@ -29,7 +29,8 @@ import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signal
 export interface ConfirmIo {
   /** stdin and stderr are terminals: a human can answer. */
   readonly interactive: boolean;
-  confirm(question: string): Promise<boolean>;
+  /** Resolves true for yes, false for no; throws when no answer came (UsageError) or `signal` aborted (its reason). */
+  confirm(question: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (reporter: ProgressReporter) => Promise<T>): Promise<T> {
@@ -146,6 +147,7 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
         const ids = plan.targets.map((t) => t.backupId);
         const agreed = await io.confirm(
           `Delete ${ids.length} backup(s) (${ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')}) of release ${installation.release} in namespace ${installation.namespace}? [y/N] `,
+          deps.signal,
         );
         if (!agreed) {
           const report = plannedDeleteReport(plan, 'CANCELLED');
