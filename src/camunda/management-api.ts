@@ -97,6 +97,8 @@ export async function send(context: ApiContext, request: HttpRequest): Promise<H
     ...request,
     headers: context.headers || request.headers ? { ...context.headers, ...request.headers } : undefined,
     timeoutMs: request.timeoutMs ?? context.requestTimeoutMs,
+    // abortable() below answers the caller at once; the signal also ends the call itself (exec, tunnel socket).
+    signal: request.signal ?? context.signal,
   };
   const event = (status: number): void =>
     context.emit({

@@ -25,6 +25,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Per-request deadline; exec mode passes it to curl --max-time. */
   readonly timeoutMs?: number | undefined;
+  /** Stops the call when it aborts (the exec is terminated, the tunnel connection destroyed); rejects with its reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface HttpResponse {

@@ -93,10 +93,12 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
     return listing;
   };
 
-  async function exec(runner: PodTarget, command: string[], timeoutMs: number): Promise<ExecResult> {
+  async function exec(runner: PodTarget, command: string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<ExecResult> {
     try {
-      return await kube.execInPod({ namespace: runner.namespace, pod: runner.pod, container: runner.container, command, timeoutMs: timeoutMs + EXEC_MARGIN_MS });
+      return await kube.execInPod({ namespace: runner.namespace, pod: runner.pod, container: runner.container, command, timeoutMs: timeoutMs + EXEC_MARGIN_MS, signal });
     } catch (error) {
+      // Stopped by the caller: no fallback to wget or another pod.
+      if (signal?.aborted) throw signal.reason;
       const where = `exec pod/${runner.pod} (${command[0]})`;
       if (error instanceof ExecTimeoutError) throw new HttpReachError('timeout', `${where}: timed out: ${error.message}`, { cause: error });
       if (error instanceof ExecConnectionLostError) throw new HttpReachError('connection-lost', `${where}: connection lost: ${error.message}`, { cause: error });
@@ -116,7 +118,7 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
       const via = `exec pod/${runner.pod} (${tool}${label})`;
       let result;
       try {
-        result = await exec(runner, argv, timeoutMs);
+        result = await exec(runner, argv, timeoutMs, request.signal);
       } catch (error) {
         if (!(error instanceof ExecCommandNotFoundError)) throw error;
         tools[tool] = false;

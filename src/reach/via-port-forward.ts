@@ -119,6 +119,7 @@ function sendOnce(tunnel: Tunnel, request: HttpRequest, timeoutMs: number, descr
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      request.signal?.removeEventListener('abort', onAbort);
       const forwardError = tunnel.forward.lastError();
       const error = new HttpReachError(reason, `${description}: ${what}${forwardError ? `: ${forwardError}` : ''}`, { cause });
       reject(reused ? new StaleSocketError(error) : error);
@@ -126,6 +127,16 @@ function sendOnce(tunnel: Tunnel, request: HttpRequest, timeoutMs: number, descr
     };
     const req = http.request({ host: '127.0.0.1', port: tunnel.forward.localPort, method: request.method, path: request.path, headers, agent: tunnel.agent });
     const deadline = setTimeout(() => fail('timeout', `no answer within ${timeoutMs} ms`), timeoutMs);
+    // Stopped by the caller: the connection (and with it the tunnel's WebSocket) goes now, not at the deadline.
+    const onAbort = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      reject(request.signal?.reason);
+      req.destroy();
+    };
+    if (request.signal?.aborted) onAbort();
+    else request.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -133,6 +144,7 @@ function sendOnce(tunnel: Tunnel, request: HttpRequest, timeoutMs: number, descr
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
+        request.signal?.removeEventListener('abort', onAbort);
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('aborted', () => fail('connection-lost', 'connection lost while receiving the response'));

@@ -66,3 +66,24 @@ describe('discovery: a hung API call', () => {
     });
   });
 });
+
+describe('after discovery: a component call that hangs', () => {
+  const HANG = { http: [{ path: /\/actuator\/backups/, delayMs: 30_000 }] };
+  it.each([
+    ['list', 'port-forward'],
+    ['list', 'exec'],
+    ['status', 'port-forward'],
+    ['status', 'exec'],
+  ] as const)('%s (%s), Ctrl-C → exit 130 at once: the call is stopped, not waited for or reported as a failure', async (command, access) => {
+    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: HANG }, async (world) => {
+      const args = command === 'status' ? ['status', ID] : ['list'];
+      const result = await runCli(world, [...args, '--access', access], { signal: 'SIGINT', signalWhen: () => world.log.length > 0 });
+      expect(result.signalledAt, describeRun(result)).toBeDefined();
+      expect(result.code, describeRun(result)).toBe(130);
+      // The abandoned exec or tunnel would keep the process up until its 2 s exit grace.
+      expect(Date.now() - result.signalledAt!, describeRun(result)).toBeLessThan(1_500);
+      expect(result.stderr).toMatch(/^error: interrupted by SIGINT$/m);
+      expect(result.stderr).not.toMatch(/could not be (listed|read)|\(SIGINT\)/);
+    });
+  });
+});

@@ -50,7 +50,7 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
           describe: 'Backup ID, a positive integer higher than every earlier Zeebe backup (default: current unix time)',
         })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print every call the backup would make, in order, and change nothing' })
-        .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up on the whole run after this long, e.g. 90s, 30m, 1h (at most 24h)' })
+        .option('timeout', { type: 'string', default: '30m', requiresArg: true, describe: 'Give up after this long, e.g. 90s, 30m, 1h (at most 24h); bounds discovery, then the backup run' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster; at least 500ms)' })
         .option('web-modeler', { type: 'boolean', default: false, describe: 'Also dump the Web Modeler database (automatic when Web Modeler is enabled in the release)' })
         .option('web-modeler-output', { type: 'string', requiresArg: true, describe: 'File for the Web Modeler dump (default: web-modeler-<backupId>.sql)' })
@@ -67,8 +67,7 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 /** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
 async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
-  // --timeout bounds the whole run: discovery too (a hung API call), and the plan gets what is left of it.
-  const startedMs = deps.now();
+  // --timeout bounds discovery too (a hung API call), then the backup run gets its own --timeout from its start.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatDuration(options.timeoutMs)} (--timeout)`)), options.timeoutMs);
   try {
@@ -81,7 +80,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     const dumpPath = options.webModelerOutput ?? dump?.defaultWebModelerOutput(options.backupId) ?? '';
     const plan = backup.buildCreatePlan(installation, {
       backupId: options.backupId,
-      timeoutMs: Math.max(1, options.timeoutMs - (deps.now() - startedMs)),
+      timeoutMs: options.timeoutMs,
       pollIntervalMs: options.pollIntervalMs,
       access: options.access,
     });

@@ -64,6 +64,14 @@ function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, 
   };
 }
 
+/**
+ * A read stopped by a signal leaves its parts unread: they would show as failures ("(SIGINT)") and the command
+ * would exit 3 for a cluster that is fine. It is an interrupt, and nothing was changed.
+ */
+function throwIfInterrupted(deps: CliDeps): void {
+  if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped while reading; nothing was changed' });
+}
+
 function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
   reporter.close();
   deps.stdout.write(text);
@@ -75,6 +83,7 @@ export async function runStatusCommand(options: StatusOptions, deps: CliDeps): P
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
     const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter));
+    throwIfInterrupted(deps);
     print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderStatusTable(report));
     const error = statusOutcome(report);
     if (error) throw error;
@@ -106,6 +115,7 @@ export async function runListCommand(options: ListOptions, deps: CliDeps): Promi
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
     const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter), { limit: options.limit });
+    throwIfInterrupted(deps);
     print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderListTable(report));
     const failed = report.parts.filter((part) => part.state === 'ERROR');
     if (failed.length > 0) {
@@ -196,7 +206,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
       },
     );
     // Stopped: the checks that were cut short would read as failures ("SIGINT"); there is no verdict to print.
-    if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped while checking; nothing was changed' });
+    throwIfInterrupted(deps);
     print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderCheckList(report));
     if (report.result === 'FAIL') {
       const failed = report.checks.filter((item) => item.status === 'FAIL');
