@@ -78,7 +78,8 @@ function valuesSearchUrl(engine: SearchEngine, ctx: DiscoveryContext): string | 
     const port = ctx.values.string(`global.${engine}.url.port`);
     return `${protocol}://${host}${port ? `:${port}` : ''}`;
   }
-  if (engine === 'elasticsearch' && ctx.values.bool('elasticsearch.enabled') !== false) return `http://${ctx.release}-elasticsearch:9200`;
+  // Charts 11–14 bundle Elasticsearch unless it is switched off; chart 15.x has no such Service to fall back to.
+  if (engine === 'elasticsearch' && ctx.procedure.bundledElasticsearch && ctx.values.bool('elasticsearch.enabled') !== false) return `http://${ctx.release}-elasticsearch:9200`;
   return undefined;
 }
 
