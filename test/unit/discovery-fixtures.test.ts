@@ -115,7 +115,7 @@ const scenarios = listFixtureScenarios();
 describe('fixtures', () => {
   it('are present (set CAMUNDA_FIXTURES_DIR when they live elsewhere)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(20);
-    expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4']));
+    expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4', '15.0.0-alpha4']));
   });
 });
 
@@ -130,7 +130,7 @@ describe.each(scenarios)('discovery of $chartVersion/$scenario', ({ chartVersion
     expect(installation.chartVersion).toBe(chartVersion);
     expect(installation.procedure.line).toBe(expected.line);
     expect(installation.forcedVersion).toBe(false);
-    expect(installation.camundaVersion).toMatch(new RegExp(`^${expected.line!.replace('.', '\\.')}\\.\\d+$`));
+    expect(installation.camundaVersion).toMatch(new RegExp(`^${expected.line!.replace('.', '\\.')}\\.\\d+(?:-[0-9A-Za-z.]+)?$`));
 
     // components: which, behind which Service, on which pod port and base path
     expect(Object.fromEntries(installation.components.map((c) => [c.part, { service: c.service, port: c.target.port, basePath: c.basePath }]))).toEqual(expected.parts);
