@@ -69,7 +69,7 @@ describe('startWorld boots every fixture scenario', () => {
           const local = world.network.resolve(world.namespace, from, `camunda-${target[0]}.${world.namespace}.svc.cluster.local`, target[1]);
           expect(local, role).toEqual(expect.any(Number));
         }
-        if (world.sims.minor === '8.8' || world.sims.minor === '8.9') {
+        if (world.sims.minor === '8.8' || world.sims.minor === '8.9' || world.sims.minor === '8.10') {
           expect(world.network.resolve(world.namespace, from, 'camunda-zeebe-gateway', 9600)).toEqual(expect.any(Number));
         }
         expect(world.sims.zeebe).toBeDefined();
