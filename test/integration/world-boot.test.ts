@@ -109,6 +109,23 @@ describe('context paths (context-path scenarios)', () => {
   });
 });
 
+describe('8.10 backupRuntime answers (15.0.0-alpha4)', () => {
+  it.each([
+    ['backup-configured', { default: 5 }],
+    ['physical-tenants', { default: 5, tenanta: 5 }],
+  ])('%s: backupId and a backupIds map with every Physical Tenant', async (scenario, backupIds) => {
+    const world = await startWorld({ fixture: { chartVersion: '15.0.0-alpha4', scenario } });
+    try {
+      const port = world.portOf('camunda-zeebe-0', 9600);
+      const response = await fetch(`http://127.0.0.1:${port}/actuator/backupRuntime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ backupId: 5 }) });
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({ backupId: 5, backupIds, message: expect.stringContaining('A backup with id 5 has been scheduled') });
+    } finally {
+      await world.stop();
+    }
+  });
+});
+
 describe('startWorld boots the demo resources (no fixtures needed)', () => {
   for (const resources of ['demo-8.7', 'demo-8.8']) {
     it(resources, async () => {
