@@ -3,6 +3,7 @@
  * while exporting is paused (or, on 8.9 RDBMS, the wait after the continuous trigger).
  */
 import type { ManagementApi } from '../camunda/management-api.js';
+import { tenantsBeyondDefault } from '../camunda/resolve-topology.js';
 import type { ZeebeBackup } from '../camunda/responses.js';
 import { apiFor } from './open-channels.js';
 import type { PlanAction } from './plan.js';
@@ -20,6 +21,14 @@ export function zeebeBackupStep(action: Extract<PlanAction, { kind: 'zeebe-backu
         const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
         const taken = await api.takeBackup(action.path, plan.backupId);
         if (taken.message) record.details['accepted'] = taken.message;
+        if (taken.backupIds) record.details['backupIds'] = taken.backupIds;
+        const tenants = tenantsBeyondDefault(taken.backupIds);
+        if (tenants.length > 0) {
+          throw new PartFailedError(
+            'FAILED',
+            `Zeebe backed up Physical Tenants ${Object.keys(taken.backupIds ?? {}).sort().join(', ')}, but this run covered only one tenant's web apps, Optimize and zeebe-record indices: tenant(s) ${tenants.join(', ')} are not backed up as a whole; Physical Tenants are not supported`,
+          );
+        }
         return awaitZeebeBackup(ctx, api, action.path, plan.backupId, record, 'backup-zeebe', signal);
       }),
   };

@@ -4,7 +4,7 @@ import type { HelmRelease } from '../kube/helm-release.js';
 import type { ConfigMap, Container } from '../kube/kube-client.js';
 import type { DiscoveryContext } from './discovery-context.js';
 import { HelmValues } from './helm-values.js';
-import { refuseUnsupportedTopology, resolveTopology, topologyWarning, unsupportedTopology } from './resolve-topology.js';
+import { refuseUnsupportedTopology, resolveTopology, tenantsBeyondDefault, topologyWarning, unsupportedTopology } from './resolve-topology.js';
 import { springPropertiesFrom } from './spring-properties.js';
 import { procedureForLine } from './versions.js';
 
@@ -119,5 +119,13 @@ describe('refuseUnsupportedTopology', () => {
   it('a hand-built installation (no topology) and a single tenant pass', () => {
     expect(() => refuseUnsupportedTopology({ release: 'camunda' }, 'create')).not.toThrow();
     expect(() => refuseUnsupportedTopology({ release: 'camunda', topology: { mode: 'combined', physicalTenants: ['default'], declaredIn: ['x'] } }, 'delete')).not.toThrow();
+  });
+});
+
+describe('tenantsBeyondDefault (the 8.10 runtime answer)', () => {
+  it('names the tenants besides default, sorted; none for a single-tenant answer or none at all', () => {
+    expect(tenantsBeyondDefault({ tenantb: 7, default: 7, tenanta: 7 })).toEqual(['tenanta', 'tenantb']);
+    expect(tenantsBeyondDefault({ default: 7 })).toEqual([]);
+    expect(tenantsBeyondDefault(undefined)).toEqual([]);
   });
 });

@@ -58,6 +58,16 @@ function tenantsInValues(ctx: DiscoveryContext): string[] {
 /** Tenants besides `default`: a cluster that declares only `default` is a single-tenant cluster. */
 const otherTenants = (topology: Topology): readonly string[] => topology.physicalTenants.filter((id) => id !== DEFAULT_TENANT);
 
+/**
+ * The last line of defence: 8.10's backupRuntime answer names every tenant it backed up. Tenants besides `default`
+ * there mean a configuration discovery could not read declared them; the run must not report one tenant as the whole.
+ */
+export function tenantsBeyondDefault(backupIds: Readonly<Record<string, number>> | undefined): string[] {
+  return Object.keys(backupIds ?? {})
+    .filter((id) => id !== DEFAULT_TENANT)
+    .sort();
+}
+
 /** Why this tool cannot back the release up as one, or undefined when it can. */
 export function unsupportedTopology(installation: Pick<Installation, 'release' | 'topology'>): string | undefined {
   const topology = installation.topology;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { World } from '../world/index.js';
-import { describeRun, runCli, STACK_FRAME } from './helpers/run-cli.js';
+import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import { count, dumpLog, expectNoMutation, expectResumedAfterPause, isPause, isZeebeTake } from './helpers/sim-log.js';
 import { editConfigMapFile, editReleaseValues } from './helpers/tamper.js';
 import { fixture, withWorld } from './helpers/world-run.js';
@@ -88,6 +88,20 @@ describe('8.10 Physical Tenants (physical-tenants: tenants default and tenanta, 
       expect(list.stderr).toMatch(TENANTS);
       expect(list.stderr).toContain('status, list and check read what the management API reports for every tenant at once');
       expect(list.json<{ warnings: string[] }>().warnings.join('\n')).toMatch(TENANTS);
+    });
+  });
+
+  it.each(ACCESS)('%s: tenants declared where discovery cannot see them (a Secret-mounted file) → the runtime answer names them: exit 4, zeebe FAILED, exporting resumed', async (access) => {
+    await withWorld({ fixture: fixture('8.10', 'backup-configured'), zeebe: { physicalTenants: ['default', 'tenanta'] } }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', String(ID), '--access', access, '-o', 'json']);
+      expect(result.code, describeRun(result)).toBe(4);
+      const report = result.json();
+      const zeebe = partOf(report, 'zeebe');
+      expect(zeebe?.state).toBe('FAILED');
+      expect(zeebe?.message).toContain('Zeebe backed up Physical Tenants default, tenanta');
+      expect(zeebe?.details).toMatchObject({ backupIds: { default: ID, tenanta: ID } });
+      expect(report.exporting).toMatchObject({ paused: true, resumed: true });
+      expectResumedAfterPause(world);
     });
   });
 
