@@ -192,6 +192,25 @@ describe('version', () => {
     containers: [{ name: 'c', image, env: [], envFrom: [], ports: [] }],
   });
 
+  it.each([
+    { chartVersion: '11.12.3', image: 'camunda/zeebe:8.6.39', line: '8.6', pauseBeforeWebapps: false, bundledElasticsearch: true },
+    { chartVersion: '12.13.3', image: 'camunda/zeebe:8.7.37', line: '8.7', pauseBeforeWebapps: false, bundledElasticsearch: true },
+    { chartVersion: '13.12.7', image: 'camunda/camunda:8.8.35', line: '8.8', pauseBeforeWebapps: true, bundledElasticsearch: true },
+    { chartVersion: '14.8.4', image: 'camunda/camunda:8.9.16', line: '8.9', pauseBeforeWebapps: true, bundledElasticsearch: true },
+    { chartVersion: '15.0.0-alpha4', image: 'camunda/camunda:8.10.0-alpha4', line: '8.10', pauseBeforeWebapps: true, bundledElasticsearch: false },
+    { chartVersion: '15.2.1', image: 'camunda/camunda:8.10.9', line: '8.10', pauseBeforeWebapps: true, bundledElasticsearch: false },
+  ])('chart $chartVersion runs the Camunda $line procedure', ({ chartVersion, image, line, pauseBeforeWebapps, bundledElasticsearch }) => {
+    const resolved = resolveVersion(release(chartVersion, `${line}.x`), [pod('camunda-zeebe-0', 'zeebe-broker', image)], undefined);
+    expect(resolved).toMatchObject({ chartVersion, camundaVersion: image.split(':')[1], forced: false, warnings: [] });
+    expect(resolved.procedure).toMatchObject({ line, chartMajor: Number(chartVersion.split('.')[0]), pauseBeforeWebapps, bundledElasticsearch });
+    if (pauseBeforeWebapps) {
+      // 8.10 keeps the 8.8/8.9 management API: same paths, same endpoints, same exporting calls.
+      expect(resolved.procedure.backupPaths).toEqual({ webapps: '/actuator/backupHistory', optimize: '/actuator/backups', zeebe: '/actuator/backupRuntime' });
+      expect(resolved.procedure.exportingPausePath).toBe('/actuator/exporting/pause?soft=true');
+      expect(resolved.procedure.apis.zeebe).toMatchObject({ podComponent: 'zeebe-broker', serviceSuffix: 'zeebe-gateway', container: 'orchestration', defaultPort: 9600 });
+    }
+  });
+
   it('maps the chart major to the line and takes the patch version from the images', () => {
     const pods = [pod('camunda-optimize-1', 'optimize', 'camunda/optimize:8.7.26'), pod('camunda-operate-1', 'operate', 'docker.io/camunda/operate:8.7.37')];
     const resolved = resolveVersion(release('12.13.3', '8.7.x'), pods, undefined);
