@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildCreatePlan } from '../../src/backup/plan.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
@@ -323,6 +323,21 @@ describe('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => {
       expect(error).toBeInstanceOf(PreconditionError);
       expect((error as PreconditionError).message).toMatch(/^release camunda declares Physical Tenants default, tenanta .*create refuses .*nothing was changed$/);
     }
+  });
+
+  it('physical-tenants reduced to the default tenant: one tenant, backed up with the exporter declared for it', async () => {
+    const objects = clusterFromFixture(CHART, 'physical-tenants');
+    const configMap = (objects.configMaps as Array<{ metadata: { name: string }; data: Record<string, string> }>).find((cm) => cm.metadata.name === 'camunda-zeebe-configuration')!;
+    const file = parseYaml(configMap.data['physical-tenants.yaml']!) as { camunda: { 'physical-tenants': Record<string, { data: { exporters: { elasticsearch: { args: { index: { prefix: string } } } } } }> } };
+    const tenants = file.camunda['physical-tenants'];
+    delete tenants['tenanta'];
+    tenants['default']!.data.exporters.elasticsearch.args.index.prefix = 'default-zeebe-record';
+    configMap.data['physical-tenants.yaml'] = stringifyYaml(file);
+    const installation = await discoverInstallation(new FakeKubeClient(objects, 'camunda'), { namespace: 'camunda', access: 'port-forward' });
+    expect(installation.topology?.physicalTenants).toEqual(['default']);
+    expect(installation.warnings).toEqual([]);
+    expect(installation.search?.zeebeIndexPrefix).toBe('default-zeebe-record');
+    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' })).not.toThrow();
   });
 });
 
