@@ -152,8 +152,8 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
       id: 'topology',
       title: 'One combined release, one Physical Tenant',
       status: 'FAIL',
-      message: `${topologyProblem}; create, delete and resume refuse this release`,
-      fix: 'back up each Physical Tenant as the Camunda 8.10 backup docs describe; this tool supports combined, single-tenant releases',
+      message: topologyProblem,
+      fix: 'follow the Camunda 8.10 backup docs for each Physical Tenant or each release of a split installation; this tool supports combined, single-tenant releases',
     });
   }
   deps.emit({ kind: 'info', message: `checking the components of release ${installation.release}…` });

@@ -116,6 +116,15 @@ describe('refuseUnsupportedTopology', () => {
     }
   });
 
+  it('an orchestration-only release: create and delete refuse for that reason, resume stays possible', () => {
+    const split = { release: 'camunda', topology: { mode: 'orchestration', physicalTenants: [], declaredIn: [] } };
+    expect(() => refuseUnsupportedTopology(split, 'create')).toThrow(/split topology \(global\.topology\.mode: orchestration\).*create refuses until split-topology backups are designed; nothing was changed$/);
+    expect(() => refuseUnsupportedTopology(split, 'delete')).toThrow(/delete refuses: it would delete only the parts of a backup that live in this release; nothing was changed$/);
+    expect(() => refuseUnsupportedTopology(split, 'resume')).not.toThrow();
+    expect(unsupportedTopology(split)).toMatch(/; create and delete refuse this release$/);
+    expect(topologyWarning(split)).toMatch(/status, list and check see only this release; create and delete refuse this release\.$/);
+  });
+
   it('a hand-built installation (no topology) and a single tenant pass', () => {
     expect(() => refuseUnsupportedTopology({ release: 'camunda' }, 'create')).not.toThrow();
     expect(() => refuseUnsupportedTopology({ release: 'camunda', topology: { mode: 'combined', physicalTenants: ['default'], declaredIn: ['x'] } }, 'delete')).not.toThrow();

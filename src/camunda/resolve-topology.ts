@@ -68,46 +68,70 @@ export function tenantsBeyondDefault(backupIds: Readonly<Record<string, number>>
     .sort();
 }
 
-/** Why this tool cannot back the release up as one, or undefined when it can. */
-export function unsupportedTopology(installation: Pick<Installation, 'release' | 'topology'>): string | undefined {
+export type ChangingCommand = 'create' | 'delete' | 'resume';
+
+interface TopologyProblem {
+  readonly message: string;
+  /** The commands that refuse, and why each does. */
+  readonly refusals: Readonly<Partial<Record<ChangingCommand, string>>>;
+  readonly hint: string;
+}
+
+function topologyProblem(installation: Pick<Installation, 'release' | 'topology'>): TopologyProblem | undefined {
   const topology = installation.topology;
   if (!topology) return undefined;
   if (otherTenants(topology).length > 0) {
-    return (
-      `release ${installation.release} declares Physical Tenants ${topology.physicalTenants.join(', ')} (${topology.declaredIn.join('; ')}): ` +
-      'each tenant has its own backup IDs, snapshot repository, zeebe-record indices and Optimize, and one management-API call covers every tenant at once, ' +
-      'so a backup by this tool would cover one tenant and leave the others half backed up'
-    );
+    return {
+      message:
+        `release ${installation.release} declares Physical Tenants ${topology.physicalTenants.join(', ')} (${topology.declaredIn.join('; ')}): ` +
+        'each tenant has its own backup IDs, snapshot repository, zeebe-record indices and Optimize, and one management-API call covers every tenant at once, ' +
+        'so a backup by this tool would cover one tenant and leave the others half backed up',
+      refusals: {
+        create: 'create refuses until multi-tenant backups are designed',
+        delete: 'delete refuses: backup IDs are per tenant, and the management API would delete that ID in every tenant',
+        resume: 'resume refuses: without a tenant, resuming resumes exporting of every tenant, also pauses set on purpose',
+      },
+      hint: 'back up, delete or resume one Physical Tenant as the Camunda 8.10 backup docs describe (?physicalTenant=<id> on the management calls, one snapshot repository per tenant); this tool supports combined, single-tenant releases',
+    };
   }
   if (topology.mode !== COMBINED) {
-    return (
-      `release ${installation.release} is part of a split topology (global.topology.mode: ${topology.mode}): ` +
-      'its Camunda Hub, Identity and Optimize may run in other releases, which a backup of this release would leave out'
-    );
+    return {
+      message:
+        `release ${installation.release} is part of a split topology (global.topology.mode: ${topology.mode}): ` +
+        'its Camunda Hub, Identity and Optimize may run in other releases, which a backup of this release would leave out',
+      refusals: {
+        create: 'create refuses until split-topology backups are designed',
+        delete: 'delete refuses: it would delete only the parts of a backup that live in this release',
+        // resume stays allowed: this release is the whole orchestration cluster, and exporting lives there.
+      },
+      hint: 'this tool backs up combined releases (global.topology.mode: combined, the default); follow the Camunda 8.10 backup docs for each release of a split installation',
+    };
   }
   return undefined;
 }
 
-const WHY_REFUSED: Record<'create' | 'delete' | 'resume', string> = {
-  create: 'create refuses until multi-tenant and split-topology backups are designed; nothing was changed',
-  delete: 'delete refuses: backup IDs are per tenant, and the management API would delete that ID in every tenant; nothing was changed',
-  resume: 'resume refuses: without a tenant, resuming resumes exporting of every tenant, also pauses set on purpose; nothing was changed',
-};
+/** Why this tool cannot back the release up as one, or undefined when it can. */
+export function unsupportedTopology(installation: Pick<Installation, 'release' | 'topology'>): string | undefined {
+  const problem = topologyProblem(installation);
+  return problem && `${problem.message}; ${refusingCommands(problem)} refuse this release`;
+}
 
-const HINTS: Record<'create' | 'delete' | 'resume', string> = {
-  create: 'back up each Physical Tenant as the Camunda 8.10 backup docs describe (?physicalTenant=<id> on each management call, one snapshot repository per tenant); this tool supports combined, single-tenant releases',
-  delete: 'delete the backups of one tenant as the Camunda 8.10 docs describe (?physicalTenant=<id>); this tool supports combined, single-tenant releases',
-  resume: 'resume the tenant that needs it as the Camunda 8.10 docs describe (?physicalTenant=<id> on POST /actuator/exporting/resume); this tool supports combined, single-tenant releases',
+const refusingCommands = (problem: TopologyProblem): string => {
+  const commands = Object.keys(problem.refusals);
+  return commands.length > 1 ? `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)}` : (commands[0] ?? '');
 };
 
 /** Throws exit 3 before anything changes when the release is not one combined, single-tenant cluster. */
-export function refuseUnsupportedTopology(installation: Pick<Installation, 'release' | 'topology'>, command: 'create' | 'delete' | 'resume'): void {
-  const why = unsupportedTopology(installation);
-  if (why !== undefined) throw new PreconditionError(`${why}; ${WHY_REFUSED[command]}`, { hint: HINTS[command] });
+export function refuseUnsupportedTopology(installation: Pick<Installation, 'release' | 'topology'>, command: ChangingCommand): void {
+  const problem = topologyProblem(installation);
+  const refusal = problem?.refusals[command];
+  if (problem && refusal) throw new PreconditionError(`${problem.message}; ${refusal}; nothing was changed`, { hint: problem.hint });
 }
 
-/** For the read-only commands: what they show may mix tenants, and which commands refuse. */
+/** For the read-only commands: what they show may mix tenants or miss other releases, and which commands refuse. */
 export function topologyWarning(installation: Pick<Installation, 'release' | 'topology'>): string | undefined {
-  const why = unsupportedTopology(installation);
-  return why === undefined ? undefined : `${why}. status, list and check read what the management API reports for every tenant at once; create, delete and resume refuse this release.`;
+  const problem = topologyProblem(installation);
+  if (!problem) return undefined;
+  const reads = otherTenants(installation.topology!).length > 0 ? 'status, list and check read what the management API reports for every tenant at once' : 'status, list and check see only this release';
+  return `${problem.message}. ${reads}; ${refusingCommands(problem)} refuse this release.`;
 }

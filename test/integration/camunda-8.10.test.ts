@@ -65,7 +65,7 @@ describe('8.10 Physical Tenants (physical-tenants: tenants default and tenanta, 
       expect(result.code, describeRun(result)).toBe(3);
       expect(result.stderr).toMatch(TENANTS);
       expect(result.stderr).toContain('one management-API call covers every tenant at once');
-      expect(result.stderr).toContain('create refuses until multi-tenant and split-topology backups are designed; nothing was changed');
+      expect(result.stderr).toContain('create refuses until multi-tenant backups are designed; nothing was changed');
       expect(result.stderr).toContain('?physicalTenant=<id>');
       expect(result.stderr).not.toMatch(STACK_FRAME);
       expect(world.log, dumpLog(world)).toEqual([]);
@@ -125,7 +125,12 @@ describe('8.10 split topologies (global.topology.mode)', () => {
       const result = await runCli(world, ['create', '--backup-id', String(ID), '--access', access]);
       expect(result.code, describeRun(result)).toBe(3);
       expect(result.stderr).toContain('release camunda is part of a split topology (global.topology.mode: orchestration)');
+      expect(result.stderr).toContain('create refuses until split-topology backups are designed; nothing was changed');
       expect(world.log, dumpLog(world)).toEqual([]);
+      // This release is the whole orchestration cluster: resuming its exporting is safe and stays possible.
+      const resumed = await runCli(world, ['resume', '--access', access]);
+      expect(resumed.code, describeRun(resumed)).toBe(0);
+      expect(resumed.stderr).toContain('status, list and check see only this release; create and delete refuse this release.');
     });
   });
 
