@@ -319,3 +319,35 @@ describe('nothing found', () => {
     expect(error.message).toContain(join(dir, 'no-sa', 'token'));
   });
 });
+
+describe("kubectl's tokenFile", () => {
+  const headerFor = async (user: Record<string, unknown>): Promise<unknown> => {
+    const file = write('sub/config', {
+      clusters: [{ name: 'c', server: 'https://k.example:6443' }],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      current: 'x',
+    });
+    const { kubeConfig } = resolveWith({ kubeconfig: file });
+    const options: { headers?: Record<string, string> } = {};
+    await kubeConfig.applyToHTTPSOptions(options);
+    return options.headers?.['Authorization'];
+  };
+
+  it('reads the file relative to its kubeconfig, trimmed, as the bearer token', async () => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'token'), 'from-file\n');
+    expect(await headerFor({ tokenFile: 'token' })).toBe('Bearer from-file');
+  });
+
+  it('wins over token, which is used only when the file cannot be read (client-go)', async () => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'token'), 'from-file');
+    expect(await headerFor({ tokenFile: 'token', token: 'inline' })).toBe('Bearer from-file');
+    expect(await headerFor({ tokenFile: 'missing', token: 'inline' })).toBe('Bearer inline');
+  });
+
+  it('an unreadable file without a token fails naming the file', async () => {
+    await expect(headerFor({ tokenFile: 'missing' })).rejects.toThrow(/cannot read the tokenFile .*missing of user "u"/);
+  });
+});
