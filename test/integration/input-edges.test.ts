@@ -5,7 +5,8 @@
  * running create.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../world/index.js';
@@ -53,10 +54,28 @@ describe('kubeconfig with kubectl\'s tokenFile', () => {
   });
 });
 
-/** Runs delete on a pseudo-terminal (util-linux `script`) and types `key` at the [y/N] prompt. */
-function deleteAtPrompt(world: World, args: readonly string[], key: string): Promise<{ code: number | null; output: string }> {
+/** The pid of the CLI that `script` runs (`exec` makes it script's direct child). */
+function childPidOf(parent: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs delete on a pseudo-terminal (util-linux `script`) and, at the [y/N] prompt, types `key` or sends the CLI a
+ * signal (a terminal closed, a `kill`).
+ */
+function deleteAtPrompt(world: World, args: readonly string[], key: string | { signal: NodeJS.Signals }): Promise<{ code: number | null; output: string }> {
   assertBuilt();
-  const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ');
+  const command = `exec ${[process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: cliEnv(world), stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   let typed = false;
@@ -64,7 +83,12 @@ function deleteAtPrompt(world: World, args: readonly string[], key: string): Pro
     output += chunk.toString('utf8');
     if (!typed && output.includes('[y/N]')) {
       typed = true;
-      child.stdin.write(key);
+      if (typeof key === 'string') child.stdin.write(key);
+      else {
+        const cli = child.pid === undefined ? undefined : childPidOf(child.pid);
+        if (cli !== undefined) process.kill(cli, key.signal);
+        else output += '\n(test: the CLI process was not found)';
+      }
     }
   };
   child.stdout.on('data', onData);
@@ -91,6 +115,21 @@ describe.skipIf(process.platform !== 'linux')('delete: no answer at the confirma
       expect(result.code, result.output).toBe(2);
       expect(result.output).toContain(`no answer at the prompt (${name}): nothing was deleted`);
       expect(result.output).not.toMatch(/internal error|report it|\n\s+at /i);
+      expect(world.log.filter(isMutating)).toEqual([]);
+      expect([...world.sims.zeebe!.backups.values()].filter((b) => !b.deleted).map((b) => b.id)).toEqual([id]);
+    });
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('delete: a signal while the prompt waits', () => {
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s at [y/N] → exit 128 + its number, nothing deleted (the prompt no longer waits on)', async (signal) => {
+    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+      const id = NOW - DAY;
+      seedBackup(world, id);
+      await settle(world);
+      const result = await deleteAtPrompt(world, ['delete', String(id), '-n', world.namespace], { signal });
+      expect(result.code, result.output).toBe(128 + (constants.signals[signal] ?? NaN));
+      expect(result.output).toContain(`interrupted by ${signal}`);
       expect(world.log.filter(isMutating)).toEqual([]);
       expect([...world.sims.zeebe!.backups.values()].filter((b) => !b.deleted).map((b) => b.id)).toEqual([id]);
     });
