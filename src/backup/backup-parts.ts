@@ -21,7 +21,7 @@ import type { BackupPart } from '../camunda/versions.js';
 import { messageOf } from '../errors.js';
 import type { ComponentHttp, Connector, HttpTarget } from '../reach/component-http.js';
 import type { SecretValue } from '../secret-value.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import { inPartOrder, procedureKindOf, whereOf, zeebeRecordsSkipReason, type ProcedureKind } from './plan.js';
 
 /** What a part says about one backup ID. ERROR: the part could not be asked (unreachable, unexpected answer). */

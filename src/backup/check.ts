@@ -12,7 +12,7 @@ import { CliError, messageOf, UsageError } from '../errors.js';
 import type { AccessCheck, AccessCheckResult, KubeClient } from '../kube/kube-client.js';
 import type { AccessMode, Connector, HttpTarget } from '../reach/component-http.js';
 import { backupPartsOf, describeFailure, openPartsSession, type PartsSession } from './backup-parts.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import { findBrokers, pausedPartitions, readExporterStates } from './exporter-state.js';
 import type { CheckItem, CheckReport, CheckStatus } from './lifecycle-report.js';
 import { collectInventory, type Inventory } from './list.js';

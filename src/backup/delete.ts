@@ -7,7 +7,7 @@ import type { Installation } from '../camunda/installation.js';
 import { PreconditionError, UsageError } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import { backupPartsOf, describeFailure, type BackupParts, type PartEndpoint, type PartsSession } from './backup-parts.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import type { DeleteEntry, DeletePartReport, DeleteReport, DeleteState, KeptEntry, SelectedBackup } from './lifecycle-report.js';
 import { collectInventory } from './list.js';
 import { backupIdTime, selectForRetention } from './retention.js';

@@ -5,7 +5,7 @@
 import { managementApi, type ApiContext, type ManagementApi } from '../camunda/management-api.js';
 import { InterruptedError, messageOf, PreconditionError, type CliError } from '../errors.js';
 import type { ComponentHttp, Connector } from '../reach/component-http.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import { endpointFor, type CreatePlan, type PlanEndpoint } from './plan.js';
 
 /** Connection by plan endpoint key; endpoints on the same target share one. */

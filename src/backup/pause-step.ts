@@ -3,7 +3,7 @@
  * have paused some partitions, §3.5), so every exit path after it resumes, retried until "status":204.
  */
 import { messageOf } from '../errors.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '../format-duration.js';
 import { apiFor } from './open-channels.js';
 import type { PlanAction } from './plan.js';
 import { resumeWithRetries } from './resume.js';

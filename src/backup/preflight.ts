@@ -7,7 +7,7 @@ import { ComponentHttpError } from '../camunda/management-api.js';
 import type { RuntimeState, WebappBackup, ZeebeBackup } from '../camunda/responses.js';
 import { searchApi } from '../camunda/search-api.js';
 import { CliError, messageOf, PreconditionError, UsageError } from '../errors.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import { abortError, apiFor, contextFor, type Channels } from './open-channels.js';
 import { endpointFor, type CreatePlan, type PreflightCheck } from './plan.js';
 

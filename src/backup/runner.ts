@@ -4,7 +4,8 @@
  * cleanup runs, last in first out, all of them even when one fails. The runner never prints: it emits events.
  */
 import { messageOf } from '../errors.js';
-import type { Reporter, StepId } from './events.js';
+import type { Reporter } from '../events.js';
+import type { BackupStepId } from './step-id.js';
 
 export interface Cleanup {
   readonly title: string;
@@ -12,7 +13,7 @@ export interface Cleanup {
 }
 
 export interface Step {
-  readonly id: StepId;
+  readonly id: BackupStepId;
   readonly title: string;
   /** Registered before run(); runs whatever happens afterwards. */
   readonly cleanup?: Cleanup | undefined;
@@ -29,8 +30,8 @@ export type RunItem = Step | ParallelSteps;
 
 export type StepOutcome =
   | { readonly kind: 'completed' }
-  | { readonly kind: 'failed'; readonly step: StepId; readonly error: unknown }
-  | { readonly kind: 'aborted'; readonly step?: StepId | undefined; readonly reason: unknown };
+  | { readonly kind: 'failed'; readonly step: BackupStepId; readonly error: unknown }
+  | { readonly kind: 'aborted'; readonly step?: BackupStepId | undefined; readonly reason: unknown };
 
 export interface CleanupFailure {
   readonly title: string;
@@ -49,8 +50,8 @@ export interface RunContext {
 
 /** Why a sibling in a parallel group stopped waiting. */
 export class SiblingFailedError extends Error {
-  readonly step: StepId;
-  constructor(step: StepId) {
+  readonly step: BackupStepId;
+  constructor(step: BackupStepId) {
     super(`stopped waiting because ${step} failed`);
     this.name = 'SiblingFailedError';
     this.step = step;
@@ -58,9 +59,9 @@ export class SiblingFailedError extends Error {
 }
 
 class StepError extends Error {
-  readonly step: StepId;
+  readonly step: BackupStepId;
   readonly error: unknown;
-  constructor(step: StepId, error: unknown) {
+  constructor(step: BackupStepId, error: unknown) {
     super(messageOf(error));
     this.step = step;
     this.error = error;

@@ -14,7 +14,7 @@ import { finished } from 'node:stream/promises';
 import type { WebModelerDatabase } from '../camunda/installation.js';
 import { messageOf, UsageError } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import type { BackupReport, PartReport } from './report.js';
 
 /** The last line plain-format pg_dump writes; without it the dump was cut off. */

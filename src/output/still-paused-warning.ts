@@ -1,5 +1,5 @@
 import type { BackupReport } from '../backup/report.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
 /**

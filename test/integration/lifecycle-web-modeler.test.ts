@@ -10,7 +10,7 @@ import { runWebModelerDump } from '../../src/backup/web-modeler-dump.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import { createKubeClient } from '../../src/kube/create-kube-client.js';
 import { pgDumpText } from '../world/sim/pg-dump.js';
-import type { RunEvent } from '../../src/backup/events.js';
+import type { RunEvent } from '../../src/events.js';
 import { fixture, withWorld } from './helpers/world-run.js';
 
 describe('Web Modeler dump', () => {

@@ -1,14 +1,10 @@
-/** Progress as a typed stream: the runner emits, reporters render, logic never prints. */
-import type { BackupPart } from '../camunda/versions.js';
+/**
+ * Progress as a typed stream: the runner emits, reporters render, logic never prints. It sits beside errors.ts at
+ * the ground floor, so every layer (kube, reach, camunda, backup) can emit without importing from above.
+ */
 
-export type StepId =
-  | 'pause-exporting'
-  | 'resume-exporting'
-  | `backup-${BackupPart}`
-  | `delete-${BackupPart}`
-  | `status-${BackupPart}`
-  | 'web-modeler-dump'
-  | 'continuous-backup';
+/** Names one step of a run ("pause-exporting", "backup-zeebe"); the backup layer spells its own (BackupStepId). */
+export type StepId = string;
 
 export type RunEvent =
   | { readonly kind: 'step-started'; readonly step: StepId; readonly title: string }
