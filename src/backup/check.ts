@@ -5,19 +5,19 @@
  */
 import type { DiscoveryOptions } from '../camunda/discover.js';
 import type { Installation } from '../camunda/installation.js';
-import { managementApi, readHealth } from '../camunda/management-api.js';
+import { readHealth } from '../camunda/management-api.js';
 import { checkpointIdOf, type RuntimeState } from '../camunda/responses.js';
 import { clusterHealth, searchApi } from '../camunda/search-api.js';
 import { CliError, messageOf, UsageError } from '../errors.js';
 import type { AccessCheck, AccessCheckResult, KubeClient } from '../kube/kube-client.js';
 import type { AccessMode, Connector, HttpTarget } from '../reach/component-http.js';
-import { backupPartsOf, describeFailure, openPartsSession, type PartsSession } from './backup-parts.js';
+import { openPool, type ConnectionPool } from './connections.js';
+import { layoutOf, partOf, whereOf } from './layout.js';
+import { describeFailure } from './part-clients.js';
 import type { Reporter } from '../events.js';
-import { findBrokers, pausedPartitions, readExporterStates } from './exporter-state.js';
+import { findBrokers, pausedPartitions, readExporterStates, resumeCommandFor } from './exporting.js';
 import type { CheckItem, CheckReport, CheckStatus } from './lifecycle-report.js';
 import { collectInventory, type Inventory } from './list.js';
-import { resumeCommandFor } from './resume.js';
-import { whereOf } from './plan.js';
 
 export const DEFAULT_MAX_BACKUP_AGE_MS = 7 * 24 * 3_600_000;
 
@@ -147,7 +147,7 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
   add(releaseItem(installation));
   deps.emit({ kind: 'info', message: `checking the components of release ${installation.release}…` });
 
-  const session = openPartsSession({ connect: deps.connect, emit: deps.emit, signal: deps.signal, requestTimeoutMs: deps.requestTimeoutMs });
+  const session = openPool({ connect: deps.connect, emit: deps.emit, signal: deps.signal, requestTimeoutMs: deps.requestTimeoutMs });
   try {
     const [health, inventory, searchRepository, exporting] = await Promise.all([
       healthItems(installation, session),
@@ -246,7 +246,7 @@ function releaseItem(installation: Installation): CheckItem {
   return { id: 'release', title: 'Camunda release found, version supported', status: 'PASS', message: found };
 }
 
-async function healthItems(installation: Installation, session: PartsSession): Promise<CheckItem[]> {
+async function healthItems(installation: Installation, session: ConnectionPool): Promise<CheckItem[]> {
   // One item per distinct pod: on 8.8+ the web apps and Zeebe are the same orchestration pod.
   const groups = new Map<string, { target: HttpTarget; basePath: string; parts: string[] }>();
   for (const component of installation.components) {
@@ -266,7 +266,7 @@ async function healthItems(installation: Installation, session: PartsSession): P
       const title = `${name} reachable and healthy`;
       const where = whereOf(group.target);
       try {
-        const health = await readHealth(await session.context(group.target), group.basePath);
+        const health = await readHealth(await session.context({ target: group.target }), group.basePath);
         if (health.status === 'UP') return { id, title, status: 'PASS', message: `UP at ${where}` };
         return { id, title, status: 'FAIL', message: `${health.status} (HTTP ${health.httpStatus}) at ${where}`, fix: `look at the pod's logs and events (kubectl describe ${where.split(':')[0]})` };
       } catch (error) {
@@ -279,7 +279,7 @@ async function healthItems(installation: Installation, session: PartsSession): P
     const title = `${search.engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} reachable and healthy`;
     const where = whereOf(search.target, search.url);
     try {
-      const health = await clusterHealth(await session.context(search.target, search.authorization));
+      const health = await clusterHealth(await session.context(search));
       const status: CheckStatus = health.status === 'green' ? 'PASS' : health.status === 'yellow' ? 'WARN' : 'FAIL';
       items.push({
         id: 'health:search',
@@ -327,7 +327,7 @@ function repositoryConfigItem(installation: Installation): CheckItem {
   return { id, title, status: 'PASS', message: `"${name}"${by ? ` in ${by}` : ' (--snapshot-repository)'}` };
 }
 
-async function searchRepositoryItem(installation: Installation, session: PartsSession): Promise<CheckItem | undefined> {
+async function searchRepositoryItem(installation: Installation, session: ConnectionPool): Promise<CheckItem | undefined> {
   const search = installation.search;
   const name = installation.repositoryName;
   if (!search || !name) return undefined;
@@ -335,7 +335,7 @@ async function searchRepositoryItem(installation: Installation, session: PartsSe
   const id = 'search-repository';
   const title = `Repository present in ${engine}`;
   try {
-    const repository = await searchApi(await session.context(search.target, search.authorization)).repository(name);
+    const repository = await searchApi(await session.context(search)).repository(name);
     return { id, title, status: 'PASS', message: `"${name}" (type ${repository.type})` };
   } catch (error) {
     return { id, title, status: 'FAIL', message: `"${name}": ${describeFailure(error)}`, fix: `register it: PUT /_snapshot/${name} in ${engine} (same name in every component)` };
@@ -358,7 +358,7 @@ function backupApiItems(inventory: Inventory): CheckItem[] {
     });
 }
 
-async function exportingItem(installation: Installation, kube: KubeClient, session: PartsSession, access: AccessMode): Promise<CheckItem> {
+async function exportingItem(installation: Installation, kube: KubeClient, session: ConnectionPool, access: AccessMode): Promise<CheckItem> {
   const id = 'exporting';
   const title = 'Zeebe exporting not left paused';
   const resume = resumeCommandFor(installation, access).split('\n')[0];
@@ -431,7 +431,7 @@ function describeAge(ms: number): string {
   return `${(hours / 24).toFixed(1)} days`;
 }
 
-async function continuousItem(installation: Installation, session: PartsSession, options: CheckOptions): Promise<CheckItem> {
+async function continuousItem(installation: Installation, session: ConnectionPool, options: CheckOptions): Promise<CheckItem> {
   const id = 'continuous-backups';
   const title = 'Continuous Zeebe backups configured and recent (RDBMS)';
   if (!installation.zeebeStore.continuous) {
@@ -443,11 +443,11 @@ async function continuousItem(installation: Installation, session: PartsSession,
       fix: 'set camunda.data.primary-storage.backup.continuous=true (env CAMUNDA_DATA_PRIMARYSTORAGE_BACKUP_CONTINUOUS), a backup store and a schedule such as PT1H',
     };
   }
-  const zeebe = backupPartsOf(installation).present.find((p) => p.part === 'zeebe');
-  if (!zeebe) return { id, title, status: 'WARN', message: 'continuous backups are on; no Zeebe endpoint to read their state' };
+  const zeebe = partOf(layoutOf(installation), 'zeebe');
+  if (!zeebe || zeebe.problem) return { id, title, status: 'WARN', message: 'continuous backups are on; no Zeebe endpoint to read their state' };
   let state: RuntimeState;
   try {
-    state = await managementApi(await session.context(zeebe.target), zeebe.basePath).runtimeState(zeebe.path);
+    state = await (await session.api(zeebe)).runtimeState(zeebe.path);
   } catch (error) {
     return { id, title, status: 'WARN', message: `continuous backups are on; ${zeebe.path}/state not readable: ${describeFailure(error)}`, fix: 'check the orchestration pod and its backup store' };
   }

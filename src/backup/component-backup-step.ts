@@ -1,28 +1,40 @@
 /**
  * The backup of a web app (Operate, Tasklist, or both on 8.8+ as "webapps") or Optimize: POST, then poll until the
- * component reports a final state; anything but COMPLETED fails the part with the component's own reason.
+ * component reports a final state; anything but COMPLETED fails the part with the component's own reason. The
+ * web apps start together: one parallel group.
  */
 import type { WebappBackup } from '../camunda/responses.js';
-import { apiFor } from './open-channels.js';
-import type { ComponentBackupAction, WebappPart } from './plan.js';
+import type { ComponentBackupAction, PlanAction, WebappPart } from './plan.js';
 import type { Step } from './runner.js';
-import { PartFailedError, pollUntilFinal, tracked, type StepContext } from './step-context.js';
+import { PartFailedError, pollUntilFinal, tracked, type ActionKind, type StepContext } from './step-context.js';
 
-export function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): Step {
-  const { plan, channels, run } = ctx;
+const POLL_NOTE = 'repeats until the state is final';
+
+export const componentBackups: ActionKind<Extract<PlanAction, { kind: 'parallel' }>> = {
+  describe(group, plan, calls) {
+    for (const a of group.actions) calls.call(`backup-${a.part}`, 'POST', a.endpoint, a.endpoint.path, { body: { backupId: plan.backupId } });
+    calls.then();
+    for (const a of group.actions) calls.call(`backup-${a.part}`, 'GET', a.endpoint, `${a.endpoint.path}/${plan.backupId}`, { note: POLL_NOTE });
+  },
+  step: (group, ctx) => ({ parallel: group.actions.map((action) => componentBackupStep(action, ctx)) }),
+};
+
+function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): Step {
+  const { plan, pool, run } = ctx;
   const id = plan.backupId;
+  const path = action.endpoint.path;
   const stepId = `backup-${action.part}` as const;
   return {
     id: stepId,
     title: `Back up ${titleOf(action.part)}`,
     run: (signal) =>
       tracked(ctx, action.part, signal, async (record) => {
-        const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
-        const taken = await api.takeBackup(action.path, id);
+        const api = await pool.api(action.endpoint, { emit: run.emit, signal });
+        const taken = await api.takeBackup(path, id);
         if (taken.scheduledSnapshots) record.details['scheduledSnapshots'] = taken.scheduledSnapshots;
         if (taken.message) record.details['accepted'] = taken.message;
         const backup = await pollUntilFinal(ctx, stepId, signal, record, {
-          read: () => api.webappBackup(action.path, id),
+          read: () => api.webappBackup(path, id),
           isFinal: isWebappFinal,
           describe: describeWebapp,
         });

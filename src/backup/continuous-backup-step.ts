@@ -5,24 +5,39 @@
  */
 import type { RuntimeState } from '../camunda/responses.js';
 import { checkpointIdOf } from '../camunda/responses.js';
-import { apiFor } from './open-channels.js';
 import type { PlanAction } from './plan.js';
-import { newestCheckpoint } from './preflight.js';
 import type { Step } from './runner.js';
-import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type StepContext } from './step-context.js';
+import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type ActionKind, type StepContext } from './step-context.js';
 import { waitForState } from './wait-for-state.js';
 import { awaitZeebeBackup } from './zeebe-backup-step.js';
 
-export function continuousBackupStep(action: Extract<PlanAction, { kind: 'continuous-backup' }>, ctx: StepContext): Step {
-  const { plan, channels, run, facts } = ctx;
+type ContinuousAction = Extract<PlanAction, { kind: 'continuous-backup' }>;
+
+export const continuousBackup: ActionKind<ContinuousAction> = {
+  describe(action, _plan, calls) {
+    const path = action.endpoint.path;
+    calls.call('continuous-backup', 'POST', action.endpoint, path, { note: 'no body: the cluster generates the backup ID' });
+    calls.then();
+    calls.call('continuous-backup', 'GET', action.endpoint, `${path}/state`, { note: 'only when the answer lacks the ID: repeats until a new ID appears' });
+    calls.then();
+    calls.call('continuous-backup', 'GET', action.endpoint, `${path}/{generatedId}`, { note: 'repeats until the state is final' });
+    calls.then();
+    calls.call('continuous-backup', 'GET', action.endpoint, `${path}/state`, { note: 'verifies every partition has a backup and a range' });
+  },
+  step: continuousBackupStep,
+};
+
+function continuousBackupStep(action: ContinuousAction, ctx: StepContext): Step {
+  const { pool, run, facts } = ctx;
+  const path = action.endpoint.path;
   return {
     id: 'continuous-backup',
     title: 'Trigger a Zeebe backup (continuous mode; the cluster chooses the ID)',
     run: (signal) =>
       tracked(ctx, 'zeebe', signal, async (record) => {
-        const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
+        const api = await pool.api(action.endpoint, { emit: run.emit, signal });
         record.details['mode'] = 'continuous';
-        const taken = await api.takeBackup(action.path, undefined);
+        const taken = await api.takeBackup(path, undefined);
         if (taken.message) record.details['accepted'] = taken.message;
         let id = taken.backupId;
         if (id === undefined) {
@@ -31,21 +46,21 @@ export function continuousBackupStep(action: Extract<PlanAction, { kind: 'contin
           const started = performance.now();
           const state = await waitForState<RuntimeState>({
             ...pollOptions(ctx, 'continuous-backup', signal),
-            read: tolerant(ctx, 'continuous-backup', signal, () => api.runtimeState(action.path)),
+            read: tolerant(ctx, 'continuous-backup', signal, () => api.runtimeState(path)),
             isDone: (current) => (newestCheckpoint(current) ?? 0) > baseline || !withinSettle(ctx, started),
             describe: (current) => `newest checkpoint ${newestCheckpoint(current) ?? 'none'}`,
           });
           const newest = newestCheckpoint(state);
           if (newest === undefined || newest <= baseline) {
-            throw new PartFailedError('FAILED', `Zeebe accepted the backup, but no new backup ID appeared in ${action.path}/state`);
+            throw new PartFailedError('FAILED', `Zeebe accepted the backup, but no new backup ID appeared in ${path}/state`);
           }
           id = newest;
         }
         ctx.setBackupId(id);
         record.details['backupId'] = id;
-        const result = await awaitZeebeBackup(ctx, api, action.path, id, record, 'continuous-backup', signal);
+        const result = await awaitZeebeBackup(ctx, api, path, id, record, 'continuous-backup', signal);
         // Step 4 of the docs: every partition has a backup and at least one range (§13.3).
-        const state = await api.runtimeState(action.path);
+        const state = await api.runtimeState(path);
         const ranges = new Map<number, number>();
         for (const range of state.ranges ?? []) ranges.set(range.partitionId, (ranges.get(range.partitionId) ?? 0) + 1);
         record.details['ranges'] = Object.fromEntries(ranges);
@@ -63,4 +78,13 @@ export function continuousBackupStep(action: Extract<PlanAction, { kind: 'contin
         return `backup ${id}: ${result}`;
       }),
   };
+}
+
+/** The newest checkpoint the backup runtime state knows (markers aside). */
+export function newestCheckpoint(state: RuntimeState): number | undefined {
+  const ids = [
+    ...(state.backupStates ?? []).map((entry) => entry.checkpointId),
+    ...(state.checkpointStates ?? []).filter((entry) => entry.checkpointType !== 'MARKER').map((entry) => entry.checkpointId),
+  ];
+  return ids.length === 0 ? undefined : Math.max(...ids);
 }

@@ -7,11 +7,11 @@ import { messageOf } from '../errors.js';
 import type { CreatePlan } from './plan.js';
 import type { BackupReport, ExportingReport, PartReport, RunState } from './report.js';
 import type { RunOutcome } from './runner.js';
-import type { Execution, ExportingRecord, PartRecord } from './step-context.js';
+import type { Execution, ExportingRecord, PartRecord, RecordedPart } from './step-context.js';
 
 /** What the steps left behind. */
 export interface RunRecords {
-  readonly parts: ReadonlyMap<BackupPart, PartRecord>;
+  readonly parts: ReadonlyMap<RecordedPart, PartRecord>;
   readonly exporting: ExportingRecord;
   /** null on RDBMS until the cluster chose one. */
   readonly backupId: number | null;
@@ -43,6 +43,8 @@ export function buildCreateReport(plan: CreatePlan, run: Execution, { outcome, c
   if (timedOut) {
     for (const record of parts.values()) if (record.state === 'IN_PROGRESS') record.state = 'TIMED_OUT';
   }
+  const dump = parts.get('web-modeler');
+  if (dump?.state === 'NOT_STARTED') dump.message = 'not dumped: the backup did not complete';
 
   const exportingReport: ExportingReport = {
     paused: exporting.paused,
@@ -82,10 +84,16 @@ function toPartReport(record: PartRecord): PartReport {
   };
 }
 
-function failureSummary(step: string, error: unknown, parts: ReadonlyMap<BackupPart, PartRecord>): string {
+function failureSummary(step: string, error: unknown, parts: ReadonlyMap<RecordedPart, PartRecord>): string {
   if (step === 'pause-exporting') return `pausing exporting failed: ${messageOf(error)}`;
-  const part: BackupPart | undefined =
-    step === 'continuous-backup' ? 'zeebe' : step.startsWith('backup-') ? (step.slice('backup-'.length) as BackupPart) : undefined;
+  const part: RecordedPart | undefined =
+    step === 'continuous-backup'
+      ? 'zeebe'
+      : step === 'web-modeler-dump'
+        ? 'web-modeler'
+        : step.startsWith('backup-')
+          ? (step.slice('backup-'.length) as BackupPart)
+          : undefined;
   if (!part) return messageOf(error);
   const record = parts.get(part);
   if (!record) throw new Error(`plan has no part ${part}`);

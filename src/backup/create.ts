@@ -1,26 +1,24 @@
 /**
  * `create`: run a CreatePlan. Preflight first (open every connection, read-only checks; a failure throws a
- * CliError and nothing has changed), then the steps with the runner's cleanup stack, so every exit path after the
- * pause resumes exporting. Backup failures do not throw: they are in the returned report.
+ * CliError and nothing has changed), then the steps of the plan's actions with the runner's cleanup stack, so every
+ * exit path after the pause resumes exporting. The whole run, the Web Modeler dump included, is under --timeout.
+ * Backup failures do not throw: they are in the returned report.
  */
-import type { BackupPart } from '../camunda/versions.js';
-import type { Connector } from '../reach/component-http.js';
-import { componentBackupStep } from './component-backup-step.js';
-import { continuousBackupStep } from './continuous-backup-step.js';
-import { buildCreateReport } from './create-report.js';
-import type { Reporter } from '../events.js';
 import { formatDuration } from '../format-duration.js';
-import { closeChannels, openChannels, type Channels } from './open-channels.js';
-import { pauseStep } from './pause-step.js';
-import type { CreatePlan, PlanAction } from './plan.js';
-import { preflight, type PreflightFacts } from './preflight.js';
+import type { Reporter } from '../events.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import type { Connector } from '../reach/component-http.js';
+import { describeCreatePlan, stepsOf } from './actions.js';
+import { openPool, type ConnectionPool } from './connections.js';
+import { buildCreateReport } from './create-report.js';
+import { planTargets, type CreatePlan } from './plan.js';
+import { preflight } from './preflight.js';
 import type { BackupReport } from './report.js';
-import { runSteps, type RunItem } from './runner.js';
-import type { Execution, ExportingRecord, PartRecord, StepContext } from './step-context.js';
-import { zeebeBackupStep } from './zeebe-backup-step.js';
-import { zeebeRecordsStep } from './zeebe-records-step.js';
+import { runSteps } from './runner.js';
+import type { Execution, ExportingRecord, PartRecord, PreflightFacts, RecordedPart, StepContext } from './step-context.js';
 
-export { buildCreatePlan, describeCreatePlan } from './plan.js';
+export { buildCreatePlan } from './plan.js';
+export { describeCreatePlan };
 export type { CreateOptions, CreatePlan } from './plan.js';
 
 export interface RunDeps {
@@ -29,6 +27,8 @@ export interface RunDeps {
   /** Aborted on SIGINT/SIGTERM; its reason is 'SIGINT' or 'SIGTERM'. */
   readonly signal: AbortSignal;
   readonly now?: (() => number) | undefined;
+  /** For the Web Modeler dump, when the plan has one. */
+  readonly kube?: Pick<KubeClient, 'execInPod'> | undefined;
 }
 
 /** The run's deadline passed: the abort reason of the timeout signal. */
@@ -59,13 +59,19 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
     }
   };
 
+  const pool = openPool({ connect: deps.connect, emit, requestTimeoutMs: plan.timing.requestTimeoutMs });
   try {
-    const channels = await openChannels(plan, deps.connect, signal);
+    const targets = planTargets(plan);
+    await pool.openAll(
+      targets.flatMap((endpoint) => (endpoint.target ? [endpoint.target] : [])),
+      signal,
+    );
     try {
-      const facts = await preflight(plan, channels, { emit, signal, interrupt: deps.signal });
-      return await execute(plan, channels, facts, { emit, signal, interrupt: deps.signal, now, startedMs, emitted });
+      const phase = { emit, signal, interrupt: deps.signal };
+      const facts = await preflight(plan, pool, phase, targets.map((endpoint) => endpoint.where));
+      return await execute(plan, pool, facts, { ...phase, now, startedMs, emitted }, deps.kube);
     } finally {
-      await closeChannels(channels);
+      await pool.close();
     }
   } finally {
     // Also when a connection cannot be opened: a pending --timeout timer would keep the process alive.
@@ -74,13 +80,13 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
 }
 
 /** The steps in plan order, each part recorded as it goes; the report is assembled from those records. */
-async function execute(plan: CreatePlan, channels: Channels, facts: PreflightFacts, run: Execution): Promise<BackupReport> {
+async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightFacts, run: Execution, kube: RunDeps['kube']): Promise<BackupReport> {
   // plan.warnings are the caller's to show (it shows them for --dry-run too); the report carries them.
-  const parts = new Map<BackupPart, PartRecord>();
+  const parts = new Map<RecordedPart, PartRecord>();
   for (const planned of plan.parts) {
     const skipped = planned.state === 'SKIPPED';
-    parts.set(planned.part, { part: planned.part, state: skipped ? 'SKIPPED' : 'NOT_STARTED', target: planned.target, message: planned.reason, details: {} });
-    if (skipped) run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
+    parts.set(planned.part, { part: planned.part, state: skipped ? 'SKIPPED' : 'NOT_STARTED', target: planned.target, message: skipped ? planned.reason : undefined, details: {} });
+    if (skipped && planned.part !== 'web-modeler') run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
   }
 
   const exporting: ExportingRecord = { paused: false, resumed: null, pausedMs: null };
@@ -88,7 +94,8 @@ async function execute(plan: CreatePlan, channels: Channels, facts: PreflightFac
 
   const ctx: StepContext = {
     plan,
-    channels,
+    pool,
+    kube,
     run,
     part: (part) => {
       const record = parts.get(part);
@@ -102,24 +109,6 @@ async function execute(plan: CreatePlan, channels: Channels, facts: PreflightFac
     },
   };
 
-  const result = await runSteps(
-    plan.actions.map((action) => toRunItem(action, ctx)),
-    { emit: run.emit, signal: run.signal },
-  );
+  const result = await runSteps(stepsOf(plan, ctx), { emit: run.emit, signal: run.signal });
   return buildCreateReport(plan, run, result, { parts, exporting, backupId });
-}
-
-function toRunItem(action: PlanAction, ctx: StepContext): RunItem {
-  switch (action.kind) {
-    case 'pause-exporting':
-      return pauseStep(action, ctx);
-    case 'parallel':
-      return { parallel: action.actions.map((a) => componentBackupStep(a, ctx)) };
-    case 'zeebe-records-snapshot':
-      return zeebeRecordsStep(action, ctx);
-    case 'zeebe-backup':
-      return zeebeBackupStep(action, ctx);
-    case 'continuous-backup':
-      return continuousBackupStep(action, ctx);
-  }
 }

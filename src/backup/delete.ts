@@ -6,7 +6,9 @@
 import type { Installation } from '../camunda/installation.js';
 import { PreconditionError, UsageError } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
-import { backupPartsOf, describeFailure, type BackupParts, type PartEndpoint, type PartsSession } from './backup-parts.js';
+import type { ConnectionPool } from './connections.js';
+import { layoutOf, type BackupLayout, type PartEndpoint } from './layout.js';
+import { describeFailure, partClient } from './part-clients.js';
 import type { Reporter } from '../events.js';
 import type { DeleteEntry, DeletePartReport, DeleteReport, DeleteState, KeptEntry, SelectedBackup } from './lifecycle-report.js';
 import { collectInventory } from './list.js';
@@ -38,7 +40,7 @@ export interface DeletePlan {
   readonly installation: Installation;
   readonly access: AccessMode;
   readonly selection: DeleteSelection;
-  readonly parts: BackupParts;
+  readonly parts: BackupLayout;
   /** Newest first. */
   readonly targets: readonly DeleteTarget[];
   readonly kept: readonly KeptEntry[];
@@ -51,12 +53,12 @@ export interface PlanDeleteOptions {
 }
 
 /** Read-only. Throws UsageError for IDs no part knows, PreconditionError when retention cannot see every part. */
-export async function planDelete(installation: Installation, selection: DeleteSelection, session: PartsSession, options: PlanDeleteOptions): Promise<DeletePlan> {
-  const parts = backupPartsOf(installation);
+export async function planDelete(installation: Installation, selection: DeleteSelection, pool: ConnectionPool, options: PlanDeleteOptions): Promise<DeletePlan> {
+  const parts = layoutOf(installation);
   const base = { installation, access: options.access, selection, parts };
-  if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, session)), kept: [] };
+  if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool)), kept: [] };
 
-  const inventory = await collectInventory(installation, session);
+  const inventory = await collectInventory(installation, pool);
   if (!inventory.complete) {
     const failed = inventory.listed.filter((p) => p.state === 'ERROR').map((p) => `${p.part} (${p.message})`);
     throw new PreconditionError(`retention needs the backup list of every part, but ${failed.join('; ')} could not be listed; nothing was deleted`, {
@@ -84,9 +86,9 @@ export async function planDelete(installation: Installation, selection: DeleteSe
   return { ...base, targets, kept, notes };
 }
 
-async function planIds(parts: BackupParts, ids: readonly number[], session: PartsSession): Promise<Pick<DeletePlan, 'targets' | 'notes'>> {
+async function planIds(parts: BackupLayout, ids: readonly number[], pool: ConnectionPool): Promise<Pick<DeletePlan, 'targets' | 'notes'>> {
   const unique = [...new Set(ids)].sort((a, b) => b - a);
-  const observed = await Promise.all(unique.map((id) => observeAll(session, parts, id)));
+  const observed = await Promise.all(unique.map((id) => observeAll(pool, parts, id)));
   const unknown: number[] = [];
   const unreadable: string[] = [];
   const targets: DeleteTarget[] = [];
@@ -133,7 +135,7 @@ export interface ExecuteDeleteDeps {
 }
 
 /** Deletes every chosen part of every target; a part's failure is reported, never thrown. */
-export async function executeDelete(plan: DeletePlan, session: PartsSession, deps: ExecuteDeleteDeps): Promise<DeleteReport> {
+export async function executeDelete(plan: DeletePlan, pool: ConnectionPool, deps: ExecuteDeleteDeps): Promise<DeleteReport> {
   const entries: DeleteEntry[] = [];
   let interrupted = false;
   for (const target of plan.targets) {
@@ -142,20 +144,20 @@ export async function executeDelete(plan: DeletePlan, session: PartsSession, dep
       entries.push(entryOf(target, target.parts.map((p) => partRow(p, p.holds ? 'SKIPPED' : 'NOT_FOUND', p.holds ? 'not attempted: interrupted' : undefined))));
       continue;
     }
-    const rows = await Promise.all(target.parts.map((part) => deletePart(target.backupId, part, session, deps.emit)));
+    const rows = await Promise.all(target.parts.map((part) => deletePart(target.backupId, part, pool, deps.emit)));
     entries.push(entryOf(target, rows));
   }
   const failed = entries.some((entry) => entry.parts.some((part) => part.state === 'FAILED'));
   return deleteReport(plan, failed || interrupted ? 'FAILED' : plan.targets.length === 0 ? 'NOTHING_TO_DELETE' : 'COMPLETED', entries);
 }
 
-async function deletePart(backupId: number, part: DeleteTargetPart, session: PartsSession, emit: Reporter): Promise<DeletePartReport> {
+async function deletePart(backupId: number, part: DeleteTargetPart, pool: ConnectionPool, emit: Reporter): Promise<DeletePartReport> {
   if (!part.holds) return partRow(part, 'NOT_FOUND', 'no backup with this ID here; nothing to delete');
   const step = `delete-${part.endpoint.part}` as const;
   emit({ kind: 'step-started', step, title: `Delete backup ${backupId} in ${part.endpoint.part}` });
   const started = performance.now();
   try {
-    const deleted = await (await session.client(part.endpoint)).delete(backupId);
+    const deleted = await (await partClient(pool, part.endpoint)).delete(backupId);
     emit({ kind: 'step-succeeded', step, durationMs: Math.round(performance.now() - started), message: deleted ? 'deleted' : 'already gone' });
     return partRow(part, deleted ? 'DELETED' : 'NOT_FOUND', deleted ? undefined : 'already gone');
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import type { BackupPart } from '../camunda/versions.js';
 import type { AccessMode } from '../reach/component-http.js';
-import type { ObservedState } from './backup-parts.js';
+import type { ObservedState } from './part-clients.js';
 import type { ResumeResult } from './resume.js';
 import type { Verdict } from './verdict.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { anInstallation, esMissing, fakeCluster, memoryReporter, notFound, ok, webappBackup, zeebeBackup, type Route } from '../../test/unit/create-test-kit.js';
 import { UsageError, PreconditionError } from '../errors.js';
-import { openPartsSession } from './backup-parts.js';
+import { openPool } from './connections.js';
 import { executeDelete, planDelete } from './delete.js';
 import { runList } from './list.js';
 import { runStatus } from './status.js';
@@ -124,7 +124,7 @@ describe('delete', () => {
 
   it('an ID no component knows is bad input: UsageError before any DELETE', async () => {
     const cluster = fakeCluster(unknownRoutes(ID));
-    const session = openPartsSession(deps(cluster));
+    const session = openPool(deps(cluster));
     await expect(planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', nowMs: 0 })).rejects.toThrow(UsageError);
     expect(cluster.mutations()).toEqual([]);
   });
@@ -136,7 +136,7 @@ describe('delete', () => {
       ...deleteRoutes(ID),
       [`operate-0 DELETE /actuator/backups/${ID}`]: { status: 502, body: { status: 502, message: 'Encountered an error connecting to Elasticsearch.' } },
     });
-    const session = openPartsSession(deps(cluster));
+    const session = openPool(deps(cluster));
     const plan = await planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', nowMs: 0 });
     expect(cluster.mutations()).toEqual([]);
     const report = await executeDelete(plan, session, { emit: memoryReporter().emit });
@@ -168,7 +168,7 @@ describe('delete', () => {
       'search-0 GET /_snapshot/camunda-backups/camunda_zeebe_records_backup_*': ok({ snapshots: [] }),
       'gateway-0 GET /actuator/backups': { status: 502, body: { message: 'Expected to send request to all 3 partitions' } },
     });
-    const session = openPartsSession(deps(cluster));
+    const session = openPool(deps(cluster));
     await expect(planDelete(installation, { kind: 'retention', keep: 1 }, session, { access: 'port-forward', nowMs: 0 })).rejects.toThrow(/retention needs the backup list of every part/);
     expect(cluster.mutations()).toEqual([]);
   });

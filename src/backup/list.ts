@@ -5,7 +5,9 @@
  */
 import type { Installation } from '../camunda/installation.js';
 import type { BackupPart } from '../camunda/versions.js';
-import { backupPartsOf, describeFailure, openPartsSession, type BackupParts, type PartObservation, type PartsSession } from './backup-parts.js';
+import { openPool, type ConnectionPool } from './connections.js';
+import { layoutOf, type BackupLayout } from './layout.js';
+import { describeFailure, partClient, type PartObservation } from './part-clients.js';
 import type { ListedPart, ListEntry, ListReport, PartReportState } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
 import { headerOf, RDBMS_PARTS_WARNING, type LifecycleDeps } from './status.js';
@@ -19,7 +21,7 @@ export interface InventoryEntry extends ListEntry {
 }
 
 export interface Inventory {
-  readonly parts: BackupParts;
+  readonly parts: BackupLayout;
   readonly listed: readonly ListedPart[];
   /** Newest (highest ID) first. */
   readonly entries: readonly InventoryEntry[];
@@ -28,12 +30,12 @@ export interface Inventory {
 }
 
 /** Lists every present part and merges the answers by backup ID. */
-export async function collectInventory(installation: Installation, session: PartsSession): Promise<Inventory> {
-  const parts = backupPartsOf(installation);
+export async function collectInventory(installation: Installation, pool: ConnectionPool): Promise<Inventory> {
+  const parts = layoutOf(installation);
   const results = await Promise.all(
     parts.present.map(async (endpoint) => {
       try {
-        return { ok: true as const, backups: await (await session.client(endpoint)).list() };
+        return { ok: true as const, backups: await (await partClient(pool, endpoint)).list() };
       } catch (error) {
         return { ok: false as const, message: describeFailure(error) };
       }
@@ -89,11 +91,11 @@ export interface ListOptions {
 }
 
 export async function runList(installation: Installation, deps: LifecycleDeps, options: ListOptions = {}): Promise<ListReport> {
-  const session = openPartsSession(deps);
+  const pool = openPool(deps);
   try {
-    return listReport(installation, deps.access, await collectInventory(installation, session), options);
+    return listReport(installation, deps.access, await collectInventory(installation, pool), options);
   } finally {
-    await session.close();
+    await pool.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resumeCommandFor, runResume } from './resume.js';
+import { resumeCommandFor } from './exporting.js';
+import { runResume } from './resume.js';
 import { anInstallation, exportingFailed, exportingOk, fakeCluster, memoryReporter } from '../../test/unit/create-test-kit.js';
 import { PreconditionError } from '../errors.js';
 

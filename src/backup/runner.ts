@@ -1,7 +1,9 @@
 /**
  * Runs steps in order, with a cleanup stack: a step's cleanup is registered before the step runs (a failed pause
  * may have paused some partitions), and after the last step, the first failure or an abort every registered
- * cleanup runs, last in first out, all of them even when one fails. The runner never prints: it emits events.
+ * cleanup runs, last in first out, all of them even when one fails. A `cleanupsNow` item runs the cleanups registered
+ * so far at that point (the resume before the Web Modeler dump); when one of them fails, no later step runs. The
+ * runner never prints: it emits events.
  */
 import { messageOf } from '../errors.js';
 import type { Reporter } from '../events.js';
@@ -26,7 +28,12 @@ export interface ParallelSteps {
   readonly parallel: readonly Step[];
 }
 
-export type RunItem = Step | ParallelSteps;
+/** Runs the cleanups registered so far, here rather than at the end. */
+export interface CleanupsNow {
+  readonly cleanupsNow: true;
+}
+
+export type RunItem = Step | ParallelSteps | CleanupsNow;
 
 export type StepOutcome =
   | { readonly kind: 'completed' }
@@ -70,6 +77,7 @@ class StepError extends Error {
 
 export async function runSteps(items: readonly RunItem[], context: RunContext): Promise<RunOutcome> {
   const cleanups: Cleanup[] = [];
+  const cleanupFailures: CleanupFailure[] = [];
   let outcome: StepOutcome = { kind: 'completed' };
   try {
     for (const item of items) {
@@ -77,7 +85,10 @@ export async function runSteps(items: readonly RunItem[], context: RunContext): 
         outcome = { kind: 'aborted', reason: context.signal.reason };
         break;
       }
-      if ('parallel' in item) await runParallel(item.parallel, context, cleanups);
+      if ('cleanupsNow' in item) {
+        cleanupFailures.push(...(await runCleanups(cleanups.splice(0), context.emit)));
+        if (cleanupFailures.length > 0) break;
+      } else if ('parallel' in item) await runParallel(item.parallel, context, cleanups);
       else await runOne(item, context.signal, context.emit, cleanups);
     }
   } catch (error) {
@@ -90,7 +101,7 @@ export async function runSteps(items: readonly RunItem[], context: RunContext): 
       ? { kind: 'aborted', step: error.step, reason: context.signal.reason }
       : { kind: 'failed', step: error.step, error: error.error };
   }
-  const cleanupFailures = await runCleanups(cleanups, context.emit);
+  cleanupFailures.push(...(await runCleanups(cleanups, context.emit)));
   return { outcome, cleanupFailures };
 }
 

@@ -3,13 +3,15 @@
  * part, all parts concurrently; a part that cannot be asked is reported (ERROR) instead of failing the others.
  */
 import type { Installation } from '../camunda/installation.js';
-import { backupPartsOf, observePart, openPartsSession, type BackupParts, type PartObservation, type PartsSession, type PartsSessionDeps } from './backup-parts.js';
+import { openPool, type ConnectionPool, type PoolDeps } from './connections.js';
+import { layoutOf, type BackupLayout } from './layout.js';
+import { observePart, type PartObservation } from './part-clients.js';
 import type { InstallationHeader, StatusPartReport, StatusReport } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
 import { judgeBackup } from './verdict.js';
 import type { AccessMode } from '../reach/component-http.js';
 
-export interface LifecycleDeps extends PartsSessionDeps {
+export interface LifecycleDeps extends PoolDeps {
   readonly access: AccessMode;
 }
 
@@ -28,23 +30,23 @@ export function headerOf(installation: Installation, access: AccessMode): Instal
 }
 
 export async function runStatus(installation: Installation, backupId: number, deps: LifecycleDeps): Promise<StatusReport> {
-  const session = openPartsSession(deps);
+  const pool = openPool(deps);
   try {
-    const parts = backupPartsOf(installation);
-    const observed = await observeAll(session, parts, backupId);
-    return statusReport(installation, deps.access, backupId, parts, observed);
+    const layout = layoutOf(installation);
+    const observed = await observeAll(pool, layout, backupId);
+    return statusReport(installation, deps.access, backupId, layout, observed);
   } finally {
-    await session.close();
+    await pool.close();
   }
 }
 
 /** Every present part's observation of one ID, in part order. */
-export async function observeAll(session: PartsSession, parts: BackupParts, backupId: number): Promise<PartObservation[]> {
-  return Promise.all(parts.present.map((endpoint) => observePart(session, endpoint, backupId)));
+export async function observeAll(pool: ConnectionPool, layout: BackupLayout, backupId: number): Promise<PartObservation[]> {
+  return Promise.all(layout.present.map((endpoint) => observePart(pool, endpoint, backupId)));
 }
 
 /** Pure: the report from what each part said. */
-function statusReport(installation: Installation, access: AccessMode, backupId: number, parts: BackupParts, observed: readonly PartObservation[]): StatusReport {
+function statusReport(installation: Installation, access: AccessMode, backupId: number, parts: BackupLayout, observed: readonly PartObservation[]): StatusReport {
   const rows: StatusPartReport[] = [
     ...parts.present.map((endpoint, index): StatusPartReport => {
       const observation = observed[index] ?? { state: 'ERROR', message: 'not asked' };

@@ -1,17 +1,18 @@
 /**
- * What every step of a create run shares: the plan and its connections, the record of each part and of exporting
+ * What every step of a create run shares: the plan and its connection pool, the record of each part and of exporting
  * (the report is assembled from them), and the helpers that keep a part's record honest (tracked) and its polls
- * patient (tolerant, pollUntilFinal).
+ * patient (tolerant, pollUntilFinal). And what an action kind is: its dry-run description and its step, side by side.
  */
 import { latestIdFromConflict } from '../camunda/component-errors.js';
 import { ComponentHttpError } from '../camunda/management-api.js';
 import type { BackupPart } from '../camunda/versions.js';
 import { messageOf } from '../errors.js';
-import type { Channels } from './open-channels.js';
+import type { Reporter } from '../events.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import type { ConnectionPool } from './connections.js';
 import type { CreatePlan } from './plan.js';
-import type { Phase, PreflightFacts } from './preflight.js';
 import type { PartState } from './report.js';
-import { SiblingFailedError, type Step } from './runner.js';
+import { SiblingFailedError, type RunItem, type Step } from './runner.js';
 import { sleep, waitForState } from './wait-for-state.js';
 
 /** A component answered with a final state other than success. */
@@ -24,9 +25,11 @@ export class PartFailedError extends Error {
   }
 }
 
+export type RecordedPart = BackupPart | 'web-modeler';
+
 /** What the report will say about one part; the steps fill it in as they go. */
 export interface PartRecord {
-  part: BackupPart;
+  part: RecordedPart;
   state: PartState;
   target?: string | undefined;
   startedAt?: string | undefined;
@@ -46,6 +49,19 @@ export interface ExportingRecord {
   pausedMs: number | null;
 }
 
+export interface Phase {
+  readonly emit: Reporter;
+  /** The run's signal: an interrupt or the --timeout deadline. */
+  readonly signal: AbortSignal;
+  /** deps.signal: tells an interrupt from the run's timeout. */
+  readonly interrupt: AbortSignal;
+}
+
+/** What the read-only checks learn for the steps. */
+export interface PreflightFacts {
+  runtimeBaselineId?: number | undefined;
+}
+
 /** The run as the steps see it: the preflight's phase plus the clock and the warnings emitted so far. */
 export interface Execution extends Phase {
   readonly now: () => number;
@@ -55,16 +71,18 @@ export interface Execution extends Phase {
 
 export interface StepContext {
   readonly plan: CreatePlan;
-  readonly channels: Channels;
+  readonly pool: ConnectionPool;
+  /** For the Web Modeler dump (exec in its database pod). */
+  readonly kube?: Pick<KubeClient, 'execInPod'> | undefined;
   readonly run: Execution;
-  part(part: BackupPart): PartRecord;
+  part(part: RecordedPart): PartRecord;
   readonly exporting: ExportingRecord;
   readonly facts: PreflightFacts;
   setBackupId(id: number): void;
 }
 
 /** Starts the part's clock, runs the body, and on any error leaves the part in the state that explains it. */
-export async function tracked(ctx: StepContext, partName: BackupPart, signal: AbortSignal, body: (record: PartRecord) => Promise<string | void>): Promise<string | void> {
+export async function tracked(ctx: StepContext, partName: RecordedPart, signal: AbortSignal, body: (record: PartRecord) => Promise<string | void>): Promise<string | void> {
   const record = ctx.part(partName);
   const { now } = ctx.run;
   record.state = 'IN_PROGRESS';
@@ -186,4 +204,17 @@ export async function pollUntilFinal<B extends { readonly state: string }>(
     },
   });
   return final.backup!;
+}
+
+/** Where --dry-run writes the calls an action will make. */
+export interface CallWriter {
+  /** What follows runs after what came before (a new order number); calls of one order run concurrently. */
+  then(): void;
+  call(step: string, method: string, endpoint: { readonly where: string; readonly basePath: string }, path: string, extra?: { readonly body?: unknown; readonly note?: string }): void;
+}
+
+/** One kind of plan action: what the dry run prints for it, and the step that does it, side by side. */
+export interface ActionKind<A> {
+  describe(action: A, plan: CreatePlan, calls: CallWriter): void;
+  step(action: A, ctx: StepContext): RunItem;
 }

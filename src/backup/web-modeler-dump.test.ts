@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { memoryReporter } from '../../test/unit/create-test-kit.js';
+import { anInstallation, fakeCluster, happyRoutes, memoryReporter, NS, type Route } from '../../test/unit/create-test-kit.js';
 import type { WebModelerDatabase } from '../camunda/installation.js';
 import type { ExecRequest, ExecResult } from '../kube/kube-client.js';
 import { UsageError } from '../errors.js';
-import { assertDumpTarget, pgDumpCommand, runWebModelerDump, withWebModelerDump } from './web-modeler-dump.js';
+import { describeCreatePlan, runCreatePlan } from './create.js';
+import { buildCreatePlan, type CreatePlan } from './plan.js';
+import { assertDumpTarget, pgDumpCommand, runWebModelerDump } from './web-modeler-dump.js';
 
 const database: WebModelerDatabase = {
   pod: { namespace: 'camunda', pod: 'camunda-postgresql-web-modeler-0', container: 'postgresql', port: 5432 },
@@ -18,14 +20,14 @@ const database: WebModelerDatabase = {
 
 const DUMP = '-- PostgreSQL database dump\nCOPY public.file FROM stdin;\n\\.\n--\n-- PostgreSQL database dump complete\n--\n';
 
-function fakeExec(behaviour: (stdout: Writable) => Promise<ExecResult>) {
+function fakeExec(behaviour: (stdout: Writable, signal?: AbortSignal) => Promise<ExecResult>) {
   const requests: ExecRequest[] = [];
   return {
     requests,
     kube: {
       async execInPod(request: ExecRequest): Promise<ExecResult> {
         requests.push(request);
-        return behaviour(request.stdout!);
+        return behaviour(request.stdout!, request.signal);
       },
     },
   };
@@ -109,47 +111,72 @@ describe('assertDumpTarget', () => {
   });
 });
 
-describe('withWebModelerDump', () => {
-  const completed = {
-    schemaVersion: 1 as const,
-    command: 'create' as const,
-    backupId: 1,
-    release: 'camunda',
-    namespace: 'camunda',
-    camundaVersion: '8.9.16',
-    chartVersion: '14.8.4',
-    access: 'exec' as const,
-    state: 'COMPLETED' as const,
-    startedAt: '2026-11-27T06:00:00.000Z',
-    durationMs: 1000,
-    parts: [{ part: 'zeebe' as const, state: 'COMPLETED' as const }],
-    exporting: { paused: true, resumed: true, pausedMs: 10 },
-    warnings: [],
+/** The dump as the last action of a create plan: after the backup and the resume, under the run's deadline. */
+describe('the web-modeler-dump action', () => {
+  const ID = 1_748_937_221;
+  const installation = { ...anInstallation('8.8'), webModeler: { ...database, pod: { ...database.pod, namespace: NS } } };
+  const planWith = (outputPath: string, overrides: Partial<CreatePlan['timing']> = {}): CreatePlan => {
+    const plan = buildCreatePlan(installation, { backupId: ID, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward', webModelerOutput: outputPath });
+    return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resumeRetryDelaysMs: [1, 1, 1], ...overrides } };
   };
+  const run = (plan: CreatePlan, routes: Record<string, Route>, kube: ReturnType<typeof fakeExec>['kube']) =>
+    runCreatePlan(plan, { connect: fakeCluster(routes).connect, emit: memoryReporter().emit, signal: new AbortController().signal, kube });
 
-  it('adds the Web Modeler row to a completed backup', async () => {
+  it('adds the Web Modeler row to a completed backup, after exporting was resumed', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');
     const exec = fakeExec(async (stdout) => {
       await write(stdout, DUMP);
       return { stdout: Buffer.alloc(0), stderr: '', exitCode: 0 };
     });
-    const report = await withWebModelerDump(completed, database, { outputPath: file, timeoutMs: 1000 }, { kube: exec.kube, emit: memoryReporter().emit });
+    const report = await run(planWith(file), happyRoutes('8.8', ID), exec.kube);
     expect(report.state).toBe('COMPLETED');
-    expect(report.parts.map((p) => `${p.part}:${p.state}`)).toEqual(['zeebe:COMPLETED', 'web-modeler:COMPLETED']);
+    expect(report.parts.map((p) => p.part).at(-1)).toBe('web-modeler');
+    expect(report.parts.at(-1)).toMatchObject({ state: 'COMPLETED', target: 'pod/camunda-postgresql-web-modeler-0', details: { file, bytes: DUMP.length } });
+    expect(report.exporting.resumed).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(DUMP);
   });
 
   it('a failed dump fails the run, naming the step', async () => {
     const exec = fakeExec(async () => ({ stdout: Buffer.alloc(0), stderr: 'pg_dump: error: disk full', exitCode: 1 }));
     const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');
-    const report = await withWebModelerDump(completed, database, { outputPath: file, timeoutMs: 1000 }, { kube: exec.kube, emit: memoryReporter().emit });
+    const report = await run(planWith(file), happyRoutes('8.8', ID), exec.kube);
     expect(report).toMatchObject({ state: 'FAILED', error: { step: 'web-modeler-dump', message: expect.stringContaining('disk full') } });
+    expect(report.exporting.resumed).toBe(true);
   });
 
   it('does not dump after a failed backup', async () => {
     const exec = fakeExec(async () => ({ stdout: Buffer.alloc(0), stderr: '', exitCode: 0 }));
-    const report = await withWebModelerDump({ ...completed, state: 'FAILED' }, database, { outputPath: '/nonexistent/x.sql', timeoutMs: 1000 }, { kube: exec.kube, emit: memoryReporter().emit });
+    const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');
+    const routes = happyRoutes('8.8', ID);
+    routes['zeebe-0 POST /actuator/backupRuntime'] = { status: 500, body: { message: 'no backup store' } };
+    const report = await run(planWith(file), routes, exec.kube);
     expect(exec.requests).toEqual([]);
-    expect(report.parts.at(-1)).toMatchObject({ part: 'web-modeler', state: 'NOT_STARTED' });
+    expect(report.parts.at(-1)).toMatchObject({ part: 'web-modeler', state: 'NOT_STARTED', message: 'not dumped: the backup did not complete' });
     expect(report.state).toBe('FAILED');
+  });
+
+  it('runs under the same --timeout deadline as the backup: a hanging pg_dump ends the run at the deadline', async () => {
+    const exec = fakeExec(
+      (_stdout, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        }),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');
+    const started = performance.now();
+    const report = await run(planWith(file, { timeoutMs: 600 }), happyRoutes('8.8', ID), exec.kube);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(report).toMatchObject({ state: 'FAILED', error: { step: 'web-modeler-dump', message: expect.stringContaining('timed out after') } });
+    expect(exec.requests[0]?.timeoutMs).toBeLessThanOrEqual(600);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('the dry run shows the dump after the resume, as an exec in the database pod', () => {
+    const calls = describeCreatePlan(planWith('/tmp/x.sql'));
+    expect(calls.slice(-2).map((call) => `${call.step} ${call.method} ${call.target}`)).toEqual([
+      'resume-exporting POST pod/zeebe-0:9600',
+      'web-modeler-dump EXEC pod/camunda-postgresql-web-modeler-0',
+    ]);
+    expect(calls.at(-1)?.order).toBeGreaterThan(calls.at(-2)!.order);
   });
 });

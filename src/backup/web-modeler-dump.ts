@@ -15,16 +15,14 @@ import type { WebModelerDatabase } from '../camunda/installation.js';
 import { messageOf, UsageError } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { Reporter } from '../events.js';
-import type { BackupReport, PartReport } from './report.js';
+import type { WebModelerDumpAction } from './plan.js';
+import type { PartReport } from './report.js';
+import { PartFailedError, tracked, type ActionKind } from './step-context.js';
 
 /** The last line plain-format pg_dump writes; without it the dump was cut off. */
 const DUMP_COMPLETE_MARKER = 'PostgreSQL database dump complete';
 const TAIL_BYTES = 512;
 const MAX_STDERR_IN_MESSAGE = 400;
-
-export function defaultWebModelerOutput(backupId: number): string {
-  return `web-modeler-${backupId}.sql`;
-}
 
 /** Bad input before any change: an existing dump is never overwritten. */
 export function assertDumpTarget(path: string): void {
@@ -64,16 +62,17 @@ export interface WebModelerDumpDeps {
   readonly now?: (() => number) | undefined;
 }
 
-/** Dumps the database into the file. Never throws for a failed dump: the part report says FAILED and why. */
-export async function runWebModelerDump(database: WebModelerDatabase, options: WebModelerDumpOptions, deps: WebModelerDumpDeps): Promise<PartReport> {
-  const now = deps.now ?? Date.now;
-  const started = now();
+interface DumpOutcome {
+  readonly file: string;
+  readonly bytes: number;
+  /** Why the dump failed; undefined when the file is complete. */
+  readonly failure?: string | undefined;
+}
+
+/** Dumps the database into the file through `<file>.partial`. Never throws for a failed dump: the outcome says why. */
+async function dumpDatabase(database: WebModelerDatabase, options: WebModelerDumpOptions, deps: WebModelerDumpDeps): Promise<DumpOutcome> {
   const file = resolve(options.outputPath);
   const partial = `${file}.partial`;
-  const where = `pod/${database.pod.pod}`;
-  const step = 'web-modeler-dump' as const;
-  deps.emit({ kind: 'step-started', step, title: `Dump the Web Modeler database "${database.database}" to ${file}` });
-
   let bytes = 0;
   let tail = Buffer.alloc(0);
   const counter = new Transform({
@@ -88,16 +87,6 @@ export async function runWebModelerDump(database: WebModelerDatabase, options: W
   out.on('error', (error) => counter.destroy(error));
   counter.on('error', () => undefined);
   counter.pipe(out);
-
-  const report = (state: 'COMPLETED' | 'FAILED', message?: string): PartReport => ({
-    part: 'web-modeler',
-    state,
-    target: where,
-    startedAt: new Date(started).toISOString(),
-    durationMs: now() - started,
-    message,
-    details: { file, bytes, database: database.database, username: database.username, container: database.pod.container },
-  });
 
   let failure: string | undefined;
   try {
@@ -134,49 +123,65 @@ export async function runWebModelerDump(database: WebModelerDatabase, options: W
       failure = `could not write ${file}: ${messageOf(error)}`;
     }
   }
-  if (failure !== undefined) {
-    rmSync(partial, { force: true });
-    deps.emit({ kind: 'step-failed', step, message: failure });
-    return report('FAILED', failure);
-  }
-  const done = report('COMPLETED');
-  deps.emit({ kind: 'step-succeeded', step, durationMs: done.durationMs ?? 0, message: `${bytes} bytes written to ${file}` });
-  return done;
+  if (failure !== undefined) rmSync(partial, { force: true });
+  return { file, bytes, failure };
 }
 
-/** The dry-run row: what would be dumped, from where, into which file. */
-export function plannedWebModelerPart(database: WebModelerDatabase, outputPath: string): PartReport {
-  return {
+const detailsOf = (database: WebModelerDatabase, outcome: DumpOutcome): Record<string, unknown> => ({
+  file: outcome.file,
+  bytes: outcome.bytes,
+  database: database.database,
+  username: database.username,
+  container: database.pod.container,
+});
+
+/** Dumps the database into the file as a step of its own. Never throws for a failed dump: the part report says FAILED and why. */
+export async function runWebModelerDump(database: WebModelerDatabase, options: WebModelerDumpOptions, deps: WebModelerDumpDeps): Promise<PartReport> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const step = 'web-modeler-dump' as const;
+  deps.emit({ kind: 'step-started', step, title: `Dump the Web Modeler database "${database.database}" to ${resolve(options.outputPath)}` });
+  const outcome = await dumpDatabase(database, options, deps);
+  const report: PartReport = {
     part: 'web-modeler',
-    state: 'PLANNED',
+    state: outcome.failure === undefined ? 'COMPLETED' : 'FAILED',
     target: `pod/${database.pod.pod}`,
-    message: `pg_dump of database "${database.database}" through exec, streamed into ${resolve(outputPath)}`,
+    startedAt: new Date(started).toISOString(),
+    durationMs: now() - started,
+    message: outcome.failure,
+    details: detailsOf(database, outcome),
   };
+  if (outcome.failure !== undefined) deps.emit({ kind: 'step-failed', step, message: outcome.failure });
+  else deps.emit({ kind: 'step-succeeded', step, durationMs: report.durationMs ?? 0, message: `${outcome.bytes} bytes written to ${outcome.file}` });
+  return report;
 }
 
 /**
- * create's last step: after the Camunda backup completed (exporting long resumed, so the dump never stretches the
- * paused window), dump Web Modeler and add its row. A failed dump fails the run (exit 4): the set is incomplete.
+ * create's last action: after the Camunda backup completed and exporting was resumed (so the dump never stretches
+ * the paused window), under the run's --timeout deadline. A failed dump fails the run (exit 4): the set is incomplete.
  */
-export async function withWebModelerDump(
-  report: BackupReport,
-  database: WebModelerDatabase,
-  options: WebModelerDumpOptions,
-  deps: WebModelerDumpDeps,
-): Promise<BackupReport> {
-  if (report.state !== 'COMPLETED') {
-    return { ...report, parts: [...report.parts, { part: 'web-modeler', state: 'NOT_STARTED', target: `pod/${database.pod.pod}`, message: 'not dumped: the backup did not complete' }] };
-  }
-  const part = await runWebModelerDump(database, options, deps);
-  const parts = [...report.parts, part];
-  const durationMs = report.durationMs + (part.durationMs ?? 0);
-  if (part.state === 'COMPLETED') return { ...report, parts, durationMs };
-  const interrupted = deps.signal?.aborted === true;
-  return {
-    ...report,
-    parts,
-    durationMs,
-    state: interrupted ? 'INTERRUPTED' : 'FAILED',
-    error: { message: `web-modeler: ${part.message ?? 'the dump failed'}`, step: 'web-modeler-dump' },
-  };
-}
+export const webModelerDump: ActionKind<WebModelerDumpAction> = {
+  describe(action, _plan, calls) {
+    const { database } = action;
+    calls.call('web-modeler-dump', 'EXEC', { where: `pod/${database.pod.pod}`, basePath: '' }, `pg_dump -d ${database.database}`, {
+      note: `in container ${database.pod.container}, streamed into ${action.outputPath}; the password stays in the pod`,
+    });
+  },
+  step(action, ctx) {
+    const { database } = action;
+    return {
+      id: 'web-modeler-dump',
+      title: `Dump the Web Modeler database "${database.database}" to ${action.outputPath}`,
+      run: (signal) =>
+        tracked(ctx, 'web-modeler', signal, async (record) => {
+          const { kube } = ctx;
+          if (!kube) throw new Error('the Web Modeler dump needs a Kubernetes client');
+          const remainingMs = Math.max(1, ctx.plan.timing.timeoutMs - (ctx.run.now() - ctx.run.startedMs));
+          const outcome = await dumpDatabase(database, { outputPath: action.outputPath, timeoutMs: remainingMs }, { kube, emit: ctx.run.emit, signal });
+          Object.assign(record.details, detailsOf(database, outcome));
+          if (outcome.failure !== undefined) throw new PartFailedError('FAILED', outcome.failure);
+          return `${outcome.bytes} bytes written to ${outcome.file}`;
+        }),
+    };
+  },
+};

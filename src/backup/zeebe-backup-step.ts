@@ -4,26 +4,33 @@
  */
 import type { ManagementApi } from '../camunda/management-api.js';
 import type { ZeebeBackup } from '../camunda/responses.js';
-import { apiFor } from './open-channels.js';
 import type { PlanAction } from './plan.js';
 import type { PartState } from './report.js';
 import type { Step } from './runner.js';
-import { PartFailedError, pollUntilFinal, tracked, type PartRecord, type StepContext } from './step-context.js';
+import { PartFailedError, pollUntilFinal, tracked, type ActionKind, type PartRecord, type StepContext } from './step-context.js';
 
-export function zeebeBackupStep(action: Extract<PlanAction, { kind: 'zeebe-backup' }>, ctx: StepContext): Step {
-  const { plan, channels, run } = ctx;
-  return {
-    id: 'backup-zeebe',
-    title: 'Back up Zeebe partitions',
-    run: (signal) =>
-      tracked(ctx, 'zeebe', signal, async (record) => {
-        const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
-        const taken = await api.takeBackup(action.path, plan.backupId);
-        if (taken.message) record.details['accepted'] = taken.message;
-        return awaitZeebeBackup(ctx, api, action.path, plan.backupId, record, 'backup-zeebe', signal);
-      }),
-  };
-}
+export const zeebeBackup: ActionKind<Extract<PlanAction, { kind: 'zeebe-backup' }>> = {
+  describe(action, plan, calls) {
+    calls.call('backup-zeebe', 'POST', action.endpoint, action.endpoint.path, { body: { backupId: plan.backupId } });
+    calls.then();
+    calls.call('backup-zeebe', 'GET', action.endpoint, `${action.endpoint.path}/${plan.backupId}`, { note: 'repeats until the state is final' });
+  },
+  step(action, ctx) {
+    const { plan, pool, run } = ctx;
+    const path = action.endpoint.path;
+    return {
+      id: 'backup-zeebe',
+      title: 'Back up Zeebe partitions',
+      run: (signal) =>
+        tracked(ctx, 'zeebe', signal, async (record) => {
+          const api = await pool.api(action.endpoint, { emit: run.emit, signal });
+          const taken = await api.takeBackup(path, plan.backupId);
+          if (taken.message) record.details['accepted'] = taken.message;
+          return awaitZeebeBackup(ctx, api, path, plan.backupId, record, 'backup-zeebe', signal);
+        }),
+    };
+  },
+};
 
 /** Polls Zeebe's backup `id` until it is final; anything but COMPLETED fails the part with the partitions' reasons. */
 export async function awaitZeebeBackup(ctx: StepContext, api: ManagementApi, path: string, id: number, record: PartRecord, step: Step['id'], signal: AbortSignal): Promise<string> {

@@ -5,23 +5,29 @@
  */
 import { ComponentHttpError } from '../camunda/management-api.js';
 import type { SnapshotInfo } from '../camunda/responses.js';
-import { isSnapshotRunning, searchApi, snapshotProblem } from '../camunda/search-api.js';
+import { createSnapshotPath, isSnapshotRunning, searchApi, snapshotProblem } from '../camunda/search-api.js';
 import { CliError, messageOf } from '../errors.js';
 import { HttpReachError } from '../reach/http-reach-error.js';
-import { contextFor } from './open-channels.js';
-import type { PlanAction } from './plan.js';
+import type { ZeebeRecordsAction } from './plan.js';
 import type { Step } from './runner.js';
-import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type StepContext } from './step-context.js';
+import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type ActionKind, type StepContext } from './step-context.js';
 import { waitForState } from './wait-for-state.js';
 
-export function zeebeRecordsStep(action: Extract<PlanAction, { kind: 'zeebe-records-snapshot' }>, ctx: StepContext): Step {
-  const { plan, channels, run } = ctx;
+export const zeebeRecordsSnapshot: ActionKind<ZeebeRecordsAction> = {
+  describe(action, _plan, calls) {
+    calls.call('backup-zeebe-records', 'PUT', action.endpoint, createSnapshotPath(action.repository, action.snapshot), { body: action.body, note: 'must end SUCCESS with 0 failed shards' });
+  },
+  step: zeebeRecordsStep,
+};
+
+function zeebeRecordsStep(action: ZeebeRecordsAction, ctx: StepContext): Step {
+  const { plan, pool, run } = ctx;
   return {
     id: 'backup-zeebe-records',
     title: `Snapshot ${action.indices} to ${action.snapshot}`,
     run: (signal) =>
       tracked(ctx, 'zeebe-records', signal, async (record) => {
-        const search = searchApi(contextFor(plan, channels, action.endpoint, { emit: run.emit, signal }));
+        const search = searchApi(await pool.context(action.endpoint, { emit: run.emit, signal }));
         record.details['snapshot'] = action.snapshot;
         record.details['repository'] = action.repository;
         record.details['indices'] = action.indices;

@@ -3,10 +3,10 @@
  * discovery (read-only) → the operation → report on stdout → the exit code, carried by the error thrown for any
  * outcome but success. Loaded only when one of these commands runs.
  */
-import { openPartsSession } from '../../backup/backup-parts.js';
+import { openPool } from '../../backup/connections.js';
 import { runCheck } from '../../backup/check.js';
 import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/delete.js';
-import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporter-state.js';
+import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporting.js';
 import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/lifecycle-report.js';
 import { runList } from '../../backup/list.js';
 import { runResume } from '../../backup/resume.js';
@@ -131,7 +131,7 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
       options.ids.length > 0
         ? { kind: 'ids', ids: options.ids }
         : { kind: 'retention', keep: options.keep, olderThanMs: options.olderThanMs, olderThanText: options.olderThanText };
-    const session = openPartsSession(lifecycleDeps(options, deps, kube, reporter));
+    const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
       const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now() });
       const render = (report: DeleteReport): string => (options.output === 'json' ? renderLifecycleJson(report) : renderDeleteTable(report));
@@ -213,7 +213,7 @@ export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): P
     let partitions: ResumeReport['partitions'];
     if (result.resumed) {
       // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
-      const session = openPartsSession(lifecycle);
+      const session = openPool(lifecycle);
       try {
         const states = await readExporterStates(await findBrokers(kube, installation), session);
         partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
