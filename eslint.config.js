@@ -22,6 +22,11 @@ const upwardZones = [
     from: FLOORS.slice(index + 1).map((above) => `src/${above}`),
     message: `src/${floor} is below ${FLOORS.slice(index + 1).join(', ')}: data flows down, imports never run up a layer.`,
   })),
+  // Inside src/backup: the shared model (layout, connections, part clients, exporting) at its root, used by
+  // taking backups (take/) and by operating them (operate/); neither of those two imports the other.
+  { target: 'src/backup/*.ts', from: ['src/backup/take', 'src/backup/operate'], message: 'The backup model is shared: it imports neither take/ nor operate/.' },
+  { target: 'src/backup/take', from: 'src/backup/operate', message: 'Taking backups does not depend on operating them.' },
+  { target: 'src/backup/operate', from: 'src/backup/take', message: 'Operating backups does not depend on taking them.' },
 ];
 
 export default tseslint.config(

@@ -1,4 +1,4 @@
-import type { ResumeReport } from '../backup/lifecycle-report.js';
+import type { ResumeReport } from '../backup/operate/lifecycle-report.js';
 import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 

@@ -1,4 +1,4 @@
-import type { BackupReport, ExportingReport } from '../backup/report.js';
+import type { BackupReport, ExportingReport } from '../backup/take/report.js';
 import { renderBorderlessTable } from './borderless-table.js';
 import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runWebModelerDump } from '../../src/backup/web-modeler-dump.js';
+import { runWebModelerDump } from '../../src/backup/take/web-modeler-dump.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import { createKubeClient } from '../../src/kube/create-kube-client.js';
 import { pgDumpText } from '../world/sim/pg-dump.js';

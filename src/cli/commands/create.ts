@@ -3,8 +3,8 @@
  * report on stdout → the exit code, carried by the error thrown for anything but a completed backup.
  */
 import type { CommandModule } from 'yargs';
-import type { CreatePlan } from '../../backup/create.js';
-import type { BackupReport } from '../../backup/report.js';
+import type { CreatePlan } from '../../backup/take/create.js';
+import type { BackupReport } from '../../backup/take/report.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
 import { createReporter } from '../../output/reporter.js';

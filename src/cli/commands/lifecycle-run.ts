@@ -4,13 +4,13 @@
  * outcome but success. Loaded only when one of these commands runs.
  */
 import { openPool } from '../../backup/connections.js';
-import { runCheck } from '../../backup/check.js';
-import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/delete.js';
+import { runCheck } from '../../backup/operate/check.js';
+import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/operate/delete.js';
 import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporting.js';
-import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/lifecycle-report.js';
-import { runList } from '../../backup/list.js';
-import { runResume } from '../../backup/resume.js';
-import { headerOf, runStatus } from '../../backup/status.js';
+import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/operate/lifecycle-report.js';
+import { runList } from '../../backup/operate/list.js';
+import { runResume } from '../../backup/operate/resume.js';
+import { headerOf, runStatus } from '../../backup/operate/status.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';

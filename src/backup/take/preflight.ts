@@ -3,11 +3,11 @@
  * a CliError (exit 2 or 3) and nothing has changed; what the checks learn (the newest checkpoint) goes to the steps
  * as PreflightFacts. Each check kind has what --dry-run prints for it and what it does, side by side.
  */
-import { ComponentHttpError } from '../camunda/management-api.js';
-import type { WebappBackup, ZeebeBackup } from '../camunda/responses.js';
-import { repositoryPath, searchApi, snapshotPath } from '../camunda/search-api.js';
-import { CliError, messageOf, PreconditionError, UsageError } from '../errors.js';
-import { abortError, type ConnectionPool } from './connections.js';
+import { ComponentHttpError } from '../../camunda/management-api.js';
+import type { WebappBackup, ZeebeBackup } from '../../camunda/responses.js';
+import { repositoryPath, searchApi, snapshotPath } from '../../camunda/search-api.js';
+import { CliError, messageOf, PreconditionError, UsageError } from '../../errors.js';
+import { abortError, type ConnectionPool } from '../connections.js';
 import { newestCheckpoint } from './continuous-backup-step.js';
 import type { CreatePlan, PreflightCheck } from './plan.js';
 import type { CallWriter, Phase, PreflightFacts } from './step-context.js';

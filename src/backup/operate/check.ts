@@ -3,19 +3,19 @@
  * SelfSubjectAccessReviews, discovery, health and list GETs, the brokers' partition state. Every finding is a
  * checklist item (PASS, WARN, FAIL or SKIP when an earlier failure made it impossible) with the fix.
  */
-import type { DiscoveryOptions } from '../camunda/discover.js';
-import type { Installation } from '../camunda/installation.js';
-import { readHealth } from '../camunda/management-api.js';
-import { checkpointIdOf, type RuntimeState } from '../camunda/responses.js';
-import { clusterHealth, searchApi } from '../camunda/search-api.js';
-import { CliError, messageOf, UsageError } from '../errors.js';
-import type { AccessCheck, AccessCheckResult, KubeClient } from '../kube/kube-client.js';
-import type { AccessMode, Connector, HttpTarget } from '../reach/component-http.js';
-import { openPool, type ConnectionPool } from './connections.js';
-import { layoutOf, partOf, whereOf } from './layout.js';
-import { describeFailure } from './part-clients.js';
-import type { Reporter } from '../events.js';
-import { findBrokers, pausedPartitions, readExporterStates, resumeCommandFor } from './exporting.js';
+import type { DiscoveryOptions } from '../../camunda/discover.js';
+import type { Installation } from '../../camunda/installation.js';
+import { readHealth } from '../../camunda/management-api.js';
+import { checkpointIdOf, type RuntimeState } from '../../camunda/responses.js';
+import { clusterHealth, searchApi } from '../../camunda/search-api.js';
+import { CliError, messageOf, UsageError } from '../../errors.js';
+import type { AccessCheck, AccessCheckResult, KubeClient } from '../../kube/kube-client.js';
+import type { AccessMode, Connector, HttpTarget } from '../../reach/component-http.js';
+import { openPool, type ConnectionPool } from '../connections.js';
+import { layoutOf, partOf, whereOf } from '../layout.js';
+import { describeFailure } from '../part-clients.js';
+import type { Reporter } from '../../events.js';
+import { findBrokers, pausedPartitions, readExporterStates, resumeCommandFor } from '../exporting.js';
 import type { CheckItem, CheckReport, CheckStatus } from './lifecycle-report.js';
 import { collectInventory, type Inventory } from './list.js';
 

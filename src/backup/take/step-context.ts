@@ -3,17 +3,17 @@
  * (the report is assembled from them), and the helpers that keep a part's record honest (tracked) and its polls
  * patient (tolerant, pollUntilFinal). And what an action kind is: its dry-run description and its step, side by side.
  */
-import { latestIdFromConflict } from '../camunda/component-errors.js';
-import { ComponentHttpError } from '../camunda/management-api.js';
-import type { BackupPart } from '../camunda/versions.js';
-import { messageOf } from '../errors.js';
-import type { Reporter } from '../events.js';
-import type { KubeClient } from '../kube/kube-client.js';
-import type { ConnectionPool } from './connections.js';
+import { latestIdFromConflict } from '../../camunda/component-errors.js';
+import { ComponentHttpError } from '../../camunda/management-api.js';
+import type { BackupPart } from '../../camunda/versions.js';
+import { messageOf } from '../../errors.js';
+import type { Reporter } from '../../events.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { ConnectionPool } from '../connections.js';
 import type { CreatePlan } from './plan.js';
 import type { PartState } from './report.js';
 import { SiblingFailedError, type RunItem, type Step } from './runner.js';
-import { sleep, waitForState } from './wait-for-state.js';
+import { sleep, waitForState } from '../wait-for-state.js';
 
 /** A component answered with a final state other than success. */
 export class PartFailedError extends Error {

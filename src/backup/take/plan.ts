@@ -5,15 +5,15 @@
  * kind (actions.ts, preflight.ts), so the dry run is read off the very actions that run.
  */
 import { resolve } from 'node:path';
-import type { Installation, WebModelerDatabase } from '../camunda/installation.js';
-import { zeebeRecordsSnapshotBody, zeebeRecordsSnapshotName } from '../camunda/search-api.js';
-import type { BackupPart, CamundaLine, SearchEngine } from '../camunda/versions.js';
-import { PreconditionError } from '../errors.js';
-import type { AccessMode } from '../reach/component-http.js';
-import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor } from './exporting.js';
-import { layoutOf, partOf, type BackupLayout, type PartEndpoint, type ProcedureKind } from './layout.js';
+import type { Installation, WebModelerDatabase } from '../../camunda/installation.js';
+import { zeebeRecordsSnapshotBody, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
+import type { BackupPart, CamundaLine, SearchEngine } from '../../camunda/versions.js';
+import { PreconditionError } from '../../errors.js';
+import type { AccessMode } from '../../reach/component-http.js';
+import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor } from '../exporting.js';
+import { layoutOf, partOf, type BackupLayout, type PartEndpoint, type ProcedureKind } from '../layout.js';
 
-export type { ProcedureKind } from './layout.js';
+export type { ProcedureKind } from '../layout.js';
 
 export interface CreateOptions {
   readonly backupId: number;

@@ -2,8 +2,8 @@
  * The result of a command, the single source for the table and the JSON output (README "JSON output").
  * Field names are a stable contract: add fields, never rename or remove them without bumping schemaVersion.
  */
-import type { AccessMode } from '../reach/component-http.js';
-import type { BackupPart } from '../camunda/versions.js';
+import type { AccessMode } from '../../reach/component-http.js';
+import type { BackupPart } from '../../camunda/versions.js';
 
 export type PartState =
   | 'COMPLETED'

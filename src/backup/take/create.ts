@@ -4,12 +4,12 @@
  * exit path after the pause resumes exporting. The whole run, the Web Modeler dump included, is under --timeout.
  * Backup failures do not throw: they are in the returned report.
  */
-import { formatDuration } from '../format-duration.js';
-import type { Reporter } from '../events.js';
-import type { KubeClient } from '../kube/kube-client.js';
-import type { Connector } from '../reach/component-http.js';
+import { formatDuration } from '../../format-duration.js';
+import type { Reporter } from '../../events.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { Connector } from '../../reach/component-http.js';
 import { describeCreatePlan, stepsOf } from './actions.js';
-import { openPool, type ConnectionPool } from './connections.js';
+import { openPool, type ConnectionPool } from '../connections.js';
 import { buildCreateReport } from './create-report.js';
 import { planTargets, type CreatePlan } from './plan.js';
 import { preflight } from './preflight.js';

@@ -3,13 +3,13 @@
  * Two phases, like create: planDelete only reads (which parts hold each ID, or which IDs retention chooses) and
  * refuses bad input before anything changes; executeDelete makes the DELETE calls and reports each part's outcome.
  */
-import type { Installation } from '../camunda/installation.js';
-import { PreconditionError, UsageError } from '../errors.js';
-import type { AccessMode } from '../reach/component-http.js';
-import type { ConnectionPool } from './connections.js';
-import { layoutOf, type BackupLayout, type PartEndpoint } from './layout.js';
-import { describeFailure, partClient } from './part-clients.js';
-import type { Reporter } from '../events.js';
+import type { Installation } from '../../camunda/installation.js';
+import { PreconditionError, UsageError } from '../../errors.js';
+import type { AccessMode } from '../../reach/component-http.js';
+import type { ConnectionPool } from '../connections.js';
+import { layoutOf, type BackupLayout, type PartEndpoint } from '../layout.js';
+import { describeFailure, partClient } from '../part-clients.js';
+import type { Reporter } from '../../events.js';
 import type { DeleteEntry, DeletePartReport, DeleteReport, DeleteState, KeptEntry, SelectedBackup } from './lifecycle-report.js';
 import { collectInventory } from './list.js';
 import { backupIdTime, selectForRetention } from './retention.js';

@@ -1,8 +1,8 @@
 /** status, list and delete against scripted components: verdicts, per-part failures, and no change on bad input. */
 import { describe, expect, it } from 'vitest';
-import { anInstallation, esMissing, fakeCluster, memoryReporter, notFound, ok, webappBackup, zeebeBackup, type Route } from '../../test/unit/create-test-kit.js';
-import { UsageError, PreconditionError } from '../errors.js';
-import { openPool } from './connections.js';
+import { anInstallation, esMissing, fakeCluster, memoryReporter, notFound, ok, webappBackup, zeebeBackup, type Route } from '../../../test/unit/create-test-kit.js';
+import { UsageError, PreconditionError } from '../../errors.js';
+import { openPool } from '../connections.js';
 import { executeDelete, planDelete } from './delete.js';
 import { runList } from './list.js';
 import { runStatus } from './status.js';

@@ -2,14 +2,14 @@
  * `status <backupId>`: the state of one backup in every part, and whether it is restorable. Read-only: one GET per
  * part, all parts concurrently; a part that cannot be asked is reported (ERROR) instead of failing the others.
  */
-import type { Installation } from '../camunda/installation.js';
-import { openPool, type ConnectionPool, type PoolDeps } from './connections.js';
-import { layoutOf, type BackupLayout } from './layout.js';
-import { observePart, type PartObservation } from './part-clients.js';
+import type { Installation } from '../../camunda/installation.js';
+import { openPool, type ConnectionPool, type PoolDeps } from '../connections.js';
+import { layoutOf, type BackupLayout } from '../layout.js';
+import { observePart, type PartObservation } from '../part-clients.js';
 import type { InstallationHeader, StatusPartReport, StatusReport } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
 import { judgeBackup } from './verdict.js';
-import type { AccessMode } from '../reach/component-http.js';
+import type { AccessMode } from '../../reach/component-http.js';
 
 export interface LifecycleDeps extends PoolDeps {
   readonly access: AccessMode;

@@ -3,12 +3,12 @@
  * learn its ID (from the answer, else from a newer checkpoint in the runtime state), wait for it, then check that
  * every partition has a backup and a restorable range (§13.3).
  */
-import type { RuntimeState } from '../camunda/responses.js';
-import { checkpointIdOf } from '../camunda/responses.js';
+import type { RuntimeState } from '../../camunda/responses.js';
+import { checkpointIdOf } from '../../camunda/responses.js';
 import type { PlanAction } from './plan.js';
 import type { Step } from './runner.js';
 import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type ActionKind, type StepContext } from './step-context.js';
-import { waitForState } from './wait-for-state.js';
+import { waitForState } from '../wait-for-state.js';
 import { awaitZeebeBackup } from './zeebe-backup-step.js';
 
 type ContinuousAction = Extract<PlanAction, { kind: 'continuous-backup' }>;

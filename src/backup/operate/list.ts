@@ -3,11 +3,11 @@
  * list call per part, concurrently. Also the inventory that retention (`delete --keep/--older-than`) and `check`
  * judge from.
  */
-import type { Installation } from '../camunda/installation.js';
-import type { BackupPart } from '../camunda/versions.js';
-import { openPool, type ConnectionPool } from './connections.js';
-import { layoutOf, type BackupLayout } from './layout.js';
-import { describeFailure, partClient, type PartObservation } from './part-clients.js';
+import type { Installation } from '../../camunda/installation.js';
+import type { BackupPart } from '../../camunda/versions.js';
+import { openPool, type ConnectionPool } from '../connections.js';
+import { layoutOf, type BackupLayout } from '../layout.js';
+import { describeFailure, partClient, type PartObservation } from '../part-clients.js';
 import type { ListedPart, ListEntry, ListReport, PartReportState } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
 import { headerOf, RDBMS_PARTS_WARNING, type LifecycleDeps } from './status.js';

@@ -3,9 +3,9 @@
  * have paused some partitions, §3.5), so every exit path after it resumes, retried until "status":204. The
  * resume-exporting action runs that cleanup at the latest after the Zeebe backup, before anything that follows.
  */
-import { messageOf } from '../errors.js';
-import { formatDuration } from '../format-duration.js';
-import { resumeWithRetries } from './exporting.js';
+import { messageOf } from '../../errors.js';
+import { formatDuration } from '../../format-duration.js';
+import { resumeWithRetries } from '../exporting.js';
 import type { PauseAction, PlanAction } from './plan.js';
 import type { ActionKind } from './step-context.js';
 

@@ -3,9 +3,9 @@
  * and their `-o json` documents. Field names are a stable contract (README "JSON output"): add fields, never
  * rename or remove them without bumping schemaVersion.
  */
-import type { BackupPart } from '../camunda/versions.js';
-import type { AccessMode } from '../reach/component-http.js';
-import type { ObservedState } from './part-clients.js';
+import type { BackupPart } from '../../camunda/versions.js';
+import type { AccessMode } from '../../reach/component-http.js';
+import type { ObservedState } from '../part-clients.js';
 import type { ResumeResult } from './resume.js';
 import type { Verdict } from './verdict.js';
 

@@ -3,15 +3,15 @@
  * waits for completion; when the transport gives up first, the snapshot is polled instead. Only SUCCESS with no
  * failed shards completes the part.
  */
-import { ComponentHttpError } from '../camunda/management-api.js';
-import type { SnapshotInfo } from '../camunda/responses.js';
-import { createSnapshotPath, isSnapshotRunning, searchApi, snapshotProblem } from '../camunda/search-api.js';
-import { CliError, messageOf } from '../errors.js';
-import { HttpReachError } from '../reach/http-reach-error.js';
+import { ComponentHttpError } from '../../camunda/management-api.js';
+import type { SnapshotInfo } from '../../camunda/responses.js';
+import { createSnapshotPath, isSnapshotRunning, searchApi, snapshotProblem } from '../../camunda/search-api.js';
+import { CliError, messageOf } from '../../errors.js';
+import { HttpReachError } from '../../reach/http-reach-error.js';
 import type { ZeebeRecordsAction } from './plan.js';
 import type { Step } from './runner.js';
 import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type ActionKind, type StepContext } from './step-context.js';
-import { waitForState } from './wait-for-state.js';
+import { waitForState } from '../wait-for-state.js';
 
 export const zeebeRecordsSnapshot: ActionKind<ZeebeRecordsAction> = {
   describe(action, _plan, calls) {

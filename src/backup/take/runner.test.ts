@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSteps, SiblingFailedError, type Step } from './runner.js';
-import { memoryReporter } from '../../test/unit/create-test-kit.js';
-import { sleep } from './wait-for-state.js';
+import { memoryReporter } from '../../../test/unit/create-test-kit.js';
+import { sleep } from '../wait-for-state.js';
 
 function step(id: Step['id'], log: string[], options: { fail?: string; cleanup?: boolean; failCleanup?: boolean; waitFor?: boolean } = {}): Step {
   return {

@@ -3,13 +3,13 @@
  * a run that could not. A soft pause survives restarts, so a forgotten one grows the brokers' disks until someone
  * resumes (camunda-backup-api.md §3.5, §9).
  */
-import type { Installation } from '../camunda/installation.js';
-import { messageOf, PreconditionError } from '../errors.js';
-import type { Reporter } from '../events.js';
-import type { AccessMode, Connector } from '../reach/component-http.js';
-import { openPool } from './connections.js';
-import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor, resumeWithRetries } from './exporting.js';
-import { layoutOf, partOf } from './layout.js';
+import type { Installation } from '../../camunda/installation.js';
+import { messageOf, PreconditionError } from '../../errors.js';
+import type { Reporter } from '../../events.js';
+import type { AccessMode, Connector } from '../../reach/component-http.js';
+import { openPool } from '../connections.js';
+import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor, resumeWithRetries } from '../exporting.js';
+import { layoutOf, partOf } from '../layout.js';
 
 export interface ResumeOptions {
   /** For the manual command in the result when resuming fails. */

@@ -3,7 +3,7 @@
  * component reports a final state; anything but COMPLETED fails the part with the component's own reason. The
  * web apps start together: one parallel group.
  */
-import type { WebappBackup } from '../camunda/responses.js';
+import type { WebappBackup } from '../../camunda/responses.js';
 import type { ComponentBackupAction, PlanAction, WebappPart } from './plan.js';
 import type { Step } from './runner.js';
 import { PartFailedError, pollUntilFinal, tracked, type ActionKind, type StepContext } from './step-context.js';

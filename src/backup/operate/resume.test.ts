@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resumeCommandFor } from './exporting.js';
+import { resumeCommandFor } from '../exporting.js';
 import { runResume } from './resume.js';
-import { anInstallation, exportingFailed, exportingOk, fakeCluster, memoryReporter } from '../../test/unit/create-test-kit.js';
-import { PreconditionError } from '../errors.js';
+import { anInstallation, exportingFailed, exportingOk, fakeCluster, memoryReporter } from '../../../test/unit/create-test-kit.js';
+import { PreconditionError } from '../../errors.js';
 
 const deps = (cluster: ReturnType<typeof fakeCluster>, reporter = memoryReporter()) => ({
   connect: cluster.connect,

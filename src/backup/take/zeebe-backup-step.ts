@@ -2,8 +2,8 @@
  * Zeebe's backup with the run's ID: POST, then poll until every partition reports a final state. The last step
  * while exporting is paused (or, on 8.9 RDBMS, the wait after the continuous trigger).
  */
-import type { ManagementApi } from '../camunda/management-api.js';
-import type { ZeebeBackup } from '../camunda/responses.js';
+import type { ManagementApi } from '../../camunda/management-api.js';
+import type { ZeebeBackup } from '../../camunda/responses.js';
 import type { PlanAction } from './plan.js';
 import type { PartState } from './report.js';
 import type { Step } from './runner.js';

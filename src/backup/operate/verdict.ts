@@ -2,7 +2,7 @@
  * Is a backup restorable? Only when every part that belongs to it completed: a Zeebe backup without its web-app
  * snapshots (or the other way round) cannot be restored consistently (camunda-backup-api.md §9, §10). Pure.
  */
-import type { ObservedState } from './part-clients.js';
+import type { ObservedState } from '../part-clients.js';
 
 /**
  * COMPLETE: every part completed (restorable). IN_PROGRESS: a part is still running and none failed. INCOMPLETE:

@@ -5,9 +5,9 @@
  * so far at that point (the resume before the Web Modeler dump); when one of them fails, no later step runs. The
  * runner never prints: it emits events.
  */
-import { messageOf } from '../errors.js';
-import type { Reporter } from '../events.js';
-import type { BackupStepId } from './step-id.js';
+import { messageOf } from '../../errors.js';
+import type { Reporter } from '../../events.js';
+import type { BackupStepId } from '../step-id.js';
 
 export interface Cleanup {
   readonly title: string;

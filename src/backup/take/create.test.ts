@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCreatePlan, describeCreatePlan, runCreatePlan, type CreatePlan } from './create.js';
-import type { Installation } from '../camunda/installation.js';
-import type { CamundaLine } from '../camunda/versions.js';
-import { PreconditionError, UsageError } from '../errors.js';
+import type { Installation } from '../../camunda/installation.js';
+import type { CamundaLine } from '../../camunda/versions.js';
+import { PreconditionError, UsageError } from '../../errors.js';
 import {
   anInstallation,
   esMissing,
@@ -17,7 +17,7 @@ import {
   zeebeBackup,
   type FakeCluster,
   type Route,
-} from '../../test/unit/create-test-kit.js';
+} from '../../../test/unit/create-test-kit.js';
 
 const ID = 1_748_937_221;
 /** Operate's catch-all handler answers an unknown id with 400 (§12.2); the first GET is preflight's. */

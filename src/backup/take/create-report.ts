@@ -2,8 +2,8 @@
  * The report of a create run, assembled from what the steps recorded and how the runner ended: the run's state,
  * the error to show (a failed resume outranks everything), each part's row and the exporting window.
  */
-import type { BackupPart } from '../camunda/versions.js';
-import { messageOf } from '../errors.js';
+import type { BackupPart } from '../../camunda/versions.js';
+import { messageOf } from '../../errors.js';
 import type { CreatePlan } from './plan.js';
 import type { BackupReport, ExportingReport, PartReport, RunState } from './report.js';
 import type { RunOutcome } from './runner.js';
