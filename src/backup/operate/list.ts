@@ -27,6 +27,8 @@ export interface Inventory {
   readonly entries: readonly InventoryEntry[];
   /** True when every present part could be listed: only then may retention decide. */
   readonly complete: boolean;
+  /** Why a part could not be listed, as thrown: check's fixes follow its kind. */
+  readonly failures: ReadonlyMap<BackupPart, unknown>;
 }
 
 /** Lists every present part and merges the answers by backup ID. */
@@ -37,7 +39,7 @@ export async function collectInventory(installation: Installation, pool: Connect
       try {
         return { ok: true as const, backups: await (await partClient(pool, endpoint)).list() };
       } catch (error) {
-        return { ok: false as const, message: describeFailure(error) };
+        return { ok: false as const, message: describeFailure(error), error };
       }
     }),
   );
@@ -82,7 +84,12 @@ export async function collectInventory(installation: Installation, pool: Connect
         observations,
       };
     });
-  return { parts, listed, entries, complete: results.every((r) => r.ok) };
+  const failures = new Map<BackupPart, unknown>();
+  parts.present.forEach((endpoint, index) => {
+    const result = results[index]!;
+    if (!result.ok) failures.set(endpoint.part, result.error);
+  });
+  return { parts, listed, entries, complete: results.every((r) => r.ok), failures };
 }
 
 export interface ListOptions {

@@ -4,7 +4,7 @@
  * outcome but success. Loaded only when one of these commands runs.
  */
 import { openPool } from '../../backup/connections.js';
-import { runCheck } from '../../backup/operate/check.js';
+import { runCheck } from '../../backup/operate/check/check.js';
 import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/operate/delete.js';
 import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporting.js';
 import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/operate/lifecycle-report.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { anInstallation, fakeCluster, memoryReporter, ok, webappBackup, zeebeBackup, type Route } from '../../../test/unit/create-test-kit.js';
-import { KubeApiError } from '../../kube/kube-errors.js';
-import type { AccessCheck, KubeClient, Pod } from '../../kube/kube-client.js';
-import { UsageError } from '../../errors.js';
-import type { Installation } from '../../camunda/installation.js';
+import { anInstallation, fakeCluster, memoryReporter, ok, webappBackup, zeebeBackup, type Route } from '../../../../test/unit/create-test-kit.js';
+import { KubeApiError } from '../../../kube/kube-errors.js';
+import type { AccessCheck, KubeClient, Pod } from '../../../kube/kube-client.js';
+import { UsageError } from '../../../errors.js';
+import type { Installation } from '../../../camunda/installation.js';
 import { DEFAULT_MAX_BACKUP_AGE_MS, runCheck, type CheckDeps } from './check.js';
 
 const NOW = Date.parse('2026-11-27T06:00:00Z');
