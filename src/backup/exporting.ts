@@ -10,6 +10,7 @@ import { messageOf } from '../errors.js';
 import type { KubeClient, Pod } from '../kube/kube-client.js';
 import type { AccessMode, PodTarget } from '../reach/component-http.js';
 import type { ConnectionPool } from './connections.js';
+import { layoutOf, partOf } from './layout.js';
 import { describeFailure } from './part-clients.js';
 import { sleep } from './wait-for-state.js';
 
@@ -124,9 +125,9 @@ export async function resumeWithRetries(
 export function resumeCommandFor(installation: Installation, access: AccessMode): string {
   const ns = installation.namespace;
   const tool = `kubectl camunda-backup resume -n ${ns} --release ${installation.release} --access ${access}`;
-  const zeebe = installation.components.find((component) => component.part === 'zeebe');
-  if (!zeebe) return tool;
-  const { pod, container, port } = zeebe.target;
+  const zeebe = partOf(layoutOf(installation), 'zeebe');
+  if (zeebe?.target?.kind !== 'pod') return tool;
+  const { pod, container, port } = zeebe.target.pod;
   const path = `${zeebe.basePath}${installation.procedure.exportingResumePath}`;
   const raw =
     access === 'exec'

@@ -7,7 +7,7 @@ import type { Installation } from '../../camunda/installation.js';
 import { messageOf, PreconditionError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
 import type { AccessMode, Connector } from '../../reach/component-http.js';
-import { openPool } from '../connections.js';
+import { openPool, type ConnectionPool } from '../connections.js';
 import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor, resumeWithRetries } from '../exporting.js';
 import { layoutOf, partOf } from '../layout.js';
 
@@ -32,6 +32,8 @@ export interface ResumeResult {
 
 export interface ResumeDeps {
   readonly connect: Connector;
+  /** The command's pool, when it reads the brokers back through the same connections; else one of its own. */
+  readonly pool?: ConnectionPool | undefined;
   readonly emit: Reporter;
   /** Stops the retries between attempts (Ctrl-C). */
   readonly signal: AbortSignal;
@@ -49,10 +51,11 @@ export async function runResume(installation: Installation, deps: ResumeDeps, op
   }
   const now = deps.now ?? Date.now;
   const started = now();
-  const pool = openPool({ connect: deps.connect, emit: deps.emit, requestTimeoutMs: options.requestTimeoutMs });
+  const pool = deps.pool ?? openPool({ connect: deps.connect, emit: deps.emit, requestTimeoutMs: options.requestTimeoutMs });
   let attempts = 0;
   try {
-    const api = await pool.api(zeebe);
+    // The resume call itself is not cut short by Ctrl-C (only the retries stop): half a resume helps no one.
+    const api = await pool.api(zeebe, { signal: null });
     deps.emit({ kind: 'step-started', step: 'resume-exporting', title: 'Resume Zeebe exporting' });
     try {
       attempts = await resumeWithRetries(
@@ -81,6 +84,6 @@ export async function runResume(installation: Installation, deps: ResumeDeps, op
       };
     }
   } finally {
-    await pool.close();
+    if (!deps.pool) await pool.close();
   }
 }

@@ -208,22 +208,25 @@ export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): P
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
     const lifecycle = lifecycleDeps(options, deps, kube, reporter);
-    const result = await runResume(installation, { connect: lifecycle.connect, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access });
+    const pool = openPool(lifecycle);
     const warnings = [...installation.warnings];
     let partitions: ResumeReport['partitions'];
-    if (result.resumed) {
-      // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
-      const session = openPool(lifecycle);
-      try {
-        const states = await readExporterStates(await findBrokers(kube, installation), session);
-        partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
-        const still = pausedPartitions(states);
-        if (still.length > 0) warnings.push(`brokers still report paused partitions after the resume: ${still.map((p) => `${p.partitionId}@${p.broker} ${p.exporterPhase}`).join(', ')}; run resume again in a moment`);
-      } catch (error) {
-        warnings.push(`could not read the brokers' exporter state back: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        await session.close();
+    let result: Awaited<ReturnType<typeof runResume>>;
+    try {
+      result = await runResume(installation, { connect: lifecycle.connect, pool, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access });
+      if (result.resumed) {
+        // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
+        try {
+          const states = await readExporterStates(await findBrokers(kube, installation), pool);
+          partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
+          const still = pausedPartitions(states);
+          if (still.length > 0) warnings.push(`brokers still report paused partitions after the resume: ${still.map((p) => `${p.partitionId}@${p.broker} ${p.exporterPhase}`).join(', ')}; run resume again in a moment`);
+        } catch (error) {
+          warnings.push(`could not read the brokers' exporter state back: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
+    } finally {
+      await pool.close();
     }
     const report: ResumeReport = {
       schemaVersion: 1,
