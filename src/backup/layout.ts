@@ -50,7 +50,7 @@ export interface BackupLayout {
   readonly skipped: readonly SkippedPart[];
 }
 
-export function procedureKindOf(installation: Installation): ProcedureKind {
+function procedureKindOf(installation: Installation): ProcedureKind {
   if (installation.secondaryStorage === 'rdbms') return 'rdbms';
   return installation.procedure.pauseBeforeWebapps ? 'orchestration' : 'separate-webapps';
 }
@@ -59,7 +59,7 @@ export function procedureKindOf(installation: Installation): ProcedureKind {
 const PART_ORDER: readonly BackupPart[] = ['optimize', 'operate', 'tasklist', 'webapps', 'zeebe-records', 'zeebe'];
 
 /** Sorts parts (anything with a `part`) into report order. */
-export function inPartOrder<T extends { readonly part: BackupPart }>(parts: readonly T[]): T[] {
+function inPartOrder<T extends { readonly part: BackupPart }>(parts: readonly T[]): T[] {
   return [...parts].sort((a, b) => PART_ORDER.indexOf(a.part) - PART_ORDER.indexOf(b.part));
 }
 
@@ -78,7 +78,7 @@ function zeebeRecordsSkipReason(installation: Installation, kind: ProcedureKind)
   return undefined;
 }
 
-export const RDBMS_WEBAPPS_REASON =
+const RDBMS_WEBAPPS_REASON =
   "RDBMS secondary storage: the Camunda database holds this data; back it up with your database vendor's tools";
 
 /** Which parts the installation's backups have and where each answers. Pure. */

@@ -143,7 +143,7 @@ const WEBAPP_ORDER: Readonly<Record<ProcedureKind, readonly WebappPart[]>> = {
   rdbms: ['optimize'],
 };
 
-export function defaultWebModelerOutput(backupId: number): string {
+function defaultWebModelerOutput(backupId: number): string {
   return `web-modeler-${backupId}.sql`;
 }
 
@@ -171,7 +171,7 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
   }
 
   let recordsAction: ZeebeRecordsAction | undefined;
-  const records = kind === 'rdbms' ? undefined : partOf(layout, 'zeebe-records');
+  const records = partOf(layout, 'zeebe-records');
   if (records) {
     const search = installation.search!;
     const repository = records.repository!;
@@ -273,7 +273,7 @@ function requiredZeebe(layout: BackupLayout, installation: Installation): Endpoi
 }
 
 /** Same pod, port and base path: one application (the orchestration pod serves Zeebe and the web apps on 8.8+). */
-export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.basePath === b.basePath && JSON.stringify(a.target) === JSON.stringify(b.target);
 }
 
