@@ -4,6 +4,7 @@
  * refuses bad input before anything changes; executeDelete makes the DELETE calls and reports each part's outcome.
  */
 import type { Installation } from '../../camunda/installation.js';
+import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { PreconditionError, UsageError } from '../../errors.js';
 import type { AccessMode } from '../../reach/component-http.js';
 import type { ConnectionPool } from '../connections.js';
@@ -54,6 +55,7 @@ export interface PlanDeleteOptions {
 
 /** Read-only. Throws UsageError for IDs no part knows, PreconditionError when retention cannot see every part. */
 export async function planDelete(installation: Installation, selection: DeleteSelection, pool: ConnectionPool, options: PlanDeleteOptions): Promise<DeletePlan> {
+  refuseUnsupportedTopology(installation, 'delete');
   const parts = layoutOf(installation);
   const base = { installation, access: options.access, selection, parts };
   if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool)), kept: [] };

@@ -4,6 +4,7 @@
  * resumes (camunda-backup-api.md §3.5, §9).
  */
 import type { Installation } from '../../camunda/installation.js';
+import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { messageOf, PreconditionError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
 import type { AccessMode, Connector } from '../../reach/component-http.js';
@@ -45,6 +46,7 @@ export interface ResumeDeps {
  * connector's CliError (exit 3); a resume the cluster refuses is a result with resumed=false.
  */
 export async function runResume(installation: Installation, deps: ResumeDeps, options: ResumeOptions = {}): Promise<ResumeResult> {
+  refuseUnsupportedTopology(installation, 'resume');
   const zeebe = partOf(layoutOf(installation), 'zeebe');
   if (!zeebe?.target) {
     throw new PreconditionError(`no Zeebe gateway or orchestration pod found for release "${installation.release}" in namespace "${installation.namespace}"`);

@@ -9,7 +9,7 @@ import type { PlanAction } from './plan.js';
 import type { Step } from './runner.js';
 import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type ActionKind, type StepContext } from './step-context.js';
 import { waitForState } from '../wait-for-state.js';
-import { awaitZeebeBackup } from './zeebe-backup-step.js';
+import { acceptSingleTenant, awaitZeebeBackup } from './zeebe-backup-step.js';
 
 type ContinuousAction = Extract<PlanAction, { kind: 'continuous-backup' }>;
 
@@ -39,6 +39,7 @@ function continuousBackupStep(action: ContinuousAction, ctx: StepContext): Step 
         record.details['mode'] = 'continuous';
         const taken = await api.takeBackup(path, undefined);
         if (taken.message) record.details['accepted'] = taken.message;
+        acceptSingleTenant(taken, record);
         let id = taken.backupId;
         if (id === undefined) {
           // The 202 body of the source revision carries no id (§12.9): wait for a newer checkpoint in the state.

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { Installation, WebModelerDatabase } from '../../camunda/installation.js';
 import { zeebeRecordsSnapshotBody, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
+import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import type { BackupPart, CamundaLine, SearchEngine } from '../../camunda/versions.js';
 import { PreconditionError } from '../../errors.js';
 import type { AccessMode } from '../../reach/component-http.js';
@@ -148,6 +149,7 @@ function defaultWebModelerOutput(backupId: number): string {
 }
 
 export function buildCreatePlan(installation: Installation, options: CreateOptions): CreatePlan {
+  refuseUnsupportedTopology(installation, 'create');
   const layout = layoutOf(installation);
   const kind = layout.procedure;
   const { procedure } = installation;

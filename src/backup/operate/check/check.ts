@@ -6,6 +6,7 @@
  */
 import type { DiscoveryOptions } from '../../../camunda/discover.js';
 import type { Installation } from '../../../camunda/installation.js';
+import { unsupportedTopology } from '../../../camunda/resolve-topology.js';
 import { CliError, messageOf, UsageError } from '../../../errors.js';
 import type { Reporter } from '../../../events.js';
 import type { AccessCheckResult, KubeClient } from '../../../kube/kube-client.js';
@@ -103,6 +104,16 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
     return finish(options, items, undefined, []);
   }
   add(releaseItem(installation));
+  const topologyProblem = unsupportedTopology(installation);
+  if (topologyProblem) {
+    add({
+      id: 'topology',
+      title: 'One combined release, one Physical Tenant',
+      status: 'FAIL',
+      message: topologyProblem,
+      fix: 'follow the Camunda 8.10 backup docs for each Physical Tenant or each release of a split installation; this tool supports combined, single-tenant releases',
+    });
+  }
   deps.emit({ kind: 'info', message: `checking the components of release ${installation.release}…` });
 
   const pool = openPool({ connect: deps.connect, emit: deps.emit, signal: deps.signal, requestTimeoutMs: deps.requestTimeoutMs });
