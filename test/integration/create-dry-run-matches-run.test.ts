@@ -1,7 +1,7 @@
 /**
- * The dry run cannot drift from the run: on every chart line, the changing calls a happy `create` makes (what the
- * simulated components received) are exactly the non-GET calls `create --dry-run` printed for the same cluster,
- * on the same pods, in an order the printed order numbers allow.
+ * The dry run cannot drift from the run: on every chart line (8.6 to 8.10, RDBMS included), the changing calls a
+ * happy `create` makes (what the simulated components received) are exactly the non-GET calls `create --dry-run`
+ * printed for the same cluster, on the same pods, in an order the printed order numbers allow.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ const CASES: ReadonlyArray<{ readonly name: string; readonly line: Line; readonl
   { name: '8.9', line: '8.9', scenario: 'backup-configured', args: ['--backup-id', '1700000304'] },
   // The cluster chooses the ID on RDBMS: --backup-id is refused there.
   { name: '8.9 RDBMS', line: '8.9', scenario: 'rdbms-backup-continuous', args: [] },
+  { name: '8.10', line: '8.10', scenario: 'backup-configured', args: ['--backup-id', '1700000305'] },
+  { name: '8.10 RDBMS', line: '8.10', scenario: 'rdbms-backup-continuous', args: [] },
 ];
 
 const fixturesPresent = (line: Line, scenario: string): boolean => existsSync(join(fixturesDir(), LINES[line], `${scenario}.yaml`));
