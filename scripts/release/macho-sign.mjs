@@ -198,3 +198,18 @@ export function adHocSign(input, { identifier }) {
   }
   return out;
 }
+
+/**
+ * Whether the file carries exactly the ad-hoc signature adHocSign writes for its content: every page hash, the
+ * code limit, the sizes in the header and the end of the file. The release's own check; the tests judge the
+ * signature with an independently written verifier as well.
+ * @param {Buffer} file
+ * @param {{ identifier: string }} opts
+ */
+export function hasValidAdHocSignature(file, opts) {
+  try {
+    return adHocSign(file, opts).equals(file);
+  } catch {
+    return false;
+  }
+}
