@@ -6,9 +6,10 @@
 // --bundle embeds another CommonJS bundle (implies --skip-build); it needs its .map beside it for the notices.
 //
 // Env: RELEASE_BASE_URL (archive download prefix), RELEASE_HOMEPAGE, RELEASE_CACHE_DIR (default .cache),
-// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs), SOURCE_DATE_EPOCH (archive mtimes),
+// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs; a version without a PINNED entry there is a trial:
+// its packages are recorded, not checked), SOURCE_DATE_EPOCH (archive mtimes),
 // RELEASE_CODE_CACHE=0 (no V8 code cache in the linux/amd64 binary: slower start, bit-reproducible archive).
-// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, stage/<os>_<arch>/}; plugin.yaml
+// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, sea-prep.blob, stage/<os>_<arch>/}; plugin.yaml
 // at the repo root is rewritten only when every target was built.
 import process from 'node:process';
 import { spawnSync } from 'node:child_process';
