@@ -104,7 +104,8 @@ function readLayout(file) {
   if (!text) throw new Error('no __TEXT segment');
   if (!linkedit) throw new Error('no __LINKEDIT segment');
   const lastInFile = segments.reduce((a, b) => (b.fileoff + b.filesize > a.fileoff + a.filesize ? b : a));
-  const lastInVm = segments.reduce((a, b) => (b.vmaddr > a.vmaddr ? b : a));
+  // By where a segment ends: Go puts an empty-in-memory __DWARF at __LINKEDIT's address.
+  const lastInVm = segments.reduce((a, b) => (b.vmaddr + b.vmsize > a.vmaddr + a.vmsize ? b : a));
   if (lastInFile !== linkedit || lastInVm !== linkedit) throw new Error('__LINKEDIT is not the last segment');
   return { filetype, ncmds, sizeofcmds, commandsEnd, firstSectionOffset, text, linkedit, codeSignatureAt };
 }
@@ -155,7 +156,9 @@ export function adHocSign(input, { identifier }) {
   out.writeUInt32LE(codeLimit, signatureCommand + 8);
   out.writeUInt32LE(size, signatureCommand + 12);
   const linkeditSize = codeLimit + size - linkedit.fileoff;
-  out.writeBigUInt64LE(BigInt(roundUp(linkeditSize, VM_PAGE)), linkedit.at + 32);
+  // vmsize only grows, and then to whole arm64 pages as ld64 does; one that already covers the segment (Go's linker
+  // writes it unrounded) is kept, so re-signing a signed file changes nothing but the signature.
+  if (linkedit.vmsize < BigInt(linkeditSize)) out.writeBigUInt64LE(BigInt(roundUp(linkeditSize, VM_PAGE)), linkedit.at + 32);
   out.writeBigUInt64LE(BigInt(linkeditSize), linkedit.at + 48);
 
   // SuperBlob with a single index entry.

@@ -115,7 +115,9 @@ export function adHocSignatureProblems(bytes: Uint8Array, opts: VerifyOptions = 
   if (dataoff + datasize !== bytes.length) problems.push(`signature ends at ${dataoff + datasize}, the file at ${bytes.length}`);
 
   const byFileEnd = [...macho.segments].sort((a, b) => a.fileoff + a.filesize - (b.fileoff + b.filesize));
-  const byVm = [...macho.segments].sort((a, b) => (a.vmaddr < b.vmaddr ? -1 : a.vmaddr > b.vmaddr ? 1 : 0));
+  // Ordered by end address: a segment empty in memory (Go's __DWARF) may share __LINKEDIT's start.
+  const vmEnd = (s: Segment): bigint => s.vmaddr + s.vmsize;
+  const byVm = [...macho.segments].sort((a, b) => (vmEnd(a) < vmEnd(b) ? -1 : vmEnd(a) > vmEnd(b) ? 1 : 0));
   const linkedit = macho.segments.find((s) => s.name === '__LINKEDIT');
   const text = macho.segments.find((s) => s.name === '__TEXT');
   if (!linkedit || !text) return [...problems, 'missing __TEXT or __LINKEDIT'];
