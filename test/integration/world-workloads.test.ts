@@ -293,6 +293,10 @@ describe('the broker restore application', () => {
         expect(crashed.text).not.toContain(success);
         // Backing off, current and previous both name the last terminated run (the kubelet's lastState): the
         // successful run's log is gone — a restore tool must read it while it is the latest.
+        await until(
+          async () => (await kube(w, 'GET', `${PODS}/${pod}`)).body.status.containerStatuses[0],
+          (status) => status.state.waiting?.reason === 'CrashLoopBackOff' && status.restartCount >= 1,
+        );
         const previous = await log(w, pod, true);
         expect(previous.status).toBe(200);
         expect(previous.text).toContain('is not empty');
@@ -322,7 +326,7 @@ describe('the broker restore application', () => {
     expect((await log(w, 'camunda-zeebe-2')).text).toContain('Broker 2 is ready');
 
     await kube(w, 'PATCH', STS, { spec: { template: { spec: { containers: [{ name: 'orchestration', image: 'camunda/camunda:8.8.99' }] } } } }, STRATEGIC);
-    const stuck = await until(() => log(w, 'camunda-zeebe-2'), (r) => r.text.includes('8.8.99'));
+    const stuck = await until(() => log(w, 'camunda-zeebe-2'), (r) => r.text.includes('[simulated]'));
     expect(stuck.text).toContain('[simulated] data restored from a backup of version 8.8.35 cannot be used by broker version 8.8.99');
     // The rollout waits for the replaced pod, which never becomes Ready.
     await new Promise((resolve) => setTimeout(resolve, 150));
