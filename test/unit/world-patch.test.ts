@@ -36,7 +36,7 @@ describe('test world patches', () => {
       { op: 'remove', path: '/spec/template/spec/containers/0/livenessProbe' },
     ]) as typeof sts;
     expect(patched.spec.replicas).toBe(0);
-    expect(patched.spec.template.spec.containers[0]?.env.at(-1)).toEqual({ name: 'Z', value: 'z' });
+    expect(patched.spec.template.spec.containers[0]?.env?.at(-1)).toEqual({ name: 'Z', value: 'z' });
     expect(() => applyJsonPatch(sts, [{ op: 'test', path: '/spec/replicas', value: 1 }])).toThrow(PatchError);
     expect(() => applyJsonPatch(sts, [{ op: 'remove', path: '/spec/nothing' }])).toThrow(/missing/);
   });
