@@ -182,7 +182,8 @@ const EMPTY_RESOURCES: Record<string, string> = {
   podtemplates: 'PodTemplate',
 };
 
-const resourceEntry = (name: string, kind: string, verbs: string[], namespaced = true, shortNames?: string[]): Json => ({
+/** One entry of an APIResourceList (discovery). */
+export const resourceEntry = (name: string, kind: string, verbs: string[], namespaced = true, shortNames?: string[]): Json => ({
   name,
   singularName: name.includes('/') ? '' : kind.toLowerCase(),
   namespaced,

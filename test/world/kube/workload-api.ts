@@ -4,7 +4,7 @@
  * delete with pvc-protection), pod deletion and pod logs (current and previous container). Authorisation,
  * validation and error bodies follow the API server; the WorkloadController makes the changes happen.
  */
-import type { ApiExtension, ExtensionRequest, RestResult } from './fake-apiserver.js';
+import { resourceEntry, type ApiExtension, type ExtensionRequest, type RestResult } from './fake-apiserver.js';
 import { applyPatch, PATCH_CONTENT_TYPES, PatchError, patchTypeOf } from './patch.js';
 import { parseLabelSelector, SelectorError } from './selectors.js';
 import { badRequest, conflict, invalid, methodNotAllowed, notFound, unsupportedMediaType } from './status.js';
@@ -22,14 +22,10 @@ const PATCH_TYPES_ACCEPTED = [PATCH_CONTENT_TYPES.json, PATCH_CONTENT_TYPES.merg
 /** apps/v1 StatefulSet validation: the only spec fields an update may change. */
 const STS_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
 
+/** A discovery entry; the scale subresources name their own group/version (autoscaling/v1). */
 const entry = (name: string, kind: string, verbs: string[], group?: string, version?: string, shortNames?: string[]): Json => ({
-  name,
-  singularName: name.includes('/') ? '' : kind.toLowerCase(),
-  namespaced: true,
+  ...resourceEntry(name, kind, verbs, true, shortNames),
   ...(group ? { group, version } : {}),
-  kind,
-  verbs,
-  ...(shortNames ? { shortNames } : {}),
 });
 
 const APPS_RESOURCES: Json = {
