@@ -4,10 +4,12 @@
  * pod logs (current/previous), RBAC Roles with API groups, and the broker restore application's outcomes.
  * Uses only the repository's own world resources (demo-8.7, demo-8.8).
  */
+import { existsSync } from 'node:fs';
 import https from 'node:https';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld, type World } from '../world/index.js';
+import { fixturesDir, startWorld, type World } from '../world/index.js';
 
 interface Reply {
   status: number;
@@ -414,5 +416,53 @@ describe('the broker restore application', () => {
     const wrong = await kube(world, 'GET', `${PODS}/camunda-zeebe-0/log?container=zeebe`);
     expect(wrong.body.message).toBe('container zeebe is not valid for pod camunda-zeebe-0');
     expect((await kube(world, 'GET', `${PODS}/nope/log`)).status).toBe(404);
+  });
+});
+
+// The real charts' startup.sh of each line (read from the Helm fixtures; skipped on a clone without them).
+const haveFixtures = existsSync(join(fixturesDir(), '14.8.4')) && existsSync(join(fixturesDir(), '11.12.3'));
+describe.skipIf(!haveFixtures)(`the restore application through the charts' own startup.sh${haveFixtures ? '' : ' [SKIPPED: no Helm fixtures; set CAMUNDA_FIXTURES_DIR]'}`, () => {
+  const SLOW_BACKOFF = { ...FAST, workloadTiming: { ...FAST.workloadTiming, backoffMs: 400, maxBackoffMs: 400 } };
+  async function runRestore(w: World, container: string, env: Array<{ name: string; value: string }>): Promise<void> {
+    await scaleTo(w, 0);
+    await until(() => brokerPods(w), (pods) => pods.length === 0);
+    const claims = (await kube(w, 'GET', PVCS)).body.items.map((c: { metadata: { name: string } }) => c.metadata.name).filter((n: string) => n.startsWith('data-camunda-zeebe-'));
+    for (const claim of claims) await kube(w, 'DELETE', `${PVCS}/${claim}`);
+    expect((await kube(w, 'PATCH', STS, { spec: { template: { spec: { containers: [{ name: container, env }] } } } }, STRATEGIC)).status).toBe(200);
+    await scaleTo(w, 3);
+  }
+  const successOf = (w: World, pod: string, text: string) =>
+    until(async () => (await kube(w, 'GET', `${PODS}/${pod}/log`)).text + (await kube(w, 'GET', `${PODS}/${pod}/log?previous=true`)).text, (t) => t.includes(text));
+
+  it('8.6 (11.12.3): restores through /usr/local/zeebe/bin/restore with each pod\'s node ID', async () => {
+    world = await startWorld({ fixture: { chartVersion: '11.12.3', scenario: 'backup-configured' }, ...SLOW_BACKOFF });
+    const w = world;
+    w.sims.zeebe?.take(21);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await runRestore(w, 'zeebe', [{ name: 'ZEEBE_RESTORE', value: 'true' }, { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '21' }]);
+    await Promise.all(['camunda-zeebe-0', 'camunda-zeebe-1', 'camunda-zeebe-2'].map((pod) => successOf(w, pod, 'Successfully restored broker from backup 21')));
+    await until(() => w.workloads.volumeData(NS, 'data-camunda-zeebe-2'), (d) => d?.['nodeId'] === 2);
+  });
+
+  it('8.9 (14.8.4): restores by backup id through `exec restore --backupId=…`', async () => {
+    world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'backup-configured' }, ...SLOW_BACKOFF });
+    const w = world;
+    w.sims.zeebe?.take(22);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await runRestore(w, 'orchestration', [{ name: 'ZEEBE_RESTORE', value: 'true' }, { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '22' }, { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' }]);
+    await Promise.all(['camunda-zeebe-0', 'camunda-zeebe-1', 'camunda-zeebe-2'].map((pod) => successOf(w, pod, 'Successfully restored broker from backup [22]')));
+  });
+
+  it('8.9 RDBMS (14.8.4): ZEEBE_RESTORE=true alone runs the default mode, which picks the newest completed backup', async () => {
+    world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'rdbms-backup-continuous' }, ...SLOW_BACKOFF });
+    const w = world;
+    const first = w.sims.zeebe?.take(undefined) ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const newest = w.sims.zeebe?.take(undefined) ?? 0;
+    expect(newest).toBeGreaterThan(first);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await runRestore(w, 'orchestration', [{ name: 'ZEEBE_RESTORE', value: 'true' }, { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' }]);
+    await successOf(w, 'camunda-zeebe-0', 'Successfully restored broker from backups in time range [null, null]');
+    await until(() => w.workloads.volumeData(NS, 'data-camunda-zeebe-0'), (d) => JSON.stringify(d?.['restoredFrom']) === JSON.stringify([newest]));
   });
 });

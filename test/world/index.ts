@@ -540,6 +540,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         },
         restoreMs: durations.restore,
         brokerReadyMs: workloads.timing.readyMs,
+        rdbms,
       }),
     );
   }

@@ -31,6 +31,8 @@ export interface RestoreAppConfig {
   readonly restoreMs: number;
   /** Broker start-up to Ready. */
   readonly brokerReadyMs: number;
+  /** 8.9 on an RDBMS: without a backup id the restore app picks the backups itself (see restoreScript). */
+  readonly rdbms?: boolean;
   /** Version recorded in a backup (default: the cluster's version when it was taken). */
   readonly backupVersion?: (backupId: number) => string | undefined;
 }
@@ -203,12 +205,26 @@ function restoreScript(
   if (launch.backupIds === undefined && launch.timeRange === undefined) {
     return fail(15, [], `org.springframework.beans.TypeMismatchException: Failed to convert value of type 'java.lang.String' to required type 'long[]'; For input string: "${launch.badBackupId ?? ''}"`);
   }
+  let ids = launch.backupIds ?? [];
+  let successText = `Successfully restored broker from backup ${idText(ids)}`;
   if (launch.timeRange !== undefined) {
-    // The ES/OS installations of the world have no exporter position to resolve a time range against.
-    return fail(15, [], 'java.lang.IllegalArgumentException: Either --backupId or both --from and --to parameters must be provided');
+    const { from, to } = launch.timeRange;
+    // 8.9 RDBMS: the docs' default (no arguments) and time ranges let the app choose the backups from the
+    // exporter positions in the database [D89R]; the world picks the newest completed backup in the range.
+    // Without an RDBMS there is nothing to choose by: the app refuses the arguments (RestoreApp.validateParameters).
+    if (!config.rdbms) return fail(15, [], 'java.lang.IllegalArgumentException: Either --backupId or both --from and --to parameters must be provided');
+    const inRange = [...config.zeebe.backups.values()]
+      .filter((b) => !b.deleted && (from === undefined || b.startMs >= Date.parse(from)) && (to === undefined || b.startMs <= Date.parse(to)))
+      .filter((b) => b.partitions.every((p) => p.final === 'COMPLETED' && !p.stuck && p.endMs <= Date.now()))
+      .sort((a, b) => b.id - a.id);
+    const chosen = inRange[0];
+    if (!chosen) return fail(15, [], `java.lang.IllegalStateException: No backup found in time range [${from ?? 'null'}, ${to ?? 'null'}]`);
+    ids = [chosen.id];
+    lines.push({ atMs: 10, text: line('INFO', appLogger, `Starting to restore from backups in time range [${from ?? 'null'}, ${to ?? 'null'}]`) });
+    successText = `Successfully restored broker from backups in time range [${from ?? 'null'}, ${to ?? 'null'}]`;
+  } else {
+    lines.push({ atMs: 10, text: line('INFO', appLogger, `Starting to restore from backup ${idText(ids)}`) });
   }
-  const ids = launch.backupIds ?? [];
-  lines.push({ atMs: 10, text: line('INFO', appLogger, `Starting to restore from backup ${idText(ids)}`) });
 
   const volume = run.volume(volumeName);
   if (!volume || !volume.data.empty) {
@@ -241,7 +257,7 @@ function restoreScript(
     }
     lines.push({ atMs: config.restoreMs * 0.9, text: line('INFO', managerLogger, `Successfully restored partition ${partition} from backups ${idText(ids)}.`) });
   }
-  lines.push({ atMs: config.restoreMs, text: line('INFO', appLogger, `Successfully restored broker from backup ${idText(ids)}`) });
+  lines.push({ atMs: config.restoreMs, text: line('INFO', appLogger, successText) });
   const last = ids[ids.length - 1] ?? 0;
   const restored: RestoredVolume = { empty: false, restoredFrom: ids, nodeId, version: config.backupVersion?.(last) ?? zeebe.config.version, partitions: ownPartitions };
   return { lines, exit: { atMs: config.restoreMs + 5, code: 0 }, onExit: () => run.setVolume(volumeName, restored) };
