@@ -316,6 +316,9 @@ describe('the broker restore application', () => {
     const w = world;
     w.sims.zeebe?.take(8);
     await new Promise((resolve) => setTimeout(resolve, 40));
+    // A run that failed earlier left exporting soft-paused; restored brokers come up exporting (sims.restoreApp).
+    w.sims.zeebe?.pause(true);
+    expect(w.sims.zeebe?.isPaused()).toBe(true);
     await prepare(w, 8);
     await until(() => [0, 1, 2].map((n) => w.workloads.volumeData(NS, `data-camunda-zeebe-${n}`)), (data) => data.every((d) => Array.isArray(d?.['restoredFrom'])));
     await scaleTo(w, 0);
@@ -326,6 +329,7 @@ describe('the broker restore application', () => {
     await scaleTo(w, 3);
     await until(() => brokerPods(w), (pods) => pods.length === 3 && pods.every((p) => p.ready));
     expect((await log(w, 'camunda-zeebe-2')).text).toContain('Broker 2 is ready');
+    expect(w.sims.zeebe?.isPaused()).toBe(false);
 
     await kube(w, 'PATCH', STS, { spec: { template: { spec: { containers: [{ name: 'orchestration', image: 'camunda/camunda:8.8.99' }] } } } }, STRATEGIC);
     const stuck = await until(() => log(w, 'camunda-zeebe-2'), (r) => r.text.includes('[simulated]'));

@@ -12,7 +12,7 @@ import { startFakeApiServer } from './kube/fake-apiserver.js';
 import type { PolicyRule } from './kube/rbac.js';
 import { workloadApi } from './kube/workload-api.js';
 import { WorkloadController, type WorkloadTiming } from './kube/workloads.js';
-import { restoreAppProgram } from './sim/restore-app.js';
+import { restoreAppProgram, type RestoreAppControls } from './sim/restore-app.js';
 import { issueServerCertificate, type TlsMaterial } from './kube/tls.js';
 import type { ApiFaults, DenyRule, ExecHandler, FakeApiServer, PodNetwork } from './kube/fake-apiserver.js';
 import { createFaults } from './sim/faults.js';
@@ -133,6 +133,8 @@ export interface WorldSims {
   readonly searchCaPem: string | undefined;
   readonly searchCaFile: string | undefined;
   readonly pgDump: PgDumpConfig;
+  /** Knobs of the simulated broker restore application (sim/restore-app.ts). */
+  readonly restoreApp: RestoreAppControls;
   /** Forget per-pod memory (running web-app backups), as a pod restart does. Exporting state survives, like the real thing. */
   restartPod(name: string): void;
 }
@@ -528,6 +530,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...(options.rbacDeny ? { deny: options.rbacDeny } : {}),
     ...(options.role ? { role: options.role } : {}),
   };
+  const restoreApp: RestoreAppControls = { exportingAfterRestore: 'EXPORTING' };
   if (zeebe) {
     workloads.addProgram(
       restoreAppProgram({
@@ -541,6 +544,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         restoreMs: durations.restore,
         brokerReadyMs: workloads.timing.readyMs,
         rdbms,
+        controls: restoreApp,
       }),
     );
   }
@@ -567,6 +571,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     searchCaPem,
     searchCaFile,
     pgDump,
+    restoreApp,
     restartPod(name: string) {
       for (const engineFor of Object.values(backups)) engineFor?.restartPod(name);
     },

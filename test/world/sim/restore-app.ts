@@ -33,8 +33,19 @@ export interface RestoreAppConfig {
   readonly brokerReadyMs: number;
   /** 8.9 on an RDBMS: without a backup id the restore app picks the backups itself (see restoreScript). */
   readonly rdbms?: boolean;
+  readonly controls?: RestoreAppControls;
   /** Version recorded in a backup (default: the cluster's version when it was taken). */
   readonly backupVersion?: (backupId: number) => string | undefined;
+}
+
+/** Knobs a test may change while the world runs. */
+export interface RestoreAppControls {
+  /**
+   * The exporter phase brokers come up with on restored data. Whether the pause flag survives a restore is not
+   * documented (camunda-restore.md §11 #7); a restore starts from empty data directories, so the default is
+   * EXPORTING; PAUSED/SOFT_PAUSED let a test check that the tool resumes.
+   */
+  exportingAfterRestore: 'EXPORTING' | 'PAUSED' | 'SOFT_PAUSED' | 'unchanged';
 }
 
 /** What the restore app wrote on a volume. */
@@ -164,6 +175,11 @@ function brokerScript(run: ContainerRun, config: RestoreAppConfig, launch: Launc
     return { lines };
   }
   if (volume && volume.data.empty && !run.adopted) run.setVolume(volumeName, { empty: false, fresh: true });
+  if (data?.restoredFrom && !data['started']) {
+    run.setVolume(volumeName, { ...data, started: true });
+    const phase = config.controls?.exportingAfterRestore ?? 'EXPORTING';
+    if (phase !== 'unchanged') config.zeebe.setExportingEverywhere(phase);
+  }
   lines.push({ atMs: config.brokerReadyMs, text: line('INFO', logger, `Broker ${nodeId} is ready`) });
   return { lines, readyAtMs: config.brokerReadyMs };
 }
