@@ -141,6 +141,11 @@ describe('apps/v1 workloads and the scale subresource', () => {
     const ready = await until(() => brokerPods(w), (pods) => pods.length === 3 && pods.every((p) => p.ready));
     expect(ready.every((p) => p.phase === 'Running')).toBe(true);
     expect((await kube(w, 'GET', STS)).body.status.readyReplicas).toBe(3);
+    // Recreated pods have new, distinct IPs, and the pod network routes them to that pod.
+    const items = (await kube(w, 'GET', `${PODS}?labelSelector=${encodeURIComponent('app.kubernetes.io/component=zeebe-broker')}`)).body.items as Array<{ metadata: { name: string }; status: { podIP: string } }>;
+    expect(new Set(items.map((p) => p.status.podIP)).size).toBe(3);
+    const one = items.find((p) => p.metadata.name === 'camunda-zeebe-1')?.status.podIP ?? '';
+    expect(w.network.resolve(NS, 'camunda-zeebe-0', one, 9600)).toBe(w.portOf('camunda-zeebe-1', 9600));
   });
 
   it('PUT on the scale subresource honours resourceVersion (409 Conflict) and validates replicas (422)', async () => {

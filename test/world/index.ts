@@ -496,6 +496,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     resolve(ns, pod, host, port) {
       const name = host.toLowerCase().replace(/\.$/, '');
       if (name === 'localhost' || name === '127.0.0.1' || name === '::1') return podPort(ns, pod, port);
+      // Live pods first: controllers give recreated pods their IPs (pod IP → that pod, as on a real network).
+      const live = objects.pods.map(asRecord).find((p) => asRecord(p['status'])['podIP'] === name && asRecord(p['metadata'])['deletionTimestamp'] === undefined);
+      if (live) return podPort(String(asRecord(live['metadata'])['namespace']), String(asRecord(live['metadata'])['name']), port);
       const byIp = pods.find((p) => p.ip === name);
       if (byIp) return podPort(byIp.namespace, byIp.name, port);
       const ext = externalSearch.find((e) => e.host === name && e.port === port);

@@ -120,6 +120,8 @@ export class WorkloadController {
   private readonly volumes = new Map<string, VolumeData>();
   private resourceVersion = 500_000;
   private podSeq = 10_000;
+  /** New pods get fresh IPs from 10.245.0.0/16 (the installation's pods have 10.244.x.y). */
+  private ipSeq = 0;
   private stopped = false;
   private scheduled = false;
   /** Called after every change the controllers make (the world uses it to re-route pod ports). */
@@ -514,7 +516,8 @@ export class WorkloadController {
     }
     const status = asRecord(pod['status']);
     status['phase'] = 'Running';
-    const ip = `10.244.${Math.floor(this.podSeq / 250) % 250}.${(this.podSeq % 250) + 2}`;
+    this.ipSeq += 1;
+    const ip = `10.245.${Math.floor(this.ipSeq / 250) % 250}.${(this.ipSeq % 250) + 2}`;
     status['podIP'] = ip;
     status['podIPs'] = [{ ip }];
     for (const container of asArray(asRecord(pod['spec'])['containers']).map(asRecord)) this.startRun(pod, runtime, container);
