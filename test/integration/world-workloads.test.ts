@@ -414,6 +414,20 @@ describe('the broker restore application', () => {
     await until(() => w7.workloads.volumeData(NS, 'data-camunda-zeebe-2'), (data) => data?.['nodeId'] === 0);
   });
 
+  it('follows a log (follow=true): the existing lines, then new ones, until the container stops', async () => {
+    world = await startWorld({ resources: 'demo-8.8', ...FAST, workloadTiming: { ...FAST.workloadTiming, backoffMs: 400, maxBackoffMs: 400 }, durations: { ...FAST.durations, restore: 150 } });
+    const w = world;
+    w.sims.zeebe?.take(4);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await prepare(w, 4);
+    await until(() => log(w, 'camunda-zeebe-0'), (r) => r.status === 200 && r.text.includes('Starting to restore'));
+    const started = Date.now();
+    const followed = await kube(w, 'GET', `${PODS}/camunda-zeebe-0/log?follow=true`);
+    expect(Date.now() - started).toBeGreaterThan(50);
+    expect(followed.text).toContain('Starting to restore from backup [4]');
+    expect(followed.text).toContain('Successfully restored broker from backup [4]');
+  });
+
   it('answers log requests like the kubelet: no previous container yet, unknown container, pod gone', async () => {
     world = await startWorld({ resources: 'demo-8.8', ...FAST });
     const previous = await kube(world, 'GET', `${PODS}/camunda-zeebe-0/log?previous=true`);

@@ -103,6 +103,8 @@ export interface RestResult {
   status: number;
   body: unknown;
   text?: string;
+  /** A streamed text/plain answer (pod logs with follow=true): write chunks, end when done; `closed` tells when the client left. */
+  stream?: (write: (chunk: string) => void, end: () => void, closed: () => boolean) => void;
 }
 
 export interface ExtensionRequest {
@@ -553,7 +555,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     handleRest(req, url).then(
       (result) => {
         log({ ...entry, status: result.status });
-        if (result.text !== undefined) {
+        if (result.stream) {
+          res.writeHead(result.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Transfer-Encoding': 'chunked' });
+          result.stream(
+            (chunk) => res.write(chunk),
+            () => res.end(),
+            () => res.destroyed || res.writableEnded,
+          );
+        } else if (result.text !== undefined) {
           res.writeHead(result.status, { 'Content-Type': 'text/plain; charset=utf-8' });
           res.end(result.text);
         } else {

@@ -288,16 +288,42 @@ export function workloadApi(controller: WorkloadController): ApiExtension {
       const value = query.get(key);
       return value === null || value === '' ? undefined : Number(value);
     };
-    const result = controller.logs(namespace, name, {
+    const logRequest = {
       container,
       previous: query.get('previous') === 'true',
       timestamps: query.get('timestamps') === 'true',
       tailLines: number('tailLines'),
       sinceSeconds: number('sinceSeconds'),
       limitBytes: number('limitBytes'),
-    });
+    };
+    const result = controller.logs(namespace, name, logRequest);
     if (!result.ok) return { status: 400, body: badRequest(result.message) };
-    return { status: 200, body: undefined, text: result.text };
+    if (query.get('follow') !== 'true' || !result.running) return { status: 200, body: undefined, text: result.text };
+    // follow: what exists, then new lines as the container writes them, until it stops or the client leaves.
+    return {
+      status: 200,
+      body: undefined,
+      stream: (write, end, closed) => {
+        write(result.text);
+        const full = controller.logs(namespace, name, { ...logRequest, tailLines: undefined, limitBytes: undefined });
+        let sent = full.ok ? full.text.length : 0;
+        const timer = setInterval(() => {
+          const now = controller.logs(namespace, name, { ...logRequest, tailLines: undefined, limitBytes: undefined });
+          if (closed() || !now.ok) {
+            clearInterval(timer);
+            if (!closed()) end();
+            return;
+          }
+          if (now.text.length > sent) write(now.text.slice(sent));
+          sent = now.text.length;
+          if (!now.running) {
+            clearInterval(timer);
+            end();
+          }
+        }, 20);
+        timer.unref();
+      },
+    };
   };
 
   return {
