@@ -476,6 +476,15 @@ describe.skipIf(!haveFixtures)(`the restore application through the charts' own 
     await Promise.all(['camunda-zeebe-0', 'camunda-zeebe-1', 'camunda-zeebe-2'].map((pod) => successOf(w, pod, 'Successfully restored broker from backup [22]')));
   });
 
+  it.skipIf(!existsSync(join(fixturesDir(), '15.0.0-alpha4')))('8.10 (15.0.0-alpha4): the legacy restore application through the same startup.sh', async () => {
+    world = await startWorld({ fixture: { chartVersion: '15.0.0-alpha4', scenario: 'backup-configured' }, ...SLOW_BACKOFF });
+    const w = world;
+    w.sims.zeebe?.take(23);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await runRestore(w, 'orchestration', [{ name: 'ZEEBE_RESTORE', value: 'true' }, { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '23' }, { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' }]);
+    await Promise.all(['camunda-zeebe-0', 'camunda-zeebe-1', 'camunda-zeebe-2'].map((pod) => successOf(w, pod, 'Successfully restored broker from backup [23]')));
+  });
+
   it('8.9 RDBMS (14.8.4): ZEEBE_RESTORE=true alone runs the default mode, which picks the newest completed backup', async () => {
     world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'rdbms-backup-continuous' }, ...SLOW_BACKOFF });
     const w = world;
