@@ -555,7 +555,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   }
   let api: FakeApiServer;
   try {
-    api = await startFakeApiServer({ objects, token, network, faults: apiFaults, execHandler, extension: workloadApi(workloads) });
+    api = await startFakeApiServer({ objects, token, network, faults: apiFaults, execHandler, extensions: [workloadApi(workloads)] });
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     throw error;

@@ -94,8 +94,8 @@ export interface FakeApiServerOptions {
   execHandler?: ExecHandler;
   /** Identity named in RBAC messages. Default system:serviceaccount:camunda:backup. */
   user?: string;
-  /** More REST: asked first for every authenticated request (see ApiExtension). */
-  extension?: ApiExtension;
+  /** More REST, asked in order before the built-in handlers for every authenticated request (see ApiExtension). */
+  extensions?: readonly ApiExtension[];
 }
 
 /** What a REST handler answers: JSON body, or plain text (pod logs, health). */
@@ -443,8 +443,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const handleRest = async (req: IncomingMessage, url: URL): Promise<RestResult> => {
     const method = req.method ?? 'GET';
     const parts = url.pathname.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
-    if (options.extension) {
-      const handled = await options.extension.handle({
+    for (const extension of options.extensions ?? []) {
+      const handled = await extension.handle({
         method,
         url,
         parts,
@@ -466,11 +466,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (url.pathname === '/api') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] } };
     // Legacy discovery, which kubectl reads before `kubectl exec` (e.g. running a printed recovery command).
     if (url.pathname === '/apis') {
-      const groups = [...(API_GROUPS['groups'] as Json[]), ...(options.extension?.apiGroups ?? [])];
+      const groups = [...(API_GROUPS['groups'] as Json[]), ...(options.extensions ?? []).flatMap((e) => e.apiGroups ?? [])];
       return { status: 200, body: { ...API_GROUPS, groups } };
     }
     if (url.pathname === '/api/v1') {
-      const resources = [...(CORE_RESOURCES['resources'] as Json[]), ...(options.extension?.coreResources ?? [])];
+      const resources = [...(CORE_RESOURCES['resources'] as Json[]), ...(options.extensions ?? []).flatMap((e) => e.coreResources ?? [])];
       return { status: 200, body: { ...CORE_RESOURCES, resources } };
     }
     if (url.pathname === '/apis/authorization.k8s.io/v1') return { status: 200, body: AUTHORIZATION_RESOURCES };
