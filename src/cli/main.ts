@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     loadBackupApi: async () => {
       const [{ discoverInstallation }, { buildCreatePlan, describeCreatePlan, runCreatePlan }] = await Promise.all([
         import('../camunda/discover.js'),
-        import('../backup/create.js'),
+        import('../backup/take/create.js'),
       ]);
       return { discoverInstallation, buildCreatePlan, describeCreatePlan, runCreatePlan };
     },

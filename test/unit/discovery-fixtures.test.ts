@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildCreatePlan } from '../../src/backup/plan.js';
+import { buildCreatePlan } from '../../src/backup/take/plan.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import type { Installation } from '../../src/camunda/installation.js';
 import { procedureForChartMajor } from '../../src/camunda/versions.js';
