@@ -95,7 +95,8 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
     if (request.query.get('wait_for_completion') === 'true') {
       // A stuck snapshot keeps the request open like ES does; the client's timeout ends it.
       const delayMs = snapshot.finalState === undefined ? 600_000 : Math.max(0, snapshot.endMs - store.now());
-      return { status: 200, delayMs, lateBody: () => ({ snapshot: store.snapshotInfo(snapshot) }) };
+      // Judged at the end time at the earliest: a timer may fire a millisecond before the clock reaches it.
+      return { status: 200, delayMs, lateBody: () => ({ snapshot: store.snapshotInfo(snapshot, Math.max(store.now(), snapshot.endMs)) }) };
     }
     return json(200, { accepted: true });
   };
