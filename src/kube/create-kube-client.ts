@@ -3,101 +3,62 @@
  * clients with a deadline and Status-message errors (api-http-library.ts), exec and port-forward through the
  * hardened wrappers (pod-exec.ts, port-forward.ts).
  */
-import {
-  AuthorizationV1Api,
-  CoreV1Api,
-  ServerConfiguration,
-  createConfiguration,
-  type V1SelfSubjectAccessReview,
-} from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, type V1SelfSubjectAccessReview } from '@kubernetes/client-node';
 import type { AccessCheck, AccessCheckResult, ConfigMap, KubeClient, Pod, PortForward, Secret, Service } from './kube-client.js';
 import { configMapFromK8s, podFromK8s, secretFromK8s, serviceFromK8s } from './objects.js';
-import { CliError, messageOf } from '../errors.js';
-import { KubeApiError } from './kube-errors.js';
-import { resolveKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
-import { createApiHttpLibrary } from './api-http-library.js';
 import { execInPod } from './pod-exec.js';
 import { openPortForward } from './port-forward.js';
+import { createRestContext, orUndefinedIfNotFound, type KubeClientOptions, type RestContext } from './rest-context.js';
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
-export interface KubeClientOptions extends KubeConfigOptions {
-  /** Deadline of each REST request and of each exec/port-forward WebSocket handshake (default 30s). */
-  readonly requestTimeoutMs?: number | undefined;
-}
+export { DEFAULT_REQUEST_TIMEOUT_MS, type KubeClientOptions } from './rest-context.js';
 
 /** Resolves the configuration now (throwing UsageError/PreconditionError); talks to the API server only when called. */
 export function createKubeClient(options: KubeClientOptions): KubeClient {
-  const resolved = resolveKubeConfig(options);
-  const { kubeConfig, server } = resolved;
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  return clientOn(createRestContext(options), undefined);
+}
 
+/** The client over one REST context; `cancel` (that context's signal, if any) also stops exec and port-forwards. */
+function clientOn(context: RestContext, cancel: AbortSignal | undefined): KubeClient {
+  const { resolved, configuration, requestTimeoutMs, rest } = context;
+  const { kubeConfig, server } = resolved;
+  const core = new CoreV1Api(configuration);
+  const authorization = new AuthorizationV1Api(configuration);
   const streams = { kubeConfig, server, handshakeTimeoutMs: requestTimeoutMs };
 
-  /**
-   * The transport already throws KubeApiErrors (or a cancel signal's reason); what else escapes happened before
-   * sending, mostly getting credentials (an exec plugin that fails or wants a login, an unreadable token file).
-   */
-  const rest = async <T>(call: Promise<T>, cancel: AbortSignal | undefined): Promise<T> => {
-    try {
-      return await call;
-    } catch (error) {
-      if (error instanceof CliError || (cancel?.aborted && error === cancel.reason)) throw error;
-      throw new KubeApiError(`cannot prepare a request to the API server at ${server} (context ${resolved.contextName}): ${messageOf(error).trim()}`, {
-        cause: error,
-        hint: 'check the credentials of the context: run the exec plugin or login command it uses, or the files it names',
-      });
-    }
+  return {
+    namespace: resolved.namespace,
+    contextName: resolved.contextName,
+
+    listSecrets: (namespace: string, labelSelector: string): Promise<Secret[]> =>
+      rest(core.listNamespacedSecret({ namespace, labelSelector })).then((list) => list.items.map(secretFromK8s)),
+    readSecret: (namespace: string, name: string): Promise<Secret | undefined> =>
+      orUndefinedIfNotFound(rest(core.readNamespacedSecret({ namespace, name })).then(secretFromK8s)),
+    listPods: (namespace: string, labelSelector: string): Promise<Pod[]> =>
+      rest(core.listNamespacedPod({ namespace, labelSelector })).then((list) => list.items.map(podFromK8s)),
+    listServices: (namespace: string, labelSelector?: string): Promise<Service[]> =>
+      rest(core.listNamespacedService({ namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) })).then((list) =>
+        list.items.map(serviceFromK8s),
+      ),
+    readService: (namespace: string, name: string): Promise<Service | undefined> =>
+      orUndefinedIfNotFound(rest(core.readNamespacedService({ namespace, name })).then(serviceFromK8s)),
+    readConfigMap: (namespace: string, name: string): Promise<ConfigMap | undefined> =>
+      orUndefinedIfNotFound(rest(core.readNamespacedConfigMap({ namespace, name })).then(configMapFromK8s)),
+
+    checkAccess: (checks: readonly AccessCheck[]): Promise<AccessCheckResult[]> =>
+      Promise.all(checks.map((check) => rest(checkOne(authorization, check)))),
+
+    execInPod: async (request) => {
+      if (!cancel) return execInPod(streams, request);
+      try {
+        return await execInPod(streams, { ...request, signal: request.signal ? AbortSignal.any([request.signal, cancel]) : cancel });
+      } catch (error) {
+        if (cancel.aborted) throw cancel.reason;
+        throw error;
+      }
+    },
+    openPortForward: (request) => (cancel ? closedOnAbort(openPortForward(streams, request), cancel) : openPortForward(streams, request)),
+    withSignal: (signal) => clientOn(context.withSignal(signal), cancel ? AbortSignal.any([cancel, signal]) : signal),
   };
-
-  /** One client per cancel signal: the generated API classes are cheap, the resolved kubeconfig is shared. */
-  const clientFor = (cancel: AbortSignal | undefined): KubeClient => {
-    // makeApiClient() without our transport would give neither deadlines nor readable errors.
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(server, {}),
-      authMethods: { default: kubeConfig },
-      httpApi: createApiHttpLibrary({ server, requestTimeoutMs, signal: cancel }),
-    });
-    const core = new CoreV1Api(configuration);
-    const authorization = new AuthorizationV1Api(configuration);
-    const read = <T>(call: Promise<T>): Promise<T> => rest(call, cancel);
-
-    return {
-      namespace: resolved.namespace,
-      contextName: resolved.contextName,
-
-      listSecrets: (namespace: string, labelSelector: string): Promise<Secret[]> =>
-        read(core.listNamespacedSecret({ namespace, labelSelector })).then((list) => list.items.map(secretFromK8s)),
-      readSecret: (namespace: string, name: string): Promise<Secret | undefined> =>
-        orUndefinedIfNotFound(read(core.readNamespacedSecret({ namespace, name })).then(secretFromK8s)),
-      listPods: (namespace: string, labelSelector: string): Promise<Pod[]> =>
-        read(core.listNamespacedPod({ namespace, labelSelector })).then((list) => list.items.map(podFromK8s)),
-      listServices: (namespace: string, labelSelector?: string): Promise<Service[]> =>
-        read(core.listNamespacedService({ namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) })).then((list) =>
-          list.items.map(serviceFromK8s),
-        ),
-      readService: (namespace: string, name: string): Promise<Service | undefined> =>
-        orUndefinedIfNotFound(read(core.readNamespacedService({ namespace, name })).then(serviceFromK8s)),
-      readConfigMap: (namespace: string, name: string): Promise<ConfigMap | undefined> =>
-        orUndefinedIfNotFound(read(core.readNamespacedConfigMap({ namespace, name })).then(configMapFromK8s)),
-
-      checkAccess: (checks: readonly AccessCheck[]): Promise<AccessCheckResult[]> =>
-        Promise.all(checks.map((check) => read(checkOne(authorization, check)))),
-
-      execInPod: async (request) => {
-        if (!cancel) return execInPod(streams, request);
-        try {
-          return await execInPod(streams, { ...request, signal: request.signal ? AbortSignal.any([request.signal, cancel]) : cancel });
-        } catch (error) {
-          if (cancel.aborted) throw cancel.reason;
-          throw error;
-        }
-      },
-      openPortForward: (request) => (cancel ? closedOnAbort(openPortForward(streams, request), cancel) : openPortForward(streams, request)),
-      withSignal: (signal) => clientFor(cancel ? AbortSignal.any([cancel, signal]) : signal),
-    };
-  };
-  return clientFor(undefined);
 }
 
 /** A port-forward opened through a cancellable client: refused once the signal aborted, closed when it does. */
@@ -115,15 +76,6 @@ async function closedOnAbort(opening: Promise<PortForward>, cancel: AbortSignal)
   return forward;
 }
 
-async function orUndefinedIfNotFound<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (error instanceof KubeApiError && error.httpStatus === 404) return undefined;
-    throw error;
-  }
-}
-
 async function checkOne(authorization: AuthorizationV1Api, check: AccessCheck): Promise<AccessCheckResult> {
   const body: V1SelfSubjectAccessReview = {
     apiVersion: 'authorization.k8s.io/v1',
@@ -132,6 +84,7 @@ async function checkOne(authorization: AuthorizationV1Api, check: AccessCheck): 
       resourceAttributes: {
         namespace: check.namespace,
         verb: check.verb,
+        ...(check.group !== undefined ? { group: check.group } : {}),
         resource: check.resource,
         ...(check.subresource !== undefined ? { subresource: check.subresource } : {}),
       },
