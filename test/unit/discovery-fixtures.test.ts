@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import type { Installation } from '../../src/camunda/installation.js';
 import { procedureForChartMajor } from '../../src/camunda/versions.js';
@@ -112,7 +113,7 @@ async function discover(chartVersion: string, scenario: string, options: { relea
 
 const scenarios = listFixtureScenarios();
 
-describe('fixtures', () => {
+describeWithFixtures('fixtures', () => {
   it('are present (set CAMUNDA_FIXTURES_DIR when they live elsewhere)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(20);
     expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4']));
@@ -201,7 +202,7 @@ describe.each(scenarios)('discovery of $chartVersion/$scenario', ({ chartVersion
   });
 });
 
-describe('pinned results', () => {
+describeWithFixtures('pinned results', () => {
   it('8.6 context paths move Operate, Tasklist and the gateway management base path; Optimize stays at /', async () => {
     const { installation } = await discover('11.12.3', 'context-path');
     expect(installation.components.map((c) => `${c.part}:${c.service}:${c.target.port}${c.basePath}`)).toEqual([
@@ -252,20 +253,22 @@ describe('pinned results', () => {
   });
 });
 
-describe.each([
-  { chartVersion: '12.13.3', scenario: 'context-path' },
-  { chartVersion: '13.12.7', scenario: 'context-path' },
-  { chartVersion: '14.8.4', scenario: 'elasticsearch-external' },
-])('another release name and namespace: $chartVersion/$scenario', ({ chartVersion, scenario }) => {
-  it('derives every name from the release and namespace', async () => {
-    const { installation } = await discover(chartVersion, scenario, { release: 'c8', namespace: 'prod' });
-    expect(installation.release).toBe('c8');
-    expect(installation.namespace).toBe('prod');
-    for (const component of installation.components) {
-      expect(component.service).toMatch(/^c8-/);
-      expect(component.target.pod).toMatch(/^c8-/);
-      expect(component.target.namespace).toBe('prod');
-    }
-    if (installation.search?.target.kind === 'pod') expect(installation.search.target.pod.pod).toMatch(/^c8-elasticsearch-master-/);
+describeWithFixtures('another release name and namespace', () => {
+  describe.each([
+    { chartVersion: '12.13.3', scenario: 'context-path' },
+    { chartVersion: '13.12.7', scenario: 'context-path' },
+    { chartVersion: '14.8.4', scenario: 'elasticsearch-external' },
+  ])('another release name and namespace: $chartVersion/$scenario', ({ chartVersion, scenario }) => {
+    it('derives every name from the release and namespace', async () => {
+      const { installation } = await discover(chartVersion, scenario, { release: 'c8', namespace: 'prod' });
+      expect(installation.release).toBe('c8');
+      expect(installation.namespace).toBe('prod');
+      for (const component of installation.components) {
+        expect(component.service).toMatch(/^c8-/);
+        expect(component.target.pod).toMatch(/^c8-/);
+        expect(component.target.namespace).toBe('prod');
+      }
+      if (installation.search?.target.kind === 'pod') expect(installation.search.target.pod.pod).toMatch(/^c8-elasticsearch-master-/);
+    });
   });
 });

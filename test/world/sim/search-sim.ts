@@ -93,7 +93,8 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
     });
     if (request.query.get('wait_for_completion') === 'true') {
       // A stuck snapshot keeps the request open like ES does; the client's timeout ends it.
-      const delayMs = snapshot.finalState === undefined ? 600_000 : Math.max(0, snapshot.endMs - store.now());
+      // +1: a timer may fire up to 1 ms before Date.now() reaches its end, and the answer must show the snapshot done.
+      const delayMs = snapshot.finalState === undefined ? 600_000 : Math.max(0, snapshot.endMs - store.now()) + 1;
       return { status: 200, delayMs, lateBody: () => ({ snapshot: store.snapshotInfo(snapshot) }) };
     }
     return json(200, { accepted: true });
