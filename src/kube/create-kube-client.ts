@@ -16,6 +16,7 @@ import { CliError, messageOf } from '../errors.js';
 import { KubeApiError } from './kube-errors.js';
 import { resolveKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 import { createApiHttpLibrary } from './api-http-library.js';
+import { createLeaseApi } from './lease-api.js';
 import { execInPod } from './pod-exec.js';
 import { openPortForward } from './port-forward.js';
 
@@ -82,6 +83,7 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
 
     execInPod: (request) => execInPod(streams, request),
     openPortForward: (request) => openPortForward(streams, request),
+    leases: createLeaseApi(configuration, rest),
   };
 }
 

@@ -16,6 +16,7 @@ import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
+import { refuseWhenExportingPaused, withReleaseLock } from './release-lock.js';
 
 /** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
 const EXAMPLES: readonly (readonly [string, string])[] = [
@@ -31,7 +32,8 @@ const CREATE_EPILOG = [
   ...EXAMPLES.map(([what, command]) => `  # ${what}\n  ${command}\n`),
   'Exit codes:',
   '  0        completed',
-  '  2, 3     bad input, environment not as needed (nothing was changed)',
+  '  2, 3     bad input, environment not as needed (nothing was changed); 3 also when another run',
+  '           holds the release or exporting is already paused',
   '  4        backup failed (exporting was resumed)',
   '  5        cleanup failed: exporting may still be paused, run the printed command',
   '  130/143  interrupted by SIGINT/SIGTERM (exporting was resumed)',
@@ -53,7 +55,8 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster)' })
         .option('web-modeler', { type: 'boolean', default: false, describe: 'Also dump the Web Modeler database (automatic when Web Modeler is enabled in the release)' })
         .option('web-modeler-output', { type: 'string', requiresArg: true, describe: 'File for the Web Modeler dump (default: web-modeler-<backupId>.sql)' })
-        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')
+        .option('force', { type: 'boolean', default: false, describe: 'Start even when Zeebe exporting is already paused (only when you know no other backup runs)' })
+        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval', 'force'], 'Backup:')
         .group(['web-modeler', 'web-modeler-output'], 'Web Modeler:')
         .epilog(CREATE_EPILOG),
     handler: async (argv) => {
@@ -100,11 +103,14 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     // An existing dump file is bad input: refuse before the backup changes anything.
     dump?.assertDumpTarget(dumpPath);
     const connect = connectorFor(options, deps, kube, reporter.emit);
-    const taken = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
-    const report =
-      webModeler && dump
+    // One changing run per release (the Lease), and none while exporting is already paused.
+    const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit }, async () => {
+      await refuseWhenExportingPaused({ options, kube, installation, connect, emit: reporter.emit, signal: deps.signal, force: options.force });
+      const taken = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
+      return webModeler && dump
         ? await dump.withWebModelerDump(taken, webModeler, { outputPath: dumpPath, timeoutMs: options.timeoutMs }, { kube, emit: reporter.emit, signal: deps.signal, now: deps.now })
         : taken;
+    });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
