@@ -5,7 +5,7 @@
  * MicroTime format (six fraction digits) the server insists on. Tests read and plant Leases through the store.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ApiStatus } from './status.js';
+import { failure, type ApiStatus } from './status.js';
 
 type Json = Record<string, unknown>;
 const asRecord = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
@@ -24,17 +24,9 @@ export const COORDINATION_RESOURCES: Json = {
   resources: [{ name: RESOURCE, singularName: 'lease', namespaced: true, kind: 'Lease', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }],
 };
 
+/** A Status of this resource: details name the group and the resource, as the generic registry does. */
 function status(code: number, reason: string, message: string, name?: string): ApiStatus {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    details: { ...(name !== undefined ? { name } : {}), group: COORDINATION_GROUP, kind: RESOURCE },
-    code,
-  };
+  return failure(code, reason, message, { ...(name !== undefined ? { name } : {}), group: COORDINATION_GROUP, kind: RESOURCE });
 }
 
 export function leaseForbidden(user: string, verb: string, namespace: string, name?: string): ApiStatus {
