@@ -6,6 +6,7 @@
 import type { DiscoveryOptions } from '../camunda/discover.js';
 import type { Installation } from '../camunda/installation.js';
 import { managementApi, readHealth } from '../camunda/management-api.js';
+import { unsupportedTopology } from '../camunda/resolve-topology.js';
 import { checkpointIdOf, type RuntimeState } from '../camunda/responses.js';
 import { clusterHealth, searchApi } from '../camunda/search-api.js';
 import { CliError, messageOf, UsageError } from '../errors.js';
@@ -145,6 +146,16 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
     return finish(options, items, undefined, []);
   }
   add(releaseItem(installation));
+  const topologyProblem = unsupportedTopology(installation);
+  if (topologyProblem) {
+    add({
+      id: 'topology',
+      title: 'One combined release, one Physical Tenant',
+      status: 'FAIL',
+      message: topologyProblem,
+      fix: 'follow the Camunda 8.10 backup docs for each Physical Tenant or each release of a split installation; this tool supports combined, single-tenant releases',
+    });
+  }
   deps.emit({ kind: 'info', message: `checking the components of release ${installation.release}…` });
 
   const session = openPartsSession({ connect: deps.connect, emit: deps.emit, signal: deps.signal, requestTimeoutMs: deps.requestTimeoutMs });

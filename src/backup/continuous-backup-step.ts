@@ -11,7 +11,7 @@ import { newestCheckpoint } from './preflight.js';
 import type { Step } from './runner.js';
 import { PartFailedError, pollOptions, tolerant, tracked, withinSettle, type StepContext } from './step-context.js';
 import { waitForState } from './wait-for-state.js';
-import { awaitZeebeBackup } from './zeebe-backup-step.js';
+import { acceptSingleTenant, awaitZeebeBackup } from './zeebe-backup-step.js';
 
 export function continuousBackupStep(action: Extract<PlanAction, { kind: 'continuous-backup' }>, ctx: StepContext): Step {
   const { plan, channels, run, facts } = ctx;
@@ -24,6 +24,7 @@ export function continuousBackupStep(action: Extract<PlanAction, { kind: 'contin
         record.details['mode'] = 'continuous';
         const taken = await api.takeBackup(action.path, undefined);
         if (taken.message) record.details['accepted'] = taken.message;
+        acceptSingleTenant(taken, record);
         let id = taken.backupId;
         if (id === undefined) {
           // The 202 body of the source revision carries no id (§12.9): wait for a newer checkpoint in the state.

@@ -4,6 +4,7 @@
  * refuses bad input before anything changes; executeDelete makes the DELETE calls and reports each part's outcome.
  */
 import type { Installation } from '../camunda/installation.js';
+import { refuseUnsupportedTopology } from '../camunda/resolve-topology.js';
 import { PreconditionError, UsageError } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import { backupPartsOf, describeFailure, type BackupParts, type PartEndpoint, type PartsSession } from './backup-parts.js';
@@ -52,6 +53,7 @@ export interface PlanDeleteOptions {
 
 /** Read-only. Throws UsageError for IDs no part knows, PreconditionError when retention cannot see every part. */
 export async function planDelete(installation: Installation, selection: DeleteSelection, session: PartsSession, options: PlanDeleteOptions): Promise<DeletePlan> {
+  refuseUnsupportedTopology(installation, 'delete');
   const parts = backupPartsOf(installation);
   const base = { installation, access: options.access, selection, parts };
   if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, session)), kept: [] };

@@ -6,6 +6,7 @@
 import type { ComponentEndpoint, Installation } from '../camunda/installation.js';
 import { createSnapshotPath, snapshotPath, repositoryPath, zeebeRecordsSnapshotBody, zeebeRecordsSnapshotName } from '../camunda/search-api.js';
 import type { BackupPart, CamundaLine, SearchEngine } from '../camunda/versions.js';
+import { refuseUnsupportedTopology } from '../camunda/resolve-topology.js';
 import { PreconditionError } from '../errors.js';
 import type { AccessMode, HttpTarget } from '../reach/component-http.js';
 import type { SecretValue } from '../secret-value.js';
@@ -161,6 +162,7 @@ const endpointOf = (component: ComponentEndpoint, key: string): PlanEndpoint => 
 });
 
 export function buildCreatePlan(installation: Installation, options: CreateOptions): CreatePlan {
+  refuseUnsupportedTopology(installation, 'create');
   const { procedure } = installation;
   const kind = procedureKindOf(installation);
   const byPart = (part: BackupPart): ComponentEndpoint | undefined => installation.components.find((c) => c.part === part);

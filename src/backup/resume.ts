@@ -5,6 +5,7 @@
  */
 import type { Installation } from '../camunda/installation.js';
 import { managementApi, type ManagementApi } from '../camunda/management-api.js';
+import { refuseUnsupportedTopology } from '../camunda/resolve-topology.js';
 import { messageOf, PreconditionError } from '../errors.js';
 import type { AccessMode } from '../reach/component-http.js';
 import type { RunDeps } from './create.js';
@@ -61,6 +62,7 @@ export interface ResumeResult {
  * connector's CliError (exit 3); a resume the cluster refuses is a result with resumed=false.
  */
 export async function runResume(installation: Installation, deps: RunDeps, options: ResumeOptions = {}): Promise<ResumeResult> {
+  refuseUnsupportedTopology(installation, 'resume');
   const zeebe = installation.components.find((component) => component.part === 'zeebe');
   if (!zeebe) {
     throw new PreconditionError(`no Zeebe gateway or orchestration pod found for release "${installation.release}" in namespace "${installation.namespace}"`);

@@ -2,7 +2,8 @@
  * Zeebe's backup with the run's ID: POST, then poll until every partition reports a final state. The last step
  * while exporting is paused (or, on 8.9 RDBMS, the wait after the continuous trigger).
  */
-import type { ManagementApi } from '../camunda/management-api.js';
+import type { ManagementApi, TakeBackupResult } from '../camunda/management-api.js';
+import { tenantsBeyondDefault } from '../camunda/resolve-topology.js';
 import type { ZeebeBackup } from '../camunda/responses.js';
 import { apiFor } from './open-channels.js';
 import type { PlanAction } from './plan.js';
@@ -20,9 +21,24 @@ export function zeebeBackupStep(action: Extract<PlanAction, { kind: 'zeebe-backu
         const api = apiFor(plan, channels, action.endpoint, { emit: run.emit, signal });
         const taken = await api.takeBackup(action.path, plan.backupId);
         if (taken.message) record.details['accepted'] = taken.message;
+        acceptSingleTenant(taken, record);
         return awaitZeebeBackup(ctx, api, action.path, plan.backupId, record, 'backup-zeebe', signal);
       }),
   };
+}
+
+/**
+ * 8.10 names in backupIds every Physical Tenant it backed up: tenants besides `default` mean a configuration
+ * discovery could not read declared them, and this run covered only one tenant's other parts.
+ */
+export function acceptSingleTenant(taken: TakeBackupResult, record: PartRecord): void {
+  if (taken.backupIds) record.details['backupIds'] = taken.backupIds;
+  const tenants = tenantsBeyondDefault(taken.backupIds);
+  if (tenants.length === 0) return;
+  throw new PartFailedError(
+    'FAILED',
+    `Zeebe backed up Physical Tenants ${Object.keys(taken.backupIds ?? {}).sort().join(', ')}, but this run covered only one tenant's web apps, Optimize and zeebe-record indices: tenant(s) ${tenants.join(', ')} are not backed up as a whole; Physical Tenants are not supported`,
+  );
 }
 
 /** Polls Zeebe's backup `id` until it is final; anything but COMPLETED fails the part with the partitions' reasons. */

@@ -13,6 +13,7 @@ import { componentsTakingPart, resolveComponents } from './resolve-components.js
 import { resolveSearchEndpoint, searchEngineInUse } from './resolve-search-endpoint.js';
 import { resolveSecondaryStorage, zeebeRecordExporter, zeebeRecordsExported, zeebeRecordsSkipped } from './resolve-secondary-storage.js';
 import { resolveSnapshotRepository } from './resolve-snapshot-repository.js';
+import { resolveTopology, topologyWarning } from './resolve-topology.js';
 import type { ResolvedVersion } from './resolve-version.js';
 import { resolveWebModeler } from './resolve-web-modeler.js';
 import { resolveZeebeStore } from './resolve-zeebe-store.js';
@@ -42,6 +43,10 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
   const props = componentProperties(ctx);
   const execRelay = execRelayTarget(input.choices, input.execPod, ctx.namespace);
   const broker = brokerSource(ctx, props.broker);
+  // Before the components: a hub release has none, and its refusal says why better than a missing pod would.
+  const topology = resolveTopology(ctx, props.broker, broker.container);
+  const topologyProblem = topologyWarning({ release: ctx.release, topology });
+  if (topologyProblem) ctx.warnings.push(topologyProblem);
   const exporter = zeebeRecordExporter(broker, ctx);
   const storage = resolveSecondaryStorage(ctx, props, exporter);
   const { wanted, skipped } = componentsTakingPart(ctx, storage.storage, props.broker);
@@ -69,6 +74,7 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
     zeebeStore,
     zeebeRecordsExported: records.exported,
     webModeler,
+    topology,
     warnings: [...new Set(ctx.warnings)],
   };
 }

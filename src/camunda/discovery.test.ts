@@ -193,6 +193,25 @@ describe('version', () => {
     containers: [{ name: 'c', image, env: [], envFrom: [], ports: [] }],
   });
 
+  it.each([
+    { chartVersion: '11.12.3', image: 'camunda/zeebe:8.6.39', line: '8.6', pauseBeforeWebapps: false, bundledElasticsearch: true },
+    { chartVersion: '12.13.3', image: 'camunda/zeebe:8.7.37', line: '8.7', pauseBeforeWebapps: false, bundledElasticsearch: true },
+    { chartVersion: '13.12.7', image: 'camunda/camunda:8.8.35', line: '8.8', pauseBeforeWebapps: true, bundledElasticsearch: true },
+    { chartVersion: '14.8.4', image: 'camunda/camunda:8.9.16', line: '8.9', pauseBeforeWebapps: true, bundledElasticsearch: true },
+    { chartVersion: '15.0.0-alpha4', image: 'camunda/camunda:8.10.0-alpha4', line: '8.10', pauseBeforeWebapps: true, bundledElasticsearch: false },
+    { chartVersion: '15.2.1', image: 'camunda/camunda:8.10.9', line: '8.10', pauseBeforeWebapps: true, bundledElasticsearch: false },
+  ])('chart $chartVersion runs the Camunda $line procedure', ({ chartVersion, image, line, pauseBeforeWebapps, bundledElasticsearch }) => {
+    const resolved = resolveVersion(release(chartVersion, `${line}.x`), [pod('camunda-zeebe-0', 'zeebe-broker', image)], undefined);
+    expect(resolved).toMatchObject({ chartVersion, camundaVersion: image.split(':')[1], forced: false, warnings: [] });
+    expect(resolved.procedure).toMatchObject({ line, chartMajor: Number(chartVersion.split('.')[0]), pauseBeforeWebapps, bundledElasticsearch });
+    if (pauseBeforeWebapps) {
+      // 8.10 keeps the 8.8/8.9 management API: same paths, same endpoints, same exporting calls.
+      expect(resolved.procedure.backupPaths).toEqual({ webapps: '/actuator/backupHistory', optimize: '/actuator/backups', zeebe: '/actuator/backupRuntime' });
+      expect(resolved.procedure.exportingPausePath).toBe('/actuator/exporting/pause?soft=true');
+      expect(resolved.procedure.apis.zeebe).toMatchObject({ podComponent: 'zeebe-broker', serviceSuffix: 'zeebe-gateway', container: 'orchestration', defaultPort: 9600 });
+    }
+  });
+
   it('maps the chart major to the line and takes the patch version from the images', () => {
     const pods = [pod('camunda-optimize-1', 'optimize', 'camunda/optimize:8.7.26'), pod('camunda-operate-1', 'operate', 'docker.io/camunda/operate:8.7.37')];
     const resolved = resolveVersion(release('12.13.3', '8.7.x'), pods, undefined);
@@ -216,7 +235,7 @@ describe('version', () => {
   });
 
   it.each([
-    { chartVersion: '15.0.0-alpha4', image: 'camunda/camunda:8.10.0-alpha4', shown: '8.10.0-alpha4' },
+    { chartVersion: '16.0.0', image: 'camunda/camunda:8.11.0', shown: '8.11.0' },
     { chartVersion: '10.4.1', image: 'camunda/zeebe:8.5.12', shown: '8.5.12' },
   ])('chart $chartVersion is not supported → exit 3 naming it and the supported lines', ({ chartVersion, image, shown }) => {
     try {
@@ -227,20 +246,20 @@ describe('version', () => {
       const message = (error as PreconditionError).message;
       expect(message).toContain(`chart ${chartVersion}`);
       expect(message).toContain(`Camunda ${shown}`);
-      for (const line of ['8.6', '8.7', '8.8', '8.9']) expect(message).toContain(line);
+      for (const line of ['8.6 (chart 11.x)', '8.7 (chart 12.x)', '8.8 (chart 13.x)', '8.9 (chart 14.x)', '8.10 (chart 15.x)']) expect(message).toContain(line);
       expect((error as PreconditionError).hint).toContain('--camunda-version');
     }
   });
 
   it('--camunda-version forces a known line with a warning', () => {
-    const forced = resolveVersion(release('15.0.0-alpha4', '8.10.x'), [pod('camunda-zeebe-0', 'zeebe-broker', 'camunda/camunda:8.10.0-alpha4')], '8.9');
-    expect(forced.procedure.line).toBe('8.9');
+    const forced = resolveVersion(release('16.0.0', '8.11.x'), [pod('camunda-zeebe-0', 'zeebe-broker', 'camunda/camunda:8.11.0')], '8.10');
+    expect(forced.procedure.line).toBe('8.10');
     expect(forced.forced).toBe(true);
-    expect(forced.warnings).toEqual([expect.stringMatching(/^--camunda-version 8\.9: .*chart 15\.0\.0-alpha4 \(Camunda 8\.10\.0-alpha4\) at your own risk\.$/)]);
+    expect(forced.warnings).toEqual([expect.stringMatching(/^--camunda-version 8\.10: .*chart 16\.0\.0 \(Camunda 8\.11\.0\) at your own risk\.$/)]);
     expect(resolveVersion(release('13.12.7', '8.8.x'), [], '8.8.4').forced).toBe(false);
   });
 
-  it.each(['8.5', '9.0', 'latest', ''])('--camunda-version %j is not in the table → exit 2', (line) => {
+  it.each(['8.5', '8.11', '9.0', 'latest', ''])('--camunda-version %j is not in the table → exit 2', (line) => {
     expect(() => resolveVersion(release('13.12.7', '8.8.x'), [], line)).toThrow(UsageError);
   });
 

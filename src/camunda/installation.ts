@@ -57,6 +57,16 @@ export interface WebModelerDatabase {
   readonly passwordSecret?: { readonly name: string; readonly key: string } | undefined;
 }
 
+/** How the release takes part in a Camunda installation (8.10: topology modes, Physical Tenants). */
+export interface Topology {
+  /** `global.topology.mode` of chart 15.x: combined, hub or orchestration; combined for charts without it. */
+  readonly mode: string;
+  /** Physical Tenants the orchestration configuration declares, sorted; empty when it declares none. */
+  readonly physicalTenants: readonly string[];
+  /** Where the tenants were found, for messages. */
+  readonly declaredIn: readonly string[];
+}
+
 export interface Installation {
   readonly release: string;
   readonly namespace: string;
@@ -79,6 +89,8 @@ export interface Installation {
    */
   readonly zeebeRecordsExported?: boolean | undefined;
   readonly webModeler?: WebModelerDatabase | undefined;
+  /** Undefined in hand-built installations: one combined release, one tenant. */
+  readonly topology?: Topology | undefined;
   readonly warnings: readonly string[];
 }
 

@@ -66,6 +66,22 @@ describe('managementApi', () => {
     expect(cluster.calls.map((call) => call.body)).toEqual([{ backupId: 5 }, { backupId: 5 }, undefined]);
   });
 
+  it('reads the 8.10 runtime answer: backupId and the per-tenant backupIds; neither can fail an accepted call', async () => {
+    const message = 'A backup with id 5 has been scheduled.';
+    const { api: client } = await api({
+      'p POST /actuator/backupRuntime': ok({ backupId: 5, backupIds: { default: 5 }, message }, 202),
+      'p POST /c1/actuator/backupRuntime': ok({ backupIds: { default: 1760000000123, tenanta: 1760000000456 }, message }, 202),
+      'p POST /c2/actuator/backupRuntime': ok({ backupId: '5', backupIds: ['default'], failureReason: null, message }, 202),
+      'p POST /c3/actuator/backupRuntime': ok({ backupId: 5, backupIds: { default: 'five' }, message }, 202),
+    });
+    expect(await client.takeBackup('/actuator/backupRuntime', 5)).toEqual({ message, backupId: 5, backupIds: { default: 5 } });
+    // Continuous mode without backupId: the default tenant's generated id.
+    expect(await client.takeBackup('/c1/actuator/backupRuntime', undefined)).toEqual({ message, backupId: 1760000000123, backupIds: { default: 1760000000123, tenanta: 1760000000456 } });
+    // Fields of another shape are dropped, the acceptance stands.
+    expect(await client.takeBackup('/c2/actuator/backupRuntime', 5)).toEqual({ message });
+    expect(await client.takeBackup('/c3/actuator/backupRuntime', 5)).toEqual({ message, backupId: 5 });
+  });
+
   it('parses both shapes of the 8.9 runtime state ranges', async () => {
     const { api: client } = await api({
       'p GET /actuator/backupRuntime/state': ok({

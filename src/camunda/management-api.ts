@@ -132,6 +132,8 @@ export interface TakeBackupResult {
   readonly message?: string | undefined;
   /** 8.9 continuous mode: the id the cluster generated, when the body carries it. */
   readonly backupId?: number | undefined;
+  /** 8.10 backupRuntime: the id each Physical Tenant took (`default` only, without Physical Tenants). */
+  readonly backupIds?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface ManagementApi {
@@ -205,7 +207,10 @@ export function managementApi(context: ApiContext, basePath: string): Management
       const snapshots = ScheduledSnapshotsSchema.safeParse(json);
       if (snapshots.success) return { scheduledSnapshots: snapshots.data.scheduledSnapshots };
       const message = ScheduledMessageSchema.safeParse(json);
-      if (message.success) return { message: message.data.message ?? undefined, backupId: message.data.backupId ?? undefined };
+      if (message.success) {
+        const { message: sentence, backupId, backupIds } = message.data;
+        return { message: sentence ?? undefined, backupId: backupId ?? backupIds?.['default'] ?? undefined, backupIds: backupIds ?? undefined };
+      }
       // A 2xx is an acceptance whatever its body says; keep the words for the report.
       return { message: componentMessage(response.body) };
     },

@@ -42,7 +42,10 @@ export function resolveSearchEndpoint(
 ): SearchEndpoint | undefined {
   if (!url) {
     const message = `Could not find the ${engineName(engine)} URL in the configuration or the Helm values.`;
-    if (records.exported) throw new PreconditionError(message, { hint: 'Check global.elasticsearch.url / orchestration.data.secondaryStorage in the release values.' });
+    const hint = ctx.procedure.bundledElasticsearch
+      ? 'Check global.elasticsearch.url / orchestration.data.secondaryStorage in the release values.'
+      : `Chart ${ctx.procedure.chartMajor}.x bundles no ${engineName(engine)}: set orchestration.data.secondaryStorage.${engine}.url (camunda.data.secondary-storage.${engine}.url in the orchestration configuration).`;
+    if (records.exported) throw new PreconditionError(message, { hint });
     ctx.warnings.push(message);
     return undefined;
   }

@@ -78,7 +78,8 @@ function valuesSearchUrl(engine: SearchEngine, ctx: DiscoveryContext): string | 
     const port = ctx.values.string(`global.${engine}.url.port`);
     return `${protocol}://${host}${port ? `:${port}` : ''}`;
   }
-  if (engine === 'elasticsearch' && ctx.values.bool('elasticsearch.enabled') !== false) return `http://${ctx.release}-elasticsearch:9200`;
+  // Charts 11–14 bundle Elasticsearch unless it is switched off; chart 15.x has no such Service to fall back to.
+  if (engine === 'elasticsearch' && ctx.procedure.bundledElasticsearch && ctx.values.bool('elasticsearch.enabled') !== false) return `http://${ctx.release}-elasticsearch:9200`;
   return undefined;
 }
 
@@ -95,12 +96,20 @@ export function zeebeRecordExporter(broker: ConfigSource, ctx: DiscoveryContext)
   return exporterInConfiguration(broker.props) ?? exporterInEnv(broker.container, ctx);
 }
 
+/**
+ * 8.10: once `camunda.physical-tenants` declares a tenant, the default tenant runs the exporters declared for it
+ * there instead of inheriting the root ones (camunda-8.10.md §2.5); several tenants are refused anyway.
+ */
+const EXPORTER_ROOTS = ['camunda.physical-tenants.default.data.exporters', 'zeebe.broker.exporters'];
+
 function exporterInConfiguration(props: SpringProperties): ZeebeRecordExporter | undefined {
-  for (const id of props.children('zeebe.broker.exporters').sort()) {
-    const engine = exporterEngine(props.get(`zeebe.broker.exporters.${id}.classname`));
-    if (!engine) continue;
-    const args = `zeebe.broker.exporters.${id}.args`;
-    return { engine, url: props.get(`${args}.url`) || undefined, prefix: props.get(`${args}.index.prefix`) || undefined };
+  for (const root of EXPORTER_ROOTS) {
+    for (const id of props.children(root).sort()) {
+      const engine = exporterEngine(props.get(`${root}.${id}.classname`));
+      if (!engine) continue;
+      const args = `${root}.${id}.args`;
+      return { engine, url: props.get(`${args}.url`) || undefined, prefix: props.get(`${args}.index.prefix`) || undefined };
+    }
   }
   return undefined;
 }

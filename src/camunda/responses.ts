@@ -69,10 +69,19 @@ export const WebappBackupListSchema = z.array(WebappBackupSchema);
 /** POST answer of Operate/Tasklist/backupHistory: the snapshots to keep for restore. */
 export const ScheduledSnapshotsSchema = z.object({ scheduledSnapshots: z.array(z.string()) });
 
-/** POST answer of Optimize and Zeebe: a sentence; 8.9 docs add backupId (§12.9). */
+/** A field we only report: a value of another shape is dropped, never a reason to fail the accepted call. */
+const reportedOnly = <T extends z.ZodType>(schema: T) => schema.nullish().catch(undefined);
+
+/**
+ * POST answer of Optimize and Zeebe: a sentence; 8.9 docs add backupId (§12.9). 8.10's backupRuntime answers
+ * `{backupId, backupIds, message}` (+ `failureReason` on a partial trigger): backupIds maps each Physical Tenant to
+ * the id it took (camunda-8.10.md §2.2).
+ */
 export const ScheduledMessageSchema = z.object({
   message: optionalString,
-  backupId: z.number().nullish(),
+  backupId: reportedOnly(z.number()),
+  backupIds: reportedOnly(z.record(z.string(), z.number())),
+  failureReason: reportedOnly(z.string()),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * Adding a version is one entry here plus fixtures (camunda-backup-api.md §1, §9; helm-layout.md §0, §5).
  */
 
-export type CamundaLine = '8.6' | '8.7' | '8.8' | '8.9';
+export type CamundaLine = '8.6' | '8.7' | '8.8' | '8.9' | '8.10';
 
 /** The parts of a Camunda backup, named as in the report and the JSON output. */
 export type BackupPart = 'optimize' | 'operate' | 'tasklist' | 'webapps' | 'zeebe-records' | 'zeebe';
@@ -62,6 +62,11 @@ export interface VersionProcedure {
   readonly configMapSuffixes: readonly string[];
   /** `GET /actuator` link names that prove the expected backup endpoints exist. */
   readonly expectedActuatorLinks: readonly string[];
+  /**
+   * Whether the chart can bundle Elasticsearch as `<release>-elasticsearch` (charts 11–14). Chart 15.x dropped the
+   * Bitnami subcharts: the search engine is always external and named only by the configuration.
+   */
+  readonly bundledElasticsearch: boolean;
 }
 
 const optimizeApi: ManagementApi = {
@@ -96,9 +101,12 @@ const separateWebapps = (line: '8.6' | '8.7', chartMajor: number): VersionProced
   continuousBackupEnv: [],
   configMapSuffixes: ['zeebe-configuration'],
   expectedActuatorLinks: ['backups'],
+  bundledElasticsearch: true,
 });
 
-const orchestration = (line: '8.8' | '8.9', chartMajor: number, extra: Pick<VersionProcedure, 'webappRepositoryEnv' | 'zeebeStoreEnv' | 'continuousBackupEnv' | 'configMapSuffixes'>): VersionProcedure => ({
+type OrchestrationSpecifics = Pick<VersionProcedure, 'webappRepositoryEnv' | 'zeebeStoreEnv' | 'continuousBackupEnv' | 'configMapSuffixes' | 'bundledElasticsearch'>;
+
+const orchestration = (line: '8.8' | '8.9' | '8.10', chartMajor: number, extra: OrchestrationSpecifics): VersionProcedure => ({
   line,
   chartMajor,
   pauseBeforeWebapps: true,
@@ -114,6 +122,27 @@ const orchestration = (line: '8.8' | '8.9', chartMajor: number, extra: Pick<Vers
   ...extra,
 });
 
+/**
+ * 8.9 and 8.10 (chart 15.x) share the procedure, the env names and the object layout (camunda-8.10.md §2.1, §3.3);
+ * 8.10 keeps the management API unchanged and documented. Physical Tenants and split topologies are refused by
+ * discovery's topology rules, not by this table.
+ */
+const settingsSince89 = (bundledElasticsearch: boolean): OrchestrationSpecifics => ({
+  webappRepositoryEnv: {
+    webapps: [
+      'CAMUNDA_DATA_SECONDARYSTORAGE_ELASTICSEARCH_BACKUP_REPOSITORYNAME',
+      'CAMUNDA_DATA_SECONDARYSTORAGE_OPENSEARCH_BACKUP_REPOSITORYNAME',
+      'CAMUNDA_DATA_BACKUP_REPOSITORYNAME',
+      'CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME',
+      'CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME',
+    ],
+  },
+  zeebeStoreEnv: ['CAMUNDA_DATA_PRIMARYSTORAGE_BACKUP_STORE', 'CAMUNDA_DATA_BACKUP_STORE', 'ZEEBE_BROKER_DATA_BACKUP_STORE'],
+  continuousBackupEnv: ['CAMUNDA_DATA_PRIMARYSTORAGE_BACKUP_CONTINUOUS'],
+  configMapSuffixes: ['zeebe-configuration', 'zeebe-configuration-unified'],
+  bundledElasticsearch,
+});
+
 export const VERSION_TABLE: readonly VersionProcedure[] = [
   separateWebapps('8.6', 11),
   separateWebapps('8.7', 12),
@@ -122,26 +151,15 @@ export const VERSION_TABLE: readonly VersionProcedure[] = [
     zeebeStoreEnv: ['CAMUNDA_DATA_BACKUP_STORE', 'ZEEBE_BROKER_DATA_BACKUP_STORE'],
     continuousBackupEnv: [],
     configMapSuffixes: ['zeebe-configuration-unified', 'zeebe-configuration'],
+    bundledElasticsearch: true,
   }),
-  orchestration('8.9', 14, {
-    webappRepositoryEnv: {
-      webapps: [
-        'CAMUNDA_DATA_SECONDARYSTORAGE_ELASTICSEARCH_BACKUP_REPOSITORYNAME',
-        'CAMUNDA_DATA_SECONDARYSTORAGE_OPENSEARCH_BACKUP_REPOSITORYNAME',
-        'CAMUNDA_DATA_BACKUP_REPOSITORYNAME',
-        'CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME',
-        'CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME',
-      ],
-    },
-    zeebeStoreEnv: ['CAMUNDA_DATA_PRIMARYSTORAGE_BACKUP_STORE', 'CAMUNDA_DATA_BACKUP_STORE', 'ZEEBE_BROKER_DATA_BACKUP_STORE'],
-    continuousBackupEnv: ['CAMUNDA_DATA_PRIMARYSTORAGE_BACKUP_CONTINUOUS'],
-    configMapSuffixes: ['zeebe-configuration', 'zeebe-configuration-unified'],
-  }),
+  orchestration('8.9', 14, settingsSince89(true)),
+  orchestration('8.10', 15, settingsSince89(false)),
 ];
 
 export const SUPPORTED_LINES: readonly CamundaLine[] = VERSION_TABLE.map((row) => row.line);
 
-/** The row for a chart major version (11 → 8.6 … 14 → 8.9), or undefined when the tool does not know it. */
+/** The row for a chart major version (11 → 8.6 … 15 → 8.10), or undefined when the tool does not know it. */
 export function procedureForChartMajor(chartMajor: number): VersionProcedure | undefined {
   return VERSION_TABLE.find((row) => row.chartMajor === chartMajor);
 }

@@ -168,14 +168,14 @@ describe('create: backup storage not set up', () => {
 });
 
 describe('create: Camunda versions the tool does not know', () => {
-  itWithFixtures('chart 15.0.0 (Camunda 8.10) → exit 3 naming the detected and the supported versions, nothing touched', async () => {
+  itWithFixtures('chart 16.0.0 (Camunda 8.11) → exit 3 naming the detected and the supported versions, nothing touched', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured') }, async (world) => {
-      setChartVersion(world, '15.0.0', '8.10.0');
-      expect(setImageTag(world, 'camunda/camunda', '8.10.0')).toBeGreaterThan(0);
+      setChartVersion(world, '16.0.0', '8.11.0');
+      expect(setImageTag(world, 'camunda/camunda', '8.11.0')).toBeGreaterThan(0);
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(3);
-      expect(result.stderr).toContain('Camunda Helm chart 15.0.0 (Camunda 8.10.0) is not supported');
-      expect(result.stderr).toContain('8.6 (chart 11.x), 8.7 (chart 12.x), 8.8 (chart 13.x), 8.9 (chart 14.x)');
+      expect(result.stderr).toContain('Camunda Helm chart 16.0.0 (Camunda 8.11.0) is not supported');
+      expect(result.stderr).toContain('8.6 (chart 11.x), 8.7 (chart 12.x), 8.8 (chart 13.x), 8.9 (chart 14.x), 8.10 (chart 15.x)');
       expect(result.stderr).toContain('--camunda-version');
       expect(world.log).toEqual([]);
     });
@@ -191,17 +191,17 @@ describe('create: Camunda versions the tool does not know', () => {
     });
   });
 
-  itWithFixtures('chart 15.0.0 with --camunda-version 8.9 → the 8.9 procedure runs, the risk is stated on stderr and in the JSON', async () => {
+  itWithFixtures('chart 16.0.0 with --camunda-version 8.10 → the 8.10 procedure runs, the risk is stated on stderr and in the JSON', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured') }, async (world) => {
-      setChartVersion(world, '15.0.0', '8.10.0');
-      setImageTag(world, 'camunda/camunda', '8.10.0');
-      const result = await runCli(world, ['create', '--backup-id', ID, '--camunda-version', '8.9', '-o', 'json']);
+      setChartVersion(world, '16.0.0', '8.11.0');
+      setImageTag(world, 'camunda/camunda', '8.11.0');
+      const result = await runCli(world, ['create', '--backup-id', ID, '--camunda-version', '8.10', '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(0);
-      const warning = '--camunda-version 8.9: using the Camunda 8.9 procedure for chart 15.0.0 (Camunda 8.10.0) at your own risk.';
+      const warning = '--camunda-version 8.10: using the Camunda 8.10 procedure for chart 16.0.0 (Camunda 8.11.0) at your own risk.';
       expect(result.stderr).toContain(warning);
       const report = result.json();
       expect(report.warnings).toContain(warning);
-      expect(report).toMatchObject({ state: 'COMPLETED', chartVersion: '15.0.0', camundaVersion: '8.10.0' });
+      expect(report).toMatchObject({ state: 'COMPLETED', chartVersion: '16.0.0', camundaVersion: '8.11.0' });
       expect(count(world, (e) => e.method === 'POST' && e.path === '/actuator/backupHistory')).toBe(1);
       expectResumedAfterPause(world);
     });
@@ -211,7 +211,7 @@ describe('create: Camunda versions the tool does not know', () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured') }, async (world) => {
       const result = await runCli(world, ['create', '--camunda-version', '8.5']);
       expect(result.code, describeRun(result)).toBe(2);
-      expect(result.stderr).toMatch(/--camunda-version: expected one of 8\.6, 8\.7, 8\.8, 8\.9/);
+      expect(result.stderr).toMatch(/--camunda-version: expected one of 8\.6, 8\.7, 8\.8, 8\.9, 8\.10/);
       expect(world.api.requests).toEqual([]);
     });
   });

@@ -67,6 +67,19 @@ describe('create: a component ends FAILED', () => {
       expectResumedAfterPause(world);
     });
   });
+
+  it.each(['port-forward', 'exec'] as const)('8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed', async (access) => {
+    await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { outcome: { zeebe: { state: 'FAILED', failureReason: 'S3 said: SlowDown' } } } }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '-o', 'json']);
+      expect(result.code, describeRun(result)).toBe(4);
+      const report = result.json();
+      expect(report).toMatchObject({ state: 'FAILED', chartVersion: '15.0.0-alpha4', exporting: { paused: true, resumed: true } });
+      expect(report.error.step).toBe('backup-zeebe');
+      expect(partOf(report, 'zeebe')?.message).toContain('Backup on partition 1 failed due to S3 said: SlowDown');
+      expectResumedAfterPause(world);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    });
+  });
 });
 
 describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () => {
@@ -93,6 +106,18 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
       expect(report.exporting).toMatchObject({ paused: true, resumed: true });
       expectResumedAfterPause(world);
       expect(count(world, isZeebeTake)).toBe(0);
+    });
+  });
+
+  it.each(['port-forward', 'exec'] as const)('8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup', async (access) => {
+    await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { snapshot: [{ state: 'FAILED' }] } }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access]);
+      expect(result.code, describeRun(result)).toBe(4);
+      expect(result.stderr).toMatch(new RegExp(`snapshot camunda_zeebe_records_backup_${ID} ended FAILED`));
+      expect(result.stdout).toMatch(/zeebe-records\s+FAILED/);
+      expect(world.log[indexOf(world, isSnapshotPut)]!.component).toBe('elasticsearch');
+      expectResumedAfterPause(world);
+      expect(count(world, isZeebeTake), dumpLog(world)).toBe(0);
     });
   });
 });

@@ -113,7 +113,7 @@ describe('create 8.8: an endpoint that is absent is not "backup not found"', () 
   });
 });
 
-describeWithFixtures('create 8.9 on RDBMS secondary storage', () => {
+describeWithFixtures('create 8.9 and 8.10 on RDBMS secondary storage', () => {
   it('rdbms without continuous backups → exit 3: explains continuous mode and the database vendor\'s tools, nothing changed', async () => {
     await withWorld({ fixture: fixture('8.9', 'rdbms') }, async (world) => {
       const result = await runCli(world, ['create']);
@@ -124,9 +124,9 @@ describeWithFixtures('create 8.9 on RDBMS secondary storage', () => {
     });
   });
 
-  for (const access of ['port-forward', 'exec'] as const) {
-    it(`rdbms-backup-continuous (${access}): POST backupRuntime without a body, the cluster's ID reported, no pause, the database left to vendor tools`, async () => {
-      await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous') }, async (world) => {
+  for (const [line, access] of [['8.9', 'port-forward'], ['8.9', 'exec'], ['8.10', 'port-forward'], ['8.10', 'exec']] as const) {
+    it(`${line} rdbms-backup-continuous (${access}): POST backupRuntime without a body, the cluster's ID reported, no pause, the database left to vendor tools`, async () => {
+      await withWorld({ fixture: fixture(line, 'rdbms-backup-continuous') }, async (world) => {
         const before = Date.now();
         const result = await runCli(world, ['create', '--access', access, '-o', 'json']);
         expect(result.code, describeRun(result)).toBe(0);
@@ -157,6 +157,7 @@ describeWithFixtures('create: context paths from the values', () => {
     { line: '8.7', bases: { operate: '/operate', tasklist: '/tasklist', 'zeebe-gateway': '/zeebe', optimize: '' } },
     { line: '8.8', bases: { orchestration: '/orchestration', optimize: '' } },
     { line: '8.9', bases: { orchestration: '/orchestration', optimize: '' } },
+    { line: '8.10', bases: { orchestration: '/orchestration', optimize: '' } },
   ];
   for (const { line, bases } of CASES) {
     it(`${line} context-path: every management call under its base path (Optimize stays at /)`, async () => {

@@ -77,7 +77,7 @@ describeWithFixtures('startWorld boots every fixture scenario', () => {
           const local = world.network.resolve(world.namespace, from, `camunda-${target[0]}.${world.namespace}.svc.cluster.local`, target[1]);
           expect(local, role).toEqual(expect.any(Number));
         }
-        if (world.sims.minor === '8.8' || world.sims.minor === '8.9') {
+        if (world.sims.minor === '8.8' || world.sims.minor === '8.9' || world.sims.minor === '8.10') {
           expect(world.network.resolve(world.namespace, from, 'camunda-zeebe-gateway', 9600)).toEqual(expect.any(Number));
         }
         expect(world.sims.zeebe).toBeDefined();
@@ -111,6 +111,23 @@ describeWithFixtures('context paths (context-path scenarios)', () => {
       const pod = world.portOf('camunda-zeebe-0', 9600);
       expect((await fetch(`http://127.0.0.1:${pod}/orchestration/actuator/backupRuntime`)).status).toBe(400);
       expect((await fetch(`http://127.0.0.1:${pod}/actuator/backupRuntime`)).status).toBe(404);
+    } finally {
+      await world.stop();
+    }
+  });
+});
+
+describe('8.10 backupRuntime answers (15.0.0-alpha4)', () => {
+  it.each([
+    ['backup-configured', { default: 5 }],
+    ['physical-tenants', { default: 5, tenanta: 5 }],
+  ])('%s: backupId and a backupIds map with every Physical Tenant', async (scenario, backupIds) => {
+    const world = await startWorld({ fixture: { chartVersion: '15.0.0-alpha4', scenario } });
+    try {
+      const port = world.portOf('camunda-zeebe-0', 9600);
+      const response = await fetch(`http://127.0.0.1:${port}/actuator/backupRuntime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ backupId: 5 }) });
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({ backupId: 5, backupIds, message: expect.stringContaining('A backup with id 5 has been scheduled') });
     } finally {
       await world.stop();
     }

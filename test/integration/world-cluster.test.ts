@@ -16,11 +16,12 @@ const byName = (list: unknown[], name: string): Json => {
 const releaseSecrets = (secrets: unknown[]): Json[] => (secrets as Json[]).filter((s) => s['type'] === 'helm.sh/release.v1');
 
 describeWithFixtures('listFixtureScenarios', () => {
-  it('lists every rendered scenario of the four chart lines', () => {
+  it('lists every rendered scenario of the five chart lines, the pre-release 15.0.0-alpha4 included', () => {
     const scenarios = listFixtureScenarios();
-    expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4']));
+    expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4', '15.0.0-alpha4']));
     expect(scenarios).toContainEqual({ chartVersion: '12.13.3', scenario: 'backup-configured' });
     expect(scenarios).toContainEqual({ chartVersion: '14.8.4', scenario: 'rdbms-backup-continuous' });
+    expect(scenarios).toContainEqual({ chartVersion: '15.0.0-alpha4', scenario: 'physical-tenants' });
     expect(scenarios.some((s) => s.scenario.includes('values'))).toBe(false);
   });
 });

@@ -6,13 +6,23 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { describeWithFixtures } from '../fixtures-available.js';
+import { buildCreatePlan } from '../../src/backup/plan.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import type { Installation } from '../../src/camunda/installation.js';
 import { procedureForChartMajor } from '../../src/camunda/versions.js';
-import { clusterFromFixture, fixturesDir, listFixtureScenarios, prerequisiteSecretValue } from '../world/cluster-from-manifests.js';
+import { PreconditionError } from '../../src/errors.js';
+import {
+  appVersionForChart,
+  clusterFromFixture,
+  clusterFromManifest,
+  fixturesDir,
+  listFixtureScenarios,
+  prerequisiteSecretValue,
+  readFixture,
+} from '../world/cluster-from-manifests.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 
 type Json = Record<string, unknown>;
@@ -116,7 +126,7 @@ const scenarios = listFixtureScenarios();
 describeWithFixtures('fixtures', () => {
   it('are present (set CAMUNDA_FIXTURES_DIR when they live elsewhere)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(20);
-    expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4']));
+    expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4', '15.0.0-alpha4']));
   });
 });
 
@@ -131,7 +141,7 @@ describe.each(scenarios)('discovery of $chartVersion/$scenario', ({ chartVersion
     expect(installation.chartVersion).toBe(chartVersion);
     expect(installation.procedure.line).toBe(expected.line);
     expect(installation.forcedVersion).toBe(false);
-    expect(installation.camundaVersion).toMatch(new RegExp(`^${expected.line!.replace('.', '\\.')}\\.\\d+$`));
+    expect(installation.camundaVersion).toMatch(new RegExp(`^${expected.line!.replace('.', '\\.')}\\.\\d+(?:-[0-9A-Za-z.]+)?$`));
 
     // components: which, behind which Service, on which pod port and base path
     expect(Object.fromEntries(installation.components.map((c) => [c.part, { service: c.service, port: c.target.port, basePath: c.basePath }]))).toEqual(expected.parts);
@@ -250,6 +260,85 @@ describeWithFixtures('pinned results', () => {
     // never in the JSON output
     expect(JSON.stringify(installation)).not.toContain('sim-opensearch-credentials-password');
     expect(JSON.stringify(installation)).not.toContain(Buffer.from('camunda:sim-opensearch-credentials-password').toString('base64'));
+  });
+});
+
+describeWithFixtures('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => {
+  const CHART = '15.0.0-alpha4';
+
+  it('backup-configured: the 8.10 procedure, external Elasticsearch through the orchestration pod, one tenant', async () => {
+    const { installation } = await discover(CHART, 'backup-configured');
+    expect(installation.procedure.line).toBe('8.10');
+    expect(installation.camundaVersion).toBe('8.10.0-alpha4');
+    expect(installation.components.map((c) => c.part)).toEqual(['optimize', 'webapps', 'zeebe']);
+    expect(installation.search?.target).toEqual({ kind: 'url', url: 'https://elasticsearch.example.internal:9200', via: { namespace: 'camunda', pod: 'camunda-zeebe-0', container: 'orchestration', port: 9600 } });
+    expect(installation.repositoryName).toBe('camunda-backup');
+    expect(installation.zeebeStore).toEqual({ store: 'S3', continuous: false });
+    expect(installation.topology).toEqual({ mode: 'combined', physicalTenants: [], declaredIn: [] });
+    expect(installation.warnings).toEqual([]);
+    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' })).not.toThrow();
+  });
+
+  it('no scenario renders an in-cluster <release>-elasticsearch Service: 15.x bundles no Elasticsearch', () => {
+    for (const { chartVersion, scenario } of scenarios.filter((s) => s.chartVersion === CHART)) {
+      const names = clusterFromFixture(chartVersion, scenario).services.map((s) => String((s as { metadata: { name: string } }).metadata.name));
+      expect(names.filter((name) => name.includes('elasticsearch')), scenario).toEqual([]);
+    }
+  });
+
+  /** The scenario with its Elasticsearch URL removed from the rendered configuration and the values. */
+  async function discoverWithoutSearchUrl(scenario: string): Promise<Installation> {
+    const { manifest, values } = readFixture(CHART, scenario);
+    const stripped = manifest.replace(/^(\s+url: )"https:\/\/elasticsearch\.example\.internal:9200"$/m, '$1""');
+    expect(stripped).not.toBe(manifest);
+    const userValues = structuredClone(values) as { orchestration: { data: { secondaryStorage: { elasticsearch: { url?: string } } } } };
+    delete userValues.orchestration.data.secondaryStorage.elasticsearch.url;
+    const objects = clusterFromManifest(stripped, { release: 'camunda', namespace: 'camunda', chartVersion: CHART, appVersion: appVersionForChart(CHART), values: userValues });
+    return discoverInstallation(new FakeKubeClient(objects, 'camunda'), { namespace: 'camunda', access: 'port-forward' });
+  }
+
+  it('without a configured URL, discovery never falls back to camunda-elasticsearch:9200; zeebe-record indices to snapshot → exit 3 saying which value names it', async () => {
+    const error = await discoverWithoutSearchUrl('backup-configured').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(PreconditionError);
+    expect((error as PreconditionError).message).toBe('Could not find the Elasticsearch URL in the configuration or the Helm values.');
+    expect((error as PreconditionError).hint).toContain('Chart 15.x bundles no Elasticsearch: set orchestration.data.secondaryStorage.elasticsearch.url');
+
+    const withoutRecords = await discoverWithoutSearchUrl('elasticsearch-external');
+    expect(withoutRecords.search).toBeUndefined();
+    expect(withoutRecords.warnings).toContain('Could not find the Elasticsearch URL in the configuration or the Helm values.');
+  });
+
+  it('physical-tenants: the tenants are found in the orchestration ConfigMap, named in a warning, and create refuses with exit 3 before any change', async () => {
+    const { installation, kube } = await discover(CHART, 'physical-tenants');
+    expect(installation.topology).toEqual({ mode: 'combined', physicalTenants: ['default', 'tenanta'], declaredIn: ['camunda.physical-tenants in camunda-zeebe-configuration'] });
+    expect(installation.warnings).toEqual([expect.stringContaining('release camunda declares Physical Tenants default, tenanta')]);
+    // Nothing in the Kubernetes objects says so: no label, no Service, no extra pod.
+    expect(JSON.stringify(kube.pods.map((p) => p.labels))).not.toContain('tenant');
+    try {
+      buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(PreconditionError);
+      expect((error as PreconditionError).message).toMatch(/^release camunda declares Physical Tenants default, tenanta .*create refuses .*nothing was changed$/);
+    }
+  });
+
+  it('physical-tenants reduced to the default tenant: one tenant, backed up with the exporter declared for it', async () => {
+    const objects = clusterFromFixture(CHART, 'physical-tenants');
+    const configMap = (objects.configMaps as Array<{ metadata: { name: string }; data: Record<string, string> }>).find((cm) => cm.metadata.name === 'camunda-zeebe-configuration')!;
+    const file = parseYaml(configMap.data['physical-tenants.yaml']!) as { camunda: { 'physical-tenants': Record<string, { data: { exporters: { elasticsearch: { args: { index: { prefix: string } } } } } }> } };
+    const tenants = file.camunda['physical-tenants'];
+    delete tenants['tenanta'];
+    tenants['default']!.data.exporters.elasticsearch.args.index.prefix = 'default-zeebe-record';
+    configMap.data['physical-tenants.yaml'] = stringifyYaml(file);
+    const installation = await discoverInstallation(new FakeKubeClient(objects, 'camunda'), { namespace: 'camunda', access: 'port-forward' });
+    expect(installation.topology?.physicalTenants).toEqual(['default']);
+    expect(installation.warnings).toEqual([]);
+    expect(installation.search?.zeebeIndexPrefix).toBe('default-zeebe-record');
+    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' })).not.toThrow();
   });
 });
 

@@ -457,7 +457,8 @@ export function listFixtureScenarios(): Array<{ chartVersion: string; scenario: 
   const out: Array<{ chartVersion: string; scenario: string }> = [];
   for (const chartVersion of readdirSync(root).sort()) {
     const dir = join(root, chartVersion);
-    if (!/^\d+\.\d+\.\d+$/.test(chartVersion) || !statSync(dir).isDirectory()) continue;
+    // Pre-release charts (15.0.0-alpha4) are fixtures like any other.
+    if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$/.test(chartVersion) || !statSync(dir).isDirectory()) continue;
     for (const file of readdirSync(dir).sort()) {
       if (file.endsWith('.yaml')) out.push({ chartVersion, scenario: file.slice(0, -'.yaml'.length) });
     }

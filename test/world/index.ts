@@ -32,6 +32,7 @@ import {
   envOf,
   externalSearchEndpoints,
   managementBasePath,
+  physicalTenantsIn,
   podInfos,
   searchAuthFromValues,
   secretValue,
@@ -88,7 +89,7 @@ export interface WorldOptions {
   repositories?: Partial<Record<'operate' | 'tasklist' | 'optimize' | 'webapps', string | null>>;
   /** Snapshot repositories registered in ES/OS. Default: every repository name the components use, else camunda-backup. */
   searchRepositories?: string[];
-  zeebe?: Partial<Pick<ZeebeConfig, 'store' | 'continuous' | 'offset' | 'takeResponseHasBackupId' | 'partitions'>>;
+  zeebe?: Partial<Pick<ZeebeConfig, 'store' | 'continuous' | 'offset' | 'takeResponseHasBackupId' | 'partitions' | 'physicalTenants'>>;
   quirks?: Partial<Record<'operate' | 'tasklist', Partial<WebappQuirks>>>;
   /** How a Service picks a pod for curl inside the cluster. Real kube-proxy spreads connections; default round-robin. */
   serviceRouting?: 'round-robin' | 'first';
@@ -146,7 +147,7 @@ export interface World {
 }
 
 const DEFAULT_DURATIONS: WorldDurations = { webapps: 300, optimize: 200, zeebe: 300, snapshot: 150, incompleteCheckTimeout: 300_000 };
-const MINOR_BY_CHART_MAJOR: Record<string, ZeebeMinor> = { '11': '8.6', '12': '8.7', '13': '8.8', '14': '8.9' };
+const MINOR_BY_CHART_MAJOR: Record<string, ZeebeMinor> = { '11': '8.6', '12': '8.7', '13': '8.8', '14': '8.9', '15': '8.10' };
 
 export function resourcesDir(): string {
   return join(repoRoot(), 'test', 'world', 'resources');
@@ -212,7 +213,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     objects = clusterFromManifest(resources.manifest, { release, namespace, chartVersion, appVersion: appVersionForChart(chartVersion), values });
   }
   const minor: ZeebeMinor = MINOR_BY_CHART_MAJOR[chartVersion.split('.')[0] ?? ''] ?? '8.7';
-  const modern = minor === '8.8' || minor === '8.9';
+  const modern = minor === '8.8' || minor === '8.9' || minor === '8.10';
   const pods = podInfos(objects);
   const ofRole = (role: PodInfo['role']): PodInfo[] => pods.filter((p) => p.role === role);
   const brokers = ofRole('zeebe-broker').sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0));
@@ -298,6 +299,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
             version: zeebeVersion,
             minor,
             takeResponseHasBackupId: options.zeebe?.takeResponseHasBackupId ?? false,
+            physicalTenants: options.zeebe?.physicalTenants ?? physicalTenantsIn(objects, namespace, (name) => /zeebe-configuration/.test(name) && !name.includes('gateway')),
           },
           faults,
         )

@@ -102,7 +102,7 @@ describe('parseCreateOptions', () => {
     ['a too long namespace', { namespace: 'a'.repeat(64) }, '--namespace: not a valid namespace name'],
     ['a release with a slash', { release: 'team/camunda' }, '--release: not a valid Helm release name'],
     ['an exec pod with spaces', { 'exec-pod': 'my pod' }, '--exec-pod: not a valid pod name'],
-    ['an unknown Camunda version', { 'camunda-version': '8.10' }, '--camunda-version: expected one of 8.6, 8.7, 8.8, 8.9'],
+    ['an unknown Camunda version', { 'camunda-version': '8.11' }, '--camunda-version: expected one of 8.6, 8.7, 8.8, 8.9, 8.10'],
     ['a Camunda version that is not a version', { 'camunda-version': 'latest' }, '--camunda-version: expected one of'],
     ['a repository name with a slash', { 'snapshot-repository': 'a/b' }, '--snapshot-repository: not a valid repository name'],
     ['a bad request timeout', { 'request-timeout': 'soon' }, '--request-timeout: "soon" is not a duration'],

@@ -36,3 +36,24 @@ export function setImageTag(world: World, repository: string, tag: string): numb
   }
   return changed;
 }
+
+/** Edits the user values (`config`) of every Helm release record of the world, as a `helm upgrade --set` would. */
+export function editReleaseValues(world: World, edit: (config: Json) => void): void {
+  for (const secret of world.objects.secrets as Json[]) {
+    if (secret['type'] !== 'helm.sh/release.v1') continue;
+    const release = decodeHelmReleaseData(secret['data']['release']) as Json;
+    release['config'] ??= {};
+    edit(release['config'] as Json);
+    secret['data']['release'] = Buffer.from(encodeHelmRelease(release), 'utf8').toString('base64');
+  }
+}
+
+/** Rewrites one file of a live ConfigMap. */
+export function editConfigMapFile(world: World, name: string, file: string, edit: (text: string) => string): void {
+  const configMap = (world.objects.configMaps as Json[]).find((cm) => cm['metadata']['name'] === name);
+  if (!configMap) throw new Error(`no ConfigMap ${name}`);
+  const before = String(configMap['data'][file]);
+  const after = edit(before);
+  if (after === before) throw new Error(`${name}/${file} unchanged`);
+  configMap['data'][file] = after;
+}

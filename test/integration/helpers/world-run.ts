@@ -21,6 +21,8 @@ export const LINES = {
   '8.7': '12.13.3',
   '8.8': '13.12.7',
   '8.9': '14.8.4',
+  /** A pre-release chart: no released 15.x chart was available (README of the fixtures). */
+  '8.10': '15.0.0-alpha4',
 } as const;
 export type Line = keyof typeof LINES;
 

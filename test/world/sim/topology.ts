@@ -2,6 +2,7 @@
  * Reads a cluster's objects the way the simulators need them: which pod is which Camunda component, its version,
  * management port and base path, and the backup-relevant settings (repository names, Zeebe store, partitions).
  */
+import { parse as parseYaml } from 'yaml';
 import type { ClusterObjects } from '../cluster-from-manifests.js';
 
 type Json = Record<string, unknown>;
@@ -222,4 +223,29 @@ export function searchAuthFromValues(values: unknown, flavor: 'elasticsearch' | 
 export function secretValue(objects: ClusterObjects, namespace: string, name: string, key: string): string | undefined {
   const raw = asString(asRecord(findObject(objects.secrets, namespace, name)?.['data'])[key]);
   return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8');
+}
+
+/**
+ * 8.10 Physical Tenants as the orchestration pods see them: `camunda.physical-tenants.<id>` in any YAML file of the
+ * orchestration ConfigMaps (nested or dotted keys); `default` always exists.
+ */
+export function physicalTenantsIn(objects: ClusterObjects, namespace: string, predicate: (name: string) => boolean): string[] {
+  const tenants = new Set<string>(['default']);
+  for (const cm of objects.configMaps.map(asRecord)) {
+    if (asRecord(cm['metadata'])['namespace'] !== namespace || !predicate(String(asRecord(cm['metadata'])['name']))) continue;
+    for (const [file, text] of Object.entries(asRecord(cm['data']))) {
+      if (!/\.ya?ml$/.test(file)) continue;
+      let doc: unknown;
+      try {
+        doc = parseYaml(String(text));
+      } catch {
+        continue;
+      }
+      const root = asRecord(doc);
+      const camunda = asRecord(root['camunda']);
+      const block = { ...asRecord(camunda['physical-tenants']), ...asRecord(root['camunda.physical-tenants']) };
+      for (const id of Object.keys(block)) tenants.add(id);
+    }
+  }
+  return [...tenants].sort();
 }

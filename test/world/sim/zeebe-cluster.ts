@@ -6,7 +6,10 @@
 import { takeExportingFailure, takeOutcome } from './faults.js';
 import type { SimFaults } from './faults.js';
 
-export type ZeebeMinor = '8.6' | '8.7' | '8.8' | '8.9';
+export type ZeebeMinor = '8.6' | '8.7' | '8.8' | '8.9' | '8.10';
+
+/** 8.10 keeps the 8.9 management API (camunda-8.10.md §2.2): continuous backups, the state endpoints, the wording. */
+export const since89 = (minor: ZeebeMinor): boolean => minor === '8.9' || minor === '8.10';
 export type ExporterPhase = 'EXPORTING' | 'PAUSED' | 'SOFT_PAUSED';
 type PartitionFinal = 'COMPLETED' | 'FAILED' | 'DOES_NOT_EXIST';
 
@@ -27,6 +30,11 @@ export interface ZeebeConfig {
   minor: ZeebeMinor;
   /** 8.9: whether the 202 body carries `backupId` (docs example) besides `message` (source revision read: message only). */
   takeResponseHasBackupId: boolean;
+  /**
+   * 8.10: the Physical Tenants the configuration declares (`default` always); the 202 body of backupRuntime carries
+   * `backupId` and a `backupIds` map with the id each tenant took (one id for all with a caller-supplied id).
+   */
+  physicalTenants?: readonly string[] | undefined;
 }
 
 export class ZeebeError extends Error {
@@ -64,7 +72,7 @@ const NO_STORE_MESSAGE =
 /** The 409 wording changed between releases (three variants exist in the source history). */
 function alreadyExistsMessage(minor: ZeebeMinor, requested: number, latest: number): string {
   if (minor === '8.6') return `Requested backup has id ${requested}. The latest backup has id ${latest}. Id of new backups must be higher than the previous one. `;
-  if (minor === '8.9') {
+  if (since89(minor)) {
     return `Requested backup has ID ${requested}. The latest backup has ID ${latest}. The backup ID must be greater than the ID of previous backups that are completed, failed, or deleted.`;
   }
   return `Requested backup has id ${requested}. The latest backup has id ${latest}. A backupId is an integer and must be greater than the ID of previous backups that are completed, failed, or deleted. Zeebe does not take two backups with the same ids.`;
@@ -192,7 +200,7 @@ export class ZeebeCluster {
       base['lastUpdatedAt'] = nanoTimestamp(partitionState === 'IN_PROGRESS' ? this.now() : p.endMs);
       if (partitionState === 'COMPLETED') base['snapshotId'] = `${p.checkpointPosition - 2}-1-${p.checkpointPosition}-${p.checkpointPosition - 1}`;
       base['checkpointPosition'] = p.checkpointPosition;
-      if (this.config.minor === '8.9') base['firstLogPosition'] = p.firstLogPosition;
+      if (since89(this.config.minor)) base['firstLogPosition'] = p.firstLogPosition;
       base['brokerId'] = p.brokerId;
       base['brokerVersion'] = this.config.version;
       return base;

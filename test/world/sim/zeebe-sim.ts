@@ -1,11 +1,11 @@
 /**
  * HTTP face of the Zeebe cluster: the partitions backup API (`/actuator/backups` on the 8.6/8.7 gateway,
- * `/actuator/backupRuntime` on every 8.8/8.9 orchestration pod), exporting pause/resume (always HTTP 200, the
+ * `/actuator/backupRuntime` on every 8.8–8.10 orchestration pod; 8.10 answers a take with `backupIds` per tenant), exporting pause/resume (always HTTP 200, the
  * outcome in the body) and each broker's `/actuator/partitions`.
  */
 import { INVALID_JSON, json, parseJsonBody, springError } from './http-sim.js';
 import type { SimHttpRequest, SimResponse } from './http-sim.js';
-import { ZeebeError } from './zeebe-cluster.js';
+import { since89, ZeebeError } from './zeebe-cluster.js';
 import type { ZeebeCluster } from './zeebe-cluster.js';
 
 export const zeebeErrorBody = (status: number, message: string): SimResponse => json(status, { message });
@@ -23,7 +23,8 @@ function guarded(fn: () => SimResponse): SimResponse {
 export function zeebeBackupRoutes(cluster: ZeebeCluster, endpoint: 'backups' | 'backupRuntime') {
   const prefix = `/actuator/${endpoint}`;
   const modern = endpoint === 'backupRuntime';
-  const is89 = cluster.config.minor === '8.9';
+  const is89 = since89(cluster.config.minor);
+  const is810 = cluster.config.minor === '8.10';
 
   const take = (request: SimHttpRequest): SimResponse => {
     const parsed = parseJsonBody(request.body);
@@ -34,10 +35,13 @@ export function zeebeBackupRoutes(cluster: ZeebeCluster, endpoint: 'backups' | '
     if (id === undefined && !is89) return springError(400, request.fullPath);
     return guarded(() => {
       const backupId = cluster.take(id);
-      return json(202, {
-        ...(is89 && cluster.config.takeResponseHasBackupId ? { backupId } : {}),
-        message: `A backup with id ${backupId} has been scheduled. Use GET actuator/backups/${backupId} to monitor the status.`,
-      });
+      const message = `A backup with id ${backupId} has been scheduled. Use GET actuator/backups/${backupId} to monitor the status.`;
+      if (is810) {
+        // TakeBackupRuntimeResponse: the default tenant's id, and every tenant's (a given id is used for all).
+        const tenants = cluster.config.physicalTenants ?? ['default'];
+        return json(202, { backupId, backupIds: Object.fromEntries(tenants.map((tenant) => [tenant, backupId])), message });
+      }
+      return json(202, { ...(is89 && cluster.config.takeResponseHasBackupId ? { backupId } : {}), message });
     });
   };
 
