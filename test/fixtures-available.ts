@@ -53,3 +53,9 @@ export function itWithFixtures(name: string, body: () => Promise<void> | void, t
   warnOnce();
   it.skip(`${name}${fixturesSkipNote}`, body);
 }
+
+/**
+ * it (and it.each) for tests that need the rendered charts, where describeWithFixtures/itWithFixtures do not fit:
+ * skipped without them; run when present or required (then the missing file fails the test, naming it).
+ */
+export const itNeedingFixtures = fixturesRun ? it : it.skip;

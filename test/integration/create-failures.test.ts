@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import pWaitFor from 'p-wait-for';
-import { itWithFixtures } from '../fixtures-available.js';
+import { itNeedingFixtures, itWithFixtures } from '../fixtures-available.js';
 import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import {
   count,
@@ -68,7 +68,7 @@ describe('create: a component ends FAILED', () => {
     });
   });
 
-  it.each(['port-forward', 'exec'] as const)('8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed', async (access) => {
+  itNeedingFixtures.each(['port-forward', 'exec'] as const)('8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { outcome: { zeebe: { state: 'FAILED', failureReason: 'S3 said: SlowDown' } } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
@@ -109,7 +109,7 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
     });
   });
 
-  it.each(['port-forward', 'exec'] as const)('8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup', async (access) => {
+  itNeedingFixtures.each(['port-forward', 'exec'] as const)('8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { snapshot: [{ state: 'FAILED' }] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access]);
       expect(result.code, describeRun(result)).toBe(4);

@@ -117,7 +117,7 @@ describeWithFixtures('context paths (context-path scenarios)', () => {
   });
 });
 
-describe('8.10 backupRuntime answers (15.0.0-alpha4)', () => {
+describeWithFixtures('8.10 backupRuntime answers (15.0.0-alpha4)', () => {
   it.each([
     ['backup-configured', { default: 5 }],
     ['physical-tenants', { default: 5, tenanta: 5 }],
