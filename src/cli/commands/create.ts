@@ -16,7 +16,6 @@ import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
-import { refuseWhenExportingPaused, withReleaseLock } from './release-lock.js';
 
 /** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
 const EXAMPLES: readonly (readonly [string, string])[] = [
@@ -104,6 +103,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     dump?.assertDumpTarget(dumpPath);
     const connect = connectorFor(options, deps, kube, reporter.emit);
     // One changing run per release (the Lease), and none while exporting is already paused.
+    const { refuseWhenExportingPaused, withReleaseLock } = await import('./release-lock.js');
     const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit }, async () => {
       await refuseWhenExportingPaused({ options, kube, installation, connect, emit: reporter.emit, signal: deps.signal, force: options.force });
       const taken = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
