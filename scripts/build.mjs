@@ -3,6 +3,7 @@
 // Also bundles the simulated cluster into an ESM module for `npm run demo` and the benchmark.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +17,28 @@ writeFileSync(stub, "throw Object.assign(new Error('optional module not bundled'
 // Optional native helpers of ws and friends; without the alias a single-executable prints a warning on every run.
 const optional = ['bufferutil', 'utf-8-validate', 'supports-color', 'encoding'];
 
+// Start-up: `--help` measures every help line with string-width, whose 7.x and 8.x copies cost ~50 ms of each
+// start between them (see scripts/build/fast-string-width.cjs). Every ESM import of string-width gets the wrapper
+// with an ASCII fast path; require() callers (cli-table3's 4.x, a different API) keep theirs.
+const fastStringWidth = {
+  name: 'fast-string-width',
+  setup(b) {
+    const wrapper = join(root, 'scripts', 'build', 'fast-string-width.cjs');
+    const fromYargs = createRequire(createRequire(join(root, 'package.json')).resolve('yargs'));
+    const cliuiDir = dirname(fromYargs.resolve('cliui'));
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      if (args.importer !== wrapper) return args.kind === 'import-statement' ? { path: wrapper } : undefined;
+      const real = await b.resolve('string-width', { kind: 'import-statement', resolveDir: cliuiDir, pluginData: { real: true } });
+      const { version: v } = JSON.parse(readFileSync(join(dirname(real.path), 'package.json'), 'utf8'));
+      if (!v.startsWith('7.')) throw new Error(`string-width ${v} next to cliui: check fast-string-width.mjs still fits it (written for 7.x)`);
+      return real;
+    });
+  },
+};
+
 const shared = {
+  plugins: [fastStringWidth],
   entryPoints: [join(root, 'src/cli/main.ts')],
   bundle: true,
   platform: 'node',

@@ -6,9 +6,10 @@
 // --bundle embeds another CommonJS bundle (implies --skip-build); it needs its .map beside it for the notices.
 //
 // Env: RELEASE_BASE_URL (archive download prefix), RELEASE_HOMEPAGE, RELEASE_CACHE_DIR (default .cache),
-// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs), SOURCE_DATE_EPOCH (archive mtimes),
+// RELEASE_NODE_VERSION (default in scripts/release/targets.mjs; a version without a PINNED entry there is a trial:
+// its packages are recorded, not checked), SOURCE_DATE_EPOCH (archive mtimes),
 // RELEASE_CODE_CACHE=0 (no V8 code cache in the linux/amd64 binary: slower start, bit-reproducible archive).
-// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, stage/<os>_<arch>/}; plugin.yaml
+// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, sea-prep.blob, stage/<os>_<arch>/}; plugin.yaml
 // at the repo root is rewritten only when every target was built.
 import process from 'node:process';
 import { spawnSync } from 'node:child_process';
@@ -84,7 +85,7 @@ const hostBlob =
   process.env.RELEASE_CODE_CACHE === '0' ? portableBlob : makeBlob(hostNode.path, bundle, join(outDir, 'work'), { codeCache: true });
 const notices = renderNotices({ bundle, nodeLicense, nodeVersion: NODE_VERSION });
 
-/** @type {{ target: import('./release/targets.mjs').Target, archive: string, sha256: string, size: number, binSize: number, nodePackage: string, integrity: string, codeCache: boolean, smoke: string }[]} */
+/** @type {{ target: import('./release/targets.mjs').Target, archive: string, sha256: string, size: number, binSize: number, nodePackage: string, integrity: string, nodeSha256: string, pinned: boolean, codeCache: boolean, signature: string, smoke: string }[]} */
 const built = [];
 for (const target of targets) {
   const id = targetId(target);
@@ -111,10 +112,15 @@ for (const target of targets) {
     binSize: sizeOf(exe),
     nodePackage: node.pkg,
     integrity: node.integrity,
+    nodeSha256: node.sha256,
+    pinned: node.pinned,
     codeCache: blob === hostBlob,
+    signature: target.sign ?? 'none',
     smoke,
   });
 }
+// The blob every target but the host carries, kept for the tests that check it is embedded byte for byte.
+copyFileSync(portableBlob, join(outDir, 'sea-prep.blob'));
 rmSync(join(outDir, 'work'), { recursive: true, force: true });
 
 const manifest = renderManifest({
@@ -163,7 +169,8 @@ print(
 
 /**
  * Runs the executable where this machine can: natively for linux/amd64, under qemu-user for linux/arm64 and under
- * Wine for windows/amd64 when those are installed. darwin/amd64 is checked structurally by buildExecutable only.
+ * Wine for windows/amd64 when those are installed. The darwin executables are checked structurally by
+ * buildExecutable only (darwin/arm64 with its signature); running them needs a Mac.
  * @param {import('./release/targets.mjs').Target} target
  * @param {string} exe
  */
@@ -181,7 +188,7 @@ function smokeTest(target, exe) {
     if (!wine) return 'structural checks only (wine64 not installed)';
     launcher = { bin: wine.bin, pre: [exe], env: wine.env, via: ' under Wine' };
   }
-  if (!launcher) return 'structural checks only';
+  if (!launcher) return target.sign ? `structural checks and ${target.sign} signature verified; not run` : 'structural checks only';
   const { bin, pre, env, via } = launcher;
 
   const shown = runCaptured(bin, [...pre, '--version'], env);

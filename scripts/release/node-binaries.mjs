@@ -1,8 +1,10 @@
 // Node binaries for each target, taken from the registry's node-<os>-<arch> packages with `npm pack`
 // (npm checks the registry's integrity hash). Tarballs and extracted binaries are cached, so reruns are fast.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './exec.mjs';
+import { PINNED } from './targets.mjs';
 
 /**
  * @param {string} cacheDir e.g. <repo>/.cache/node-bin
@@ -53,5 +55,22 @@ export function extractMember(tarball, member, destDir) {
 export function nodeBinaryFor(cacheDir, target, version) {
   const { tarball, integrity } = packNodePackage(cacheDir, target.npmPackage, version);
   const path = extractMember(tarball, target.nodePath, join(cacheDir, `${target.npmPackage}-${version}`));
-  return { path, tarball, integrity, pkg: `${target.npmPackage}@${version}` };
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  const pin = PINNED[version]?.[target.npmPackage];
+  if (pin) checkPin(`${target.npmPackage}@${version}`, pin, { integrity, sha256 });
+  return { path, tarball, integrity, sha256, pinned: Boolean(pin), pkg: `${target.npmPackage}@${version}` };
+}
+
+/**
+ * @param {string} what
+ * @param {{ integrity: string, sha256: string }} pin
+ * @param {{ integrity: string, sha256: string }} got
+ */
+export function checkPin(what, pin, got) {
+  if (got.integrity !== pin.integrity) {
+    throw new Error(`${what}: npm integrity ${got.integrity} differs from the pinned ${pin.integrity} (republished or tampered package?)`);
+  }
+  if (got.sha256 !== pin.sha256) {
+    throw new Error(`${what}: the Node binary's sha256 ${got.sha256} differs from the pinned ${pin.sha256}`);
+  }
 }

@@ -6,6 +6,8 @@ import process from 'node:process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hasCommand, run } from './exec.mjs';
+import { adHocSign, hasValidAdHocSignature } from './macho-sign.mjs';
+import { BIN_NAME } from './targets.mjs';
 
 export const SEA_RESOURCE = 'NODE_SEA_BLOB';
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -78,25 +80,32 @@ export function buildExecutable({ target, nodeBinary, blob, out, tools }) {
   run(process.execPath, args, { quiet: true });
 
   if (target.format === 'pe') writeFileSync(out, withPeChecksum(readFileSync(out)));
-  verifyExecutable(target, readFileSync(out), readFileSync(blob), tools);
+  // After injection, when nothing changes the file any more: the signature hashes every byte before it.
+  if (target.sign === 'ad-hoc') writeFileSync(out, adHocSign(readFileSync(out), { identifier: BIN_NAME }));
+  verifyExecutable(target, readFileSync(out), readFileSync(blob));
 }
 
 /**
- * What can be checked without running the binary: the fuse is flipped, the blob is embedded byte for byte,
- * and no stale signature is left (a broken signature is worse than none).
- * @param {import('./targets.mjs').Target} target
+ * What can be checked without running the binary: the fuse is flipped, the blob is embedded byte for byte, and
+ * the signature is the one the target wants: a valid ad-hoc one on darwin/arm64, none elsewhere (no stale one:
+ * a broken signature is worse than none).
+ * @param {Pick<import('./targets.mjs').Target, 'os' | 'arch' | 'format' | 'sign'>} target
  * @param {Buffer} exe
  * @param {Buffer} blob
- * @param {ReturnType<typeof import('./tools.mjs').ensureTools>} tools
  */
-export function verifyExecutable(target, exe, blob, tools) {
+export function verifyExecutable(target, exe, blob) {
   const where = `${target.os}/${target.arch}`;
-  if (exe.indexOf(`${SEA_FUSE}:1`) < 0 || exe.indexOf(`${SEA_FUSE}:0`) >= 0) {
-    throw new Error(`${where}: the SEA fuse was not flipped`);
+  const flipped = exe.indexOf(`${SEA_FUSE}:1`);
+  if (flipped < 0 || exe.indexOf(`${SEA_FUSE}:0`) >= 0 || exe.lastIndexOf(`${SEA_FUSE}:1`) !== flipped) {
+    throw new Error(`${where}: the SEA fuse was not flipped exactly once`);
   }
   if (exe.indexOf(blob) < 0) throw new Error(`${where}: the SEA blob is not embedded`);
   if (target.format === 'macho') {
-    if (tools.unsignMachO(exe) !== null) throw new Error(`${where}: Mach-O still carries a code signature`);
+    if (target.sign === 'ad-hoc') {
+      if (!hasValidAdHocSignature(exe, { identifier: BIN_NAME })) throw new Error(`${where}: no valid ad-hoc code signature`);
+    } else if (machoLoadCommands(exe).some((c) => c.cmd === LC_CODE_SIGNATURE)) {
+      throw new Error(`${where}: Mach-O still carries a code signature`);
+    }
     if (!machoSegmentNames(exe).includes(MACHO_SEGMENT)) throw new Error(`${where}: no ${MACHO_SEGMENT} segment`);
   }
   if (target.format === 'pe' && peDirectory(exe, PE_SECURITY_DIR).size !== 0) {
@@ -155,20 +164,31 @@ export function withPeChecksum(exe) {
   return out;
 }
 
+const LC_SEGMENT_64 = 0x19;
+const LC_CODE_SIGNATURE = 0x1d;
+
+/**
+ * The load commands of a thin little-endian 64-bit Mach-O: kind and offset.
+ * @param {Buffer} exe
+ */
+function machoLoadCommands(exe) {
+  if (exe.readUInt32LE(0) !== 0xfeedfacf) throw new Error('not a 64-bit little-endian Mach-O');
+  const ncmds = exe.readUInt32LE(16);
+  const commands = [];
+  let at = 32;
+  for (let i = 0; i < ncmds; i += 1) {
+    commands.push({ cmd: exe.readUInt32LE(at), at });
+    at += exe.readUInt32LE(at + 4);
+  }
+  return commands;
+}
+
 /**
  * Names of the LC_SEGMENT_64 commands of a thin little-endian 64-bit Mach-O.
  * @param {Buffer} exe
  */
 export function machoSegmentNames(exe) {
-  if (exe.readUInt32LE(0) !== 0xfeedfacf) throw new Error('not a 64-bit little-endian Mach-O');
-  const ncmds = exe.readUInt32LE(16);
-  const names = [];
-  let at = 32;
-  for (let i = 0; i < ncmds; i += 1) {
-    const cmd = exe.readUInt32LE(at);
-    const size = exe.readUInt32LE(at + 4);
-    if (cmd === 0x19) names.push(exe.toString('latin1', at + 8, at + 24).replace(/\0+$/, ''));
-    at += size;
-  }
-  return names;
+  return machoLoadCommands(exe)
+    .filter((c) => c.cmd === LC_SEGMENT_64)
+    .map((c) => exe.toString('latin1', c.at + 8, c.at + 24).replace(/\0+$/, ''));
 }

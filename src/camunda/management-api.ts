@@ -3,7 +3,7 @@
  * exporting pause/resume, the actuator index and the 8.9 runtime state. Knows nothing about transports: it sends
  * HttpRequests through a ComponentHttp and reads bodies through the schemas in responses.ts.
  */
-import type { Reporter } from '../backup/events.js';
+import type { Reporter } from '../events.js';
 import type { ComponentHttp, HttpRequest, HttpResponse } from '../reach/component-http.js';
 import { CliError } from '../errors.js';
 import { classifyBackupError, componentMessage, type BackupErrorKind } from './component-errors.js';

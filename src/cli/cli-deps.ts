@@ -1,5 +1,5 @@
-import type { Reporter } from '../backup/events.js';
-import type { buildCreatePlan, describeCreatePlan, runCreatePlan } from '../backup/create.js';
+import type { Reporter } from '../events.js';
+import type { buildCreatePlan, describeCreatePlan, runCreatePlan } from '../backup/take/create.js';
 import type { discoverInstallation } from '../camunda/discover.js';
 import type { KubeClientOptions } from '../kube/create-kube-client.js';
 import type { KubeClient } from '../kube/kube-client.js';

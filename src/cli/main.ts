@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { ExitCode, exitCodeFor, messageOf } from '../errors.js';
 import { formatError } from '../output/format-error.js';
 import { redactSecrets } from '../output/redact.js';
-import { createConnector } from '../reach/connector.js';
+import type { createConnector as CreateConnector } from '../reach/connector.js';
 import type { CliDeps } from './cli-deps.js';
 import { isVerboseArgv } from './global-options.js';
 import { createParser } from './parser.js';
@@ -53,6 +53,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
 
+  // A connector needs a Kubernetes client, so the connector module (node:http, WebSockets) loads with the client
+  // instead of with --help; createConnector stays synchronous for the commands.
+  let connectorFactory: typeof CreateConnector | undefined;
   const deps: CliDeps = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -60,12 +63,19 @@ async function main(): Promise<void> {
     signal: controller.signal,
     now: Date.now,
     // Loaded on first use: client-node alone would double the start-up time of --help.
-    createKubeClient: async (options) => (await import('../kube/create-kube-client.js')).createKubeClient(options),
-    createConnector,
+    createKubeClient: async (options) => {
+      const [{ createKubeClient }, { createConnector }] = await Promise.all([import('../kube/create-kube-client.js'), import('../reach/connector.js')]);
+      connectorFactory = createConnector;
+      return createKubeClient(options);
+    },
+    createConnector: (...args) => {
+      if (!connectorFactory) throw new Error('internal error: createConnector called before createKubeClient');
+      return connectorFactory(...args);
+    },
     loadBackupApi: async () => {
       const [{ discoverInstallation }, { buildCreatePlan, describeCreatePlan, runCreatePlan }] = await Promise.all([
         import('../camunda/discover.js'),
-        import('../backup/create.js'),
+        import('../backup/take/create.js'),
       ]);
       return { discoverInstallation, buildCreatePlan, describeCreatePlan, runCreatePlan };
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CreatePlan } from '../backup/create.js';
-import type { BackupReport } from '../backup/report.js';
+import type { CreatePlan } from '../backup/take/create.js';
+import type { BackupReport } from '../backup/take/report.js';
 import type { Installation } from '../camunda/installation.js';
 import { ExitCode, PreconditionError, UsageError, exitCodeFor } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';

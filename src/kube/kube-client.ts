@@ -115,6 +115,8 @@ export interface PortForward {
 export interface AccessCheck {
   readonly namespace: string;
   readonly verb: string;
+  /** API group: "" or absent for the core group, "apps" for Deployments/StatefulSets. */
+  readonly group?: string | undefined;
   readonly resource: string;
   readonly subresource?: string | undefined;
 }

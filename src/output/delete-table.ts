@@ -1,4 +1,4 @@
-import type { DeleteReport } from '../backup/lifecycle-report.js';
+import type { DeleteReport } from '../backup/operate/lifecycle-report.js';
 import { renderBorderlessTable } from './borderless-table.js';
 import { redactSecrets } from './redact.js';
 import { truncate } from './status-table.js';

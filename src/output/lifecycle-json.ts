@@ -1,4 +1,4 @@
-import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../backup/lifecycle-report.js';
+import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../backup/operate/lifecycle-report.js';
 import { redactDeep } from './redact.js';
 
 /**

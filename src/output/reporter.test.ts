@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../backup/events.js';
+import type { RunEvent } from '../events.js';
 import { createReporter } from './reporter.js';
 
 function collect(options: { isTTY?: boolean; env?: Record<string, string>; color?: boolean; verbose?: boolean; columns?: number } = {}) {

@@ -1,5 +1,5 @@
-import type { RunEvent } from '../backup/events.js';
-import { formatDuration } from './format-duration.js';
+import type { RunEvent } from '../events.js';
+import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
 /** Where progress goes: stderr in production, a string collector in tests. */

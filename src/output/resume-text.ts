@@ -1,5 +1,5 @@
-import type { ResumeReport } from '../backup/lifecycle-report.js';
-import { formatDuration } from './format-duration.js';
+import type { ResumeReport } from '../backup/operate/lifecycle-report.js';
+import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
 /** `resume` on stdout: one sentence, the partitions read back, and, when it failed, the commands to run by hand. */

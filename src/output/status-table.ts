@@ -1,4 +1,4 @@
-import type { StatusReport } from '../backup/lifecycle-report.js';
+import type { StatusReport } from '../backup/operate/lifecycle-report.js';
 import { renderBorderlessTable } from './borderless-table.js';
 import { redactSecrets } from './redact.js';
 

@@ -1,5 +1,5 @@
-import type { BackupReport } from '../backup/report.js';
-import { formatDuration } from './format-duration.js';
+import type { BackupReport } from '../backup/take/report.js';
+import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
 /**

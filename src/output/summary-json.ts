@@ -1,4 +1,4 @@
-import type { BackupReport } from '../backup/report.js';
+import type { BackupReport } from '../backup/take/report.js';
 import { redactDeep } from './redact.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { BackupReport, ExportingReport } from '../backup/report.js';
+import type { BackupReport, ExportingReport } from '../backup/take/report.js';
 import { renderBorderlessTable } from './borderless-table.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
 /** Longest MESSAGE cell; the JSON output keeps the full text. */

@@ -1,4 +1,4 @@
-import type { Reporter } from '../backup/events.js';
+import type { Reporter } from '../events.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { AccessMode, Connector } from './component-http.js';
 import { createExecCurlConnector, type ExecConnectorOptions } from './via-exec-curl.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../backup/events.js';
+import type { RunEvent } from '../events.js';
 import { PreconditionError } from '../errors.js';
 import type { ExecRequest, ExecResult, KubeClient, Pod } from '../kube/kube-client.js';
 import { ExecCommandNotFoundError, ExecTimeoutError } from '../kube/kube-errors.js';

@@ -4,7 +4,7 @@
  * another pod that has curl (the Elasticsearch pod, say) reaching the target pod by its IP, and remembers
  * what worked. When nothing works it fails before anything changed, saying how to pick --exec-pod.
  */
-import type { Reporter } from '../backup/events.js';
+import type { Reporter } from '../events.js';
 import { PreconditionError } from '../errors.js';
 import type { ExecResult, KubeClient, Pod } from '../kube/kube-client.js';
 import { ExecCommandNotFoundError, ExecConnectionLostError, ExecTimeoutError } from '../kube/kube-errors.js';

@@ -3,7 +3,7 @@
  * before any cluster call, no stack traces for user errors, and signals (a second Ctrl-C while resuming must not
  * kill the tool).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,34 @@ describe('the built CLI: help and version', () => {
     expect(result.stdout).toContain('Exit codes:');
     expect(result.stderr).toBe('');
   });
+});
+
+describe('the built CLI: start-up of --help and completion', () => {
+  // Node's record of the built-in modules it loaded, printed at exit: what kubectl's TAB and --help pay for.
+  // (net is no sign: a piped stdout is a net.Socket.)
+  const LOADED_BUILTINS = "process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')))))";
+  const loadedBuiltins = (args: readonly string[]): { code: number | null; stdout: string; modules: string[] } => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-entry-'));
+    try {
+      const hook = join(dir, 'loaded.cjs');
+      writeFileSync(hook, LOADED_BUILTINS);
+      const res = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', env: cliEnv(undefined, { SHELL: '/bin/bash' }) });
+      return { code: res.status, stdout: res.stdout, modules: JSON.parse(res.stderr.slice(res.stderr.lastIndexOf('['))) as string[] };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it.each([[['--help']], [['create', '--help']], [['--get-yargs-completions', 'create', '--']]])(
+    '%j loads no networking: the Kubernetes client and the connector load only when a command runs',
+    (args) => {
+      const run = loadedBuiltins(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout.length).toBeGreaterThan(0);
+      expect(run.modules).toContain('NativeModule fs');
+      expect(run.modules.filter((m) => /^NativeModule (http|https|tls|http2|zlib|dns)$/.test(m))).toEqual([]);
+    },
+  );
 });
 
 describe('the built CLI: bad input', () => {

@@ -221,7 +221,7 @@ describe('create: --timeout', () => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--timeout', '2s', '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
-      expect(report.error.message).toMatch(/timed out after 2\.0 s \(--timeout\)/);
+      expect(report.error.message).toMatch(/timed out after 2\.0s \(--timeout\)/);
       expect(partOf(report, 'zeebe')?.state).toBe('TIMED_OUT');
       expect(report.exporting).toMatchObject({ paused: true, resumed: true });
       expectResumedAfterPause(world);
@@ -233,7 +233,7 @@ describe('create: --timeout', () => {
     await withWorld({ resources: 'demo-8.8', durations: { webapps: 30_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--timeout', '2s', '--access', 'exec']);
       expect(result.code, describeRun(result)).toBe(4);
-      expect(result.stderr).toMatch(/timed out after 2\.0 s \(--timeout\)/);
+      expect(result.stderr).toMatch(/timed out after 2\.0s \(--timeout\)/);
       expectResumedAfterPause(world);
       expect(count(world, isZeebeTake)).toBe(0);
     });

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithFixtures } from '../fixtures-available.js';
-import { runWebModelerDump } from '../../src/backup/web-modeler-dump.js';
+import { runWebModelerDump } from '../../src/backup/take/web-modeler-dump.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import { createKubeClient } from '../../src/kube/create-kube-client.js';
 import { pgDumpText } from '../world/sim/pg-dump.js';
-import type { RunEvent } from '../../src/backup/events.js';
+import type { RunEvent } from '../../src/events.js';
 import { fixture, withWorld } from './helpers/world-run.js';
 
 describeWithFixtures('Web Modeler dump', () => {

@@ -4,7 +4,7 @@
  */
 import type { Installation, ComponentEndpoint, SearchEndpoint } from '../../src/camunda/installation.js';
 import { procedureForLine, type CamundaLine, type SecondaryStorage } from '../../src/camunda/versions.js';
-import type { RunEvent, Reporter } from '../../src/backup/events.js';
+import type { RunEvent, Reporter } from '../../src/events.js';
 import type { ComponentHttp, Connector, HttpRequest, HttpResponse, HttpTarget } from '../../src/reach/component-http.js';
 import { SecretValue } from '../../src/secret-value.js';
 

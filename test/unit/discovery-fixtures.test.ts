@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { describeWithFixtures } from '../fixtures-available.js';
-import { buildCreatePlan } from '../../src/backup/plan.js';
+import { buildCreatePlan } from '../../src/backup/take/plan.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import type { Installation } from '../../src/camunda/installation.js';
 import { procedureForChartMajor } from '../../src/camunda/versions.js';

@@ -16,6 +16,11 @@ export interface ClusterObjects {
   services: unknown[];
   configMaps: unknown[];
   secrets: unknown[];
+  /** apps/v1 workloads the pods come from (live objects with status); absent in hand-made object sets. */
+  deployments?: unknown[];
+  statefulSets?: unknown[];
+  /** PVCs of the StatefulSets' volumeClaimTemplates (`<template>-<sts>-<ordinal>`), Bound. */
+  persistentVolumeClaims?: unknown[];
 }
 
 export interface ClusterFromManifestOptions {
@@ -69,14 +74,14 @@ const hashOf = (text: string): string => createHash('sha256').update(text).diges
 
 /** Kubernetes' rand.SafeEncodeString alphabet (no vowels, no ambiguous characters), used for generated names. */
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-function safeEncode(seed: string, length: number): string {
+export function safeEncode(seed: string, length: number): string {
   const digest = createHash('sha256').update(seed).digest();
   let out = '';
   for (let i = 0; i < length; i++) out += SAFE_ALPHABET[(digest[i] ?? 0) % SAFE_ALPHABET.length];
   return out;
 }
 
-function uidOf(seed: string): string {
+export function uidOf(seed: string): string {
   const h = hashOf(seed);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -183,98 +188,180 @@ function liveSecret(obj: Json, ctx: Context, helmOwned = true): Json {
   return { apiVersion: 'v1', kind: 'Secret', metadata: liveMeta(obj, ctx, helmOwned), type: obj['type'] ?? 'Opaque', data };
 }
 
-function podsFromWorkload(obj: Json, ctx: Context): Json[] {
+/** The revision hash of a pod template: `pod-template-hash` of a Deployment, `controller-revision-hash` suffix of a StatefulSet. */
+export function templateHash(namespace: string, name: string, template: unknown): string {
+  return safeEncode(`${namespace}/${name}/${JSON.stringify(template)}`, 10);
+}
+
+export interface WorkloadPodOptions {
+  /** StatefulSet ordinal, or the Deployment pod's index (seeds its name). */
+  readonly index: number;
+  /** Extra seed for a Deployment pod's random suffix (a recreated pod gets a new name). */
+  readonly nameSeed?: string;
+  readonly created: string;
+  readonly resourceVersion: number;
+  /** Sequence number giving the pod a unique 10.244.x.y IP. */
+  readonly podIndex: number;
+  /** Running and Ready (pods of an installed release) or Pending (just created by a controller). */
+  readonly phase: 'Running' | 'Pending';
+}
+
+/** One pod of a Deployment or StatefulSet, as its controller creates it (volumes of volumeClaimTemplates included). */
+export function buildWorkloadPod(obj: Json, options: WorkloadPodOptions): Json {
   const kind = String(obj['kind']);
   const meta = asRecord(obj['metadata']);
   const name = String(meta['name']);
-  const namespace = typeof meta['namespace'] === 'string' ? meta['namespace'] : ctx.namespace;
+  const namespace = String(meta['namespace']);
   const spec = asRecord(obj['spec']);
   const template = asRecord(spec['template']);
   const templateMeta = asRecord(template['metadata']);
   const podSpec = asRecord(template['spec']);
-  const replicas = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
-  const templateHash = safeEncode(`${namespace}/${name}/${JSON.stringify(template)}`, 10);
+  const hash = templateHash(namespace, name, template);
   const workloadUid = uidOf(`${kind}/${namespace}/${name}`);
+  const i = options.index;
+  const created = options.created;
+  const isSts = kind === 'StatefulSet';
+  const podName = isSts ? `${name}-${i}` : `${name}-${hash}-${safeEncode(`${name}/${hash}/${i}${options.nameSeed ?? ''}`, 5)}`;
+  const podIP = `10.244.${Math.floor(options.podIndex / 250)}.${(options.podIndex % 250) + 2}`;
+  const running = options.phase === 'Running';
+  const labels: Record<string, unknown> = {
+    ...asRecord(templateMeta['labels']),
+    ...(isSts
+      ? { 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${name}-${hash}`, 'statefulset.kubernetes.io/pod-name': podName }
+      : { 'pod-template-hash': hash }),
+  };
+  const containers = asArray(podSpec['containers']).map(asRecord);
+  const initContainers = asArray(podSpec['initContainers']).map(asRecord);
+  const containerStatus = (c: Json, index: number): Json => ({
+    name: c['name'],
+    image: c['image'],
+    imageID: running ? `${String(c['image'])}@sha256:${hashOf(String(c['image']))}` : '',
+    ...(running ? { containerID: `containerd://${hashOf(`${podName}/${String(c['name'])}/${index}`)}` } : {}),
+    ready: running,
+    started: running,
+    restartCount: 0,
+    state: running ? { running: { startedAt: created } } : { waiting: { reason: 'ContainerCreating' } },
+  });
+  const claimVolumes = isSts
+    ? asArray(spec['volumeClaimTemplates']).map((t) => {
+        const claim = String(asRecord(asRecord(t)['metadata'])['name']);
+        return { name: claim, persistentVolumeClaim: { claimName: `${claim}-${name}-${i}` } };
+      })
+    : [];
+  const volumes = [...claimVolumes, ...asArray(podSpec['volumes'])];
+  const readyTypes = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: podName,
+      ...(isSts ? {} : { generateName: `${name}-${hash}-` }),
+      namespace,
+      uid: running ? uidOf(`Pod/${namespace}/${podName}`) : uidOf(`Pod/${namespace}/${podName}/${options.nameSeed ?? ''}/${options.resourceVersion}`),
+      resourceVersion: String(options.resourceVersion),
+      creationTimestamp: created,
+      labels,
+      ...(templateMeta['annotations'] ? { annotations: templateMeta['annotations'] } : {}),
+      ownerReferences: [
+        isSts
+          ? { apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: workloadUid, controller: true, blockOwnerDeletion: true }
+          : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-${hash}`, uid: uidOf(`ReplicaSet/${namespace}/${name}-${hash}`), controller: true, blockOwnerDeletion: true },
+      ],
+    },
+    spec: {
+      ...podSpec,
+      ...(volumes.length > 0 ? { volumes } : {}),
+      ...(isSts ? { hostname: podName, subdomain: spec['serviceName'] } : {}),
+      nodeName: 'sim-node-1',
+      restartPolicy: podSpec['restartPolicy'] ?? 'Always',
+      dnsPolicy: podSpec['dnsPolicy'] ?? 'ClusterFirst',
+      schedulerName: podSpec['schedulerName'] ?? 'default-scheduler',
+    },
+    status: {
+      phase: options.phase,
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: running || !readyTypes.has(type) ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: created,
+      })),
+      hostIP: '172.18.0.2',
+      hostIPs: [{ ip: '172.18.0.2' }],
+      ...(running ? { podIP, podIPs: [{ ip: podIP }] } : {}),
+      startTime: created,
+      ...(initContainers.length > 0
+        ? {
+            initContainerStatuses: initContainers.map((c, index) => ({
+              ...containerStatus(c, index + 100),
+              ready: true,
+              started: false,
+              state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } },
+            })),
+          }
+        : {}),
+      containerStatuses: containers.map(containerStatus),
+      qosClass: 'Burstable',
+    },
+  };
+}
+
+function podsFromWorkload(obj: Json, ctx: Context): Json[] {
+  const spec = asRecord(obj['spec']);
+  const replicas = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
   const pods: Json[] = [];
   for (let i = 0; i < replicas; i++) {
-    const isSts = kind === 'StatefulSet';
-    const podName = isSts ? `${name}-${i}` : `${name}-${templateHash}-${safeEncode(`${name}/${templateHash}/${i}`, 5)}`;
     ctx.podIndex += 1;
     ctx.resourceVersion += 1;
-    const podIP = `10.244.${Math.floor(ctx.podIndex / 250)}.${(ctx.podIndex % 250) + 2}`;
-    const labels: Record<string, unknown> = {
-      ...asRecord(templateMeta['labels']),
-      ...(isSts
-        ? { 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${name}-${templateHash}`, 'statefulset.kubernetes.io/pod-name': podName }
-        : { 'pod-template-hash': templateHash }),
-    };
-    const containers = asArray(podSpec['containers']).map(asRecord);
-    const initContainers = asArray(podSpec['initContainers']).map(asRecord);
-    const containerStatus = (c: Json, index: number): Json => ({
-      name: c['name'],
-      image: c['image'],
-      imageID: `${String(c['image'])}@sha256:${hashOf(String(c['image']))}`,
-      containerID: `containerd://${hashOf(`${podName}/${String(c['name'])}/${index}`)}`,
-      ready: true,
-      started: true,
-      restartCount: 0,
-      state: { running: { startedAt: ctx.created } },
-    });
-    pods.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: podName,
-        ...(isSts ? {} : { generateName: `${name}-${templateHash}-` }),
-        namespace,
-        uid: uidOf(`Pod/${namespace}/${podName}`),
-        resourceVersion: String(ctx.resourceVersion),
-        creationTimestamp: ctx.created,
-        labels,
-        ...(templateMeta['annotations'] ? { annotations: templateMeta['annotations'] } : {}),
-        ownerReferences: [
-          isSts
-            ? { apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: workloadUid, controller: true, blockOwnerDeletion: true }
-            : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-${templateHash}`, uid: uidOf(`ReplicaSet/${namespace}/${name}-${templateHash}`), controller: true, blockOwnerDeletion: true },
-        ],
-      },
-      spec: {
-        ...podSpec,
-        ...(isSts ? { hostname: podName, subdomain: spec['serviceName'] } : {}),
-        nodeName: 'sim-node-1',
-        restartPolicy: podSpec['restartPolicy'] ?? 'Always',
-        dnsPolicy: podSpec['dnsPolicy'] ?? 'ClusterFirst',
-        schedulerName: podSpec['schedulerName'] ?? 'default-scheduler',
-      },
-      status: {
-        phase: 'Running',
-        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
-          type,
-          status: 'True',
-          lastProbeTime: null,
-          lastTransitionTime: ctx.created,
-        })),
-        hostIP: '172.18.0.2',
-        hostIPs: [{ ip: '172.18.0.2' }],
-        podIP,
-        podIPs: [{ ip: podIP }],
-        startTime: ctx.created,
-        ...(initContainers.length > 0
-          ? {
-              initContainerStatuses: initContainers.map((c, index) => ({
-                ...containerStatus(c, index + 100),
-                ready: true,
-                started: false,
-                state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: ctx.created, finishedAt: ctx.created } },
-              })),
-            }
-          : {}),
-        containerStatuses: containers.map(containerStatus),
-        qosClass: 'Burstable',
-      },
-    });
+    pods.push(buildWorkloadPod(obj, { index: i, created: ctx.created, resourceVersion: ctx.resourceVersion, podIndex: ctx.podIndex, phase: 'Running' }));
   }
   return pods;
+}
+
+/** The Deployment/StatefulSet as the API server shows it once its controller has caught up. */
+function liveWorkload(obj: Json, ctx: Context): Json {
+  const kind = String(obj['kind']);
+  const spec = asRecord(obj['spec']);
+  const meta = liveMeta(obj, ctx, true);
+  const name = String(meta['name']);
+  const namespace = String(meta['namespace']);
+  const replicas = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
+  const hash = templateHash(namespace, name, asRecord(spec['template']));
+  const isSts = kind === 'StatefulSet';
+  const liveSpec = isSts
+    ? { podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, revisionHistoryLimit: 10, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' }, ...spec, replicas }
+    : { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, ...spec, replicas };
+  const status = isSts
+    ? { observedGeneration: 1, replicas, readyReplicas: replicas, currentReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, currentRevision: `${name}-${hash}`, updateRevision: `${name}-${hash}`, collisionCount: 0 }
+    : { observedGeneration: 1, replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas };
+  return { apiVersion: 'apps/v1', kind, metadata: { ...meta, generation: 1 }, spec: liveSpec, status };
+}
+
+/** A PVC of a StatefulSet's volumeClaimTemplate, Bound, with the pvc-protection finalizer every PVC carries. */
+export function buildClaim(sts: Json, template: Json, ordinal: number, created: string, resourceVersion: number): Json {
+  const stsMeta = asRecord(sts['metadata']);
+  const stsSpec = asRecord(sts['spec']);
+  const templateMeta = asRecord(template['metadata']);
+  const templateSpec = asRecord(template['spec']);
+  const namespace = String(stsMeta['namespace']);
+  const name = `${String(templateMeta['name'])}-${String(stsMeta['name'])}-${ordinal}`;
+  const uid = uidOf(`PersistentVolumeClaim/${namespace}/${name}/${resourceVersion}`);
+  const storage = asRecord(asRecord(templateSpec['resources'])['requests'])['storage'] ?? '1Gi';
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name,
+      namespace,
+      uid,
+      resourceVersion: String(resourceVersion),
+      creationTimestamp: created,
+      labels: { ...asRecord(templateMeta['labels']), ...asRecord(asRecord(stsSpec['selector'])['matchLabels']) },
+      annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', 'volume.kubernetes.io/storage-provisioner': 'rancher.io/local-path' },
+      finalizers: ['kubernetes.io/pvc-protection'],
+    },
+    spec: { accessModes: templateSpec['accessModes'] ?? ['ReadWriteOnce'], resources: { requests: { storage } }, storageClassName: templateSpec['storageClassName'] ?? 'standard', volumeMode: 'Filesystem', volumeName: `pvc-${uid}` },
+    status: { phase: 'Bound', accessModes: templateSpec['accessModes'] ?? ['ReadWriteOnce'], capacity: { storage } },
+  };
 }
 
 /** Secret names the pods reference (env, envFrom, volumes) and which keys they expect, for the "user created these" Secrets. */
@@ -334,7 +421,7 @@ export function clusterFromManifest(manifestYaml: string, options: ClusterFromMa
   const created = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString().replace('.000Z', 'Z');
   const ctx: Context = { release: options.release, namespace: options.namespace, created, resourceVersion: 1000, podIndex: 0, serviceIndex: 0 };
   const objects = parseManifest(manifestYaml);
-  const result: ClusterObjects = { pods: [], services: [], configMaps: [], secrets: [] };
+  const result: ClusterObjects = { pods: [], services: [], configMaps: [], secrets: [], deployments: [], statefulSets: [], persistentVolumeClaims: [] };
   for (const obj of objects) {
     switch (obj['kind']) {
       case 'Service':
@@ -347,9 +434,21 @@ export function clusterFromManifest(manifestYaml: string, options: ClusterFromMa
         result.secrets.push(liveSecret(obj, ctx));
         break;
       case 'StatefulSet':
-      case 'Deployment':
-        result.pods.push(...podsFromWorkload(obj, ctx));
+      case 'Deployment': {
+        const live = liveWorkload(obj, ctx);
+        (obj['kind'] === 'StatefulSet' ? (result.statefulSets ??= []) : (result.deployments ??= [])).push(live);
+        result.pods.push(...podsFromWorkload(live, ctx));
+        if (obj['kind'] === 'StatefulSet') {
+          const replicas = Number(asRecord(live['spec'])['replicas']);
+          for (const template of asArray(asRecord(live['spec'])['volumeClaimTemplates']).map(asRecord)) {
+            for (let ordinal = 0; ordinal < replicas; ordinal++) {
+              ctx.resourceVersion += 1;
+              (result.persistentVolumeClaims ??= []).push(buildClaim(live, template, ordinal, ctx.created, ctx.resourceVersion));
+            }
+          }
+        }
         break;
+      }
       default:
         break;
     }

@@ -9,6 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import { appVersionForChart, clusterFromManifest, fixtureChart, readFixture, repoRoot } from './cluster-from-manifests.js';
 import type { ClusterObjects } from './cluster-from-manifests.js';
 import { startFakeApiServer } from './kube/fake-apiserver.js';
+import type { PolicyRule } from './kube/rbac.js';
+import { workloadApi } from './kube/workload-api.js';
+import { WorkloadController, type WorkloadTiming } from './kube/workloads.js';
+import { restoreAppProgram, type RestoreAppControls } from './sim/restore-app.js';
 import { issueServerCertificate, type TlsMaterial } from './kube/tls.js';
 import type { ApiFaults, DenyRule, ExecHandler, FakeApiServer, PodNetwork } from './kube/fake-apiserver.js';
 import { createFaults } from './sim/faults.js';
@@ -60,6 +64,8 @@ export interface WorldDurations {
   snapshot: number;
   /** Web apps: INCOMPLETE is declared this long after the last part (real default 300 s). */
   incompleteCheckTimeout: number;
+  /** The restore application on one broker (download + copy of its partitions). */
+  restore: number;
 }
 
 export interface WorldBinaries {
@@ -83,6 +89,10 @@ export interface WorldOptions {
   execProtocol?: 'v5' | 'v4';
   binaries?: WorldBinaries;
   rbacDeny?: DenyRule[];
+  /** RBAC: the identity holds exactly this Role (see kube/rbac.ts); rbacDeny still applies on top. */
+  role?: PolicyRule[];
+  /** Controllers and kubelet of the simulated cluster (pod start/ready/termination, crash-loop back-off). */
+  workloadTiming?: Partial<WorkloadTiming>;
   /** Extra fake API server faults (exec drops, port-forward refusal, …). */
   apiFaults?: ApiFaults;
   /** Override the repository names the components are configured with (null = not configured). */
@@ -124,6 +134,8 @@ export interface WorldSims {
   readonly searchCaPem: string | undefined;
   readonly searchCaFile: string | undefined;
   readonly pgDump: PgDumpConfig;
+  /** Knobs of the simulated broker restore application (sim/restore-app.ts). */
+  readonly restoreApp: RestoreAppControls;
   /** Forget per-pod memory (running web-app backups), as a pod restart does. Exporting state survives, like the real thing. */
   restartPod(name: string): void;
 }
@@ -141,12 +153,14 @@ export interface World {
   readonly network: PodNetwork;
   readonly faults: SimFaults;
   readonly sims: WorldSims;
+  /** Deployment/StatefulSet/PVC controllers and the kubelet (scale, patch, pod logs, volume contents). */
+  readonly workloads: WorkloadController;
   /** 127.0.0.1 port of a pod's simulated container port (throws when there is none). */
   portOf(pod: string, containerPort: number): number;
   stop(): Promise<void>;
 }
 
-const DEFAULT_DURATIONS: WorldDurations = { webapps: 300, optimize: 200, zeebe: 300, snapshot: 150, incompleteCheckTimeout: 300_000 };
+const DEFAULT_DURATIONS: WorldDurations = { webapps: 300, optimize: 200, zeebe: 300, snapshot: 150, incompleteCheckTimeout: 300_000, restore: 150 };
 const MINOR_BY_CHART_MAJOR: Record<string, ZeebeMinor> = { '11': '8.6', '12': '8.7', '13': '8.8', '14': '8.9', '15': '8.10' };
 
 export function resourcesDir(): string {
@@ -435,10 +449,23 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     return options.binaries?.camunda ?? ['curl', 'bash', 'sh'];
   };
   const roundRobin = new Map<string, number>();
+  // Pods the controllers create later (new Deployment pod names) are played by the simulator of their workload.
+  const workloads = new WorkloadController(objects, options.workloadTiming);
+  const ownerKey = (pod: unknown): string | undefined => {
+    const owner = workloads.ownerOf(pod);
+    return owner ? `${String(asRecord(asRecord(pod)['metadata'])['namespace'])}/${owner.kind}/${owner.name}` : undefined;
+  };
+  const portsByWorkload = new Map<string, Record<number, number>>();
+  for (const pod of objects.pods) {
+    const key = ownerKey(pod);
+    const ports = portsByPod.get(`${String(asRecord(asRecord(pod)['metadata'])['namespace'])}/${String(asRecord(asRecord(pod)['metadata'])['name'])}`);
+    if (key && ports && !portsByWorkload.has(key)) portsByWorkload.set(key, ports);
+  }
   const podPort = (ns: string, pod: string, port: number): number | undefined => {
     const live = objects.pods.find((p) => asRecord(asRecord(p)['metadata'])['name'] === pod && asRecord(asRecord(p)['metadata'])['namespace'] === ns);
     if (!live || !isRunning(live)) return undefined;
-    return portsByPod.get(`${ns}/${pod}`)?.[port];
+    const key = ownerKey(live);
+    return portsByPod.get(`${ns}/${pod}`)?.[port] ?? (key ? portsByWorkload.get(key)?.[port] : undefined);
   };
   const servicePort = (ns: string, serviceName: string, port: number, onlyPod?: string): number | undefined => {
     const service = objects.services.map(asRecord).find((s) => asRecord(s['metadata'])['name'] === serviceName && asRecord(s['metadata'])['namespace'] === ns);
@@ -471,6 +498,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     resolve(ns, pod, host, port) {
       const name = host.toLowerCase().replace(/\.$/, '');
       if (name === 'localhost' || name === '127.0.0.1' || name === '::1') return podPort(ns, pod, port);
+      // Live pods first: controllers give recreated pods their IPs (pod IP → that pod, as on a real network).
+      const live = objects.pods.map(asRecord).find((p) => asRecord(p['status'])['podIP'] === name && asRecord(p['metadata'])['deletionTimestamp'] === undefined);
+      if (live) return podPort(String(asRecord(live['metadata'])['namespace']), String(asRecord(live['metadata'])['name']), port);
       const byIp = pods.find((p) => p.ip === name);
       if (byIp) return podPort(byIp.namespace, byIp.name, port);
       const ext = externalSearch.find((e) => e.host === name && e.port === port);
@@ -499,10 +529,33 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const execHandler: ExecHandler = createPgDumpExecHandler(databases, pgDump);
 
   const token = options.token ?? 'world-token-0123456789';
-  const apiFaults: ApiFaults = { ...options.apiFaults, ...(options.execProtocol ? { execProtocol: options.execProtocol } : {}), ...(options.rbacDeny ? { deny: options.rbacDeny } : {}) };
+  const apiFaults: ApiFaults = {
+    ...options.apiFaults,
+    ...(options.execProtocol ? { execProtocol: options.execProtocol } : {}),
+    ...(options.rbacDeny ? { deny: options.rbacDeny } : {}),
+    ...(options.role ? { role: options.role } : {}),
+  };
+  const restoreApp: RestoreAppControls = { exportingAfterRestore: 'EXPORTING' };
+  if (zeebe) {
+    workloads.addProgram(
+      restoreAppProgram({
+        zeebe,
+        minor,
+        chartVersion,
+        configMap: (ns, name) => {
+          const found = objects.configMaps.map(asRecord).find((c) => asRecord(c['metadata'])['name'] === name && asRecord(c['metadata'])['namespace'] === ns);
+          return found ? (asRecord(found['data']) as Record<string, string>) : undefined;
+        },
+        restoreMs: durations.restore,
+        brokerReadyMs: workloads.timing.readyMs,
+        rdbms,
+        controls: restoreApp,
+      }),
+    );
+  }
   let api: FakeApiServer;
   try {
-    api = await startFakeApiServer({ objects, token, network, faults: apiFaults, execHandler });
+    api = await startFakeApiServer({ objects, token, network, faults: apiFaults, execHandler, extensions: [workloadApi(workloads)] });
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
@@ -523,6 +576,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     searchCaPem,
     searchCaFile,
     pgDump,
+    restoreApp,
     restartPod(name: string) {
       for (const engineFor of Object.values(backups)) engineFor?.restartPod(name);
     },
@@ -539,6 +593,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     network,
     faults,
     sims,
+    workloads,
     portOf(pod: string, containerPort: number) {
       const port = portsByPod.get(`${namespace}/${pod}`)?.[containerPort];
       if (port === undefined) throw new Error(`No simulator for ${pod}:${containerPort}`);
@@ -547,6 +602,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      workloads.stop();
       await Promise.all([api.close(), ...servers.map((s) => s.close())]);
       rmSync(tmp, { recursive: true, force: true });
     },

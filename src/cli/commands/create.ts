@@ -3,8 +3,8 @@
  * report on stdout → the exit code, carried by the error thrown for anything but a completed backup.
  */
 import type { CommandModule } from 'yargs';
-import type { CreatePlan } from '../../backup/create.js';
-import type { BackupReport } from '../../backup/report.js';
+import type { CreatePlan } from '../../backup/take/create.js';
+import type { BackupReport } from '../../backup/take/report.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
 import { createReporter } from '../../output/reporter.js';
@@ -69,16 +69,14 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   try {
+    // Web Modeler has no backup API: when discovery finds it, the plan ends with a dump of its database (§3.6).
     const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler });
-    // Web Modeler has no backup API: its PostgreSQL database is dumped after the backup (camunda-backup-api.md §3.6).
-    const webModeler = installation.webModeler;
-    const dump = webModeler ? await import('../../backup/web-modeler-dump.js') : undefined;
-    const dumpPath = options.webModelerOutput ?? dump?.defaultWebModelerOutput(options.backupId) ?? '';
     const plan = backup.buildCreatePlan(installation, {
       backupId: options.backupId,
       timeoutMs: options.timeoutMs,
       pollIntervalMs: options.pollIntervalMs,
       access: options.access,
+      webModelerOutput: options.webModelerOutput,
     });
     if (plan.procedure === 'rdbms' && options.backupIdGiven) {
       // Zeebe refuses a predetermined ID in continuous mode; dropping the user's ID silently would break scripts keyed on it.
@@ -89,8 +87,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     for (const message of plan.warnings) reporter.emit({ kind: 'warning', message });
 
     if (options.dryRun) {
-      const planned = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
-      const report = webModeler && dump ? { ...planned, parts: [...planned.parts, dump.plannedWebModelerPart(webModeler, dumpPath)] } : planned;
+      const report = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
       reporter.close();
       deps.stdout.write(renderReport(report, options.output));
       return;
@@ -99,17 +96,12 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
       throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the backup started; nothing was changed' });
     }
 
-    // An existing dump file is bad input: refuse before the backup changes anything.
-    dump?.assertDumpTarget(dumpPath);
     const connect = connectorFor(options, deps, kube, reporter.emit);
     // One changing run per release (the Lease), and none while exporting is already paused.
     const { refuseWhenExportingPaused, withReleaseLock } = await import('./release-lock.js');
     const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit }, async () => {
       await refuseWhenExportingPaused({ options, kube, installation, connect, emit: reporter.emit, signal: deps.signal, force: options.force });
-      const taken = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now });
-      return webModeler && dump
-        ? await dump.withWebModelerDump(taken, webModeler, { outputPath: dumpPath, timeoutMs: options.timeoutMs }, { kube, emit: reporter.emit, signal: deps.signal, now: deps.now })
-        : taken;
+      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube });
     });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));

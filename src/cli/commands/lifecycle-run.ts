@@ -3,14 +3,14 @@
  * discovery (read-only) → the operation → report on stdout → the exit code, carried by the error thrown for any
  * outcome but success. Loaded only when one of these commands runs.
  */
-import { openPartsSession } from '../../backup/backup-parts.js';
-import { runCheck } from '../../backup/check.js';
-import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/delete.js';
-import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporter-state.js';
-import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/lifecycle-report.js';
-import { runList } from '../../backup/list.js';
-import { runResume } from '../../backup/resume.js';
-import { headerOf, runStatus } from '../../backup/status.js';
+import { openPool } from '../../backup/connections.js';
+import { runCheck } from '../../backup/operate/check/check.js';
+import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/operate/delete.js';
+import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporting.js';
+import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/operate/lifecycle-report.js';
+import { runList } from '../../backup/operate/list.js';
+import { runResume } from '../../backup/operate/resume.js';
+import { headerOf, runStatus } from '../../backup/operate/status.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
@@ -148,7 +148,7 @@ async function deleteOpened(
   selection: DeleteSelection,
 ): Promise<DeleteReport> {
   {
-    const session = openPartsSession(lifecycleDeps(options, deps, kube, reporter));
+    const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
       const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now() });
       const render = (report: DeleteReport): string => (options.output === 'json' ? renderLifecycleJson(report) : renderDeleteTable(report));
@@ -231,22 +231,25 @@ export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): P
 async function resumeOpened(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter, kube: KubeClient, installation: OpenedInstallation['installation']): Promise<ResumeReport> {
   {
     const lifecycle = lifecycleDeps(options, deps, kube, reporter);
-    const result = await runResume(installation, { connect: lifecycle.connect, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access });
+    const pool = openPool(lifecycle);
     const warnings = [...installation.warnings];
     let partitions: ResumeReport['partitions'];
-    if (result.resumed) {
-      // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
-      const session = openPartsSession(lifecycle);
-      try {
-        const states = await readExporterStates(await findBrokers(kube, installation), session);
-        partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
-        const still = pausedPartitions(states);
-        if (still.length > 0) warnings.push(`brokers still report paused partitions after the resume: ${still.map((p) => `${p.partitionId}@${p.broker} ${p.exporterPhase}`).join(', ')}; run resume again in a moment`);
-      } catch (error) {
-        warnings.push(`could not read the brokers' exporter state back: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        await session.close();
+    let result: Awaited<ReturnType<typeof runResume>>;
+    try {
+      result = await runResume(installation, { connect: lifecycle.connect, pool, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access });
+      if (result.resumed) {
+        // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
+        try {
+          const states = await readExporterStates(await findBrokers(kube, installation), pool);
+          partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
+          const still = pausedPartitions(states);
+          if (still.length > 0) warnings.push(`brokers still report paused partitions after the resume: ${still.map((p) => `${p.partitionId}@${p.broker} ${p.exporterPhase}`).join(', ')}; run resume again in a moment`);
+        } catch (error) {
+          warnings.push(`could not read the brokers' exporter state back: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
+    } finally {
+      await pool.close();
     }
     const report: ResumeReport = {
       schemaVersion: 1,

@@ -3,7 +3,7 @@
  * kubeconfig flags, and discovery (read-only) from the installation flags. Type imports only, so that `--help`
  * loads nothing heavy.
  */
-import type { Reporter } from '../../backup/events.js';
+import type { Reporter } from '../../events.js';
 import type { DiscoveryOptions } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import type { KubeClient } from '../../kube/kube-client.js';

@@ -1,5 +1,5 @@
-import type { CreatePlan } from '../../backup/create.js';
-import type { BackupReport, PlannedCall } from '../../backup/report.js';
+import type { CreatePlan } from '../../backup/take/create.js';
+import type { BackupReport, PlannedCall } from '../../backup/take/report.js';
 
 /** The --dry-run result: state PLANNED, the parts that would run or be skipped, and every call in order. */
 export function buildPlannedReport(plan: CreatePlan, calls: readonly PlannedCall[], startedAt: string): BackupReport {

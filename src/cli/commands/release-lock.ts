@@ -4,11 +4,11 @@
  * either another backup is running or an earlier one died paused, and a second pause/resume would end the first
  * run's window. Where RBAC forbids Leases this is said once and the exporter check is what is left.
  */
-import { openPartsSession } from '../../backup/backup-parts.js';
-import type { Reporter } from '../../backup/events.js';
-import { findBrokers, pausedPartitions, readExporterStates } from '../../backup/exporter-state.js';
+import { openPool } from '../../backup/connections.js';
+import { findBrokers, pausedPartitions, readExporterStates } from '../../backup/exporting.js';
 import type { Installation } from '../../camunda/installation.js';
 import { PreconditionError } from '../../errors.js';
+import type { Reporter } from '../../events.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { acquireReleaseLock, holderIdentity, leaseNameFor } from '../../kube/release-lease.js';
 import type { Connector } from '../../reach/component-http.js';
@@ -82,12 +82,12 @@ export interface PausedCheckContext {
  * says more); the create run itself would then fail on the pause.
  */
 export async function refuseWhenExportingPaused(context: PausedCheckContext): Promise<void> {
-  const session = openPartsSession({ connect: context.connect, emit: context.emit, signal: context.signal });
+  const pool = openPool({ connect: context.connect, emit: context.emit, signal: context.signal });
   let paused: ReturnType<typeof pausedPartitions>;
   try {
-    paused = pausedPartitions(await readExporterStates(await findBrokers(context.kube, context.installation), session));
+    paused = pausedPartitions(await readExporterStates(await findBrokers(context.kube, context.installation), pool));
   } finally {
-    await session.close();
+    await pool.close();
   }
   if (paused.length === 0) return;
   const { installation } = context;

@@ -1,4 +1,4 @@
-import type { BackupReport } from '../../../src/backup/report.js';
+import type { BackupReport } from '../../../src/backup/take/report.js';
 
 /** A completed 8.7 backup as the runner reports it; override what a test is about. */
 export function aBackupReport(overrides: Partial<BackupReport> = {}): BackupReport {

@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { runExecSession } from './exec-channel.js';
 import { runPortForwardSession } from './port-forward-channel.js';
 import { bodyReader, COORDINATION_GROUP, COORDINATION_RESOURCES, createLeaseStore, type LeaseStore } from './leases.js';
+import { roleDenies, type PolicyRule } from './rbac.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { badRequest, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized, type ApiStatus } from './status.js';
 import { tlsMaterial } from './tls.js';
@@ -66,6 +67,8 @@ export interface DenyRule {
   subresource?: string;
   /** Only in this namespace; "" = only cluster-scope requests; absent = everywhere. */
   namespace?: string;
+  /** Only in this API group ("" = core, "apps" …); absent = any group. */
+  group?: string;
 }
 
 /** Mutable: tests may change fields between runs. */
@@ -78,6 +81,8 @@ export interface ApiFaults {
   execDropMatch?: string;
   /** port-forward: error-channel text then close */
   portForwardRefuse?: boolean;
+  /** RBAC: when set, the identity holds exactly this Role (allowed only what a rule covers); deny applies on top. */
+  role?: PolicyRule[];
   /** v5 = API server ≥1.30 translator (v5 when the client offers it); v4 = 1.29 kubelet path. Default v5. */
   execProtocol?: 'v5' | 'v4';
 }
@@ -90,6 +95,38 @@ export interface FakeApiServerOptions {
   execHandler?: ExecHandler;
   /** Identity named in RBAC messages. Default system:serviceaccount:camunda:backup. */
   user?: string;
+  /** More REST, asked in order before the built-in handlers for every authenticated request (see ApiExtension). */
+  extensions?: readonly ApiExtension[];
+}
+
+/** What a REST handler answers: JSON body, or plain text (pod logs, health). */
+export interface RestResult {
+  status: number;
+  body: unknown;
+  text?: string;
+  /** A streamed text/plain answer (pod logs with follow=true): write chunks, end when done; `closed` tells when the client left. */
+  stream?: (write: (chunk: string) => void, end: () => void, closed: () => boolean) => void;
+}
+
+export interface ExtensionRequest {
+  method: string;
+  url: URL;
+  /** Decoded path segments. */
+  parts: string[];
+  contentType: string | undefined;
+  readBody(): Promise<string>;
+  /** The RBAC decision: a 403 Status when denied (first denied verb), undefined when allowed. */
+  forbid(verbs: readonly string[], attributes: { group: string; resource: string; subresource?: string; namespace?: string; name?: string }): ApiStatus | undefined;
+}
+
+/**
+ * A hook for resources modelled outside this file (workloads, PVCs, pod logs, …): `handle` answers the requests it
+ * serves and returns undefined for the rest; `apiGroups`/`coreResources` join the discovery documents.
+ */
+export interface ApiExtension {
+  handle(request: ExtensionRequest): Promise<RestResult | undefined> | RestResult | undefined;
+  apiGroups?: readonly Json[];
+  coreResources?: readonly Json[];
 }
 
 export interface RequestLogEntry {
@@ -150,7 +187,8 @@ const EMPTY_RESOURCES: Record<string, string> = {
   podtemplates: 'PodTemplate',
 };
 
-const resourceEntry = (name: string, kind: string, verbs: string[], namespaced = true, shortNames?: string[]): Json => ({
+/** One entry of an APIResourceList (discovery). */
+export const resourceEntry = (name: string, kind: string, verbs: string[], namespaced = true, shortNames?: string[]): Json => ({
   name,
   singularName: name.includes('/') ? '' : kind.toLowerCase(),
   namespaced,
@@ -258,8 +296,9 @@ function rejectUpgrade(socket: Duplex, status: number, body?: ApiStatus): void {
   socket.end(`${headers.join('\r\n')}\r\n\r\n${text}`);
 }
 
-function matchesRule(rule: DenyRule, verb: string, resource: string, subresource: string | undefined, namespace: string | undefined): boolean {
+function matchesRule(rule: DenyRule, verb: string, resource: string, subresource: string | undefined, namespace: string | undefined, group: string): boolean {
   if (rule.verb !== '*' && rule.verb !== verb) return false;
+  if (rule.group !== undefined && rule.group !== group) return false;
   const full = subresource ? `${resource}/${subresource}` : resource;
   const ruleFull = rule.subresource ? `${rule.resource}/${rule.subresource}` : rule.resource;
   if (ruleFull !== '*' && ruleFull !== full) return false;
@@ -317,8 +356,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   };
 
   /** RBAC: the first denied verb wins (WebSocket upgrades need get, and create since 1.35). */
-  const deniedVerb = (verbs: readonly string[], resource: string, subresource: string | undefined, namespace: string | undefined): string | undefined =>
-    verbs.find((verb) => (faults.deny ?? []).some((rule) => matchesRule(rule, verb, resource, subresource, namespace)));
+  const deniedVerb = (verbs: readonly string[], resource: string, subresource: string | undefined, namespace: string | undefined, group = '', name?: string): string | undefined =>
+    verbs.find(
+      (verb) =>
+        (faults.deny ?? []).some((rule) => matchesRule(rule, verb, resource, subresource, namespace, group)) ||
+        roleDenies(faults.role, { verb, group, resource, subresource, namespace, name }),
+    );
 
   const findObject = (resource: string, namespace: string, name: string): unknown => {
     const kind = RESOURCES[resource];
@@ -386,7 +429,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const resource = asString(attributes['resource']) ?? '';
     const subresource = asString(attributes['subresource']) || undefined;
     const namespace = asString(attributes['namespace']) || undefined;
-    const denied = deniedVerb([verb], resource, subresource, namespace) !== undefined;
+    const group = asString(attributes['group']) ?? '';
+    const name = asString(attributes['name']) || undefined;
+    const denied = deniedVerb([verb], resource, subresource, namespace, group, name) !== undefined;
     // The RBAC authorizer gives no reason for a denial, and names the binding for an allow.
     const status = denied ? { allowed: false } : { allowed: true, reason: `RBAC: allowed by ${bindingFor(namespace)} to ${subjectOf(user)}` };
     return {
@@ -403,9 +448,23 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       req.on('error', reject);
     });
 
-  const handleRest = async (req: IncomingMessage, url: URL): Promise<{ status: number; body: unknown; text?: string }> => {
+  const handleRest = async (req: IncomingMessage, url: URL): Promise<RestResult> => {
     const method = req.method ?? 'GET';
     const parts = url.pathname.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+    for (const extension of options.extensions ?? []) {
+      const handled = await extension.handle({
+        method,
+        url,
+        parts,
+        contentType: req.headers['content-type'],
+        readBody: () => readBody(req),
+        forbid: (verbs, a) => {
+          const denied = deniedVerb(verbs, a.resource, a.subresource, a.namespace, a.group, a.name);
+          return denied === undefined ? undefined : forbidden({ user, verb: denied, ...a });
+        },
+      });
+      if (handled) return handled;
+    }
 
     if (url.pathname === '/version') {
       const minor = faults.execProtocol === 'v4' ? '29' : '32';
@@ -414,8 +473,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (['/healthz', '/livez', '/readyz'].includes(url.pathname)) return { status: 200, body: undefined, text: 'ok' };
     if (url.pathname === '/api') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] } };
     // Legacy discovery, which kubectl reads before `kubectl exec` (e.g. running a printed recovery command).
-    if (url.pathname === '/apis') return { status: 200, body: API_GROUPS };
-    if (url.pathname === '/api/v1') return { status: 200, body: CORE_RESOURCES };
+    if (url.pathname === '/apis') {
+      const groups = [...(API_GROUPS['groups'] as Json[]), ...(options.extensions ?? []).flatMap((e) => e.apiGroups ?? [])];
+      return { status: 200, body: { ...API_GROUPS, groups } };
+    }
+    if (url.pathname === '/api/v1') {
+      const resources = [...(CORE_RESOURCES['resources'] as Json[]), ...(options.extensions ?? []).flatMap((e) => e.coreResources ?? [])];
+      return { status: 200, body: { ...CORE_RESOURCES, resources } };
+    }
     if (url.pathname === '/apis/authorization.k8s.io/v1') return { status: 200, body: AUTHORIZATION_RESOURCES };
 
     if (url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
@@ -431,7 +496,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
 
     if (url.pathname === `/apis/${COORDINATION_GROUP}/v1`) return { status: 200, body: COORDINATION_RESOURCES };
     if (parts[0] === 'apis' && parts[1] === COORDINATION_GROUP && parts[2] === 'v1') {
-      const denied = (verb: string, namespace: string): boolean => deniedVerb([verb], 'leases', undefined, namespace) !== undefined;
+      const denied = (verb: string, namespace: string, name?: string): boolean => deniedVerb([verb], 'leases', undefined, namespace, COORDINATION_GROUP, name) !== undefined;
       return leases.handle({ method, rest: parts.slice(3), body: bodyReader(req), denied, user });
     }
     if (parts[0] !== 'api' || parts[1] !== 'v1') return { status: 404, body: pathNotFound() };
@@ -503,7 +568,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     handleRest(req, url).then(
       (result) => {
         log({ ...entry, status: result.status });
-        if (result.text !== undefined) {
+        if (result.stream) {
+          res.writeHead(result.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Transfer-Encoding': 'chunked' });
+          result.stream(
+            (chunk) => res.write(chunk),
+            () => res.end(),
+            () => res.destroyed || res.writableEnded,
+          );
+        } else if (result.text !== undefined) {
           res.writeHead(result.status, { 'Content-Type': 'text/plain; charset=utf-8' });
           res.end(result.text);
         } else {

@@ -48,7 +48,7 @@ export interface LeaseRequest {
   readonly rest: readonly string[];
   readonly body: () => Promise<string>;
   /** The verb RBAC denies, if any. */
-  readonly denied: (verb: string, namespace: string) => boolean;
+  readonly denied: (verb: string, namespace: string, name?: string) => boolean;
   readonly user: string;
 }
 
@@ -116,7 +116,7 @@ export function createLeaseStore(nextResourceVersion: () => string): LeaseStore 
       if (!verb || (method === 'POST' && name) || (method !== 'POST' && method !== 'GET' && !name)) {
         return { status: 405, body: status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') };
       }
-      if (request.denied(verb, namespace)) return { status: 403, body: leaseForbidden(request.user, verb, namespace, name) };
+      if (request.denied(verb, namespace, name)) return { status: 403, body: leaseForbidden(request.user, verb, namespace, name) };
 
       if (method === 'GET' && !name) {
         const items = [...leases.values()].filter((l) => asRecord(l['metadata'])['namespace'] === namespace);

@@ -43,9 +43,10 @@ export function failure(code: number, reason: string, message: string, details?:
 
 export const unauthorized = (): ApiStatus => failure(401, 'Unauthorized', 'Unauthorized');
 
-/** Core group resources only, which is all the tool reads; the group is "" and so omitted from details. */
-export function notFound(resource: string, name: string): ApiStatus {
-  return failure(404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+/** `pods "x" not found`; other groups qualify the resource (`statefulsets.apps "x" not found`) and name the group. */
+export function notFound(resource: string, name: string, group = ''): ApiStatus {
+  const qualified = group ? `${resource}.${group}` : resource;
+  return failure(404, 'NotFound', `${qualified} "${name}" not found`, { name, ...(group ? { group } : {}), kind: resource });
 }
 
 /** What the API server answers for a path no handler serves (reason NotFound, empty details). */
@@ -58,6 +59,8 @@ export const methodNotAllowed = (): ApiStatus =>
 
 export interface ForbiddenRequest {
   user: string;
+  /** API group; "" (core) when absent. */
+  group?: string;
   verb: string;
   resource: string;
   subresource?: string;
@@ -72,9 +75,12 @@ export interface ForbiddenRequest {
 export function forbidden(request: ForbiddenRequest): ApiStatus {
   const resourcePath = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   const scope = request.namespace ? `in the namespace "${request.namespace}"` : 'at the cluster scope';
-  const subject = request.name ? `${request.resource} "${request.name}"` : request.resource;
-  const message = `${subject} is forbidden: User "${request.user}" cannot ${request.verb} resource "${resourcePath}" in API group "" ${scope}`;
-  return failure(403, 'Forbidden', message, request.name ? { name: request.name, kind: request.resource } : { kind: request.resource });
+  const group = request.group ?? '';
+  const qualified = group ? `${request.resource}.${group}` : request.resource;
+  const subject = request.name ? `${qualified} "${request.name}"` : qualified;
+  const message = `${subject} is forbidden: User "${request.user}" cannot ${request.verb} resource "${resourcePath}" in API group "${group}" ${scope}`;
+  const details = { ...(request.name ? { name: request.name } : {}), ...(group ? { group } : {}), kind: request.resource };
+  return failure(403, 'Forbidden', message, details);
 }
 
 /** Channel-3 exec status (no kind/apiVersion). */
@@ -120,3 +126,30 @@ export function executableNotFound(command: string, execId: string): string {
   const reason = command.includes('/') ? `stat ${command}: no such file or directory` : 'executable file not found in $PATH';
   return `failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": ${reason}: unknown`;
 }
+
+/** Optimistic concurrency: a write carrying an outdated metadata.resourceVersion. */
+export function conflict(resource: string, name: string, group = ''): ApiStatus {
+  const qualified = group ? `${resource}.${group}` : resource;
+  return failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
+    name,
+    ...(group ? { group } : {}),
+    kind: resource,
+  });
+}
+
+/** Validation failure (422), e.g. `StatefulSet.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`. */
+export function invalid(kind: string, group: string, name: string, causes: Array<{ field: string; message: string; reason?: string }>): ApiStatus {
+  const qualified = group ? `${kind}.${group}` : kind;
+  const text = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
+  return failure(422, 'Invalid', `${qualified} "${name}" is invalid: ${text}`, {
+    name,
+    ...(group ? { group } : {}),
+    kind,
+    causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
+  });
+}
+
+export const unsupportedMediaType = (contentType: string, accepted: readonly string[]): ApiStatus =>
+  failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, {
+    causes: [{ reason: 'UnexpectedServerResponse', message: contentType }],
+  });

@@ -6,7 +6,8 @@ import { takeSnapshotFault } from './faults.js';
 import type { SimFaults } from './faults.js';
 import { INVALID_JSON, json, parseJsonBody } from './http-sim.js';
 import type { SimHttpRequest, SimResponse } from './http-sim.js';
-import { matchesAny, SearchError } from './search-store.js';
+import { searchIndexRoutes } from './search-indices.js';
+import { SearchError } from './search-store.js';
 import type { SearchStore } from './search-store.js';
 
 export interface SearchSimConfig {
@@ -93,9 +94,9 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
     });
     if (request.query.get('wait_for_completion') === 'true') {
       // A stuck snapshot keeps the request open like ES does; the client's timeout ends it.
-      // +1: a timer may fire up to 1 ms before Date.now() reaches its end, and the answer must show the snapshot done.
-      const delayMs = snapshot.finalState === undefined ? 600_000 : Math.max(0, snapshot.endMs - store.now()) + 1;
-      return { status: 200, delayMs, lateBody: () => ({ snapshot: store.snapshotInfo(snapshot) }) };
+      const delayMs = snapshot.finalState === undefined ? 600_000 : Math.max(0, snapshot.endMs - store.now());
+      // Judged at the end time at the earliest: a timer may fire a millisecond before the clock reaches it.
+      return { status: 200, delayMs, lateBody: () => ({ snapshot: store.snapshotInfo(snapshot, Math.max(store.now(), snapshot.endMs)) }) };
     }
     return json(200, { accepted: true });
   };
@@ -138,13 +139,9 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
     const method = request.method;
     try {
       if (parts.length === 0 && (method === 'GET' || method === 'HEAD')) return info();
-      if (parts[0] === '_cluster' && parts[1] === 'health') return json(200, { cluster_name: 'sim', status: 'green', number_of_nodes: 3 });
-      if (parts[0] === '_cat' && parts[1] === 'indices') {
-        const names = store.indices.filter((index) => matchesAny(index, (parts[2] ?? '*').split(',')));
-        return request.query.get('format') === 'json'
-          ? json(200, names.map((index) => ({ health: 'green', status: 'open', index, 'docs.count': '10' })))
-          : { status: 200, text: names.map((index) => `green open ${index}`).join('\n') + (names.length ? '\n' : '') };
-      }
+      // Index listing/deletion, snapshot restore, recovery and health (search-indices.ts).
+      const indexAnswer = searchIndexRoutes(store, request);
+      if (indexAnswer) return indexAnswer;
       if (parts[0] !== '_snapshot') return searchError(400, 'illegal_argument_exception', `request [${request.fullPath}] contains unrecognized parameters or path`);
       const [, repositoryName, snapshotName, action] = parts;
       if (!repositoryName || repositoryName === '_all' || repositoryName === '*') {
@@ -179,10 +176,6 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
         }
       }
       if (snapshotName && action === '_status' && method === 'GET') return snapshotStatus(repositoryName, snapshotName);
-      if (snapshotName && action === '_restore' && method === 'POST') {
-        store.listSnapshots(repositoryName, [snapshotName]);
-        return json(200, { accepted: true });
-      }
       return searchError(405, 'method_not_allowed', `Incorrect HTTP method for uri [${request.fullPath}] and method [${method}]`);
     } catch (error) {
       if (error instanceof SearchError) return searchError(error.status, error.type, error.message);

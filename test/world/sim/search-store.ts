@@ -167,8 +167,7 @@ export class SearchStore {
   }
 
   /** The snapshot object of GET /_snapshot and of a create with wait_for_completion. */
-  snapshotInfo(snapshot: Snapshot): Record<string, unknown> {
-    const at = this.now();
+  snapshotInfo(snapshot: Snapshot, at = this.now()): Record<string, unknown> {
     const state = this.stateOf(snapshot, at);
     const done = state !== 'IN_PROGRESS';
     const total = snapshot.indices.length;

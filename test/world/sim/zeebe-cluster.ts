@@ -248,6 +248,11 @@ export class ZeebeCluster {
     return undefined;
   }
 
+  /** Sets every partition's exporter phase without an API call (the state restored brokers come up with). */
+  setExportingEverywhere(phase: ExporterPhase): void {
+    for (let p = 1; p <= this.config.partitions; p++) this.setPhase(p, phase);
+  }
+
   private topologyMessage(): string {
     const partition = Math.min(2, this.config.partitions);
     return `Expected ${this.config.replicationFactor} members of partition ${partition} but found ${Math.max(0, this.config.replicationFactor - 1)}, current topology: BrokerClusterStateImpl{partitions=${this.config.partitions}, clusterSize=${this.config.brokers}}`;

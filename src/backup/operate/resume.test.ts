@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { resumeCommandFor } from '../exporting.js';
+import { runResume } from './resume.js';
+import { anInstallation, exportingFailed, exportingOk, fakeCluster, memoryReporter } from '../../../test/unit/create-test-kit.js';
+import { PreconditionError } from '../../errors.js';
+
+const deps = (cluster: ReturnType<typeof fakeCluster>, reporter = memoryReporter()) => ({
+  connect: cluster.connect,
+  emit: reporter.emit,
+  signal: new AbortController().signal,
+});
+
+describe('runResume', () => {
+  it('resumes through the Zeebe endpoint, confirmed by status 204, and closes the connection', async () => {
+    const cluster = fakeCluster({ 'zeebe-0 POST /actuator/exporting/resume': exportingOk });
+    const result = await runResume(anInstallation('8.8'), deps(cluster));
+    expect(result).toMatchObject({ resumed: true, attempts: 1, target: 'pod/zeebe-0:9600' });
+    expect(cluster.closed).toEqual(['zeebe-0']);
+  });
+
+  it('retries and then reports failure with the manual command', async () => {
+    const cluster = fakeCluster({ 'gateway-0 POST /actuator/exporting/resume': exportingFailed('Expected 3 members of partition 1 but found 2') });
+    const reporter = memoryReporter();
+    const result = await runResume(anInstallation('8.7'), deps(cluster, reporter), { retryDelaysMs: [1, 1], access: 'exec' });
+    expect(result.resumed).toBe(false);
+    expect(result.attempts).toBe(3);
+    expect(result.message).toContain('Expected 3 members of partition 1 but found 2');
+    expect(result.resumeCommand).toContain('kubectl exec -n camunda gateway-0 -c zeebe-gateway -- curl');
+    expect(reporter.of('step-progress')).toHaveLength(2);
+    expect(reporter.of('step-failed')).toHaveLength(1);
+  });
+
+  it('treats an HTTP 200 with body status 500 as not resumed', async () => {
+    const cluster = fakeCluster({ 'gateway-0 POST /actuator/exporting/resume': [exportingFailed('nope'), exportingOk] });
+    const result = await runResume(anInstallation('8.7'), deps(cluster), { retryDelaysMs: [1] });
+    expect(result).toMatchObject({ resumed: true, attempts: 2 });
+  });
+
+  it('a connection failure is thrown (exit 3), not reported as a failed resume', async () => {
+    const failure = new PreconditionError('cannot reach');
+    const cluster = fakeCluster({}, { failConnect: { 'zeebe-0': failure } });
+    await expect(runResume(anInstallation('8.8'), deps(cluster))).rejects.toBe(failure);
+  });
+});
+
+describe('resumeCommandFor', () => {
+  it('names the tool and the raw call through the same access mode, context path included', () => {
+    const installation = anInstallation('8.7');
+    const withPath = { ...installation, components: installation.components.map((c) => (c.part === 'zeebe' ? { ...c, basePath: '/zeebe' } : c)) };
+    expect(resumeCommandFor(withPath, 'exec').split('\n')).toEqual([
+      'kubectl camunda-backup resume -n camunda --release camunda --access exec',
+      'kubectl exec -n camunda gateway-0 -c zeebe-gateway -- curl -sS -X POST http://localhost:9600/zeebe/actuator/exporting/resume',
+    ]);
+    const portForward = resumeCommandFor(anInstallation('8.8'), 'port-forward');
+    expect(portForward).toContain('kubectl port-forward -n camunda pod/zeebe-0 9600:9600');
+    expect(portForward).toContain('curl -sS -X POST http://127.0.0.1:9600/actuator/exporting/resume');
+  });
+});
