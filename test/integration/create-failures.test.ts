@@ -4,7 +4,7 @@
  * reach the user.
  */
 import { describe, expect, it } from 'vitest';
-import pWaitFor from 'p-wait-for';
+import { until } from './helpers/until.js';
 import { itNeedingFixtures, itWithFixtures } from '../fixtures-available.js';
 import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import {
@@ -299,7 +299,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
         expect(result.code, describeRun(result)).toBe(130);
         // Judge the cluster once Zeebe has answered the pause (the tool waits for that answer before it resumes). A
         // pause whose caller went away is never answered; after 5 s it has landed anyway, and the checks below judge.
-        await pWaitFor(() => world.log.filter(isPause).every((e) => e.status !== 0), { interval: 20, timeout: 5_000 }).catch(() => undefined);
+        await until(() => world.log.filter(isPause).every((e) => e.status !== 0), { intervalMs: 20, timeoutMs: 5_000 }).catch(() => undefined);
         expect(world.sims.zeebe!.isPaused(), dumpLog(world)).toBe(false);
         expect(count(world, isZeebeTake)).toBe(0);
       });

@@ -3,7 +3,7 @@
  * server's Leases. Two overlapping creates, a cluster left soft-paused, a Lease forbidden by RBAC, a stale Lease
  * taken over, delete and resume under the same lock, and the Lease gone after every way out.
  */
-import pWaitFor from 'p-wait-for';
+import { until } from './helpers/until.js';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../world/index.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
@@ -34,7 +34,7 @@ describe('two create runs at once', () => {
       await withWorld({ resources: 'demo-8.7', durations: { zeebe: 2_500 } }, async (world) => {
         const first = runCli(world, ['create', '--backup-id', '1700000600', '--access', access, '-o', 'json']);
         // The first run is inside its pause window.
-        await pWaitFor(() => count(world, isPause) > 0, { interval: 10, timeout: 30_000 });
+        await until(() => count(world, isPause) > 0, { intervalMs: 10, timeoutMs: 30_000 });
         const held = leaseOf(world);
         expect(held?.['spec']).toMatchObject({ holderIdentity: expect.stringMatching(/^.+@.+ pid \d+ \(create\)$/), leaseDurationSeconds: 60 });
 

@@ -2,7 +2,7 @@
  * Backups put straight into the simulators, as earlier `create` runs would have left them: complete, or with one
  * part failed or missing. Much faster than running create for every ID, and it makes states create avoids.
  */
-import pWaitFor from 'p-wait-for';
+import { until } from './until.js';
 import type { BackupKind, World } from '../../world/index.js';
 
 export type SeedPart = BackupKind | 'zeebe-records';
@@ -61,7 +61,7 @@ function somethingRunning(world: World): boolean {
 
 /** Waits until every seeded backup has reached its final state (the simulators take their configured durations). */
 export async function settle(world: World, timeoutMs = 10_000): Promise<void> {
-  await pWaitFor(() => !somethingRunning(world), { interval: 10, timeout: { milliseconds: timeoutMs, message: 'seeded backups still running' } });
+  await until(() => !somethingRunning(world), { intervalMs: 10, timeoutMs: timeoutMs, what: 'seeded backups still running' });
 }
 
 /** Short component durations so seeded backups finish within a poll or two. */
