@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { itWithFixtures } from '../../test/fixtures-available.js';
 import { clusterFromFixture } from '../../test/world/cluster-from-manifests.js';
 import { encodeHelmReleaseSecret } from '../../test/world/helm-secret.js';
 import { FakeKubeClient } from '../../test/unit/fake-kube-client.js';
@@ -273,7 +274,7 @@ describe('version', () => {
 });
 
 describe('components', () => {
-  it('a component without a Ready pod → exit 3 naming it, the Service and the pods; all such components at once', async () => {
+  itWithFixtures('a component without a Ready pod → exit 3 naming it, the Service and the pods; all such components at once', async () => {
     const kube = kubeFor('12.13.3', 'default');
     patchPods(kube, (p) => isComponent('operate')(p) || isComponent('optimize')(p), (p) => ({ ...p, ready: false }));
     const error = await failure(discover(kube));
@@ -283,13 +284,13 @@ describe('components', () => {
     expect(error.hint).toContain('kubectl get pods -n camunda -l ');
   });
 
-  it('a missing Service of an enabled component → exit 3', async () => {
+  itWithFixtures('a missing Service of an enabled component → exit 3', async () => {
     const kube = kubeFor('13.12.7', 'full-keycloak-optimize');
     kube.services = kube.services.filter((s) => s.name !== 'camunda-optimize');
     expect((await failure(discover(kube))).message).toContain('Optimize: Service camunda-optimize not found in namespace camunda');
   });
 
-  it('picks one Ready, not terminating pod, first by name, whatever order the API lists them in', async () => {
+  itWithFixtures('picks one Ready, not terminating pod, first by name, whatever order the API lists them in', async () => {
     const kube = kubeFor('11.12.3', 'default');
     const gateways = kube.pods.filter(isComponent('zeebe-gateway')).map((p) => p.name).sort();
     expect(gateways).toHaveLength(2);
@@ -299,7 +300,7 @@ describe('components', () => {
     expect((await discover(kube)).components.find((c) => c.part === 'zeebe')?.target.pod).toBe(gateways[1]);
   });
 
-  it('a disabled component is skipped with a reason, not failed', async () => {
+  itWithFixtures('a disabled component is skipped with a reason, not failed', async () => {
     const kube = kubeFor('12.13.3', 'default');
     patchRelease(kube, (release) => setPath(release, 'config.tasklist.enabled', false));
     kube.services = kube.services.filter((s) => s.name !== 'camunda-tasklist');
@@ -308,7 +309,7 @@ describe('components', () => {
     expect(installation.skipped).toEqual([{ part: 'tasklist', reason: 'Tasklist is not enabled in release camunda (tasklist.enabled: false).' }]);
   });
 
-  it('honours a non-default management port: named targetPort, numeric targetPort, or values when the Service has no such port', async () => {
+  itWithFixtures('honours a non-default management port: named targetPort, numeric targetPort, or values when the Service has no such port', async () => {
     const kube = kubeFor('12.13.3', 'default');
     patchService(kube, 'camunda-operate', (s) => ({ ...s, ports: s.ports.map((p) => (p.name === 'management' ? { ...p, port: 19600, targetPort: 'management' } : p)) }));
     patchService(kube, 'camunda-tasklist', (s) => ({ ...s, ports: s.ports.map((p) => (p.name === 'management' ? { ...p, port: 19601, targetPort: 9700 } : p)) }));
@@ -322,7 +323,7 @@ describe('components', () => {
     expect(installation.warnings).toContain('Optimize: Service camunda-optimize has no port named management; using pod port 18092.');
   });
 
-  it('base path: readiness probe first, then management.server.base-path, then the values contextPath', async () => {
+  itWithFixtures('base path: readiness probe first, then management.server.base-path, then the values contextPath', async () => {
     const kube = kubeFor('13.12.7', 'default');
     const dropProbe = (p: Pod) => withContainer(p, 'orchestration', (c) => ({ ...c, readinessProbe: undefined }));
     patchPods(kube, isComponent('zeebe-broker'), dropProbe);
@@ -344,7 +345,7 @@ describe('components', () => {
     expect(basePathFromProbe(path)).toBe(base);
   });
 
-  it('--exec-container chooses the container of every component; an unknown one → exit 2', async () => {
+  itWithFixtures('--exec-container chooses the container of every component; an unknown one → exit 2', async () => {
     const kube = kubeFor('13.12.7', 'default');
     patchPods(kube, isComponent('zeebe-broker'), (p) => ({ ...p, containers: [...p.containers, { name: 'curl', image: 'alpine/curl', env: [], envFrom: [], ports: [] }] }));
     const installation = await discover(kube, { execContainer: 'curl' });
@@ -354,7 +355,7 @@ describe('components', () => {
     expect(error.hint).toContain('orchestration, curl');
   });
 
-  it('--exec-pod relays external search calls; an unknown pod → exit 2', async () => {
+  itWithFixtures('--exec-pod relays external search calls; an unknown pod → exit 2', async () => {
     const kube = kubeFor('13.12.7', 'elasticsearch-external');
     kube.pods.push({ name: 'toolbox', namespace: 'camunda', labels: { app: 'toolbox' }, annotations: {}, phase: 'Running', ready: true, deleting: false, containers: [{ name: 'shell', image: 'alpine/curl', env: [], envFrom: [], ports: [] }] });
     const installation = await discover(kube, { execPod: 'toolbox', access: 'exec' });
@@ -368,7 +369,7 @@ describe('snapshot repository', () => {
   const setEnv = (kube: FakeKubeClient, component: string, container: string, name: string, env: Container['env'][number] | undefined) =>
     patchPods(kube, isComponent(component), (p) => withContainer(p, container, (c) => ({ ...c, env: [...c.env.filter((e) => e.name !== name), ...(env ? [env] : [])] })));
 
-  it('components that disagree → exit 3 listing each, before any change', async () => {
+  itWithFixtures('components that disagree → exit 3 listing each, before any change', async () => {
     const kube = kubeFor('12.13.3', 'backup-configured');
     setEnv(kube, 'tasklist', 'tasklist', 'CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME', { name: 'CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME', value: 'other-repo' });
     const error = await failure(discover(kube));
@@ -377,7 +378,7 @@ describe('snapshot repository', () => {
     expect(kube.calls.every((c) => /^(list|read)/.test(c.method))).toBe(true);
   });
 
-  it('--snapshot-repository overrides everything, with a warning per component that differs', async () => {
+  itWithFixtures('--snapshot-repository overrides everything, with a warning per component that differs', async () => {
     const kube = kubeFor('12.13.3', 'backup-configured');
     setEnv(kube, 'tasklist', 'tasklist', 'CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME', { name: 'CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME', value: 'other-repo' });
     const installation = await discover(kube, { snapshotRepository: 'chosen' });
@@ -386,7 +387,7 @@ describe('snapshot repository', () => {
     expect(installation.warnings.filter((w) => w.includes('--snapshot-repository'))).toHaveLength(3);
   });
 
-  it('a value from a Secret is unknown (warning); the others still agree', async () => {
+  itWithFixtures('a value from a Secret is unknown (warning); the others still agree', async () => {
     const kube = kubeFor('12.13.3', 'backup-configured');
     setEnv(kube, 'operate', 'operate', 'CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME', { name: 'CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME', valueFrom: { secretKeyRef: { name: 'repo', key: 'name' } } });
     const installation = await discover(kube);
@@ -395,7 +396,7 @@ describe('snapshot repository', () => {
     expect(installation.warnings).toContain('Operate: the snapshot repository comes from env CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME (Secret repo, key name), which discovery does not read.');
   });
 
-  it('falls back from the container env to the user values, then to the ConfigMap', async () => {
+  itWithFixtures('falls back from the container env to the user values, then to the ConfigMap', async () => {
     const kube = kubeFor('12.13.3', 'backup-configured');
     setEnv(kube, 'operate', 'operate', 'CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME', undefined);
     expect((await discover(kube)).components.find((c) => c.part === 'operate')?.repositoryName).toBe('camunda-backup');
@@ -404,7 +405,7 @@ describe('snapshot repository', () => {
     expect((await discover(kube)).components.find((c) => c.part === 'operate')?.repositoryName).toBe('camunda-backup');
   });
 
-  it('reads env from envFrom ConfigMaps and Optimize’s environment-config.yaml', async () => {
+  itWithFixtures('reads env from envFrom ConfigMaps and Optimize’s environment-config.yaml', async () => {
     const kube = kubeFor('12.13.3', 'default');
     kube.configMaps.push({ name: 'backup-env', namespace: 'camunda', data: { CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME: 'repo-a', CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME: 'repo-a' } });
     for (const component of ['operate', 'tasklist']) patchPods(kube, isComponent(component), (p) => withContainer(p, component, (c) => ({ ...c, envFrom: [...c.envFrom, { configMapRef: 'backup-env' }] })));
@@ -414,7 +415,7 @@ describe('snapshot repository', () => {
     expect(installation.repositoryName).toBe('repo-a');
   });
 
-  it('8.9: the secondary-storage key in an extra configuration file, and the 8.8 env name as legacy alias', async () => {
+  itWithFixtures('8.9: the secondary-storage key in an extra configuration file, and the 8.8 env name as legacy alias', async () => {
     const kube = kubeFor('14.8.4', 'default');
     kube.configMaps = kube.configMaps.map((cm) =>
       cm.name === 'camunda-zeebe-configuration' ? { ...cm, data: { ...cm.data, 'backup.yaml': 'camunda.data.secondary-storage.elasticsearch.backup:\n  repository-name: from-file\n' } } : cm,
@@ -424,7 +425,7 @@ describe('snapshot repository', () => {
     expect((await discover(kube)).repositoryName).toBe('legacy');
   });
 
-  it('nothing configured anywhere → undefined with a warning', async () => {
+  itWithFixtures('nothing configured anywhere → undefined with a warning', async () => {
     const installation = await discover(kubeFor('13.12.7', 'default'));
     expect(installation.repositoryName).toBeUndefined();
     expect(installation.warnings.some((w) => w.startsWith('No snapshot repository is configured in Operate/Tasklist'))).toBe(true);
@@ -432,7 +433,7 @@ describe('snapshot repository', () => {
 });
 
 describe('search engine and zeebe-record indices', () => {
-  it('a missing password Secret is a warning, not a failure', async () => {
+  itWithFixtures('a missing password Secret is a warning, not a failure', async () => {
     const kube = kubeFor('12.13.3', 'elasticsearch-external');
     kube.secrets = kube.secrets.filter((s) => s.name !== 'elasticsearch-credentials');
     const installation = await discover(kube);
@@ -440,7 +441,7 @@ describe('search engine and zeebe-record indices', () => {
     expect(installation.warnings).toContain('Elasticsearch password: Secret elasticsearch-credentials not found; calls go without credentials.');
   });
 
-  it('an inline password in the values needs no Secret read', async () => {
+  itWithFixtures('an inline password in the values needs no Secret read', async () => {
     const kube = kubeFor('13.12.7', 'elasticsearch-external');
     patchRelease(kube, (release) => setPath(release, 'config.global.elasticsearch.auth', { username: 'elastic', password: 'inline-pw' }));
     const installation = await discover(kube);
@@ -450,13 +451,13 @@ describe('search engine and zeebe-record indices', () => {
     expect(installation.warnings.join()).not.toContain('inline-pw');
   });
 
-  it('bundled Elasticsearch without a Ready pod → exit 3 when zeebe-record indices must be snapshotted', async () => {
+  itWithFixtures('bundled Elasticsearch without a Ready pod → exit 3 when zeebe-record indices must be snapshotted', async () => {
     const kube = kubeFor('11.12.3', 'default');
     patchPods(kube, isComponent('master'), (p) => ({ ...p, ready: false }));
     expect((await failure(discover(kube))).message).toMatch(/^Elasticsearch \(http:\/\/camunda-elasticsearch:9200\): no Ready pod behind Service camunda-elasticsearch/);
   });
 
-  it('8.8 without Optimize: zeebe-record indices exist only when the legacy exporter is configured', async () => {
+  itWithFixtures('8.8 without Optimize: zeebe-record indices exist only when the legacy exporter is configured', async () => {
     const kube = kubeFor('13.12.7', 'default');
     expect((await discover(kube)).zeebeRecordsExported).toBe(false);
     patchConfigFile(kube, 'camunda-zeebe-configuration-unified', 'application.yaml', (doc) =>
@@ -468,7 +469,7 @@ describe('search engine and zeebe-record indices', () => {
     expect(installation.search?.zeebeIndexPrefix).toBe('custom-records');
   });
 
-  it('without the orchestration ConfigMap the values decide, with a warning', async () => {
+  itWithFixtures('without the orchestration ConfigMap the values decide, with a warning', async () => {
     const kube = kubeFor('13.12.7', 'full-keycloak-optimize');
     kube.configMaps = kube.configMaps.filter((c) => c.name !== 'camunda-zeebe-configuration-unified');
     const installation = await discover(kube);
@@ -477,7 +478,7 @@ describe('search engine and zeebe-record indices', () => {
     expect(installation.warnings.some((w) => w.includes('taken from the Helm values'))).toBe(true);
   });
 
-  it('no URL for a search engine that no zeebe-record snapshot needs → warning; Optimize still reads that engine’s repository key', async () => {
+  itWithFixtures('no URL for a search engine that no zeebe-record snapshot needs → warning; Optimize still reads that engine’s repository key', async () => {
     const kube = kubeFor('14.8.4', 'full-keycloak-optimize');
     patchConfigFile(kube, 'camunda-zeebe-configuration', 'application.yaml', (doc) => {
       setPath(doc, 'camunda.data.secondary-storage', { type: 'opensearch' });
@@ -491,7 +492,7 @@ describe('search engine and zeebe-record indices', () => {
     expect(installation.components.find((c) => c.part === 'optimize')?.repositoryName).toBe('os-repo');
   });
 
-  it('index prefix from the values when the exporter does not say', async () => {
+  itWithFixtures('index prefix from the values when the exporter does not say', async () => {
     const kube = kubeFor('12.13.3', 'opensearch-external');
     patchRelease(kube, (release) => setPath(release, 'config.global.opensearch.prefix', 'os-records'));
     expect((await discover(kube)).search?.zeebeIndexPrefix).toBe('os-records');
@@ -499,7 +500,7 @@ describe('search engine and zeebe-record indices', () => {
 });
 
 describe('Zeebe store and Web Modeler', () => {
-  it('a store from a Secret is unknown, with a warning', async () => {
+  itWithFixtures('a store from a Secret is unknown, with a warning', async () => {
     const kube = kubeFor('13.12.7', 'backup-configured');
     patchPods(kube, isComponent('zeebe-broker'), (p) =>
       withContainer(p, 'orchestration', (c) => ({ ...c, env: c.env.map((e) => (e.name === 'CAMUNDA_DATA_BACKUP_STORE' ? { name: e.name, valueFrom: { secretKeyRef: { name: 's', key: 'k' } } } : e)) })),
@@ -509,7 +510,7 @@ describe('Zeebe store and Web Modeler', () => {
     expect(installation.warnings.some((w) => w.startsWith('Zeebe backup store comes from env CAMUNDA_DATA_BACKUP_STORE (Secret s, key k)'))).toBe(true);
   });
 
-  it('Web Modeler: database, user and password Secret from the PostgreSQL pod', async () => {
+  itWithFixtures('Web Modeler: database, user and password Secret from the PostgreSQL pod', async () => {
     const installation = await discover(kubeFor('14.8.4', 'web-modeler'));
     expect(installation.webModeler).toEqual({
       pod: { namespace: 'camunda', pod: 'camunda-postgresql-web-modeler-0', container: 'postgresql', port: 5432 },
@@ -519,7 +520,7 @@ describe('Zeebe store and Web Modeler', () => {
     });
   });
 
-  it('--web-modeler without a Web Modeler database → exit 3', async () => {
+  itWithFixtures('--web-modeler without a Web Modeler database → exit 3', async () => {
     const error = await failure(discover(kubeFor('14.8.4', 'default'), { webModeler: true }));
     expect(error).toBeInstanceOf(PreconditionError);
     expect(error.message).toContain('camunda-postgresql-web-modeler');
@@ -527,7 +528,7 @@ describe('Zeebe store and Web Modeler', () => {
 });
 
 describe('discoverInstallation reads', () => {
-  it('a forbidden password Secret is a warning, not a failure', async () => {
+  itWithFixtures('a forbidden password Secret is a warning, not a failure', async () => {
     const kube = kubeFor('13.12.7', 'elasticsearch-external');
     kube.readSecret = () => Promise.reject(new Error('secrets "elasticsearch-credentials" is forbidden'));
     const installation = await discover(kube);
@@ -535,7 +536,7 @@ describe('discoverInstallation reads', () => {
     expect(installation.warnings).toContain('Could not read the search engine password from Secret elasticsearch-credentials (secrets "elasticsearch-credentials" is forbidden)');
   });
 
-  it('lists the release Secrets, then the release’s Pods and Services by instance label; the whole namespace only for an outside --exec-pod', async () => {
+  itWithFixtures('lists the release Secrets, then the release’s Pods and Services by instance label; the whole namespace only for an outside --exec-pod', async () => {
     const kube = kubeFor('13.12.7', 'default');
     await discover(kube);
     expect(kube.calls.filter((c) => c.method.startsWith('list'))).toEqual([

@@ -4,6 +4,7 @@ import type { BackupReport } from '../backup/take/report.js';
 import type { Installation } from '../camunda/installation.js';
 import { ExitCode, PreconditionError, UsageError, exitCodeFor } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
+import { memoryLeaseApi } from '../../test/unit/memory-lease-api.js';
 import { aBackupReport } from '../../test/unit/builders/backup-report.js';
 import type { CliDeps } from './cli-deps.js';
 import { createParser } from './parser.js';
@@ -34,7 +35,8 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
   const calls: string[] = [];
   const out: string[] = [];
   const err: string[] = [];
-  const kube = { namespace: 'from-context', contextName: 'test', withSignal: () => kube } as unknown as KubeClient;
+  // No broker pods (exporting cannot be paused) and a free Lease: the run goes ahead.
+  const kube = { namespace: 'from-context', contextName: 'test', listPods: async () => [], leases: memoryLeaseApi(), withSignal: () => kube } as unknown as KubeClient;
   const deps: CliDeps = {
     stdout: { write: (chunk: string) => out.push(chunk) },
     stderr: { write: (chunk: string) => err.push(chunk), isTTY: false },

@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { describeWithFixtures, FIXTURES_DIR } from '../../test/fixtures-available.js';
 import type { Secret } from './kube-client.js';
 import { decodeHelmReleaseData, decodeHelmReleaseSecret, HelmReleaseDecodeError, helmReleasesFromSecrets } from './helm-release.js';
 import { secretFromK8s } from './objects.js';
 
-const fixturesDir = process.env['CAMUNDA_FIXTURES_DIR']
-  ? resolve(process.env['CAMUNDA_FIXTURES_DIR'])
-  : resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'helm');
-
 function secretList(relative: string): Secret[] {
-  const list = JSON.parse(readFileSync(join(fixturesDir, relative), 'utf8')) as { items: unknown[] };
+  const list = JSON.parse(readFileSync(join(FIXTURES_DIR, relative), 'utf8')) as { items: unknown[] };
   return list.items.map(secretFromK8s);
 }
 
@@ -35,38 +32,40 @@ const minimalRelease = (version: number, chartVersion = '13.12.7') => ({
   chart: { metadata: { name: 'camunda-platform', version: chartVersion, appVersion: '8.8.x' }, values: {} },
 });
 
-describe.each([
-  { file: 'release-secrets.json', chartVersion: '13.12.7', appVersion: '8.8.x' },
-  { file: '14.8.4/release-secrets.json', chartVersion: '14.8.4', appVersion: '8.9.x' },
-])('Helm release records in $file', ({ file, chartVersion, appVersion }) => {
-  it('chooses the highest deployed revision per namespace and release', () => {
-    const refs = helmReleasesFromSecrets(secretList(file));
-    expect(refs.map((r) => ({ ns: r.namespace, name: r.name, deployed: r.deployed?.revision, secret: r.deployed?.secret.name, latest: r.latest }))).toEqual([
-      { ns: 'camunda', name: 'camunda', deployed: 2, secret: 'sh.helm.release.v1.camunda.v2', latest: { revision: 2, status: 'deployed' } },
-      { ns: 'camunda4', name: 'camunda', deployed: 1, secret: 'sh.helm.release.v1.camunda.v1', latest: { revision: 1, status: 'deployed' } },
-    ]);
-  });
+describeWithFixtures('Helm release records of the fixtures', () => {
+  describe.each([
+    { file: 'release-secrets.json', chartVersion: '13.12.7', appVersion: '8.8.x' },
+    { file: '14.8.4/release-secrets.json', chartVersion: '14.8.4', appVersion: '8.9.x' },
+  ])('Helm release records in $file', ({ file, chartVersion, appVersion }) => {
+    it('chooses the highest deployed revision per namespace and release', () => {
+      const refs = helmReleasesFromSecrets(secretList(file));
+      expect(refs.map((r) => ({ ns: r.namespace, name: r.name, deployed: r.deployed?.revision, secret: r.deployed?.secret.name, latest: r.latest }))).toEqual([
+        { ns: 'camunda', name: 'camunda', deployed: 2, secret: 'sh.helm.release.v1.camunda.v2', latest: { revision: 2, status: 'deployed' } },
+        { ns: 'camunda4', name: 'camunda', deployed: 1, secret: 'sh.helm.release.v1.camunda.v1', latest: { revision: 1, status: 'deployed' } },
+      ]);
+    });
 
-  it('decodes the Helm 3 upgrade record: chart, user values, manifest', () => {
-    const ref = helmReleasesFromSecrets(secretList(file)).find((r) => r.namespace === 'camunda');
-    const release = decodeHelmReleaseSecret(ref!.deployed!.secret);
-    expect(release.name).toBe('camunda');
-    expect(release.namespace).toBe('camunda');
-    expect(release.version).toBe(2);
-    expect(release.info.status).toBe('deployed');
-    expect(release.info.description).toBe('Upgrade complete');
-    expect(release.chart.metadata).toMatchObject({ name: 'camunda-platform', version: chartVersion, appVersion });
-    expect(release.config?.['optimize']).toMatchObject({ enabled: true });
-    expect(release.manifest).toContain('# Source: camunda-platform/');
-  });
+    it('decodes the Helm 3 upgrade record: chart, user values, manifest', () => {
+      const ref = helmReleasesFromSecrets(secretList(file)).find((r) => r.namespace === 'camunda');
+      const release = decodeHelmReleaseSecret(ref!.deployed!.secret);
+      expect(release.name).toBe('camunda');
+      expect(release.namespace).toBe('camunda');
+      expect(release.version).toBe(2);
+      expect(release.info.status).toBe('deployed');
+      expect(release.info.description).toBe('Upgrade complete');
+      expect(release.chart.metadata).toMatchObject({ name: 'camunda-platform', version: chartVersion, appVersion });
+      expect(release.config?.['optimize']).toMatchObject({ enabled: true });
+      expect(release.manifest).toContain('# Source: camunda-platform/');
+    });
 
-  it('decodes the Helm 4 record (apply_method, no info.deleted)', () => {
-    const ref = helmReleasesFromSecrets(secretList(file)).find((r) => r.namespace === 'camunda4');
-    const release = decodeHelmReleaseSecret(ref!.deployed!.secret);
-    expect(release.namespace).toBe('camunda4');
-    expect(release['apply_method']).toBe('ssa');
-    expect(release.info['deleted']).toBeUndefined();
-    expect(release.chart.metadata.version).toBe(chartVersion);
+    it('decodes the Helm 4 record (apply_method, no info.deleted)', () => {
+      const ref = helmReleasesFromSecrets(secretList(file)).find((r) => r.namespace === 'camunda4');
+      const release = decodeHelmReleaseSecret(ref!.deployed!.secret);
+      expect(release.namespace).toBe('camunda4');
+      expect(release['apply_method']).toBe('ssa');
+      expect(release.info['deleted']).toBeUndefined();
+      expect(release.chart.metadata.version).toBe(chartVersion);
+    });
   });
 });
 

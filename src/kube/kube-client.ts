@@ -126,6 +126,39 @@ export interface AccessCheckResult extends AccessCheck {
   readonly reason?: string | undefined;
 }
 
+/** A coordination.k8s.io/v1 Lease as the lock code needs it; times in epoch milliseconds. */
+export interface Lease {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  readonly resourceVersion: string;
+  readonly holderIdentity?: string | undefined;
+  readonly leaseDurationSeconds?: number | undefined;
+  readonly acquireTime?: number | undefined;
+  readonly renewTime?: number | undefined;
+  readonly leaseTransitions?: number | undefined;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface LeaseSpec {
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime: number;
+  readonly renewTime: number;
+  readonly leaseTransitions: number;
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
+}
+
+/** Lease REST calls; conflicts surface as KubeApiError with httpStatus 409 (AlreadyExists / Conflict). */
+export interface LeaseApi {
+  read(namespace: string, name: string): Promise<Lease | undefined>;
+  create(namespace: string, name: string, spec: LeaseSpec): Promise<Lease>;
+  /** Optimistic: fails with 409 when `current` is no longer the stored version. */
+  replace(current: Lease, spec: LeaseSpec): Promise<Lease>;
+  /** Deletes only the version given (409 when it changed meanwhile). */
+  delete(current: Lease): Promise<void>;
+}
+
 /**
  * Everything the tool asks of the API server. Errors are thrown as KubeApiError; exec errors as the ExecError
  * family (see kube-errors.ts). All of them are PreconditionErrors (exit 3).
@@ -150,4 +183,5 @@ export interface KubeClient {
    * a resume after a pause must use a client that an interrupt does not stop.
    */
   withSignal(signal: AbortSignal): KubeClient;
+  readonly leases: LeaseApi;
 }

@@ -1,11 +1,14 @@
 /** The installation as objects for a real cluster (k3s tier): what discovery reads survives, what a server assigns does not. */
 import { describe, expect, it } from 'vitest';
-import { clusterFromFixture } from '../world/index.js';
+import { appVersionForChart, clusterFromManifest } from '../world/cluster-from-manifests.js';
+import { readResources } from '../world/index.js';
 import { forwardRulesByPod, installationManifests, WORLD_POD, worldManifests } from './k8s-manifests.js';
 import type { Topology } from './sim-protocol.js';
 
 type Json = Record<string, unknown>;
-const objects = clusterFromFixture('12.13.3', 'backup-configured');
+// Our own 8.7 resources: any installation will do, and these are in every clone.
+const demo = readResources('demo-8.7', 'camunda', 'camunda');
+const objects = clusterFromManifest(demo.manifest, { release: 'camunda', namespace: 'camunda', chartVersion: demo.chartVersion, appVersion: appVersionForChart(demo.chartVersion), values: demo.values });
 const rules = new Map([['camunda-zeebe-0', [{ listen: 9600, host: '10.42.0.9', port: 20_007 }]]]);
 const manifests = installationManifests(objects, { image: (name) => (name.includes('operate') ? 'sim:nocurl' : 'sim:curl'), forwardRules: (name) => rules.get(name) ?? [] });
 const ofKind = (kind: string): Json[] => manifests.filter((m) => m['kind'] === kind);

@@ -3,7 +3,8 @@
  * 8.8/8.9 procedure on a combined, single-tenant release; what the tool cannot back up as one (Physical Tenants,
  * split topologies) and a search engine no value names are refused before any change, in both access modes.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import type { World } from '../world/index.js';
 import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import { count, dumpLog, expectNoMutation, expectResumedAfterPause, isPause, isZeebeTake } from './helpers/sim-log.js';
@@ -19,7 +20,7 @@ function expectUntouched(world: World): void {
   expect(count(world, isPause), dumpLog(world)).toBe(0);
 }
 
-describe('8.10: every command on a combined, single-tenant release (backup-configured)', () => {
+describeWithFixtures('8.10: every command on a combined, single-tenant release (backup-configured)', () => {
   it.each(ACCESS)('%s: create, status, list, check, resume and delete', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured') }, async (world) => {
       const run = (args: string[]) => runCli(world, [...args, '-n', world.namespace, '--access', access]);
@@ -56,7 +57,7 @@ describe('8.10: every command on a combined, single-tenant release (backup-confi
   });
 });
 
-describe('8.10 Physical Tenants (physical-tenants: tenants default and tenanta, only in the orchestration ConfigMap)', () => {
+describeWithFixtures('8.10 Physical Tenants (physical-tenants: tenants default and tenanta, only in the orchestration ConfigMap)', () => {
   const TENANTS = /Physical Tenants default, tenanta \(camunda\.physical-tenants in camunda-zeebe-configuration\)/;
 
   it.each(ACCESS)('%s: create → exit 3 naming the tenants and why, before any call to a component', async (access) => {
@@ -116,7 +117,7 @@ describe('8.10 Physical Tenants (physical-tenants: tenants default and tenanta, 
   });
 });
 
-describe('8.10 split topologies (global.topology.mode)', () => {
+describeWithFixtures('8.10 split topologies (global.topology.mode)', () => {
   it.each(ACCESS)('%s: an orchestration-only release → create exit 3 naming the mode, nothing touched', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured') }, async (world) => {
       editReleaseValues(world, (config) => {
@@ -149,7 +150,7 @@ describe('8.10 split topologies (global.topology.mode)', () => {
   });
 });
 
-describe('8.10 has no bundled Elasticsearch', () => {
+describeWithFixtures('8.10 has no bundled Elasticsearch', () => {
   it.each(ACCESS)('%s: no URL in the configuration or the values → exit 3 saying where to set it, never camunda-elasticsearch:9200', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured') }, async (world) => {
       editConfigMapFile(world, 'camunda-zeebe-configuration', 'application.yaml', (text) => text.replace(/^(\s+url: )"https:\/\/elasticsearch\.example\.internal:9200"$/m, '$1""'));

@@ -4,6 +4,8 @@
  * reach the user.
  */
 import { describe, expect, it } from 'vitest';
+import { until } from './helpers/until.js';
+import { itNeedingFixtures, itWithFixtures } from '../fixtures-available.js';
 import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import {
   count,
@@ -19,13 +21,13 @@ import {
   isWebappTake,
   isZeebeTake,
 } from './helpers/sim-log.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, fixture, itOnLine, withWorld } from './helpers/world-run.js';
 
 const ID = '1700000500';
 
 describe('create: a component ends FAILED', () => {
   it('8.7: Operate FAILED before the pause → exit 4, its failureReason shown, exporting never paused, Zeebe untouched', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { outcome: { operate: { state: 'FAILED' } } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', faults: { outcome: { operate: { state: 'FAILED' } } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(4);
       const reason = `There were failures with the following snapshots: camunda_operate_${ID}_`;
@@ -40,7 +42,7 @@ describe('create: a component ends FAILED', () => {
   });
 
   it('8.8: web apps FAILED after the pause → exit 4, failureReason in the JSON, exporting resumed, no runtime backup', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), faults: { outcome: { webapps: { state: 'FAILED' } } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', faults: { outcome: { webapps: { state: 'FAILED' } } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
@@ -56,7 +58,7 @@ describe('create: a component ends FAILED', () => {
     });
   });
 
-  it('8.9: Zeebe backup FAILED → exit 4 with the partition reason, exporting resumed', async () => {
+  itWithFixtures('8.9: Zeebe backup FAILED → exit 4 with the partition reason, exporting resumed', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured'), faults: { outcome: { zeebe: { state: 'FAILED', failureReason: 'S3 said: SlowDown' } } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec']);
       expect(result.code, describeRun(result)).toBe(4);
@@ -66,7 +68,7 @@ describe('create: a component ends FAILED', () => {
     });
   });
 
-  it.each(['port-forward', 'exec'] as const)('8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed', async (access) => {
+  itNeedingFixtures.each(['port-forward', 'exec'] as const)('8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { outcome: { zeebe: { state: 'FAILED', failureReason: 'S3 said: SlowDown' } } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
@@ -82,7 +84,7 @@ describe('create: a component ends FAILED', () => {
 
 describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () => {
   it('8.7 FAILED (text) → exit 4, resumed, no Zeebe backup', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { snapshot: [{ state: 'FAILED' }] } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', faults: { snapshot: [{ state: 'FAILED' }] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(4);
       expect(result.stderr).toMatch(new RegExp(`snapshot camunda_zeebe_records_backup_${ID} ended FAILED`));
@@ -93,7 +95,7 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
     });
   });
 
-  it('8.9 PARTIAL (json, exec) → exit 4, resumed, no runtime backup', async () => {
+  itWithFixtures('8.9 PARTIAL (json, exec) → exit 4, resumed, no runtime backup', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured'), faults: { snapshot: [{ state: 'PARTIAL' }] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
@@ -107,7 +109,7 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
     });
   });
 
-  it.each(['port-forward', 'exec'] as const)('8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup', async (access) => {
+  itNeedingFixtures.each(['port-forward', 'exec'] as const)('8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { snapshot: [{ state: 'FAILED' }] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access]);
       expect(result.code, describeRun(result)).toBe(4);
@@ -122,7 +124,7 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
 
 describe('create: exporting pause answers body status 500', () => {
   it('8.7 partial pause → exit 4, resume attempted, no partition left paused, nothing after the pause', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { pause: { failTimes: 1, partial: true } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', faults: { pause: { failTimes: 1, partial: true } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(4);
       expect(result.stderr).toMatch(/Expected 3 members of partition 2 but found 2/);
@@ -134,7 +136,7 @@ describe('create: exporting pause answers body status 500', () => {
   });
 
   it('8.8 (pause first) → exit 4, resumed, no web-app or Optimize backup started', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), faults: { pause: { failTimes: 1, partial: true, message: 'Failed to pause exporting on partition 3' } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', faults: { pause: { failTimes: 1, partial: true, message: 'Failed to pause exporting on partition 3' } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
@@ -148,8 +150,8 @@ describe('create: exporting pause answers body status 500', () => {
 
 describe('create: Zeebe refuses the ID (not higher than an earlier backup)', () => {
   for (const line of ['8.7', '8.9'] as const) {
-    it(`${line}: exit 2 before any change, naming the latest ID`, async () => {
-      await withWorld({ fixture: fixture(line, 'backup-configured') }, async (world) => {
+    itOnLine(line)(`${line}: exit 2 before any change, naming the latest ID`, async () => {
+      await withWorld({ ...configuredCluster(line) }, async (world) => {
         world.sims.zeebe!.take(1_700_000_900);
         const before = world.sims.zeebe!.backups.size;
         const result = await runCli(world, ['create', '--backup-id', ID]);
@@ -167,7 +169,7 @@ describe('create: Zeebe refuses the ID (not higher than an earlier backup)', () 
 
 describe('create: Zeebe refuses the ID only at the POST (a higher backup was deleted, so no list shows it)', () => {
   it('8.8: exit 4 with Zeebe\'s 409 reason and the ID to go above, exporting resumed', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.8' }, async (world) => {
       world.sims.zeebe!.take(1_700_000_900);
       world.sims.zeebe!.delete(1_700_000_900);
       const result = await runCli(world, ['create', '--backup-id', ID]);
@@ -183,7 +185,7 @@ describe('create: Zeebe refuses the ID only at the POST (a higher backup was del
 
 describe('create: resuming fails permanently', () => {
   it('8.7 text: exit 5, a loud block with the exact resume command', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { resume: { failTimes: 1000 } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', faults: { resume: { failTimes: 1000 } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(5);
       expect(result.stderr).toContain('!!! ZEEBE EXPORTING IS STILL PAUSED !!!');
@@ -198,7 +200,7 @@ describe('create: resuming fails permanently', () => {
   });
 
   it('8.8 json: exit 5, exporting.resumed false with exporting.resumeCommand, the loud block still on stderr', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), faults: { resume: { failTimes: 1000 } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', faults: { resume: { failTimes: 1000 } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(5);
       const report = result.json();
@@ -215,7 +217,7 @@ describe('create: resuming fails permanently', () => {
 
 describe('create: --timeout', () => {
   it('8.7: slow Zeebe, --timeout 2s → exit 4 naming the timeout, exporting resumed, part TIMED_OUT', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { zeebe: 30_000 } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: { zeebe: 30_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--timeout', '2s', '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
       const report = result.json();
@@ -228,7 +230,7 @@ describe('create: --timeout', () => {
   });
 
   it('8.8: slow web apps (after the pause), --timeout 2s → exit 4, resumed', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), durations: { webapps: 30_000 } }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', durations: { webapps: 30_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--timeout', '2s', '--access', 'exec']);
       expect(result.code, describeRun(result)).toBe(4);
       expect(result.stderr).toMatch(/timed out after 2\.0s \(--timeout\)/);
@@ -242,7 +244,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
   const afterZeebePost = (world: Parameters<typeof count>[0]) => () => count(world, isZeebeTake) > 0;
 
   it('8.7 exec, SIGINT while Zeebe backs up → exit 130, exporting resumed', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { zeebe: 20_000 } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: { zeebe: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec'], { signal: 'SIGINT', signalWhen: afterZeebePost(world) });
       expect(result.signalledAt, 'signal sent').toBeDefined();
       expect(result.code, describeRun(result)).toBe(130);
@@ -257,7 +259,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
   });
 
   it('8.8 port-forward -o json, SIGTERM while Zeebe backs up → exit 143, state INTERRUPTED, exporting resumed', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), durations: { zeebe: 20_000 } }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', durations: { zeebe: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '-o', 'json'], { signal: 'SIGTERM', signalWhen: afterZeebePost(world) });
       expect(result.code, describeRun(result)).toBe(143);
       const report = result.json();
@@ -268,7 +270,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
     });
   });
 
-  it('8.9 SIGINT during the web-app backups (just after the pause) → exit 130, resumed, nothing started after', async () => {
+  itWithFixtures('8.9 SIGINT during the web-app backups (just after the pause) → exit 130, resumed, nothing started after', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured'), durations: { webapps: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID], { signal: 'SIGINT', signalWhen: () => count(world, isHistoryTake) > 0 });
       expect(result.code, describeRun(result)).toBe(130);
@@ -278,7 +280,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
   });
 
   it('8.7 exec, SIGINT while the zeebe-record snapshot PUT waits for completion → exit 130 at once, resumed, no Zeebe backup', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { snapshot: 20_000 } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: { snapshot: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec'], { signal: 'SIGINT', signalWhen: () => count(world, isSnapshotPut) > 0 });
       expect(result.code, describeRun(result)).toBe(130);
       expectResumedAfterPause(world);
@@ -292,11 +294,12 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
     '8.7 %s, SIGINT while the pause call is in flight (slow Zeebe) → the resume lands after the pause, not before it',
     async (access) => {
       // Zeebe applies the pause 1.5 s after it received it, whether or not the caller still waits for the answer.
-      await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { http: [{ path: /\/actuator\/exporting\/pause/, delayMs: 1_500 }] } }, async (world) => {
+      await withWorld({ resources: 'demo-8.7', faults: { http: [{ path: /\/actuator\/exporting\/pause/, delayMs: 1_500 }] } }, async (world) => {
         const result = await runCli(world, ['create', '--backup-id', ID, '--access', access], { signal: 'SIGINT', signalWhen: () => count(world, isPause) > 0 });
         expect(result.code, describeRun(result)).toBe(130);
-        // Let the pause that is still being handled land before judging the cluster.
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        // Judge the cluster once Zeebe has answered the pause (the tool waits for that answer before it resumes). A
+        // pause whose caller went away is never answered; after 5 s it has landed anyway, and the checks below judge.
+        await until(() => world.log.filter(isPause).every((e) => e.status !== 0), { intervalMs: 20, timeoutMs: 5_000 }).catch(() => undefined);
         expect(world.sims.zeebe!.isPaused(), dumpLog(world)).toBe(false);
         expect(count(world, isZeebeTake)).toBe(0);
       });
@@ -304,7 +307,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
   );
 
   it('8.7 SIGINT before the pause (web apps running) → exit 130, exporting never paused', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { webapps: 20_000 } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: { webapps: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID], { signal: 'SIGINT', signalWhen: () => count(world, isWebappTake('operate')) > 0 });
       expect(result.code, describeRun(result)).toBe(130);
       expect(result.stderr).toMatch(/exporting was not paused/);
@@ -315,7 +318,7 @@ describe('create: SIGINT / SIGTERM after the pause', () => {
 
 describe('create: exec connection dropped mid-call', () => {
   it('8.7: the pause exec drops → exit 4, exporting resumed (a dropped pause may have paused some partitions)', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), apiFaults: { execDropAfterMs: 1, execDropMatch: 'exporting/pause' } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', apiFaults: { execDropAfterMs: 1, execDropMatch: 'exporting/pause' } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec']);
       expect(result.code, describeRun(result)).toBe(4);
       expect(result.stderr).toMatch(/connection lost/);
@@ -327,7 +330,7 @@ describe('create: exec connection dropped mid-call', () => {
 
   it('8.7: the snapshot PUT drops while ES keeps snapshotting → the tool asks ES and completes (exit 0)', async () => {
     await withWorld(
-      { fixture: fixture('8.7', 'backup-configured'), durations: { snapshot: 1_500 }, apiFaults: { execDropAfterMs: 400, execDropMatch: 'wait_for_completion' } },
+      { resources: 'demo-8.7', durations: { snapshot: 1_500 }, apiFaults: { execDropAfterMs: 400, execDropMatch: 'wait_for_completion' } },
       async (world) => {
         const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json']);
         expect(result.code, describeRun(result)).toBe(0);
@@ -342,7 +345,7 @@ describe('create: exec connection dropped mid-call', () => {
 
   it('8.8: every Zeebe status poll drops → exit 4 after a few retries, exporting resumed', async () => {
     await withWorld(
-      { fixture: fixture('8.8', 'backup-configured'), durations: { zeebe: 60_000 }, apiFaults: { execDropAfterMs: 5, execDropMatch: `backupRuntime/${ID}` } },
+      { resources: 'demo-8.8', durations: { zeebe: 60_000 }, apiFaults: { execDropAfterMs: 5, execDropMatch: `backupRuntime/${ID}` } },
       async (world) => {
         const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '--poll-interval', '500ms']);
         expect(result.code, describeRun(result)).toBe(4);
@@ -356,7 +359,7 @@ describe('create: exec connection dropped mid-call', () => {
 describe('create: bad input before anything changes', () => {
   for (const id of ['0', '-5', 'abc', '1.5', '17e8', '9007199254740993']) {
     it(`--backup-id ${id} → exit 2, no cluster call at all`, async () => {
-      await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+      await withWorld({ resources: 'demo-8.7' }, async (world) => {
         const result = await runCli(world, ['create', '--backup-id', id]);
         expect(result.code, describeRun(result)).toBe(2);
         expect(result.stderr).toMatch(/^error: --backup-id: invalid backup ID/m);
@@ -368,7 +371,7 @@ describe('create: bad input before anything changes', () => {
   }
 
   it('a backup ID Operate already has → exit 2, nothing changed', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.7' }, async (world) => {
       world.sims.backups.operate!.take('elsewhere', Number(ID));
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(2);
@@ -378,7 +381,7 @@ describe('create: bad input before anything changes', () => {
   });
 
   it('unknown --release → exit 2 naming the releases there, nothing changed', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.8' }, async (world) => {
       const result = await runCli(world, ['create', '--release', 'nope']);
       expect(result.code, describeRun(result)).toBe(2);
       expect(result.stderr).toContain('Helm release "nope" not found in namespace camunda');
@@ -388,7 +391,7 @@ describe('create: bad input before anything changes', () => {
     });
   });
 
-  it('--backup-id on an 8.9 RDBMS release with continuous backups → exit 2 (the cluster chooses IDs), nothing changed', async () => {
+  itWithFixtures('--backup-id on an 8.9 RDBMS release with continuous backups → exit 2 (the cluster chooses IDs), nothing changed', async () => {
     await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous') }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(2);

@@ -3,6 +3,7 @@
  * endpoints that are absent, 8.9 on an RDBMS, context paths, and Elasticsearch/OpenSearch outside the cluster.
  */
 import { describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import type { WorldOptions } from '../world/index.js';
 import { describeRun, partOf, runCli, type ReportPart } from './helpers/run-cli.js';
 import {
@@ -34,7 +35,7 @@ const CONFIGURED: Pick<WorldOptions, 'repositories' | 'zeebe'> = {
 };
 const REPO = ['--snapshot-repository', 'camunda-backup'];
 
-describe('create: Optimize disabled', () => {
+describeWithFixtures('create: Optimize disabled', () => {
   for (const line of ['8.7', '8.9'] as const) {
     it(`${line} no-optimize: Optimize SKIPPED (not failed), never called, exit 0`, async () => {
       await withWorld({ fixture: fixture(line, 'no-optimize'), ...CONFIGURED }, async (world) => {
@@ -52,7 +53,7 @@ describe('create: Optimize disabled', () => {
   }
 });
 
-describe('create 8.8: no zeebe-record indices without the legacy exporter', () => {
+describeWithFixtures('create 8.8: no zeebe-record indices without the legacy exporter', () => {
   it('default (no Optimize, no Elasticsearch exporter): the snapshot is SKIPPED, pause → backupHistory → backupRuntime → resume', async () => {
     await withWorld({ fixture: fixture('8.8', 'default'), ...CONFIGURED }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, ...REPO, '-o', 'json', '--access', 'exec']);
@@ -74,7 +75,7 @@ describe('create 8.8: an endpoint that is absent is not "backup not found"', () 
   it('backupHistory answering a plain Spring 404 (and no /actuator index) → exit 3 before any change', async () => {
     await withWorld(
       {
-        fixture: fixture('8.8', 'backup-configured'),
+        resources: 'demo-8.8',
         faults: {
           http: [
             { component: 'orchestration', method: 'GET', path: /^\/actuator$/, status: 404, body: springNotFound('/actuator') },
@@ -93,7 +94,7 @@ describe('create 8.8: an endpoint that is absent is not "backup not found"', () 
 
   it('Optimize /actuator/backups answering a plain Spring 404 → exit 3 before any change', async () => {
     await withWorld(
-      { fixture: fixture('8.8', 'backup-configured'), faults: { http: [{ component: 'optimize', path: '/actuator/backups', status: 404, body: springNotFound(`/actuator/backups/${ID}`) }] } },
+      { resources: 'demo-8.8', faults: { http: [{ component: 'optimize', path: '/actuator/backups', status: 404, body: springNotFound(`/actuator/backups/${ID}`) }] } },
       async (world) => {
         const result = await runCli(world, ['create', '--backup-id', ID]);
         expect(result.code, describeRun(result)).toBe(3);
@@ -104,7 +105,7 @@ describe('create 8.8: an endpoint that is absent is not "backup not found"', () 
   });
 
   it('the orchestration app\'s own /actuator/backups (a plain 404 on 8.8) is never called', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.8' }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec']);
       expect(result.code, describeRun(result)).toBe(0);
       expect(world.log.filter((e) => e.component === 'orchestration' && /\/actuator\/backups(\/|\?|$)/.test(e.path))).toEqual([]);
@@ -112,7 +113,7 @@ describe('create 8.8: an endpoint that is absent is not "backup not found"', () 
   });
 });
 
-describe('create 8.9 and 8.10 on RDBMS secondary storage', () => {
+describeWithFixtures('create 8.9 and 8.10 on RDBMS secondary storage', () => {
   it('rdbms without continuous backups → exit 3: explains continuous mode and the database vendor\'s tools, nothing changed', async () => {
     await withWorld({ fixture: fixture('8.9', 'rdbms') }, async (world) => {
       const result = await runCli(world, ['create']);
@@ -150,7 +151,7 @@ describe('create 8.9 and 8.10 on RDBMS secondary storage', () => {
   }
 });
 
-describe('create: context paths from the values', () => {
+describeWithFixtures('create: context paths from the values', () => {
   const CASES: ReadonlyArray<{ line: Line; bases: Record<string, string> }> = [
     { line: '8.6', bases: { operate: '/operate', tasklist: '/tasklist', 'zeebe-gateway': '/zeebe', optimize: '' } },
     { line: '8.7', bases: { operate: '/operate', tasklist: '/tasklist', 'zeebe-gateway': '/zeebe', optimize: '' } },
@@ -179,7 +180,7 @@ describe('create: context paths from the values', () => {
   }
 });
 
-describe('create: Elasticsearch / OpenSearch outside the cluster', () => {
+describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', () => {
   it('8.7 external OpenSearch (port-forward, search reached through a pod): snapshot body without feature_states, Basic auth accepted', async () => {
     await withWorld({ fixture: fixture('8.7', 'opensearch-external'), ...CONFIGURED }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, ...REPO, '-o', 'json']);

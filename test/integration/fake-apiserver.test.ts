@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { Exec, KubeConfig, PortForward, type V1Status } from '@kubernetes/client-node';
+import { until } from './helpers/until.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFakeApiServer, type ClusterObjects, type FakeApiServer, type PodNetwork } from '../world/kube/fake-apiserver.js';
@@ -47,7 +48,9 @@ function objects(): ClusterObjects {
 let podServer: http.Server;
 let podHttpPort = 0;
 const seenPaths: string[] = [];
-/** Requests to /hang stay open; this records when the client side of one went away. */
+/** Requests to /hang stay open; this records when one arrived and when its client side went away. */
+let hangStarted: Promise<void> = Promise.resolve();
+let onHangStarted: () => void = () => undefined;
 let hangClosed: Promise<void> = Promise.resolve();
 let onHangClosed: () => void = () => undefined;
 
@@ -63,6 +66,7 @@ beforeAll(async () => {
       return;
     }
     if (req.url === '/hang') {
+      onHangStarted();
       req.socket.on('close', () => onHangClosed());
       return;
     }
@@ -482,6 +486,7 @@ describe('exec: stdin, close signal, aborts, old protocols, wget, flow control',
     expect(ws.protocol).toBe('v4.channel.k8s.io');
     ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('x')]));
     ws.send(Buffer.from([0xff, 0]));
+    // Not a wait for something to happen: a window in which a closed stdin would have ended the command.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(statusOf(frames)).toBeUndefined();
     ws.close();
@@ -498,11 +503,14 @@ describe('exec: stdin, close signal, aborts, old protocols, wget, flow control',
 
   it('kills the command when the client goes away', async () => {
     await start();
+    hangStarted = new Promise((resolve) => {
+      onHangStarted = resolve;
+    });
     hangClosed = new Promise((resolve) => {
       onHangClosed = resolve;
     });
     const { ws, closed } = await openRaw(execPath('camunda-zeebe-0', ['curl', '-sS', 'http://localhost:9600/hang']), ['v5.channel.k8s.io']);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await hangStarted;
     ws.close();
     await closed;
     await expect(Promise.race([hangClosed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))])).resolves.toBe('closed');
@@ -552,6 +560,7 @@ describe('exec: stdin, close signal, aborts, old protocols, wget, flow control',
     });
     const { ws, frames, closed } = await openRaw(execPath('camunda-zeebe-0', ['pg_dump']), ['v5.channel.k8s.io']);
     ws.pause();
+    // Not a wait for something to happen: a window in which a server without backpressure would produce it all.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(produced).toBeLessThan(32 * 1024 * 1024);
     ws.resume();
@@ -637,15 +646,14 @@ describe('port-forward', () => {
     await start();
     const pf = await forward(9600);
     pf.input.write('GET /keep HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(pf.output()).toContain('"path":"/keep"');
+    await until(() => pf.output().includes('"path":"/keep"'), { intervalMs: 10, timeoutMs: 5_000 });
     const before = await new Promise<number>((resolve) => podServer.getConnections((_e, n) => resolve(n)));
     expect(before).toBeGreaterThan(0);
     pf.ws.close();
     await pf.closed;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const after = await new Promise<number>((resolve) => podServer.getConnections((_e, n) => resolve(n)));
-    expect(after).toBe(before - 1);
+    const connections = (): Promise<number> => new Promise<number>((resolve) => podServer.getConnections((_e, n) => resolve(n)));
+    await until(async () => (await connections()) <= before - 1, { intervalMs: 10, timeoutMs: 5_000 });
+    expect(await connections()).toBe(before - 1);
   });
 });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { mutatingCalls } from './helpers/sim-log.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, itOnLine, withWorld } from './helpers/world-run.js';
 
 type Item = { id: string; status: string; message: string; fix?: string };
 const NOW = Math.floor(Date.now() / 1000);
@@ -18,8 +18,8 @@ describe('check', () => {
     ['8.8', 'port-forward'],
     ['8.9', 'exec'],
   ] as const) {
-    it(`${line} (${access}): a ready installation passes every check, exit 0, nothing changed`, async () => {
-      await withWorld({ fixture: fixture(line, 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    itOnLine(line)(`${line} (${access}): a ready installation passes every check, exit 0, nothing changed`, async () => {
+      await withWorld({ ...configuredCluster(line), durations: SEED_DURATIONS }, async (world) => {
         seedBackup(world, NOW - 3600);
         await settle(world);
         const result = await runCli(world, ['check', '-n', world.namespace, '--access', access, '-o', 'json']);
@@ -40,7 +40,7 @@ describe('check', () => {
   }
 
   it('exporting left paused by an earlier run fails with the resume command; exit 3', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, NOW - 3600);
       await settle(world);
       world.sims.zeebe!.pause(true);
@@ -54,7 +54,7 @@ describe('check', () => {
   });
 
   it('warns when there is no complete backup, fails when the repository is missing in Elasticsearch and a component is down', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), searchRepositories: ['other-repo'] }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', searchRepositories: ['other-repo'] }, async (world) => {
       world.faults.http.push({ component: 'operate', path: '/actuator/health', status: 503, body: { status: 'DOWN' } });
       const result = await runCli(world, ['check', '-n', world.namespace, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(3);
@@ -70,7 +70,7 @@ describe('check', () => {
 
   it('a token without the RBAC the access mode needs: exit 3 with the denied permissions and the Kubernetes message', async () => {
     await withWorld(
-      { fixture: fixture('8.7', 'backup-configured'), rbacDeny: [{ verb: 'list', resource: 'secrets' }, { verb: 'create', resource: 'pods', subresource: 'portforward' }] },
+      { resources: 'demo-8.7', rbacDeny: [{ verb: 'list', resource: 'secrets' }, { verb: 'create', resource: 'pods', subresource: 'portforward' }] },
       async (world) => {
         const result = await runCli(world, ['check', '-n', world.namespace, '-o', 'json']);
         expect(result.code, describeRun(result)).toBe(3);

@@ -2,7 +2,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { pgDumpText } from '../world/sim/pg-dump.js';
 import { describeRun, partOf, runCli } from './helpers/run-cli.js';
 import { isResume, mutatingCalls } from './helpers/sim-log.js';
@@ -12,7 +13,7 @@ const ID = 1_700_000_700;
 const WORLD = { fixture: fixture('8.9', 'web-modeler'), repositories: { webapps: 'camunda-backup' }, zeebe: { store: 'S3' as const } };
 const ARGS = ['--backup-id', String(ID), '--snapshot-repository', 'camunda-backup'];
 
-describe('create with Web Modeler', () => {
+describeWithFixtures('create with Web Modeler', () => {
   for (const access of ['port-forward', 'exec'] as const) {
     it(`8.9 (${access}): the dump follows the backup, lands in --web-modeler-output and is in the report`, async () => {
       await withWorld(WORLD, async (world) => {

@@ -7,7 +7,7 @@ import type { World } from '../world/index.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { dumpLog, mutatingCalls } from './helpers/sim-log.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { withWorld } from './helpers/world-run.js';
 
 const DAY = 86_400;
 const NOW = Math.floor(Date.now() / 1000);
@@ -29,7 +29,7 @@ function remaining(world: World): Record<string, number[]> {
 describe('delete by ID', () => {
   for (const access of ['port-forward', 'exec'] as const) {
     it(`8.7 (${access}): deletes the backup in every part and only that one`, async () => {
-      await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+      await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
         const [keep, drop] = [NOW - 2 * DAY, NOW - DAY];
         seedBackup(world, keep);
         seedBackup(world, drop);
@@ -54,7 +54,7 @@ describe('delete by ID', () => {
   }
 
   it('8.8: the web apps through backupHistory, Zeebe through backupRuntime', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.8', durations: SEED_DURATIONS }, async (world) => {
       const id = NOW - DAY;
       seedBackup(world, id);
       await settle(world);
@@ -69,7 +69,7 @@ describe('delete by ID', () => {
   });
 
   it('one part failing to delete is reported for that part; the others are deleted; exit 4', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       const id = NOW - DAY;
       seedBackup(world, id);
       await settle(world);
@@ -88,7 +88,7 @@ describe('delete by ID', () => {
 
 describe('delete: bad input changes nothing', () => {
   it('an unknown ID: exit 2, no mutating call', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, NOW - DAY);
       await settle(world);
       const result = await runCli(world, ['delete', String(NOW - 5), '-n', world.namespace, '--yes']);
@@ -99,7 +99,7 @@ describe('delete: bad input changes nothing', () => {
   });
 
   it('a non-numeric ID and --keep 0: exit 2 before any cluster call', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.7' }, async (world) => {
       for (const args of [['delete', '17x'], ['delete', '--keep', '0'], ['delete', '--keep', '-1'], ['delete']]) {
         const result = await runCli(world, [...args, '-n', world.namespace, '--yes']);
         expect(result.code, describeRun(result)).toBe(2);
@@ -111,7 +111,7 @@ describe('delete: bad input changes nothing', () => {
   });
 
   it('without a terminal and without --yes: exit 2 before any cluster call', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, NOW - DAY);
       await settle(world);
       const result = await runCli(world, ['delete', String(NOW - DAY), '-n', world.namespace]);
@@ -125,7 +125,7 @@ describe('delete: bad input changes nothing', () => {
 
 describe('delete by retention', () => {
   it('--keep 2 deletes everything older than the 2nd newest complete backup; a newer failed one stays', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       const ids = [NOW - 5 * DAY, NOW - 4 * DAY, NOW - 3 * DAY, NOW - 2 * DAY, NOW - DAY];
       seedBackup(world, ids[0]!);
       seedBackup(world, ids[1]!, { failed: ['zeebe'] });
@@ -151,7 +151,7 @@ describe('delete by retention', () => {
   });
 
   it('--older-than 30d never deletes the newest complete backup, even when it is old', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       const [oldest, newestComplete, recentFailed] = [NOW - 60 * DAY, NOW - 40 * DAY, NOW - DAY];
       seedBackup(world, oldest);
       seedBackup(world, newestComplete);
@@ -167,7 +167,7 @@ describe('delete by retention', () => {
   });
 
   it('nothing to delete is a success that says so', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, NOW - DAY);
       await settle(world);
       const result = await runCli(world, ['delete', '--keep', '3', '-n', world.namespace, '--yes']);

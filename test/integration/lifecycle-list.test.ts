@@ -1,5 +1,6 @@
 /** `list` end to end: every ID any part knows, newest first, each part's state and the verdict, read-only. */
 import { describe, expect, it } from 'vitest';
+import { itWithFixtures } from '../fixtures-available.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { mutatingCalls } from './helpers/sim-log.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
@@ -10,7 +11,7 @@ const BASE = 1_700_000_000;
 describe('list', () => {
   for (const access of ['port-forward', 'exec'] as const) {
     it(`8.7 (${access}): complete, failed and incomplete backups, newest first, with why not`, async () => {
-      await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+      await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
         seedBackup(world, BASE + 1);
         seedBackup(world, BASE + 2, { failed: ['operate'] });
         seedBackup(world, BASE + 3, { without: ['zeebe-records'] });
@@ -45,7 +46,7 @@ describe('list', () => {
     });
   }
 
-  it('8.9: --limit and the text table', async () => {
+  itWithFixtures('8.9: --limit and the text table', async () => {
     await withWorld({ fixture: fixture('8.9', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
       for (let i = 1; i <= 3; i++) seedBackup(world, BASE + i);
       await settle(world);
@@ -60,7 +61,7 @@ describe('list', () => {
   });
 
   it('a part that cannot list shows ERROR in its column; the rest is listed; exit 3', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, BASE + 1);
       await settle(world);
       world.faults.http.push({ component: 'optimize', path: '/actuator/backups', status: 502, message: 'Elasticsearch is not reachable' });
@@ -74,7 +75,7 @@ describe('list', () => {
   });
 
   it('an installation without backups says so', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.7' }, async (world) => {
       const result = await runCli(world, ['list', '-n', world.namespace]);
       expect(result.code, describeRun(result)).toBe(0);
       expect(result.stdout).toContain('No backups found.');
@@ -83,7 +84,7 @@ describe('list', () => {
 });
 
 describe('8.9 with RDBMS secondary storage', () => {
-  it('lists the continuous Zeebe backups (cluster-generated millisecond IDs) and judges them on their own', async () => {
+  itWithFixtures('lists the continuous Zeebe backups (cluster-generated millisecond IDs) and judges them on their own', async () => {
     await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: SEED_DURATIONS }, async (world) => {
       const first = world.sims.zeebe!.take(undefined);
       const second = world.sims.zeebe!.take(undefined);

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { mutatingCalls } from './helpers/sim-log.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { withWorld } from './helpers/world-run.js';
 
 const ID = 1_700_000_500;
 
 describe('RBAC', () => {
   for (const args of [['status', String(ID)], ['list'], ['delete', String(ID), '--yes'], ['resume']]) {
     it(`${args[0]}: no "list secrets" (the Helm release cannot be found) → exit 3 with the Kubernetes message`, async () => {
-      await withWorld({ fixture: fixture('8.7', 'backup-configured'), rbacDeny: [{ verb: 'list', resource: 'secrets' }] }, async (world) => {
+      await withWorld({ resources: 'demo-8.7', rbacDeny: [{ verb: 'list', resource: 'secrets' }] }, async (world) => {
         const result = await runCli(world, [...args, '-n', world.namespace]);
         expect(result.code, describeRun(result)).toBe(3);
         expect(result.stderr).toMatch(/^error: .*secrets is forbidden: User "[^"]+" cannot list resource "secrets" in API group "" in the namespace "camunda"/m);
@@ -22,7 +22,7 @@ describe('RBAC', () => {
 
   it('delete with exec access but no pods/exec: exit 3 with the Kubernetes message, nothing deleted', async () => {
     await withWorld(
-      { fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS, rbacDeny: [{ verb: 'create', resource: 'pods', subresource: 'exec' }] },
+      { resources: 'demo-8.7', durations: SEED_DURATIONS, rbacDeny: [{ verb: 'create', resource: 'pods', subresource: 'exec' }] },
       async (world) => {
         seedBackup(world, ID);
         await settle(world);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { isResume } from './helpers/sim-log.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, itOnLine, withWorld } from './helpers/world-run.js';
 
 describe('resume', () => {
   for (const [line, access] of [
@@ -10,8 +10,8 @@ describe('resume', () => {
     ['8.7', 'exec'],
     ['8.9', 'port-forward'],
   ] as const) {
-    it(`${line} (${access}): resumes a soft pause left behind, and the brokers confirm it`, async () => {
-      await withWorld({ fixture: fixture(line, 'backup-configured') }, async (world) => {
+    itOnLine(line)(`${line} (${access}): resumes a soft pause left behind, and the brokers confirm it`, async () => {
+      await withWorld({ ...configuredCluster(line) }, async (world) => {
         world.sims.zeebe!.pause(true);
         const result = await runCli(world, ['resume', '-n', world.namespace, '--access', access, '-o', 'json']);
         expect(result.code, describeRun(result)).toBe(0);
@@ -26,7 +26,7 @@ describe('resume', () => {
   }
 
   it('is harmless when nothing is paused (idempotent)', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.8' }, async (world) => {
       const first = await runCli(world, ['resume', '-n', world.namespace]);
       const second = await runCli(world, ['resume', '-n', world.namespace]);
       expect(first.code, describeRun(first)).toBe(0);
@@ -37,7 +37,7 @@ describe('resume', () => {
   });
 
   it('retries a refused resume (HTTP 200 with body status 500) and succeeds', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { resume: { failTimes: 1 } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', faults: { resume: { failTimes: 1 } } }, async (world) => {
       world.sims.zeebe!.pause(true);
       const result = await runCli(world, ['resume', '-n', world.namespace, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(0);
@@ -47,7 +47,7 @@ describe('resume', () => {
   });
 
   it('exit 5 with the exact commands to resume by hand when every attempt is refused', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: { resume: { failTimes: 10, message: 'Expected 3 members of partition 2 but found 2' } } }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', faults: { resume: { failTimes: 10, message: 'Expected 3 members of partition 2 but found 2' } } }, async (world) => {
       world.sims.zeebe!.pause(true);
       const result = await runCli(world, ['resume', '-n', world.namespace, '--access', 'exec'], { killAfterMs: 30_000 });
       expect(result.code, describeRun(result)).toBe(5);

@@ -4,6 +4,7 @@
  * changes anything.
  */
 import { describe, expect, it } from 'vitest';
+import { itWithFixtures } from '../fixtures-available.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { mutatingCalls } from './helpers/sim-log.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
@@ -16,7 +17,7 @@ const statesOf = (report: { parts: PartRow[] }): Record<string, string> => Objec
 describe('status', () => {
   for (const access of ['port-forward', 'exec'] as const) {
     it(`8.7 (${access}): a complete backup is COMPLETE in every part, exit 0`, async () => {
-      await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+      await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
         seedBackup(world, ID);
         await settle(world);
         const result = await runCli(world, ['status', String(ID), '-n', world.namespace, '--access', access, '-o', 'json']);
@@ -29,7 +30,7 @@ describe('status', () => {
     });
 
     it(`8.8 (${access}): the orchestration pod answers for the web apps and Zeebe; a missing Optimize part is INCOMPLETE, exit 4`, async () => {
-      await withWorld({ fixture: fixture('8.8', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+      await withWorld({ resources: 'demo-8.8', durations: SEED_DURATIONS }, async (world) => {
         seedBackup(world, ID, { without: ['optimize'] });
         await settle(world);
         const result = await runCli(world, ['status', String(ID), '-n', world.namespace, '--access', access]);
@@ -47,7 +48,7 @@ describe('status', () => {
   }
 
   it('a failed Zeebe part makes the backup FAILED with Zeebe\'s own reason, exit 4', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, ID, { failed: ['zeebe'] });
       await settle(world);
       const result = await runCli(world, ['status', String(ID), '-n', world.namespace, '-o', 'json']);
@@ -58,7 +59,7 @@ describe('status', () => {
     });
   });
 
-  it('an unknown ID is NOT_FOUND in every part (also where Operate answers 400 and Tasklist 500), exit 4', async () => {
+  itWithFixtures('an unknown ID is NOT_FOUND in every part (also where Operate answers 400 and Tasklist 500), exit 4', async () => {
     await withWorld({ fixture: fixture('8.6', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
       const result = await runCli(world, ['status', '1700000999', '-n', world.namespace, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
@@ -72,7 +73,7 @@ describe('status', () => {
   });
 
   it('a non-numeric ID is exit 2 before any cluster call', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.7' }, async (world) => {
       const result = await runCli(world, ['status', 'latest', '-n', world.namespace]);
       expect(result.code, describeRun(result)).toBe(2);
       expect(result.stderr).toMatch(/^error: invalid backup ID "latest": expected a positive integer/m);
@@ -83,7 +84,7 @@ describe('status', () => {
   });
 
   it('one component answering 500 is reported as ERROR for that part only; exit 3', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, ID);
       await settle(world);
       world.faults.http.push({ component: 'tasklist', path: '/actuator/backups', status: 500, message: 'Elasticsearch exception [type=search_phase_execution_exception]' });

@@ -5,7 +5,8 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { runWebModelerDump } from '../../src/backup/take/web-modeler-dump.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import { createKubeClient } from '../../src/kube/create-kube-client.js';
@@ -13,7 +14,7 @@ import { pgDumpText } from '../world/sim/pg-dump.js';
 import type { RunEvent } from '../../src/events.js';
 import { fixture, withWorld } from './helpers/world-run.js';
 
-describe('Web Modeler dump', () => {
+describeWithFixtures('Web Modeler dump', () => {
   for (const protocol of ['v5', 'v4'] as const) {
     it(`8.9 web-modeler fixture (exec ${protocol}): streams pg_dump into the file`, async () => {
       await withWorld({ fixture: fixture('8.9', 'web-modeler'), execProtocol: protocol, pgDump: { rows: 20_000 } }, async (world) => {

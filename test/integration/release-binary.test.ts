@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithFixtures } from '../fixtures-available.js';
 import { repoRoot } from '../world/cluster-from-manifests.js';
 import type { World } from '../world/index.js';
 import { cliEnv } from './helpers/run-cli.js';
@@ -115,7 +116,7 @@ describe.skipIf((!built && !required) || !onLinuxX64)(`release binary: linux/amd
   });
 
   it('creates a backup over port-forward (8.7, -o json) and resumes exporting', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.7' }, async (world) => {
       const r = await runExe(exe, ['create', '--access', 'port-forward', '--backup-id', '1700000201', '-o', 'json'], env(world));
       expect(r.code, show(r)).toBe(0);
       expect(r.stderr).not.toMatch(NODE_WARNING);
@@ -128,7 +129,7 @@ describe.skipIf((!built && !required) || !onLinuxX64)(`release binary: linux/amd
   });
 
   it('creates a backup over exec (8.8, text) and resumes exporting', async () => {
-    await withWorld({ fixture: fixture('8.8', 'backup-configured') }, async (world) => {
+    await withWorld({ resources: 'demo-8.8' }, async (world) => {
       const r = await runExe(exe, ['create', '--access', 'exec', '--backup-id', '1700000202'], env(world));
       expect(r.code, show(r)).toBe(0);
       expect(r.stderr).not.toMatch(NODE_WARNING);
@@ -171,7 +172,7 @@ describe.skipIf((!built && !required) || !onLinuxX64)(`release binary: linux/amd
       }
     });
 
-    it('kubectl camunda-backup create -n <ns> runs a backup, flags after the plugin name reaching the plugin', async () => {
+    itWithFixtures('kubectl camunda-backup create -n <ns> runs a backup, flags after the plugin name reaching the plugin', async () => {
       await withWorld({ fixture: fixture('8.9', 'backup-configured') }, async (world) => {
         const r = await runExe(kubectl!, ['camunda-backup', 'create', '-n', world.namespace, '--backup-id', '1700000203', '-o', 'json'], env(world));
         expect(r.code, show(r)).toBe(0);

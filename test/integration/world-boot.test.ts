@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { PassThrough } from 'node:stream';
 import { Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { listFixtureScenarios, startWorld, type World } from '../world/index.js';
 import { podOf } from './world-helpers.js';
 
@@ -40,7 +42,13 @@ async function exec(world: World, pod: string, container: string, command: strin
       .exec(world.namespace, pod, container, command, stdout, stderr, null, false, (s) => {
         status = s;
       })
-      .then((ws) => ws.on('close', () => setTimeout(() => resolve({ stdout: out, stderr: err, status }), 20)))
+      .then((ws) =>
+        ws.on('close', () => {
+          // Nothing more arrives once the socket is closed: end both streams and answer when what they hold was read.
+          const drained = [stdout, stderr].map((s) => (s.readableEnded ? undefined : once(s.writableEnded ? s : s.end(), 'end')));
+          void Promise.all(drained).then(() => resolve({ stdout: out, stderr: err, status }));
+        }),
+      )
       .catch(reject);
   });
 }
@@ -52,7 +60,7 @@ const MANAGEMENT: Record<string, [string, number] | undefined> = {
   'zeebe-gateway': ['zeebe-gateway', 9600],
 };
 
-describe('startWorld boots every fixture scenario', () => {
+describeWithFixtures('startWorld boots every fixture scenario', () => {
   for (const { chartVersion, scenario } of listFixtureScenarios()) {
     it(`${chartVersion}/${scenario}`, async () => {
       const world = await startWorld({ fixture: { chartVersion, scenario } });
@@ -80,7 +88,7 @@ describe('startWorld boots every fixture scenario', () => {
   }
 });
 
-describe('context paths (context-path scenarios)', () => {
+describeWithFixtures('context paths (context-path scenarios)', () => {
   it('8.7: Operate/Tasklist/gateway answer under their base path only; Optimize stays at /', async () => {
     const world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'context-path' } });
     try {
@@ -109,7 +117,7 @@ describe('context paths (context-path scenarios)', () => {
   });
 });
 
-describe('8.10 backupRuntime answers (15.0.0-alpha4)', () => {
+describeWithFixtures('8.10 backupRuntime answers (15.0.0-alpha4)', () => {
   it.each([
     ['backup-configured', { default: 5 }],
     ['physical-tenants', { default: 5, tenanta: 5 }],
@@ -197,7 +205,7 @@ describe('pod network and exec through the fake API server (demo-8.7)', () => {
   });
 });
 
-describe('pg_dump in the Web Modeler PostgreSQL pod (14.8.4 web-modeler)', () => {
+describeWithFixtures('pg_dump in the Web Modeler PostgreSQL pod (14.8.4 web-modeler)', () => {
   it('streams a deterministic SQL dump; an unknown database fails with PostgreSQL\'s message', async () => {
     const world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'web-modeler' }, pgDump: { rows: 500 } });
     try {

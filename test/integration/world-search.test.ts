@@ -1,7 +1,8 @@
 import { request as httpsRequest } from 'node:https';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { startWorld, type World } from '../world/index.js';
-import { call, podOf } from './world-helpers.js';
+import { call, podOf, pollUntil } from './world-helpers.js';
 
 const durations = { snapshot: 200 };
 const zeebeBody = { indices: 'zeebe-record*', feature_states: ['none'] };
@@ -9,14 +10,12 @@ const zeebeBody = { indices: 'zeebe-record*', feature_states: ['none'] };
 describe('Elasticsearch snapshot API (bundled ES, 8.7)', () => {
   let world: World;
   let es: number;
-  beforeAll(async () => {
-    world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'backup-configured' }, durations });
+  // A world per test: no test leans on what an earlier one left behind, so they pass in any order.
+  beforeEach(async () => {
+    world = await startWorld({ resources: 'demo-8.7', durations });
     es = world.portOf(podOf(world, 'elasticsearch'), 9200);
   });
-  afterAll(() => world.stop());
-  beforeEach(() => {
-    world.faults.snapshot = [];
-  });
+  afterEach(() => world.stop());
 
   it('the repository exists; an unknown one is repository_missing_exception 404', async () => {
     expect((await call(es, 'GET', '/_snapshot/camunda-backup')).body['camunda-backup']).toMatchObject({ type: expect.any(String) });
@@ -43,6 +42,7 @@ describe('Elasticsearch snapshot API (bundled ES, 8.7)', () => {
   });
 
   it('same name again → 400 invalid_snapshot_name_exception; unknown snapshot → 404 snapshot_missing_exception', async () => {
+    expect((await call(es, 'PUT', '/_snapshot/camunda-backup/camunda_zeebe_records_backup_7?wait_for_completion=true', zeebeBody)).status).toBe(200);
     const again = await call(es, 'PUT', '/_snapshot/camunda-backup/camunda_zeebe_records_backup_7?wait_for_completion=true', zeebeBody);
     expect(again.status).toBe(400);
     expect(again.body.error.type).toBe('invalid_snapshot_name_exception');
@@ -55,8 +55,8 @@ describe('Elasticsearch snapshot API (bundled ES, 8.7)', () => {
     expect((await call(es, 'PUT', '/_snapshot/camunda-backup/async_1', { indices: 'zeebe-record*' })).body).toEqual({ accepted: true });
     expect((await call(es, 'GET', '/_snapshot/camunda-backup/async_1')).body.snapshots[0].state).toBe('IN_PROGRESS');
     expect((await call(es, 'GET', '/_snapshot/camunda-backup/async_1/_status')).body.snapshots[0].state).toBe('IN_PROGRESS');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect((await call(es, 'GET', '/_snapshot/camunda-backup/async_1')).body.snapshots[0].state).toBe('SUCCESS');
+    const done = await pollUntil(() => call(es, 'GET', '/_snapshot/camunda-backup/async_1'), (a) => a.body?.snapshots?.[0]?.state !== 'IN_PROGRESS');
+    expect(done.body.snapshots[0].state).toBe('SUCCESS');
     expect((await call(es, 'DELETE', '/_snapshot/camunda-backup/async_1')).body).toEqual({ acknowledged: true });
     expect((await call(es, 'DELETE', '/_snapshot/camunda-backup/async_1')).status).toBe(404);
   });
@@ -93,12 +93,12 @@ function httpsCall(port: number, ca: string, host: string, path: string, auth?: 
   });
 }
 
-describe('external OpenSearch (8.8 opensearch-external)', () => {
+describeWithFixtures('external OpenSearch (8.8 opensearch-external)', () => {
   let world: World;
-  beforeAll(async () => {
+  beforeEach(async () => {
     world = await startWorld({ fixture: { chartVersion: '13.12.7', scenario: 'opensearch-external' }, durations });
   });
-  afterAll(() => world.stop());
+  afterEach(() => world.stop());
 
   it('serves opensearch.example.internal:443 with TLS from the world CA and Basic auth from the referenced Secret', async () => {
     const endpoint = world.sims.externalSearch.find((e) => e.host === 'opensearch.example.internal');
@@ -148,7 +148,7 @@ async function fetchPlainOrTls(world: World, port: number, method: string, path:
   });
 }
 
-describe('external Elasticsearch Basic auth (8.7 elasticsearch-external, plain HTTP mode)', () => {
+describeWithFixtures('external Elasticsearch Basic auth (8.7 elasticsearch-external, plain HTTP mode)', () => {
   it('401 security_exception without or with wrong credentials', async () => {
     const world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'elasticsearch-external' }, externalSearchTls: false });
     try {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { startWorld, type World } from '../world/index.js';
 import { call, podOf, pollUntil } from './world-helpers.js';
 
@@ -10,17 +11,19 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   let operate: number;
   let tasklist: number;
   let es: number;
-  beforeAll(async () => {
-    world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'backup-configured' }, durations });
+  // A world per test: no test leans on what an earlier one left behind, so they pass in any order.
+  beforeEach(async () => {
+    world = await startWorld({ resources: 'demo-8.7', durations });
     operate = world.portOf(podOf(world, 'operate'), 9600);
     tasklist = world.portOf(podOf(world, 'tasklist'), 9600);
     es = world.portOf(podOf(world, 'elasticsearch'), 9200);
   });
-  afterAll(() => world.stop());
-  beforeEach(() => {
-    world.faults.outcome = {};
-    world.faults.http = [];
-  });
+  afterEach(() => world.stop());
+  /** An Operate backup that has COMPLETED. */
+  async function completedOperateBackup(backupId: number): Promise<void> {
+    expect((await call(operate, 'POST', '/actuator/backups', { backupId })).status).toBe(200);
+    await pollUntil(() => call(operate, 'GET', `/actuator/backups/${backupId}`), (a) => a.body?.state === 'COMPLETED');
+  }
 
   it('POST answers 200 with the scheduled snapshot names; GET goes IN_PROGRESS → COMPLETED with six parts', async () => {
     const post = await call(operate, 'POST', '/actuator/backups', { backupId: 100 });
@@ -40,6 +43,7 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   });
 
   it('duplicate id: Operate answers 400 problem+json with the existing snapshots', async () => {
+    await completedOperateBackup(100);
     const again = await call(operate, 'POST', '/actuator/backups', { backupId: 100 });
     expect(again.status).toBe(400);
     expect(again.contentType).toContain('application/problem+json');
@@ -69,9 +73,11 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   });
 
   it('lists backups newest first and deletes them (204, then gone)', async () => {
+    await completedOperateBackup(100);
+    await completedOperateBackup(101);
     const list = await call(operate, 'GET', '/actuator/backups');
     expect(list.status).toBe(200);
-    expect(list.body.map((b: { backupId: number }) => b.backupId)).toContain(100);
+    expect(list.body.map((b: { backupId: number }) => b.backupId)).toEqual([101, 100]);
     expect((await call(operate, 'DELETE', '/actuator/backups/100')).status).toBe(204);
     expect((await call(operate, 'GET', '/actuator/backups/100')).status).toBe(404);
     expect((await call(es, 'GET', '/_snapshot/camunda-backup/camunda_operate_100_*')).body.snapshots).toHaveLength(0);
@@ -105,7 +111,9 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   it('fault stuck: stays IN_PROGRESS and the pod refuses new backups until it restarts', async () => {
     world.faults.outcome.operate = { state: 'FAILED', stuck: true, count: 1 };
     expect((await call(operate, 'POST', '/actuator/backups', { backupId: 500 })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A backup started at the same time on another pod finishes; the stuck one must still be running then.
+    expect((await call(tasklist, 'POST', '/actuator/backups', { backupId: 500 })).status).toBe(200);
+    await pollUntil(() => call(tasklist, 'GET', '/actuator/backups/500'), (a) => a.body?.state === 'COMPLETED');
     expect((await call(operate, 'GET', '/actuator/backups/500')).body.state).toBe('IN_PROGRESS');
     expect((await call(operate, 'POST', '/actuator/backups', { backupId: 501 })).body.message).toBe('Another backup is running at the moment');
     world.sims.restartPod(podOf(world, 'operate'));
@@ -113,6 +121,7 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   });
 
   it('HTTP fault: the component answers with its own error body, once', async () => {
+    await completedOperateBackup(501);
     world.faults.http.push({ component: 'operate', method: 'GET', path: '/actuator/backups/501', status: 502, message: 'Elasticsearch unreachable', count: 1 });
     const failed = await call(operate, 'GET', '/actuator/backups/501');
     expect(failed).toMatchObject({ status: 502, body: { status: 502, message: 'Elasticsearch unreachable' } });
@@ -130,7 +139,8 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
     expect((await call(tasklist, 'GET', '/actuator/backups')).status).toBe(200);
   });
 
-  it('logs every request with component, pod, method, path, body and status', () => {
+  it('logs every request with component, pod, method, path, body and status', async () => {
+    await call(operate, 'POST', '/actuator/backups', { backupId: 100 });
     const entry = world.log.find((e) => e.component === 'operate' && e.method === 'POST' && e.body.includes('"backupId":100'));
     expect(entry).toMatchObject({ pod: podOf(world, 'operate'), path: '/actuator/backups', status: 200 });
     expect(typeof entry?.at).toBe('number');
@@ -144,12 +154,12 @@ describe('Operate / Tasklist 8.7 /actuator/backups', () => {
   });
 });
 
-describe('repository not configured (8.6 default scenario)', () => {
+describeWithFixtures('repository not configured (8.6 default scenario)', () => {
   let world: World;
-  beforeAll(async () => {
+  beforeEach(async () => {
     world = await startWorld({ fixture: { chartVersion: '11.12.3', scenario: 'default' }, durations });
   });
-  afterAll(() => world.stop());
+  afterEach(() => world.stop());
 
   it('Operate 400, Tasklist 404, Optimize 400 with their own bodies; Tasklist 8.6 answers 500 for an unknown id', async () => {
     const operate = await call(world.portOf(podOf(world, 'operate'), 9600), 'POST', '/actuator/backups', { backupId: 1 });
@@ -179,11 +189,11 @@ describe('repository not configured (8.6 default scenario)', () => {
 describe('Optimize /actuator/backups', () => {
   let world: World;
   let optimize: number;
-  beforeAll(async () => {
-    world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'backup-configured' }, durations });
+  beforeEach(async () => {
+    world = await startWorld({ resources: 'demo-8.7', durations });
     optimize = world.portOf(podOf(world, 'optimize'), 8092);
   });
-  afterAll(() => world.stop());
+  afterEach(() => world.stop());
 
   it('202 with the scheduling message, two parts, COMPLETED; duplicate 409; unknown 404', async () => {
     const post = await call(optimize, 'POST', '/actuator/backups', { backupId: 10 });

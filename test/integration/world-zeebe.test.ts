@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { startWorld, type World } from '../world/index.js';
 import { call, podOf, pollUntil } from './world-helpers.js';
 
@@ -8,18 +9,13 @@ describe('Zeebe gateway 8.7: /actuator/backups and exporting', () => {
   let world: World;
   let gateway: number;
   let otherGateway: number;
-  beforeAll(async () => {
-    world = await startWorld({ fixture: { chartVersion: '12.13.3', scenario: 'backup-configured' }, durations });
+  // A world per test: no test leans on what an earlier one left behind, so they pass in any order.
+  beforeEach(async () => {
+    world = await startWorld({ resources: 'demo-8.7', durations });
     gateway = world.portOf(podOf(world, 'zeebe-gateway', 0), 9600);
     otherGateway = world.portOf(podOf(world, 'zeebe-gateway', 1), 9600);
   });
-  afterAll(() => world.stop());
-  beforeEach(() => {
-    world.faults.outcome = {};
-    world.faults.pause = { failTimes: 0 };
-    world.faults.resume = { failTimes: 0 };
-    world.faults.zeebeTopologyIncomplete = false;
-  });
+  afterEach(() => world.stop());
 
   it('202 with the real message; per-partition details; state shared by every gateway pod', async () => {
     const post = await call(gateway, 'POST', '/actuator/backups', { backupId: 10 });
@@ -36,6 +32,8 @@ describe('Zeebe gateway 8.7: /actuator/backups and exporting', () => {
   });
 
   it('409 for an id not higher than every earlier one, deleted ones included', async () => {
+    expect((await call(gateway, 'POST', '/actuator/backups', { backupId: 10 })).status).toBe(202);
+    await pollUntil(() => call(gateway, 'GET', '/actuator/backups/10'), (a) => a.body?.state === 'COMPLETED');
     const same = await call(gateway, 'POST', '/actuator/backups', { backupId: 10 });
     expect(same.status).toBe(409);
     expect(same.body.message).toBe(
@@ -100,7 +98,7 @@ describe('Zeebe gateway 8.7: /actuator/backups and exporting', () => {
   });
 });
 
-describe('Zeebe store NONE (8.6 default)', () => {
+describeWithFixtures('Zeebe store NONE (8.6 default)', () => {
   it('answers 400 with the brokers\' "No backup store is configured" message', async () => {
     const world = await startWorld({ fixture: { chartVersion: '11.12.3', scenario: 'default' }, durations });
     try {
@@ -119,12 +117,12 @@ describe('8.8 orchestration pods', () => {
   let world: World;
   let pod0: number;
   let pod1: number;
-  beforeAll(async () => {
-    world = await startWorld({ fixture: { chartVersion: '13.12.7', scenario: 'backup-configured' }, durations });
+  beforeEach(async () => {
+    world = await startWorld({ resources: 'demo-8.8', durations });
     pod0 = world.portOf('camunda-zeebe-0', 9600);
     pod1 = world.portOf('camunda-zeebe-1', 9600);
   });
-  afterAll(() => world.stop());
+  afterEach(() => world.stop());
 
   it('/actuator/backups is a plain Spring 404', async () => {
     const answer = await call(pod0, 'POST', '/actuator/backups', { backupId: 1 });
@@ -167,7 +165,7 @@ describe('8.8 orchestration pods', () => {
   });
 });
 
-describe('8.9 manual backups (backup-configured)', () => {
+describeWithFixtures('8.9 manual backups (backup-configured)', () => {
   it('POST without an id → 400 "A backupId must be provided…"; with one → 202 and the 8.9 409 wording', async () => {
     const world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'backup-configured' }, durations });
     try {
@@ -186,14 +184,14 @@ describe('8.9 manual backups (backup-configured)', () => {
   });
 });
 
-describe('8.9 continuous backups (rdbms-backup-continuous)', () => {
+describeWithFixtures('8.9 continuous backups (rdbms-backup-continuous)', () => {
   let world: World;
   let pod: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     world = await startWorld({ fixture: { chartVersion: '14.8.4', scenario: 'rdbms-backup-continuous' }, durations });
     pod = world.portOf('camunda-zeebe-0', 9600);
   });
-  afterAll(() => world.stop());
+  afterEach(() => world.stop());
 
   it('POST without an id generates an epoch-ms id; with an id → 400 with the real message', async () => {
     const before = Date.now();

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { describeWithFixtures } from '../fixtures-available.js';
 import { buildCreatePlan } from '../../src/backup/take/plan.js';
 import { discoverInstallation } from '../../src/camunda/discover.js';
 import type { Installation } from '../../src/camunda/installation.js';
@@ -122,7 +123,7 @@ async function discover(chartVersion: string, scenario: string, options: { relea
 
 const scenarios = listFixtureScenarios();
 
-describe('fixtures', () => {
+describeWithFixtures('fixtures', () => {
   it('are present (set CAMUNDA_FIXTURES_DIR when they live elsewhere)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(20);
     expect(new Set(scenarios.map((s) => s.chartVersion))).toEqual(new Set(['11.12.3', '12.13.3', '13.12.7', '14.8.4', '15.0.0-alpha4']));
@@ -211,7 +212,7 @@ describe.each(scenarios)('discovery of $chartVersion/$scenario', ({ chartVersion
   });
 });
 
-describe('pinned results', () => {
+describeWithFixtures('pinned results', () => {
   it('8.6 context paths move Operate, Tasklist and the gateway management base path; Optimize stays at /', async () => {
     const { installation } = await discover('11.12.3', 'context-path');
     expect(installation.components.map((c) => `${c.part}:${c.service}:${c.target.port}${c.basePath}`)).toEqual([
@@ -262,7 +263,7 @@ describe('pinned results', () => {
   });
 });
 
-describe('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => {
+describeWithFixtures('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => {
   const CHART = '15.0.0-alpha4';
 
   it('backup-configured: the 8.10 procedure, external Elasticsearch through the orchestration pod, one tenant', async () => {
@@ -341,20 +342,22 @@ describe('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => {
   });
 });
 
-describe.each([
-  { chartVersion: '12.13.3', scenario: 'context-path' },
-  { chartVersion: '13.12.7', scenario: 'context-path' },
-  { chartVersion: '14.8.4', scenario: 'elasticsearch-external' },
-])('another release name and namespace: $chartVersion/$scenario', ({ chartVersion, scenario }) => {
-  it('derives every name from the release and namespace', async () => {
-    const { installation } = await discover(chartVersion, scenario, { release: 'c8', namespace: 'prod' });
-    expect(installation.release).toBe('c8');
-    expect(installation.namespace).toBe('prod');
-    for (const component of installation.components) {
-      expect(component.service).toMatch(/^c8-/);
-      expect(component.target.pod).toMatch(/^c8-/);
-      expect(component.target.namespace).toBe('prod');
-    }
-    if (installation.search?.target.kind === 'pod') expect(installation.search.target.pod.pod).toMatch(/^c8-elasticsearch-master-/);
+describeWithFixtures('another release name and namespace', () => {
+  describe.each([
+    { chartVersion: '12.13.3', scenario: 'context-path' },
+    { chartVersion: '13.12.7', scenario: 'context-path' },
+    { chartVersion: '14.8.4', scenario: 'elasticsearch-external' },
+  ])('another release name and namespace: $chartVersion/$scenario', ({ chartVersion, scenario }) => {
+    it('derives every name from the release and namespace', async () => {
+      const { installation } = await discover(chartVersion, scenario, { release: 'c8', namespace: 'prod' });
+      expect(installation.release).toBe('c8');
+      expect(installation.namespace).toBe('prod');
+      for (const component of installation.components) {
+        expect(component.service).toMatch(/^c8-/);
+        expect(component.target.pod).toMatch(/^c8-/);
+        expect(component.target.namespace).toBe('prod');
+      }
+      if (installation.search?.target.kind === 'pod') expect(installation.search.target.pod.pod).toMatch(/^c8-elasticsearch-master-/);
+    });
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { AccessCheck, AccessCheckResult, ConfigMap, ExecRequest, ExecResult, KubeClient, Pod, PortForward, PortForwardRequest, Secret, Service } from '../../src/kube/kube-client.js';
 import { configMapFromK8s, podFromK8s, secretFromK8s, serviceFromK8s } from '../../src/kube/objects.js';
+import { memoryLeaseApi } from './memory-lease-api.js';
 
 export interface RawObjects {
   readonly pods?: readonly unknown[];
@@ -39,6 +40,7 @@ export class FakeKubeClient implements KubeClient {
   readonly namespace: string;
   readonly contextName = 'fake';
   readonly calls: FakeKubeCall[] = [];
+  readonly leases = memoryLeaseApi();
   pods: Pod[];
   services: Service[];
   configMaps: ConfigMap[];

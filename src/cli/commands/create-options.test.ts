@@ -19,6 +19,7 @@ describe('parseCreateOptions', () => {
       verbose: false,
       webModeler: false,
       webModelerOutput: undefined,
+      force: false,
       color: true,
       release: undefined,
       access: 'port-forward',

@@ -16,6 +16,7 @@ export interface CreateArgs extends GlobalArgs {
   readonly 'poll-interval': string;
   readonly 'web-modeler'?: boolean | undefined;
   readonly 'web-modeler-output'?: string | undefined;
+  readonly force?: boolean | undefined;
 }
 
 export interface CreateCommandOptions extends GlobalOptions {
@@ -29,6 +30,8 @@ export interface CreateCommandOptions extends GlobalOptions {
   readonly webModeler: boolean;
   /** --web-modeler-output; default web-modeler-<backupId>.sql. */
   readonly webModelerOutput?: string | undefined;
+  /** --force: start even when exporting is already paused. */
+  readonly force: boolean;
 }
 
 /**
@@ -80,6 +83,7 @@ const CreateSchema = z
     'poll-interval': duration('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'] }),
     'web-modeler': z.boolean().optional(),
     'web-modeler-output': z.string().min(1, '--web-modeler-output: empty path').optional(),
+    force: z.boolean().optional(),
   })
   .superRefine((args, ctx) => {
     if (args['poll-interval'] > args.timeout) {
@@ -105,6 +109,7 @@ export function parseCreateOptions(argv: CreateArgs, nowMs: number): CreateComma
     pollIntervalMs: create.data['poll-interval'],
     webModeler: create.data['web-modeler'] ?? false,
     webModelerOutput: create.data['web-modeler-output'],
+    force: create.data.force ?? false,
   };
 }
 

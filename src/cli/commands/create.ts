@@ -32,7 +32,8 @@ const CREATE_EPILOG = [
   ...EXAMPLES.map(([what, command]) => `  # ${what}\n  ${command}\n`),
   'Exit codes:',
   '  0        completed',
-  '  2, 3     bad input, environment not as needed (nothing was changed)',
+  '  2, 3     bad input, environment not as needed (nothing was changed); 3 also when another run',
+  '           holds the release or exporting is already paused',
   '  4        backup failed (exporting was resumed)',
   '  5        cleanup failed: exporting may still be paused, run the printed command',
   '  128+n    stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, … (exporting was resumed)',
@@ -54,7 +55,8 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two status polls (polling starts faster; at least 500ms)' })
         .option('web-modeler', { type: 'boolean', default: false, describe: 'Also dump the Web Modeler database (automatic when Web Modeler is enabled in the release)' })
         .option('web-modeler-output', { type: 'string', requiresArg: true, describe: 'File for the Web Modeler dump (default: web-modeler-<backupId>.sql)' })
-        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval'], 'Backup:')
+        .option('force', { type: 'boolean', default: false, describe: 'Start even when Zeebe exporting is already paused (only when you know no other backup runs)' })
+        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval', 'force'], 'Backup:')
         .group(['web-modeler', 'web-modeler-output'], 'Web Modeler:')
         .epilog(CREATE_EPILOG),
     handler: async (argv) => {
@@ -101,7 +103,12 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     }
 
     const connect = connectorFor(options, deps, kube, reporter.emit);
-    const report = await backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube });
+    // One changing run per release (the Lease), and none while exporting is already paused.
+    const { refuseWhenExportingPaused, withReleaseLock } = await import('./release-lock.js');
+    const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit }, async () => {
+      await refuseWhenExportingPaused({ options, kube, installation, connect, emit: reporter.emit, signal: deps.signal, force: options.force });
+      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube });
+    });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { anInstallation, fakeCluster, notFound, ok, webappBackup, zeebeBackup, type Route } from '../../../test/unit/create-test-kit.js';
 import { UsageError } from '../../errors.js';
 import type { KubeClient } from '../../kube/kube-client.js';
+import { memoryLeaseApi } from '../../../test/unit/memory-lease-api.js';
 import type { CliDeps, CreateBackupApi } from '../cli-deps.js';
 import type { DeleteOptions } from './lifecycle-options.js';
 import { runDeleteCommand, type ConfirmIo } from './lifecycle-run.js';
@@ -36,7 +37,7 @@ function harness() {
     now: () => Date.parse('2026-11-27T06:00:00Z'),
     createKubeClient: async () => {
       kubes++;
-      const kube = { namespace: 'camunda', contextName: 'test', withSignal: () => kube } as unknown as KubeClient;
+      const kube = { namespace: 'camunda', contextName: 'test', leases: memoryLeaseApi(), withSignal: () => kube } as unknown as KubeClient;
       return kube;
     },
     createConnector: () => cluster.connect,

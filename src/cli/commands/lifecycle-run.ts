@@ -24,6 +24,7 @@ import type { CliDeps } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CheckOptions, DeleteOptions, ListOptions, StatusOptions } from './lifecycle-options.js';
 import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
+import { withReleaseLock } from './release-lock.js';
 
 /** How delete asks for confirmation; the default reads the terminal, tests pass their own. */
 export interface ConfirmIo {
@@ -142,6 +143,22 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
       options.ids.length > 0
         ? { kind: 'ids', ids: options.ids }
         : { kind: 'retention', keep: options.keep, olderThanMs: options.olderThanMs, olderThanText: options.olderThanText };
+    // A dry run changes nothing; a real one holds the release from planning to the last delete.
+    if (options.dryRun) return deleteOpened(options, deps, io, reporter, kube, installation, selection);
+    return withReleaseLock({ command: 'delete', options, deps, kube, installation, emit: reporter.emit }, () => deleteOpened(options, deps, io, reporter, kube, installation, selection));
+  });
+}
+
+async function deleteOpened(
+  options: DeleteOptions,
+  deps: CliDeps,
+  io: ConfirmIo,
+  reporter: ProgressReporter,
+  kube: KubeClient,
+  installation: OpenedInstallation['installation'],
+  selection: DeleteSelection,
+): Promise<DeleteReport> {
+  {
     const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
       const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now() });
@@ -180,7 +197,7 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
     } finally {
       await session.close();
     }
-  });
+  }
 }
 
 // --- check ----------------------------------------------------------------------------------------------------
@@ -223,6 +240,12 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
 export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): Promise<ResumeReport> {
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
+    return withReleaseLock({ command: 'resume', options, deps, kube, installation, emit: reporter.emit }, () => resumeOpened(options, deps, reporter, kube, installation));
+  });
+}
+
+async function resumeOpened(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter, kube: KubeClient, installation: OpenedInstallation['installation']): Promise<ResumeReport> {
+  {
     const lifecycle = lifecycleDeps(options, deps, kube, reporter);
     const pool = openPool(lifecycle);
     const warnings = [...installation.warnings];
@@ -265,5 +288,5 @@ export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): P
       });
     }
     return report;
-  });
+  }
 }

@@ -2,6 +2,7 @@
  * Backups put straight into the simulators, as earlier `create` runs would have left them: complete, or with one
  * part failed or missing. Much faster than running create for every ID, and it makes states create avoids.
  */
+import { until } from './until.js';
 import type { BackupKind, World } from '../../world/index.js';
 
 export type SeedPart = BackupKind | 'zeebe-records';
@@ -44,10 +45,23 @@ export function seedBackup(world: World, id: number, options: SeedOptions = {}):
   }
 }
 
+/** Whether some backup in the world is still running: a snapshot in any repository, or a Zeebe backup. */
+function somethingRunning(world: World): boolean {
+  const search = world.sims.search;
+  if (search && [...search.repositories.keys()].some((repo) => search.listSnapshots(repo).some((s) => search.stateOf(s) === 'IN_PROGRESS'))) return true;
+  const zeebe = world.sims.zeebe;
+  return !!zeebe && [...zeebe.backups.keys()].some((id) => {
+    try {
+      return zeebe.status(id)['state'] === 'IN_PROGRESS';
+    } catch {
+      return false; // deleted, or no store: nothing that runs
+    }
+  });
+}
+
 /** Waits until every seeded backup has reached its final state (the simulators take their configured durations). */
-export async function settle(world: World): Promise<void> {
-  const durations = [...Object.values(world.sims.backups).map((b) => b?.config.durationMs ?? 0), world.sims.zeebe?.config.durationMs ?? 0];
-  await new Promise((resolve) => setTimeout(resolve, Math.max(...durations) + 50));
+export async function settle(world: World, timeoutMs = 10_000): Promise<void> {
+  await until(() => !somethingRunning(world), { intervalMs: 10, timeoutMs: timeoutMs, what: 'seeded backups still running' });
 }
 
 /** Short component durations so seeded backups finish within a poll or two. */

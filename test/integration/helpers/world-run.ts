@@ -1,4 +1,6 @@
 /** Start a simulated world for one test and always stop it, whatever the test does. */
+import { it } from 'vitest';
+import { itWithFixtures } from '../../fixtures-available.js';
 import { startWorld, type World, type WorldOptions } from '../../world/index.js';
 
 /** Short simulated component durations: enough for several polls, short enough for a fast suite. */
@@ -26,4 +28,19 @@ export type Line = keyof typeof LINES;
 
 export function fixture(line: Line, scenario: string): WorldOptions['fixture'] {
   return { chartVersion: LINES[line], scenario };
+}
+
+/**
+ * A backup-configured release of one line: our own resource files where the repository has them (8.7, 8.8), so
+ * the test runs on any clone; the rendered chart otherwise (such a test runs through `itOnLine`).
+ */
+export function configuredCluster(line: Line): Pick<WorldOptions, 'fixture' | 'resources'> {
+  if (line === '8.7') return { resources: 'demo-8.7' };
+  if (line === '8.8') return { resources: 'demo-8.8' };
+  return { fixture: fixture(line, 'backup-configured') };
+}
+
+/** it() for a test on `configuredCluster(line)`: skipped (or required in CI) like every fixture test when it needs one. */
+export function itOnLine(line: Line): typeof itWithFixtures {
+  return line === '8.7' || line === '8.8' ? (name, body, timeout) => void it(name, body, timeout) : itWithFixtures;
 }

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { runExecSession } from './exec-channel.js';
 import { runPortForwardSession } from './port-forward-channel.js';
+import { bodyReader, COORDINATION_GROUP, COORDINATION_RESOURCES, createLeaseStore, type LeaseStore } from './leases.js';
 import { roleDenies, type PolicyRule } from './rbac.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { badRequest, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized, type ApiStatus } from './status.js';
@@ -150,6 +151,8 @@ export interface FakeApiServer {
   token: string;
   faults: ApiFaults;
   requests: RequestLogEntry[];
+  /** coordination.k8s.io/v1 Leases (the tool's lock per release); tests read and plant them here. */
+  leases: LeaseStore;
   /** kubeconfig YAML with certificate-authority-data and the bearer token; one context (default name "fake"), namespace set if given */
   kubeconfig(options?: { namespace?: string; context?: string; token?: string }): string;
   close(): Promise<void>;
@@ -219,7 +222,10 @@ const AUTHORIZATION_RESOURCES: Json = {
 const API_GROUPS: Json = {
   kind: 'APIGroupList',
   apiVersion: 'v1',
-  groups: [{ name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } }],
+  groups: [
+    { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
+    { name: COORDINATION_GROUP, versions: [{ groupVersion: `${COORDINATION_GROUP}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${COORDINATION_GROUP}/v1`, version: 'v1' } },
+  ],
 };
 
 const DEFAULT_USER = 'system:serviceaccount:camunda:backup';
@@ -340,6 +346,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   // The protocol is chosen before the upgrade (to reject with 403 like wsstream); ws only echoes it.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (_offered, req) => chosenProtocol.get(req) ?? false });
   const liveSockets = new Set<Duplex>();
+  let resourceVersion = 500_000;
+  const leases = createLeaseStore(() => String(++resourceVersion));
 
   const log = (entry: Omit<RequestLogEntry, 'at'>): void => {
     requests.push({ at: Date.now(), ...entry });
@@ -490,6 +498,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       return selfSubjectAccessReview(parsed);
     }
 
+    if (url.pathname === `/apis/${COORDINATION_GROUP}/v1`) return { status: 200, body: COORDINATION_RESOURCES };
+    if (parts[0] === 'apis' && parts[1] === COORDINATION_GROUP && parts[2] === 'v1') {
+      const denied = (verb: string, namespace: string, name?: string): boolean => deniedVerb([verb], 'leases', undefined, namespace, COORDINATION_GROUP, name) !== undefined;
+      return leases.handle({ method, rest: parts.slice(3), body: bodyReader(req), denied, user });
+    }
     if (parts[0] !== 'api' || parts[1] !== 'v1') return { status: 404, body: pathNotFound() };
     if (method !== 'GET') return { status: 405, body: methodNotAllowed() };
     const rest = parts.slice(2);
@@ -702,6 +715,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     token: options.token,
     faults,
     requests,
+    leases,
     kubeconfig: (config = {}) => kubeconfigYaml(url, tls.caPem, config.token ?? options.token, config.context ?? 'fake', config.namespace),
     close: async () => {
       for (const client of wss.clients) client.terminate();

@@ -28,7 +28,7 @@ export interface ApiStatus {
   code: number;
 }
 
-function failure(code: number, reason: string, message: string, details?: StatusDetails): ApiStatus {
+export function failure(code: number, reason: string, message: string, details?: StatusDetails): ApiStatus {
   return {
     kind: 'Status',
     apiVersion: 'v1',
