@@ -5,15 +5,13 @@
 import type { ConfigMap, Container, Pod, Service } from '../kube/kube-client.js';
 import type { HelmValues } from './helm-values.js';
 import type { ComponentEndpoint } from './installation.js';
-import { byName, COMPONENT_LABEL, pickPod } from './pick-pod.js';
+import { byName, COMPONENT_LABEL, pickPod, type ExecChoices } from './pick-pod.js';
 import { type SpringProperties, springPropertiesFrom } from './spring-properties.js';
 import type { SearchEngine, SecondaryStorage, VersionProcedure } from './versions.js';
 
 /** Choices from the command line that shape discovery. */
-export interface DiscoveryChoices {
+export interface DiscoveryChoices extends ExecChoices {
   readonly snapshotRepository?: string | undefined;
-  readonly execPod?: string | undefined;
-  readonly execContainer?: string | undefined;
   readonly webModeler?: boolean | undefined;
 }
 

@@ -5,7 +5,6 @@
 import { PreconditionError, UsageError } from '../errors.js';
 import type { Container, Pod, ServicePort } from '../kube/kube-client.js';
 import type { PodTarget } from '../reach/component-http.js';
-import type { DiscoveryChoices, DiscoveryContext } from './discovery-context.js';
 
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
@@ -54,11 +53,17 @@ export function podTarget(pod: Pod, container: Container, port: number, namespac
 
 const containersHint = (pod: Pod): string => `Containers of ${pod.name}: ${pod.containers.map((c) => c.name).join(', ')}.`;
 
+/** --exec-pod / --exec-container: where the user wants curl to run. Part of the discovery choices. */
+export interface ExecChoices {
+  readonly execPod?: string | undefined;
+  readonly execContainer?: string | undefined;
+}
+
 /**
  * The container to talk to in `pod`. `overridable`: --exec-container applies (Camunda components; the search
  * engine and PostgreSQL keep their own), unless --exec-pod took it for the relay pod.
  */
-export function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Pick<DiscoveryContext, 'choices' | 'warnings'>, what: string, overridable = false): Container {
+export function chooseContainer(pod: Pod, preferred: readonly string[], ctx: { readonly choices: ExecChoices; readonly warnings: string[] }, what: string, overridable = false): Container {
   const override = overridable && ctx.choices.execPod === undefined ? ctx.choices.execContainer : undefined;
   if (override !== undefined) {
     const chosen = pod.containers.find((c) => c.name === override);
@@ -75,7 +80,7 @@ export function chooseContainer(pod: Pod, preferred: readonly string[], ctx: Pic
 }
 
 /** --exec-pod: the pod the user chose to run curl in, checked before anything relies on it. */
-export function execRelayTarget(choices: DiscoveryChoices, pod: Pod | undefined, namespace: string): PodTarget | undefined {
+export function execRelayTarget(choices: ExecChoices, pod: Pod | undefined, namespace: string): PodTarget | undefined {
   if (choices.execPod === undefined) return undefined;
   if (!pod) throw new UsageError(`--exec-pod ${choices.execPod}: no such pod in namespace ${namespace}.`);
   const container = choices.execContainer !== undefined ? pod.containers.find((c) => c.name === choices.execContainer) : pod.containers[0];
