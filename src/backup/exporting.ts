@@ -7,6 +7,7 @@
 import type { Installation } from '../camunda/installation.js';
 import { ComponentHttpError, readPartitions, type ManagementApi } from '../camunda/management-api.js';
 import { messageOf } from '../errors.js';
+import { clusterFlagsText, type ClusterFlags } from '../kube/cluster-flags.js';
 import type { KubeClient, Pod } from '../kube/kube-client.js';
 import type { AccessMode, PodTarget } from '../reach/component-http.js';
 import type { ConnectionPool } from './connections.js';
@@ -122,16 +123,16 @@ export async function resumeWithRetries(
  * access mode for when the tool itself is what fails. The raw call answers HTTP 200 either way; only
  * `"status":204` in its body means resumed.
  */
-export function resumeCommandFor(installation: Installation, access: AccessMode): string {
-  const ns = installation.namespace;
-  const tool = `kubectl camunda-backup resume -n ${ns} --release ${installation.release} --access ${access}`;
+export function resumeCommandFor(installation: Installation, access: AccessMode, cluster: ClusterFlags): string {
+  const target = clusterFlagsText(cluster, installation.namespace);
+  const tool = `kubectl camunda-backup resume ${target} --release ${installation.release} --access ${access}`;
   const zeebe = partOf(layoutOf(installation), 'zeebe');
   if (zeebe?.target?.kind !== 'pod') return tool;
   const { pod, container, port } = zeebe.target.pod;
   const path = `${zeebe.basePath}${installation.procedure.exportingResumePath}`;
   const raw =
     access === 'exec'
-      ? `kubectl exec -n ${ns} ${pod} -c ${container} -- curl -sS -X POST http://localhost:${port}${path}`
-      : `kubectl port-forward -n ${ns} pod/${pod} ${port}:${port} & sleep 2; curl -sS -X POST http://127.0.0.1:${port}${path}; kill $!`;
+      ? `kubectl exec ${target} ${pod} -c ${container} -- curl -sS -X POST http://localhost:${port}${path}`
+      : `kubectl port-forward ${target} pod/${pod} ${port}:${port} & sleep 2; curl -sS -X POST http://127.0.0.1:${port}${path}; kill $!`;
   return `${tool}\n${raw}`;
 }

@@ -9,9 +9,9 @@ import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { PreconditionError, UsageError, messageOf } from '../errors.js';
+import { IN_CLUSTER_CONTEXT } from './cluster-flags.js';
 
 const DEFAULT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-const IN_CLUSTER_CONTEXT = 'in-cluster';
 
 export interface KubeConfigOptions {
   /** --kubeconfig: only that file, which must exist; no merge. */

@@ -3,7 +3,11 @@
  * and the simulated cluster's exporter state), the exit codes match the contract, the component's own words
  * reach the user.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { until } from './helpers/until.js';
 import { itNeedingFixtures, itWithFixtures } from '../fixtures-available.js';
 import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
@@ -189,7 +193,7 @@ describe('create: resuming fails permanently', () => {
       const result = await runCli(world, ['create', '--backup-id', ID]);
       expect(result.code, describeRun(result)).toBe(5);
       expect(result.stderr).toContain('!!! ZEEBE EXPORTING IS STILL PAUSED !!!');
-      expect(result.stderr).toContain('kubectl camunda-backup resume -n camunda --release camunda');
+      expect(result.stderr).toContain('kubectl camunda-backup resume --context fake -n camunda --release camunda');
       expect(result.stderr).toMatch(/curl -sS -X POST http:\/\/127\.0\.0\.1:9600\/actuator\/exporting\/resume/);
       expect(result.stderr).toMatch(/error: Zeebe exporting is STILL PAUSED/);
       // Tried more than once, and the simulated cluster really is still paused: the tool says so honestly.
@@ -206,8 +210,9 @@ describe('create: resuming fails permanently', () => {
       const report = result.json();
       expect(report.state).toBe('CLEANUP_FAILED');
       expect(report.exporting).toMatchObject({ paused: true, resumed: false });
-      expect(report.exporting.resumeCommand).toContain('kubectl camunda-backup resume -n camunda --release camunda --access exec');
-      expect(report.exporting.resumeCommand).toMatch(/kubectl exec -n camunda .*camunda-zeebe-0.*exporting\/resume/s);
+      // The world's kubeconfig names its context "fake"; the printed commands name it too (issue 15: same cluster).
+      expect(report.exporting.resumeCommand).toContain('kubectl camunda-backup resume --context fake -n camunda --release camunda --access exec');
+      expect(report.exporting.resumeCommand).toMatch(/kubectl exec --context fake -n camunda .*camunda-zeebe-0.*exporting\/resume/s);
       expect(report.error.step).toBe('resume-exporting');
       expect(result.stderr).toContain('!!! ZEEBE EXPORTING IS STILL PAUSED !!!');
       expect(world.sims.zeebe!.isPaused()).toBe(true);
@@ -397,6 +402,67 @@ describe('create: bad input before anything changes', () => {
       expect(result.code, describeRun(result)).toBe(2);
       expect(result.stderr).toMatch(/generates the backup ID itself/);
       expectNoMutation(world);
+    });
+  });
+});
+
+/**
+ * A machine with several clusters: the run is pointed at one with --kubeconfig/--context while the shell's own
+ * KUBECONFIG (and that file's current-context) point elsewhere. The resume command printed after exit 5 must reach
+ * the paused cluster when pasted into that shell, not report success against another.
+ */
+describe('create: the printed resume reaches the same cluster', () => {
+  /** A kubeconfig file holding the world as context `prod` plus a decoy context (current) that refuses connections. */
+  function kubeconfigs(world: { api: { kubeconfig(options: { namespace?: string; context?: string }): string } }): { both: string; decoyOnly: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'two-clusters '));
+    const config = parseYaml(world.api.kubeconfig({ namespace: 'camunda', context: 'prod' })) as Record<string, Array<Record<string, unknown>>>;
+    const decoy = {
+      clusters: [{ name: 'decoy', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'decoy-user', user: { token: 'decoy' } }],
+      contexts: [{ name: 'decoy', context: { cluster: 'decoy', user: 'decoy-user', namespace: 'camunda' } }],
+    };
+    const both = join(dir, 'prod and decoy.yaml');
+    writeFileSync(both, stringifyYaml({ ...config, clusters: [...config['clusters']!, ...decoy.clusters], users: [...config['users']!, ...decoy.users], contexts: [...config['contexts']!, ...decoy.contexts], 'current-context': 'decoy' }), { mode: 0o600 });
+    const decoyOnly = join(dir, 'decoy.yaml');
+    writeFileSync(decoyOnly, stringifyYaml({ apiVersion: 'v1', kind: 'Config', ...decoy, 'current-context': 'decoy' }), { mode: 0o600 });
+    return { both, decoyOnly };
+  }
+
+  /** `kubectl camunda-backup <args>` as a shell would split the printed line (single quotes only, as shellWord writes). */
+  function argsOf(line: string): string[] {
+    const words = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
+    expect(words.slice(0, 2)).toEqual(['kubectl', 'camunda-backup']);
+    return words.slice(2);
+  }
+
+  it.each(['port-forward', 'exec'] as const)('%s: exit 5 prints --kubeconfig and --context; the printed resume, run from a shell pointed elsewhere, resumes this cluster', async (access) => {
+    await withWorld({ resources: 'demo-8.8', faults: { resume: { failTimes: 1000 } } }, async (world) => {
+      const files = kubeconfigs(world);
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '--kubeconfig', files.both, '--context', 'prod', '-o', 'json'], {
+        env: { KUBECONFIG: files.decoyOnly },
+      });
+      expect(result.code, describeRun(result)).toBe(5);
+      const command = String(result.json().exporting.resumeCommand);
+      const [toolLine, rawLine] = command.split('\n');
+      const target = `--kubeconfig '${files.both}' --context prod -n camunda`;
+      expect(toolLine).toBe(`kubectl camunda-backup resume ${target} --release camunda --access ${access}`);
+      expect(rawLine).toContain(access === 'exec' ? `kubectl exec ${target} ` : `kubectl port-forward ${target} `);
+      // The loud block on stderr prints the same lines.
+      expect(result.stderr).toContain(`    ${toolLine}`);
+      expect(world.sims.zeebe!.isPaused()).toBe(true);
+
+      world.faults.resume.failTimes = 0;
+      const resumed = await runCli(world, argsOf(toolLine!), { env: { KUBECONFIG: files.decoyOnly } });
+      expect(resumed.code, describeRun(resumed)).toBe(0);
+      expect(world.sims.zeebe!.isPaused()).toBe(false);
+    });
+  });
+
+  it('without --context, the context the kubeconfig chose is named, so a later change of current-context cannot redirect it', async () => {
+    await withWorld({ resources: 'demo-8.8', faults: { resume: { failTimes: 1000 } } }, async (world) => {
+      const result = await runCli(world, ['create', '--backup-id', ID, '-o', 'json']);
+      expect(result.code, describeRun(result)).toBe(5);
+      expect(String(result.json().exporting.resumeCommand).split('\n')[0]).toBe('kubectl camunda-backup resume --context fake -n camunda --release camunda --access port-forward');
     });
   });
 });

@@ -52,8 +52,8 @@ describe('resume', () => {
       const result = await runCli(world, ['resume', '-n', world.namespace, '--access', 'exec'], { killAfterMs: 30_000 });
       expect(result.code, describeRun(result)).toBe(5);
       expect(result.stdout).toMatch(/FAILED after 4 attempt\(s\): exporting resume failed: Expected 3 members of partition 2 but found 2/);
-      expect(result.stdout).toContain('kubectl camunda-backup resume -n camunda --release camunda --access exec');
-      expect(result.stdout).toMatch(/kubectl exec -n camunda camunda-zeebe-gateway-\S+ -c zeebe-gateway -- curl -sS -X POST http:\/\/localhost:9600\/actuator\/exporting\/resume/);
+      expect(result.stdout).toContain('kubectl camunda-backup resume --context fake -n camunda --release camunda --access exec');
+      expect(result.stdout).toMatch(/kubectl exec --context fake -n camunda camunda-zeebe-gateway-\S+ -c zeebe-gateway -- curl -sS -X POST http:\/\/localhost:9600\/actuator\/exporting\/resume/);
       expect(result.stderr).toMatch(/^error: Zeebe exporting could NOT be resumed/m);
       expect(world.log.filter(isResume)).toHaveLength(4);
     });

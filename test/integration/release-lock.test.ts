@@ -42,7 +42,7 @@ describe('two create runs at once', () => {
         expect(second.code, describeRun(second)).toBe(3);
         expect(second.stderr).toContain(`another run holds Lease ${world.namespace}/${LEASE}`);
         expect(second.stderr).toMatch(/pid \d+ \(create\), since \d{4}-\d\d-\d\dT/);
-        expect(second.stderr).toContain(`kubectl delete lease ${LEASE} -n ${world.namespace}`);
+        expect(second.stderr).toContain(`kubectl delete lease ${LEASE} --context fake -n ${world.namespace}`);
         expect(second.stderr).not.toMatch(STACK_FRAME);
         // The second run changed nothing: no pause or resume of its own, no backup with its ID.
         expect(count(world, isPause)).toBe(1);
@@ -72,7 +72,7 @@ describe('a cluster left soft-paused', () => {
         const refused = await runCli(world, ['create', '--backup-id', '1700000800', '--access', access]);
         expect(refused.code, describeRun(refused)).toBe(3);
         expect(refused.stderr).toMatch(/exporting of release camunda is already paused \(partition [^)]*SOFT_PAUSED/);
-        expect(refused.stderr).toContain(`kubectl camunda-backup resume -n ${world.namespace} --release camunda --access ${access}`);
+        expect(refused.stderr).toContain(`kubectl camunda-backup resume --context fake -n ${world.namespace} --release camunda --access ${access}`);
         expect(refused.stderr).toContain('--force');
         expect(mutatingCalls(world), dumpLog(world)).toEqual([]);
         expect(world.sims.zeebe!.isPaused()).toBe(true);

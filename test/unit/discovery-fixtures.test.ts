@@ -276,7 +276,7 @@ describeWithFixtures('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => 
     expect(installation.zeebeStore).toEqual({ store: 'S3', continuous: false });
     expect(installation.topology).toEqual({ mode: 'combined', physicalTenants: [], declaredIn: [] });
     expect(installation.warnings).toEqual([]);
-    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' })).not.toThrow();
+    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward', cluster: {} })).not.toThrow();
   });
 
   it('no scenario renders an in-cluster <release>-elasticsearch Service: 15.x bundles no Elasticsearch', () => {
@@ -318,7 +318,7 @@ describeWithFixtures('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => 
     // Nothing in the Kubernetes objects says so: no label, no Service, no extra pod.
     expect(JSON.stringify(kube.pods.map((p) => p.labels))).not.toContain('tenant');
     try {
-      buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' });
+      buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward', cluster: {} });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(PreconditionError);
@@ -338,7 +338,7 @@ describeWithFixtures('Camunda 8.10 (chart 15.0.0-alpha4, a pre-release)', () => 
     expect(installation.topology?.physicalTenants).toEqual(['default']);
     expect(installation.warnings).toEqual([]);
     expect(installation.search?.zeebeIndexPrefix).toBe('default-zeebe-record');
-    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward' })).not.toThrow();
+    expect(() => buildCreatePlan(installation, { backupId: 7, timeoutMs: 60_000, pollIntervalMs: 1_000, access: 'port-forward', cluster: {} })).not.toThrow();
   });
 });
 

@@ -47,12 +47,24 @@ describe('resumeCommandFor', () => {
   it('names the tool and the raw call through the same access mode, context path included', () => {
     const installation = anInstallation('8.7');
     const withPath = { ...installation, components: installation.components.map((c) => (c.part === 'zeebe' ? { ...c, basePath: '/zeebe' } : c)) };
-    expect(resumeCommandFor(withPath, 'exec').split('\n')).toEqual([
+    expect(resumeCommandFor(withPath, 'exec', {}).split('\n')).toEqual([
       'kubectl camunda-backup resume -n camunda --release camunda --access exec',
       'kubectl exec -n camunda gateway-0 -c zeebe-gateway -- curl -sS -X POST http://localhost:9600/zeebe/actuator/exporting/resume',
     ]);
-    const portForward = resumeCommandFor(anInstallation('8.8'), 'port-forward');
+    const portForward = resumeCommandFor(anInstallation('8.8'), 'port-forward', {});
     expect(portForward).toContain('kubectl port-forward -n camunda pod/zeebe-0 9600:9600');
     expect(portForward).toContain('curl -sS -X POST http://127.0.0.1:9600/actuator/exporting/resume');
+  });
+});
+
+describe('resumeCommandFor on a machine with several clusters', () => {
+  it('carries the run\'s --kubeconfig and context into every line, quoted for a shell', () => {
+    const lines = resumeCommandFor(anInstallation('8.8'), 'exec', { kubeconfig: '/home/ops/prod cluster.yaml', context: 'prod-eu' }).split('\n');
+    const target = "--kubeconfig '/home/ops/prod cluster.yaml' --context prod-eu -n camunda";
+    expect(lines[0]).toBe(`kubectl camunda-backup resume ${target} --release camunda --access exec`);
+    expect(lines[1]).toMatch(new RegExp(`^kubectl exec ${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} zeebe-0 `));
+    const portForward = resumeCommandFor(anInstallation('8.8'), 'port-forward', { context: 'prod-eu' });
+    expect(portForward).toContain('kubectl camunda-backup resume --context prod-eu -n camunda');
+    expect(portForward).toContain('kubectl port-forward --context prod-eu -n camunda pod/zeebe-0 9600:9600');
   });
 });

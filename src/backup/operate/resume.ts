@@ -11,10 +11,13 @@ import type { AccessMode, Connector } from '../../reach/component-http.js';
 import { openPool, type ConnectionPool } from '../connections.js';
 import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor, resumeWithRetries } from '../exporting.js';
 import { layoutOf, partOf } from '../layout.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
 
 export interface ResumeOptions {
   /** For the manual command in the result when resuming fails. */
   readonly access?: AccessMode | undefined;
+  /** How the manual command reaches this cluster. */
+  readonly cluster?: ClusterFlags | undefined;
   readonly retryDelaysMs?: readonly number[] | undefined;
   readonly requestTimeoutMs?: number | undefined;
 }
@@ -82,7 +85,7 @@ export async function runResume(installation: Installation, deps: ResumeDeps, op
         attempts: attempts + 1,
         durationMs: now() - started,
         message,
-        resumeCommand: options.access ? resumeCommandFor(installation, options.access) : undefined,
+        resumeCommand: options.access ? resumeCommandFor(installation, options.access, options.cluster ?? {}) : undefined,
       };
     }
   } finally {

@@ -24,7 +24,7 @@ const ID = 1_748_937_221;
 const notFoundOperate = { status: 400, body: { status: 400, message: `No backup with id [${ID}] found.`, instance: 'i', type: 't' } };
 
 function fastPlan(installation: Installation, overrides: Partial<CreatePlan['timing']> = {}, backupId = ID): CreatePlan {
-  const plan = buildCreatePlan(installation, { backupId, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward' });
+  const plan = buildCreatePlan(installation, { backupId, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward', cluster: {} });
   return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resumeRetryDelaysMs: [1, 1, 1], ...overrides } };
 }
 
@@ -544,13 +544,13 @@ describe('preflight: nothing changes when it fails', () => {
   });
 
   it('continuous backups on an Elasticsearch installation are refused at plan time', () => {
-    expect(() => buildCreatePlan(anInstallation('8.9', { zeebeStore: { continuous: true } }), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'exec' })).toThrow(
+    expect(() => buildCreatePlan(anInstallation('8.9', { zeebeStore: { continuous: true } }), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'exec', cluster: {} })).toThrow(
       PreconditionError,
     );
   });
 
   it('a missing repository name is refused at plan time with a hint', () => {
-    const build = () => buildCreatePlan(anInstallation('8.7', { repositoryName: undefined }), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'exec' });
+    const build = () => buildCreatePlan(anInstallation('8.7', { repositoryName: undefined }), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'exec', cluster: {} });
     expect(build).toThrow(PreconditionError);
     expect(build).toThrow(/snapshot repository/);
   });
@@ -622,7 +622,7 @@ describe('8.9 with RDBMS secondary storage', () => {
   });
 
   it('without continuous backups configured it explains what is needed, before any change', () => {
-    const build = () => buildCreatePlan(rdbms(false), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward' });
+    const build = () => buildCreatePlan(rdbms(false), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward', cluster: {} });
     expect(build).toThrow(PreconditionError);
     expect(build).toThrow(/continuous/);
     try {
@@ -635,7 +635,7 @@ describe('8.9 with RDBMS secondary storage', () => {
 
 describe('describeCreatePlan (dry run)', () => {
   it('8.7: every call, where, in order; concurrent calls share an order number', () => {
-    const calls = describeCreatePlan(buildCreatePlan(anInstallation('8.7'), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'exec' }));
+    const calls = describeCreatePlan(buildCreatePlan(anInstallation('8.7'), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'exec', cluster: {} }));
     const mutations = calls.filter((call) => call.method !== 'GET');
     expect(mutations.map((call) => [call.order, call.method, call.target, call.path])).toEqual([
       [2, 'POST', 'pod/optimize-0:8092', '/actuator/backups'],
@@ -654,7 +654,7 @@ describe('describeCreatePlan (dry run)', () => {
   });
 
   it('8.8: pause comes first', () => {
-    const calls = describeCreatePlan(buildCreatePlan(anInstallation('8.8'), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward' }));
+    const calls = describeCreatePlan(buildCreatePlan(anInstallation('8.8'), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward', cluster: {} }));
     const mutations = calls.filter((call) => call.method !== 'GET').map((call) => `${call.method} ${call.path}`);
     expect(mutations).toEqual([
       'POST /actuator/exporting/pause?soft=true',
@@ -672,14 +672,14 @@ describe('describeCreatePlan (dry run)', () => {
       ...installation,
       components: installation.components.map((c) => (c.part === 'operate' ? { ...c, basePath: '/operate' } : c.part === 'zeebe' ? { ...c, basePath: '/zeebe' } : c)),
     };
-    const calls = describeCreatePlan(buildCreatePlan(withPaths, { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward' }));
+    const calls = describeCreatePlan(buildCreatePlan(withPaths, { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward', cluster: {} }));
     expect(calls.some((call) => call.path === '/operate/actuator/backups')).toBe(true);
     expect(calls.some((call) => call.path === '/zeebe/actuator/exporting/pause?soft=true')).toBe(true);
     expect(calls.some((call) => call.target === 'pod/optimize-0:8092' && call.path === '/actuator/backups')).toBe(true);
   });
 
   it('the plan is plain data (JSON round trip keeps it, secrets redacted)', () => {
-    const plan = buildCreatePlan(anInstallation('8.8'), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward' });
+    const plan = buildCreatePlan(anInstallation('8.8'), { backupId: ID, timeoutMs: 1, pollIntervalMs: 1, access: 'port-forward', cluster: {} });
     const json = JSON.stringify(plan);
     expect(json).not.toContain('c2VjcmV0');
     expect(JSON.parse(json)).toMatchObject({ procedure: 'orchestration', backupId: ID, line: '8.8' });

@@ -13,6 +13,7 @@ import { PreconditionError } from '../../errors.js';
 import type { AccessMode } from '../../reach/component-http.js';
 import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor } from '../exporting.js';
 import { layoutOf, partOf, type BackupLayout, type PartEndpoint, type ProcedureKind } from '../layout.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
 
 export type { ProcedureKind } from '../layout.js';
 
@@ -23,6 +24,8 @@ export interface CreateOptions {
   /** Longest pause between two polls; polling starts faster and backs off to this. */
   readonly pollIntervalMs: number;
   readonly access: AccessMode;
+  /** How a command printed for a person (the manual resume) reaches this cluster. */
+  readonly cluster: ClusterFlags;
   /** File for the Web Modeler dump (when the installation has Web Modeler); default web-modeler-<backupId>.sql. */
   readonly webModelerOutput?: string | undefined;
 }
@@ -256,7 +259,7 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     actions,
     parts,
     warnings,
-    resumeCommand: resumeCommandFor(installation, options.access),
+    resumeCommand: resumeCommandFor(installation, options.access, options.cluster),
     timing: { ...DEFAULT_TIMING, timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs },
   };
 }

@@ -116,7 +116,7 @@ describe('the web-modeler-dump action', () => {
   const ID = 1_748_937_221;
   const installation = { ...anInstallation('8.8'), webModeler: { ...database, pod: { ...database.pod, namespace: NS } } };
   const planWith = (outputPath: string, overrides: Partial<CreatePlan['timing']> = {}): CreatePlan => {
-    const plan = buildCreatePlan(installation, { backupId: ID, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward', webModelerOutput: outputPath });
+    const plan = buildCreatePlan(installation, { backupId: ID, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward', cluster: {}, webModelerOutput: outputPath });
     return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resumeRetryDelaysMs: [1, 1, 1], ...overrides } };
   };
   const run = (plan: CreatePlan, routes: Record<string, Route>, kube: ReturnType<typeof fakeExec>['kube']) =>

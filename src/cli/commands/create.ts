@@ -15,6 +15,7 @@ import { renderSummaryTable } from '../../output/summary-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
+import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
 
@@ -82,6 +83,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
       timeoutMs: options.timeoutMs,
       pollIntervalMs: options.pollIntervalMs,
       access: options.access,
+      cluster: clusterFlagsOf(options, kube.contextName),
       webModelerOutput: options.webModelerOutput,
     });
     if (plan.procedure === 'rdbms' && options.backupIdGiven) {

@@ -12,6 +12,7 @@ import { runList } from '../../backup/operate/list.js';
 import { runResume } from '../../backup/operate/resume.js';
 import { headerOf, runStatus } from '../../backup/operate/status.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
+import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
@@ -210,6 +211,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
     const report = await runCheck(
       {
         access: options.access,
+        cluster: clusterFlagsOf(options, kube.contextName),
         discovery: discoveryOptionsOf(options, kube.namespace),
         maxBackupAgeMs: options.maxBackupAgeMs,
         nowMs: deps.now(),
@@ -252,7 +254,7 @@ async function resumeOpened(options: GlobalOptions, deps: CliDeps, reporter: Pro
     let partitions: ResumeReport['partitions'];
     let result: Awaited<ReturnType<typeof runResume>>;
     try {
-      result = await runResume(installation, { connect: lifecycle.connect, pool, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access });
+      result = await runResume(installation, { connect: lifecycle.connect, pool, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access, cluster: clusterFlagsOf(options, kube.contextName) });
       if (result.resumed) {
         // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
         try {

@@ -9,6 +9,7 @@ import { findBrokers, pausedPartitions, readExporterStates } from '../../backup/
 import type { Installation } from '../../camunda/installation.js';
 import { PreconditionError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
+import { clusterFlagsOf, clusterFlagsText } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { acquireReleaseLock, holderIdentity, leaseNameFor } from '../../kube/release-lease.js';
 import type { Connector } from '../../reach/component-http.js';
@@ -26,20 +27,15 @@ export interface ReleaseLockContext {
   readonly emit: Reporter;
 }
 
-/** `-n <ns> [--context c] [--kubeconfig k]`: a printed command must reach the cluster this run reached. */
-export function sameClusterFlags(options: Pick<GlobalOptions, 'kubeconfig' | 'context'>, namespace: string): string {
-  const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
-  return [
-    ...(options.kubeconfig !== undefined ? [`--kubeconfig ${quote(options.kubeconfig)}`] : []),
-    ...(options.context !== undefined ? [`--context ${quote(options.context)}`] : []),
-    `-n ${quote(namespace)}`,
-  ].join(' ');
+/** The flags a printed command needs to reach the cluster this run reached. */
+function sameClusterFlags(context: Pick<ReleaseLockContext, 'options' | 'kube'>, namespace: string): string {
+  return clusterFlagsText(clusterFlagsOf(context.options, context.kube.contextName), namespace);
 }
 
 /** Runs `body` holding the release's Lease, released on every way out (result, error, signal). */
 export async function withReleaseLock<T>(context: ReleaseLockContext, body: () => Promise<T>): Promise<T> {
-  const { installation, options } = context;
-  const flags = sameClusterFlags(options, installation.namespace);
+  const { installation } = context;
+  const flags = sameClusterFlags(context, installation.namespace);
   const lock = await acquireReleaseLock(context.kube, {
     namespace: installation.namespace,
     release: installation.release,
@@ -93,7 +89,7 @@ export async function refuseWhenExportingPaused(context: PausedCheckContext): Pr
   const { installation } = context;
   const where = [...new Set(paused.map((p) => `${p.partitionId} ${p.exporterPhase}`))].join(', ');
   const message = `Zeebe exporting of release ${installation.release} is already paused (partition ${where}): another backup is running, or an earlier one ended without resuming`;
-  const resume = `kubectl camunda-backup resume ${sameClusterFlags(context.options, installation.namespace)} --release ${installation.release} --access ${context.options.access}`;
+  const resume = `kubectl camunda-backup resume ${sameClusterFlags(context, installation.namespace)} --release ${installation.release} --access ${context.options.access}`;
   if (context.force) {
     context.emit({ kind: 'warning', message: `${message}; going on because of --force (this run resumes exporting when it ends)` });
     return;

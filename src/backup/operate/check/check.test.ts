@@ -64,7 +64,7 @@ async function check(routes: Record<string, Route>, overrides: Partial<CheckDeps
   const cluster = fakeCluster(routes);
   const discovered = overrides.discovered ?? installation;
   const report = await runCheck(
-    { access: 'port-forward', discovery: { namespace: 'camunda', access: 'port-forward' }, maxBackupAgeMs: DEFAULT_MAX_BACKUP_AGE_MS, nowMs: NOW },
+    { access: 'port-forward', cluster: {}, discovery: { namespace: 'camunda', access: 'port-forward' }, maxBackupAgeMs: DEFAULT_MAX_BACKUP_AGE_MS, nowMs: NOW },
     {
       kube: overrides.kube ?? fakeKube(),
       discover: async () => {

@@ -9,6 +9,7 @@ import type { Installation } from '../../../camunda/installation.js';
 import { unsupportedTopology } from '../../../camunda/resolve-topology.js';
 import { CliError, messageOf, UsageError } from '../../../errors.js';
 import type { Reporter } from '../../../events.js';
+import type { ClusterFlags } from '../../../kube/cluster-flags.js';
 import type { AccessCheckResult, KubeClient } from '../../../kube/kube-client.js';
 import type { AccessMode, Connector } from '../../../reach/component-http.js';
 import { openPool } from '../../connections.js';
@@ -21,6 +22,8 @@ export const DEFAULT_MAX_BACKUP_AGE_MS = 7 * 24 * 3_600_000;
 
 export interface CheckOptions {
   readonly access: AccessMode;
+  /** How a printed command reaches this cluster. */
+  readonly cluster: ClusterFlags;
   readonly discovery: DiscoveryOptions;
   /** The newest complete backup older than this is a warning. */
   readonly maxBackupAgeMs: number;
@@ -120,7 +123,7 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
   try {
     const inventory = collectInventory(installation, pool);
     inventory.catch(() => undefined);
-    const found = await runRules({ installation, kube: deps.kube, pool, access: options.access, inventory, maxBackupAgeMs: options.maxBackupAgeMs, nowMs: options.nowMs });
+    const found = await runRules({ installation, kube: deps.kube, pool, access: options.access, cluster: options.cluster, inventory, maxBackupAgeMs: options.maxBackupAgeMs, nowMs: options.nowMs });
     for (const item of found) add(item);
   } finally {
     await pool.close();

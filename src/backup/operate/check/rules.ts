@@ -7,6 +7,7 @@ import type { Installation } from '../../../camunda/installation.js';
 import { readHealth } from '../../../camunda/management-api.js';
 import { checkpointIdOf, type RuntimeState } from '../../../camunda/responses.js';
 import { clusterHealth, searchApi } from '../../../camunda/search-api.js';
+import type { ClusterFlags } from '../../../kube/cluster-flags.js';
 import type { KubeClient } from '../../../kube/kube-client.js';
 import type { AccessMode, HttpTarget } from '../../../reach/component-http.js';
 import type { ConnectionPool } from '../../connections.js';
@@ -23,6 +24,8 @@ export interface CheckFacts {
   readonly kube: KubeClient;
   readonly pool: ConnectionPool;
   readonly access: AccessMode;
+  /** How a printed command reaches this cluster. */
+  readonly cluster: ClusterFlags;
   /** Every part's list of backups; shared by the rules that judge backups. */
   readonly inventory: Promise<Inventory>;
   readonly maxBackupAgeMs: number;
@@ -40,7 +43,7 @@ export const RULES: readonly CheckRule[] = [
     return item ? [item] : [];
   },
   async ({ inventory }) => backupApiItems(await inventory),
-  async ({ installation, kube, pool, access }) => [await exportingItem(installation, kube, pool, access)],
+  async ({ installation, kube, pool, access, cluster }) => [await exportingItem(installation, kube, pool, access, cluster)],
   async (facts) => {
     if (facts.installation.secondaryStorage === 'rdbms') return [await continuousItem(facts.installation, facts.pool, facts)];
     return facts.installation.zeebeStore.continuous ? [continuousOnElasticsearchItem()] : [];
@@ -182,10 +185,10 @@ function backupApiItems(inventory: Inventory): CheckItem[] {
     });
 }
 
-async function exportingItem(installation: Installation, kube: KubeClient, pool: ConnectionPool, access: AccessMode): Promise<CheckItem> {
+async function exportingItem(installation: Installation, kube: KubeClient, pool: ConnectionPool, access: AccessMode, cluster: ClusterFlags): Promise<CheckItem> {
   const id = 'exporting';
   const title = 'Zeebe exporting not left paused';
-  const resume = resumeCommandFor(installation, access).split('\n')[0];
+  const resume = resumeCommandFor(installation, access, cluster).split('\n')[0];
   let states;
   try {
     const brokers = await findBrokers(kube, installation);

@@ -1,0 +1,37 @@
+/**
+ * The kubectl flags that make a command printed for a person reach the cluster this run reached. At 3 a.m. the
+ * person's current context may point at another cluster, and a CronJob's log is read on a laptop: a printed
+ * `resume` that succeeds against the wrong cluster leaves this one paused. So the context this run used is always
+ * named (kubectl then fails loudly where it does not exist, instead of going elsewhere), and --kubeconfig is carried
+ * when the run was given one. Imports nothing: `create`'s command module loads it for --help too.
+ */
+
+/** The context name of the in-cluster service account (a CronJob's pod): there is no kubeconfig context to name. */
+export const IN_CLUSTER_CONTEXT = 'in-cluster';
+
+export interface ClusterFlags {
+  /** --kubeconfig as the run was given it; a KUBECONFIG from the environment is the reader's own business. */
+  readonly kubeconfig?: string | undefined;
+  /** The context the run used; none for the in-cluster service account, which has no context to name. */
+  readonly context?: string | undefined;
+}
+
+/** The run's --kubeconfig, and its --context or else the context the kubeconfig chose. */
+export function clusterFlagsOf(options: { readonly kubeconfig?: string | undefined; readonly context?: string | undefined }, contextName: string): ClusterFlags {
+  const context = options.context ?? (contextName === IN_CLUSTER_CONTEXT ? undefined : contextName);
+  return { kubeconfig: options.kubeconfig, context };
+}
+
+/** A word for a POSIX shell: as is when it is safe, otherwise single-quoted. */
+export function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `--kubeconfig K --context C -n NS`, in kubectl's own flag names, quoted for a shell. */
+export function clusterFlagsText(flags: ClusterFlags, namespace: string): string {
+  return [
+    ...(flags.kubeconfig !== undefined ? [`--kubeconfig ${shellWord(flags.kubeconfig)}`] : []),
+    ...(flags.context !== undefined ? [`--context ${shellWord(flags.context)}`] : []),
+    `-n ${shellWord(namespace)}`,
+  ].join(' ');
+}
