@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { World } from '../world/index.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { expectNeverPaused } from './helpers/sim-log.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, withWorld } from './helpers/world-run.js';
 
 const ID = '1700000500';
 /** The ConfigMaps are read after the release and its pods were found: deep in discovery. */
@@ -16,7 +16,7 @@ const stalled = (world: World) => (): boolean => world.api.requests.some((r) => 
 
 describe('discovery: a hung API call', () => {
   it.each(['port-forward', 'exec'] as const)('create (%s), Ctrl-C → exit 130 at once, "nothing was changed", no resume claimed', async (access) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), apiFaults: STALL }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), apiFaults: STALL }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access], { signal: 'SIGINT', signalWhen: stalled(world) });
       expect(result.signalledAt, describeRun(result)).toBeDefined();
       expect(result.code, describeRun(result)).toBe(130);
@@ -29,7 +29,7 @@ describe('discovery: a hung API call', () => {
   });
 
   it.each(['port-forward', 'exec'] as const)('create (%s) --timeout 2s → ends after about 2 s naming --timeout, nothing changed', async (access) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), apiFaults: STALL }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), apiFaults: STALL }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '--timeout', '2s']);
       expect(result.code, describeRun(result)).toBe(3);
       expect(result.durationMs).toBeLessThan(10_000);
@@ -41,7 +41,7 @@ describe('discovery: a hung API call', () => {
   });
 
   it('create --request-timeout 0 (no per-request deadline) --timeout 2s → still ends after about 2 s', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), apiFaults: STALL }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), apiFaults: STALL }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--request-timeout', '0', '--timeout', '2s']);
       expect(result.code, describeRun(result)).toBe(3);
       expect(result.durationMs).toBeLessThan(10_000);
@@ -55,7 +55,7 @@ describe('discovery: a hung API call', () => {
     ['check', ['check']],
     ['resume', ['resume']],
   ])('%s --request-timeout 0, Ctrl-C → exit 130 at once, nothing changed', async (_name, args) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), apiFaults: STALL }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), apiFaults: STALL }, async (world) => {
       const result = await runCli(world, [...args, '--request-timeout', '0'], { signal: 'SIGINT', signalWhen: stalled(world) });
       expect(result.signalledAt, describeRun(result)).toBeDefined();
       expect(result.code, describeRun(result)).toBe(130);
@@ -75,7 +75,7 @@ describe('after discovery: a component call that hangs', () => {
     ['status', 'port-forward'],
     ['status', 'exec'],
   ] as const)('%s (%s), Ctrl-C → exit 130 at once: the call is stopped, not waited for or reported as a failure', async (command, access) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), faults: HANG }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), faults: HANG }, async (world) => {
       const args = command === 'status' ? ['status', ID] : ['list'];
       const result = await runCli(world, [...args, '--access', access], { signal: 'SIGINT', signalWhen: () => world.log.length > 0 });
       expect(result.signalledAt, describeRun(result)).toBeDefined();

@@ -13,7 +13,7 @@ import type { World } from '../world/index.js';
 import { BIN, assertBuilt, cliEnv, describeRun, runCli } from './helpers/run-cli.js';
 import { count, expectNeverPaused, isMutating, isZeebeTake } from './helpers/sim-log.js';
 import { SEED_DURATIONS, seedBackup, settle } from './helpers/lifecycle-seed.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, withWorld } from './helpers/world-run.js';
 
 const DAY = 86_400;
 const NOW = Math.floor(Date.now() / 1000);
@@ -26,7 +26,7 @@ function expectNoClusterCall(world: World): void {
 
 describe('kubeconfig with kubectl\'s tokenFile', () => {
   it.each(['port-forward', 'exec'] as const)('%s: a user with tokenFile (relative to the kubeconfig, ending in a newline) is accepted', async (access) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS }, async (world) => {
       seedBackup(world, NOW - DAY);
       await settle(world);
       const dir = dirname(world.kubeconfigPath);
@@ -43,7 +43,7 @@ describe('kubeconfig with kubectl\'s tokenFile', () => {
   });
 
   it('a tokenFile that cannot be read → exit 3 naming the file, no token printed', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7') }, async (world) => {
       const kubeconfig = join(dirname(world.kubeconfigPath), 'kubeconfig-missing-tokenfile');
       writeFileSync(kubeconfig, readFileSync(world.kubeconfigPath, 'utf8').replace(/^(\s+)token: .*$/m, '$1tokenFile: no-such-token'), { mode: 0o600 });
       const result = await runCli(world, ['list'], { env: { KUBECONFIG: kubeconfig } });
@@ -107,7 +107,7 @@ describe.skipIf(process.platform !== 'linux')('delete: no answer at the confirma
     ['Ctrl-D', '\x04'],
     ['Ctrl-C', '\x03'],
   ])('%s at [y/N] → exit 2, nothing deleted, no "report it as a bug"', async (name, key) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS }, async (world) => {
       const id = NOW - DAY;
       seedBackup(world, id);
       await settle(world);
@@ -123,7 +123,7 @@ describe.skipIf(process.platform !== 'linux')('delete: no answer at the confirma
 
 describe.skipIf(process.platform !== 'linux')('delete: a signal while the prompt waits', () => {
   it.each(['SIGTERM', 'SIGHUP'] as const)('%s at [y/N] → exit 128 + its number, nothing deleted (the prompt no longer waits on)', async (signal) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS }, async (world) => {
       const id = NOW - DAY;
       seedBackup(world, id);
       await settle(world);
@@ -147,7 +147,7 @@ describe('create: flags out of bounds → exit 2 before any cluster call', () =>
     [['--snapshot-repository', '_all'], '--snapshot-repository: "_all" is not a usable repository name'],
     [['--snapshot-repository', 'a/b'], '--snapshot-repository: "a/b" is not a usable repository name'],
   ])('%j', async (flags, message) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7') }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', '1700000500', ...flags]);
       expect(result.code, describeRun(result)).toBe(2);
       expect(result.stderr.split('\n')[0]).toContain(`error: ${message}`);
@@ -157,7 +157,7 @@ describe('create: flags out of bounds → exit 2 before any cluster call', () =>
   });
 
   it('the largest --timeout (24h) and the smallest --poll-interval (500ms) are accepted', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7') }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', '1700000500', '--timeout', '24h', '--poll-interval', '500ms', '--dry-run']);
       expect(result.code, describeRun(result)).toBe(0);
       expectNeverPaused(world);
@@ -165,7 +165,7 @@ describe('create: flags out of bounds → exit 2 before any cluster call', () =>
   });
 
   it.each(['list', 'status 1700000500', 'delete 1700000500 --yes', 'check'])('%s --snapshot-repository .. → exit 2 before any cluster call', async (command) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured') }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7') }, async (world) => {
       const result = await runCli(world, [...command.split(' '), '--snapshot-repository', '..']);
       expect(result.code, describeRun(result)).toBe(2);
       expectNoClusterCall(world);
@@ -177,7 +177,7 @@ describe('create: flags out of bounds → exit 2 before any cluster call', () =>
 // RBAC forbids Leases, delete goes on without the lock, and retention itself must spare the running create's ID.
 describe('delete --older-than while a create is running (Leases forbidden, so no lock keeps them apart)', () => {
   it.each(['port-forward', 'exec'] as const)('%s: the backup the running create takes is kept, as --keep keeps it', async (access) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: SEED_DURATIONS, rbacDeny: [{ verb: '*', resource: 'leases' }] }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS, rbacDeny: [{ verb: '*', resource: 'leases' }] }, async (world) => {
       // An old complete backup, then a create with an explicit, also old, ID that is still running.
       const old = NOW - 40 * DAY;
       const running = NOW - 10 * DAY;

@@ -3,8 +3,9 @@
  * credentials must leave them whole. The exact line the user sees is asserted, not a pattern.
  */
 import { describe, expect, it } from 'vitest';
+import { itWithFixtures } from '../fixtures-available.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, fixture, withWorld } from './helpers/world-run.js';
 
 describe('redaction keeps Kubernetes messages about secrets intact', () => {
   it.each([['list'], ['status', '1700000500'], ['create', '--backup-id', '1700000500']])(
@@ -12,7 +13,7 @@ describe('redaction keeps Kubernetes messages about secrets intact', () => {
     async (...args) => {
       await withWorld(
         {
-          fixture: fixture('8.7', 'backup-configured'),
+          ...configuredCluster('8.7'),
           apiFaults: { restError: { path: /\/secrets$/, status: 500, message: 'etcdserver: request timed out', reason: 'InternalError' } },
         },
         async (world) => {
@@ -27,7 +28,7 @@ describe('redaction keeps Kubernetes messages about secrets intact', () => {
 });
 
 describe('redaction keeps the warning about an unreadable search password intact', () => {
-  it('8.7 external Elasticsearch, no "get secrets": the warning quotes the whole Kubernetes message', async () => {
+  itWithFixtures('8.7 external Elasticsearch, no "get secrets": the warning quotes the whole Kubernetes message', async () => {
     await withWorld({ fixture: fixture('8.7', 'elasticsearch-external'), rbacDeny: [{ verb: 'get', resource: 'secrets' }] }, async (world) => {
       const result = await runCli(world, ['list', '-n', world.namespace]);
       const warning = result.stderr.split('\n').find((line) => line.includes('search engine password'));

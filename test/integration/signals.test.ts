@@ -9,7 +9,7 @@ import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { count, expectNeverPaused, expectResumedAfterPause, isWebappTake, isZeebeTake } from './helpers/sim-log.js';
-import { fixture, withWorld } from './helpers/world-run.js';
+import { configuredCluster, withWorld } from './helpers/world-run.js';
 
 const ID = '1700000500';
 const exitCodeOf = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? NaN);
@@ -33,7 +33,7 @@ const OTHERS: readonly (readonly [NodeJS.Signals, 'port-forward' | 'exec'])[] = 
 
 describe.skipIf(process.platform === 'win32')('create: a terminating signal while exporting is paused', () => {
   it.each([...BOTH_MODES, ...OTHERS])('8.7 %s (%s) while Zeebe backs up → exporting resumed, exit 128 + its number', async (signal, access) => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { zeebe: 20_000 } }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), durations: { zeebe: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access], { signal, signalWhen: () => count(world, isZeebeTake) > 0 });
       expect(result.signalledAt, 'signal sent').toBeDefined();
       expect(result.killedBy, describeRun(result)).toBeNull();
@@ -46,7 +46,7 @@ describe.skipIf(process.platform === 'win32')('create: a terminating signal whil
   });
 
   it('8.7 SIGHUP before the pause (web apps running) → exit 129, says exporting was never paused', async () => {
-    await withWorld({ fixture: fixture('8.7', 'backup-configured'), durations: { webapps: 20_000 } }, async (world) => {
+    await withWorld({ ...configuredCluster('8.7'), durations: { webapps: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID], { signal: 'SIGHUP', signalWhen: () => count(world, isWebappTake('operate')) > 0 });
       expect(result.code, describeRun(result)).toBe(exitCodeOf('SIGHUP'));
       expect(result.stderr).toMatch(/exporting was not paused/);
