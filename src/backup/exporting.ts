@@ -118,6 +118,11 @@ export async function resumeWithRetries(
   }
 }
 
+/** `kubectl camunda-backup resume` for this release, reaching the same cluster: the one line every refusal and failure names. */
+export function resumeToolCommand(installation: Pick<Installation, 'namespace' | 'release'>, access: AccessMode, cluster: ClusterFlags): string {
+  return `kubectl camunda-backup resume ${clusterFlagsText(cluster, installation.namespace)} --release ${installation.release} --access ${access}`;
+}
+
 /**
  * The exact commands that resume exporting by hand: this tool's `resume`, and the raw call through the same
  * access mode for when the tool itself is what fails. The raw call answers HTTP 200 either way; only
@@ -125,7 +130,7 @@ export async function resumeWithRetries(
  */
 export function resumeCommandFor(installation: Installation, access: AccessMode, cluster: ClusterFlags): string {
   const target = clusterFlagsText(cluster, installation.namespace);
-  const tool = `kubectl camunda-backup resume ${target} --release ${installation.release} --access ${access}`;
+  const tool = resumeToolCommand(installation, access, cluster);
   const zeebe = partOf(layoutOf(installation), 'zeebe');
   if (zeebe?.target?.kind !== 'pod') return tool;
   const { pod, container, port } = zeebe.target.pod;

@@ -6,7 +6,7 @@ import { redactSecrets } from './redact.js';
  * The loud stderr block for a run that could not resume Zeebe exporting: a soft pause survives restarts and
  * the brokers' disks keep growing until someone resumes, so the exact command is printed verbatim.
  */
-export function renderStillPausedWarning(report: BackupReport, fallbackCommand?: string): string {
+export function renderStillPausedWarning(report: BackupReport, fallbackCommand: string): string {
   const command = report.exporting.resumeCommand ?? fallbackCommand;
   const paused = report.exporting.pausedMs === null ? '' : ` (paused for ${formatDuration(report.exporting.pausedMs)} so far)`;
   const lines = [
@@ -15,7 +15,7 @@ export function renderStillPausedWarning(report: BackupReport, fallbackCommand?:
     `Backup ${report.backupId ?? '-'} of release ${report.release} in namespace ${report.namespace}: resuming exporting failed${paused}.`,
     "While exporting is paused, the brokers' disks keep growing. Resume it now:",
     '',
-    ...(command ? command.split('\n').map((line) => `    ${line}`) : ['    kubectl camunda-backup resume -n ' + report.namespace + ' --release ' + report.release]),
+    ...command.split('\n').map((line) => `    ${line}`),
     '',
     'Exporting is resumed only when the answer contains "status":204 (the HTTP code is 200 either way).',
     '',

@@ -5,7 +5,7 @@
  * run's window. Where RBAC forbids Leases this is said once and the exporter check is what is left.
  */
 import { openPool } from '../../backup/connections.js';
-import { findBrokers, pausedPartitions, readExporterStates } from '../../backup/exporting.js';
+import { findBrokers, pausedPartitions, readExporterStates, resumeToolCommand } from '../../backup/exporting.js';
 import type { Installation } from '../../camunda/installation.js';
 import { PreconditionError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
@@ -89,7 +89,7 @@ export async function refuseWhenExportingPaused(context: PausedCheckContext): Pr
   const { installation } = context;
   const where = [...new Set(paused.map((p) => `${p.partitionId} ${p.exporterPhase}`))].join(', ');
   const message = `Zeebe exporting of release ${installation.release} is already paused (partition ${where}): another backup is running, or an earlier one ended without resuming`;
-  const resume = `kubectl camunda-backup resume ${sameClusterFlags(context, installation.namespace)} --release ${installation.release} --access ${context.options.access}`;
+  const resume = resumeToolCommand(installation, context.options.access, clusterFlagsOf(context.options, context.kube.contextName));
   if (context.force) {
     context.emit({ kind: 'warning', message: `${message}; going on because of --force (this run resumes exporting when it ends)` });
     return;
