@@ -31,7 +31,20 @@ describe('renderSummaryTable', () => {
       }),
     );
     expect(text).toContain('operate   FAILED   pod/op:9600   500ms      Failed to take snapshot: repository missing\n');
-    expect(text).toContain('\nError in backup-operate: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
+    expect(text).toContain('\nError: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
+  });
+
+  it("says a part's failure once: in its row, with no Error line repeating it", () => {
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'FAILED',
+        parts: [{ part: 'webapps', state: 'FAILED', message: 'There were failures with the following snapshots: s_part_1_of_5' }],
+        error: { message: 'webapps: There were failures with the following snapshots: s_part_1_of_5', step: 'backup-webapps' },
+      }),
+    );
+    expect(text.split('There were failures').length - 1).toBe(1);
+    expect(text).not.toContain('Error');
+    expect(text).not.toContain('backup-webapps');
   });
 
   it('shortens very long messages in the table (the JSON keeps them whole)', () => {

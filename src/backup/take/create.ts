@@ -8,7 +8,9 @@ import { formatDuration } from '../../format-duration.js';
 import type { Reporter } from '../../events.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
+import type { BackupPart } from '../../camunda/versions.js';
 import { describeCreatePlan, stepsOf } from './actions.js';
+import { titleOf } from './component-backup-step.js';
 import { openPool, type ConnectionPool } from '../connections.js';
 import { buildCreateReport } from './create-report.js';
 import { planTargets, type CreatePlan } from './plan.js';
@@ -86,7 +88,7 @@ async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightF
   for (const planned of plan.parts) {
     const skipped = planned.state === 'SKIPPED';
     parts.set(planned.part, { part: planned.part, state: skipped ? 'SKIPPED' : 'NOT_STARTED', target: planned.target, message: skipped ? planned.reason : undefined, details: {} });
-    if (skipped && planned.part !== 'web-modeler') run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
+    if (skipped && planned.part !== 'web-modeler') run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, title: `Back up ${partWords(planned.part)}`, reason: planned.reason ?? 'skipped' });
   }
 
   const exporting: ExportingRecord = { paused: false, resumed: null, pausedMs: null };
@@ -111,4 +113,11 @@ async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightF
 
   const result = await runSteps(stepsOf(plan, ctx), { emit: run.emit, signal: run.signal });
   return buildCreateReport(plan, run, result, { parts, exporting, backupId });
+}
+
+/** A part as step titles name it. */
+function partWords(part: BackupPart): string {
+  if (part === 'zeebe') return 'Zeebe partitions';
+  if (part === 'zeebe-records') return 'the zeebe-record indices';
+  return titleOf(part);
 }
