@@ -81,6 +81,9 @@ function buildIfStale() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** What the demo has to say about the run once it ended. */
+const afterRun = [];
+
 function runCli(world, args, { quiet = false, interruptOn } = {}) {
   const child = spawn(process.execPath, [join(root, 'bin', 'kubectl-camunda_backup'), ...args], {
     env: { ...process.env, ...world.env },
@@ -92,7 +95,9 @@ function runCli(world, args, { quiet = false, interruptOn } = {}) {
     watcher = setInterval(() => {
       if (world.log.slice(seen).some(interruptOn)) {
         clearInterval(watcher);
-        say('\ndemo: sending SIGINT (as Ctrl-C would) while the Zeebe backup runs');
+        // Said after the run: a line written now would land among the CLI's live progress lines on a terminal,
+        // which redraw over it. The CLI's own "SIGINT received" line marks the moment.
+        afterRun.push('demo: sent SIGINT (as Ctrl-C would) while the Zeebe backup ran');
         child.kill('SIGINT');
       }
     }, 20);
@@ -167,6 +172,7 @@ if (options.showLog) {
 const window = pausedWindow(runLog);
 const pausedNow = world.sims.zeebe?.isPaused() ?? false;
 say('');
+afterRun.forEach((line) => say(line));
 say(`demo: \`${options.command}\` exited ${code}.`);
 say(
   `demo: the simulated Zeebe saw ${window === undefined ? 'no pause in this run' : `exporting paused for ${(window / 1000).toFixed(2)} s`}; ` +

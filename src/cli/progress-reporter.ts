@@ -9,8 +9,11 @@ import { parseDurationMs } from './parse-duration.js';
 
 export const HEARTBEAT_ENV = 'CAMUNDA_BACKUP_HEARTBEAT';
 
-export function createProgressReporter(options: { readonly color: boolean; readonly verbose: boolean }, deps: Pick<CliDeps, 'stderr' | 'env'>): ProgressReporter {
-  return createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose, heartbeatMs: heartbeatMsOf(deps.env[HEARTBEAT_ENV]) });
+export function createProgressReporter(options: { readonly color: boolean; readonly verbose: boolean }, deps: Pick<CliDeps, 'stderr' | 'env' | 'signal'>): ProgressReporter {
+  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose, heartbeatMs: heartbeatMsOf(deps.env[HEARTBEAT_ENV]) });
+  // The entry point prints its interrupt notice straight to stderr, then aborts: redrawing the live lines would erase it.
+  deps.signal.addEventListener('abort', () => reporter.stopLiveLines(), { once: true });
+  return reporter;
 }
 
 /** Milliseconds between heartbeat lines; a value that is no duration is refused before anything runs. */

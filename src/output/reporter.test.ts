@@ -238,6 +238,27 @@ describe('createReporter on a terminal', () => {
     expect(clock.activeTimers()).toBe(0);
   });
 
+  it('after the interrupt notice, leaves it standing and prints plain lines', () => {
+    const { terminal, clock, reporter } = onTerminal();
+    reporter.emit({ kind: 'step-started', step: 'backup-zeebe', title: 'Back up Zeebe partitions' });
+    reporter.emit({ kind: 'exporting', paused: true });
+    clock.advance(3_000);
+    terminal.stream.write('\nSIGINT received: stopping\n');
+    reporter.stopLiveLines();
+    reporter.emit({ kind: 'step-failed', step: 'backup-zeebe', message: 'SIGINT', stopped: true, durationMs: 3_000 });
+    reporter.emit({ kind: 'step-started', step: 'resume-exporting', title: 'Resume Zeebe exporting' });
+    reporter.emit({ kind: 'step-progress', step: 'resume-exporting', message: 'attempt 1 of 4 failed; retrying' });
+    clock.advance(5_000);
+    reporter.close();
+    expect(terminal.screen()).toEqual([
+      '… Back up Zeebe partitions (3s)',
+      '  exporting paused 3s',
+      'SIGINT received: stopping',
+      '■ Back up Zeebe partitions stopped (3.0s)',
+      '  Resume Zeebe exporting: attempt 1 of 4 failed; retrying',
+    ]);
+  });
+
   it('never lets a live line wrap', () => {
     const { terminal, reporter } = onTerminal(30);
     reporter.emit({ kind: 'step-started', step: 'backup-operate', title: 'Back up Operate' });

@@ -47,6 +47,11 @@ export interface ProgressReporter {
   readonly emit: (event: RunEvent) => void;
   /** Clears the live lines and stops the timer; call before anything else is written to the stream. */
   close(): void;
+  /**
+   * Something else has written whole lines below the live lines (the interrupt notice): leave them as they are,
+   * since erasing would now erase that text, and print plain lines from here on.
+   */
+  stopLiveLines(): void;
 }
 
 type Paint = (text: string) => string;
@@ -94,7 +99,7 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
   const { stream, env } = options;
   const clock = options.clock ?? systemClock;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const live = stream.isTTY === true && !isSet(env.CI) && env.TERM !== 'dumb';
+  let live = stream.isTTY === true && !isSet(env.CI) && env.TERM !== 'dumb';
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const paint = live && options.color && !noColor ? COLORS : PLAIN;
 
@@ -248,7 +253,16 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
     if (live && drawnLines > 0) stream.write(erase());
   };
 
-  return { emit, close };
+  const stopLiveLines = (): void => {
+    if (!live) return;
+    stopTimer?.();
+    stopTimer = undefined;
+    live = false;
+    drawnLines = 0;
+    updateTimer();
+  };
+
+  return { emit, close, stopLiveLines };
 }
 
 function isSet(value: string | undefined): boolean {
