@@ -55,6 +55,8 @@ describe('create progress in a log (stderr not a terminal)', () => {
       expect(stderr).not.toContain('\r');
       expect(stderr).not.toContain('\u001b');
       expect(stderr).not.toMatch(STEP_IDS);
+      // Node's listener warning (a dozen concurrent calls on the run's signal) must not land among the progress lines.
+      expect(stderr).not.toContain('MaxListenersExceededWarning');
       // One resume is one line.
       expect(stderr.split('\n').filter((line) => line.includes('Resume Zeebe exporting'))).toEqual([expect.stringMatching(/^✓ Resume Zeebe exporting \(\d+ms\): exporting was paused for /)]);
     });

@@ -4,6 +4,7 @@
  * exit path after the pause resumes exporting. The whole run, the Web Modeler dump included, is under --timeout.
  * Backup failures do not throw: they are in the returned report.
  */
+import { setMaxListeners } from 'node:events';
 import { formatDuration } from '../../format-duration.js';
 import type { Reporter } from '../../events.js';
 import type { KubeClient } from '../../kube/kube-client.js';
@@ -51,6 +52,9 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new RunTimeoutError(plan.timing.timeoutMs)), plan.timing.timeoutMs);
   const signal = AbortSignal.any([deps.signal, timeout.signal]);
+  // Every concurrent call listens on the run's signal (the preflight reads a dozen endpoints at once): not a leak,
+  // and Node's warning about it would land in the middle of the progress lines.
+  setMaxListeners(100, signal);
   const emitted: string[] = [];
   const emit: Reporter = (event) => {
     if (event.kind === 'warning') emitted.push(event.message);
