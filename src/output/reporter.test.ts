@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../events.js';
-import { createReporter, type ReporterClock } from './reporter.js';
+import { UsageError } from '../errors.js';
+import { createReporter, DEFAULT_HEARTBEAT_MS, heartbeatMsOf, type ReporterClock } from './reporter.js';
 
 /** A clock the test drives: `advance` fires due timers in order, as the event loop would. */
 function fakeClock(startMs = Date.UTC(2026, 5, 3, 7, 55, 0)) {
@@ -42,8 +43,10 @@ function fakeTerminal(columns = 100) {
   let row = 0;
   let col = 0;
   const raw: string[] = [];
+  let bytesWritten = 0;
   const write = (chunk: string): void => {
     raw.push(chunk);
+    bytesWritten += Buffer.byteLength(chunk);
     for (let i = 0; i < chunk.length; ) {
       const escape = ESCAPE.exec(chunk.slice(i));
       if (escape) {
@@ -69,7 +72,15 @@ function fakeTerminal(columns = 100) {
       }
     }
   };
-  return { stream: { write, isTTY: true, columns }, screen: () => screen.slice(0, row + 1).filter((line, index) => line !== '' || index < row), raw };
+  const stream = {
+    write,
+    isTTY: true,
+    columns,
+    get bytesWritten() {
+      return bytesWritten;
+    },
+  };
+  return { stream, screen: () => screen.slice(0, row + 1).filter((line, index) => line !== '' || index < row), raw };
 }
 
 function collect(options: { isTTY?: boolean; env?: Record<string, string>; color?: boolean; verbose?: boolean; columns?: number; heartbeatMs?: number } = {}) {
@@ -238,24 +249,31 @@ describe('createReporter on a terminal', () => {
     expect(clock.activeTimers()).toBe(0);
   });
 
-  it('after the interrupt notice, leaves it standing and prints plain lines', () => {
+  it('never erases what others wrote below the live lines (the interrupt notice): new live lines start under it', () => {
     const { terminal, clock, reporter } = onTerminal();
     reporter.emit({ kind: 'step-started', step: 'backup-zeebe', title: 'Back up Zeebe partitions' });
     reporter.emit({ kind: 'exporting', paused: true });
     clock.advance(3_000);
     terminal.stream.write('\nSIGINT received: stopping\n');
-    reporter.stopLiveLines();
     reporter.emit({ kind: 'step-failed', step: 'backup-zeebe', message: 'SIGINT', stopped: true, durationMs: 3_000 });
     reporter.emit({ kind: 'step-started', step: 'resume-exporting', title: 'Resume Zeebe exporting' });
     reporter.emit({ kind: 'step-progress', step: 'resume-exporting', message: 'attempt 1 of 4 failed; retrying' });
     clock.advance(5_000);
+    expect(terminal.screen().slice(2)).toEqual([
+      'SIGINT received: stopping',
+      '■ Back up Zeebe partitions stopped (3.0s)',
+      '… Resume Zeebe exporting (5s): attempt 1 of 4 failed; retrying',
+      '  exporting paused 8s',
+    ]);
+    reporter.emit({ kind: 'exporting', paused: false });
+    reporter.emit({ kind: 'step-succeeded', step: 'resume-exporting', durationMs: 5_000, message: 'exporting was paused for 8.0s' });
     reporter.close();
     expect(terminal.screen()).toEqual([
       '… Back up Zeebe partitions (3s)',
       '  exporting paused 3s',
       'SIGINT received: stopping',
       '■ Back up Zeebe partitions stopped (3.0s)',
-      '  Resume Zeebe exporting: attempt 1 of 4 failed; retrying',
+      '✓ Resume Zeebe exporting (5.0s): exporting was paused for 8.0s',
     ]);
   });
 
@@ -300,5 +318,33 @@ describe('createReporter colours and redaction', () => {
     live.emit({ kind: 'step-started', step: 'backup-zeebe-records', title: 'Snapshot' });
     live.emit({ kind: 'step-progress', step: 'backup-zeebe-records', message: 'retrying: Authorization: Basic ZWxhc3RpYzpwdw==' });
     expect(terminal.raw.join('')).not.toContain('ZWxhc3RpYzpwdw');
+  });
+});
+
+describe('heartbeatMsOf (CAMUNDA_BACKUP_HEARTBEAT)', () => {
+  it.each([
+    [undefined, DEFAULT_HEARTBEAT_MS],
+    ['', DEFAULT_HEARTBEAT_MS],
+    ['0', 0],
+    ['500ms', 500],
+    ['1m', 60_000],
+  ])('%j → %i ms', (value, ms) => {
+    expect(heartbeatMsOf(value)).toBe(ms);
+  });
+
+  it('refuses a value that is no duration with a usage error (exit 2) naming the variable, as the reporter is made', () => {
+    expect(() => heartbeatMsOf('often')).toThrow(UsageError);
+    expect(() => createReporter({ stream: { write: () => undefined }, env: { CAMUNDA_BACKUP_HEARTBEAT: 'often' }, color: false, verbose: false })).toThrow(
+      'CAMUNDA_BACKUP_HEARTBEAT="often" is not a duration',
+    );
+  });
+
+  it('the environment sets the interval of the heartbeat lines', () => {
+    const chunks: string[] = [];
+    const clock = fakeClock();
+    const reporter = createReporter({ stream: { write: (chunk: string) => chunks.push(chunk) }, env: { CAMUNDA_BACKUP_HEARTBEAT: '2s' }, color: false, verbose: false, clock });
+    reporter.emit({ kind: 'step-started', step: 'backup-zeebe', title: 'Back up Zeebe partitions' });
+    clock.advance(6_000);
+    expect(chunks.filter((chunk) => chunk.includes('still running'))).toHaveLength(3);
   });
 });

@@ -1,5 +1,7 @@
+import { UsageError } from '../errors.js';
 import type { RunEvent, StepId } from '../events.js';
 import { formatDuration } from '../format-duration.js';
+import { parseDurationMs } from '../parse-duration.js';
 import { redactSecrets } from './redact.js';
 
 /** Where progress goes: stderr in production, a string collector in tests. */
@@ -7,6 +9,8 @@ export interface ProgressStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean | undefined;
   readonly columns?: number | undefined;
+  /** Every byte written to the stream by anyone (a Node socket's count): tells whether others wrote below the live lines. */
+  readonly bytesWritten?: number | undefined;
 }
 
 /** The reporter's time: the wall clock in production, a hand-driven one in tests. */
@@ -27,6 +31,8 @@ export const systemClock: ReporterClock = {
 
 /** How often a log (not a terminal) gets a timestamped line naming what still runs. */
 export const DEFAULT_HEARTBEAT_MS = 30_000;
+/** Sets that interval: a duration such as 30s or 5m, 0 for no heartbeat lines. */
+export const HEARTBEAT_ENV = 'CAMUNDA_BACKUP_HEARTBEAT';
 /** How often the live lines on a terminal redraw their elapsed times. */
 const LIVE_REDRAW_MS = 1_000;
 
@@ -39,7 +45,7 @@ export interface ReporterOptions {
   /** Adds one line per HTTP request (-v). */
   readonly verbose: boolean;
   readonly clock?: ReporterClock | undefined;
-  /** Interval of the heartbeat lines in a log; 0 turns them off. Default DEFAULT_HEARTBEAT_MS. */
+  /** Interval of the heartbeat lines in a log; 0 turns them off. Default: $CAMUNDA_BACKUP_HEARTBEAT, else DEFAULT_HEARTBEAT_MS. */
   readonly heartbeatMs?: number | undefined;
 }
 
@@ -47,11 +53,6 @@ export interface ProgressReporter {
   readonly emit: (event: RunEvent) => void;
   /** Clears the live lines and stops the timer; call before anything else is written to the stream. */
   close(): void;
-  /**
-   * Something else has written whole lines below the live lines (the interrupt notice): leave them as they are,
-   * since erasing would now erase that text, and print plain lines from here on.
-   */
-  stopLiveLines(): void;
 }
 
 type Paint = (text: string) => string;
@@ -98,8 +99,8 @@ type Formatters = { readonly [K in RunEvent['kind']]: (event: Extract<RunEvent, 
 export function createReporter(options: ReporterOptions): ProgressReporter {
   const { stream, env } = options;
   const clock = options.clock ?? systemClock;
-  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  let live = stream.isTTY === true && !isSet(env.CI) && env.TERM !== 'dumb';
+  const heartbeatMs = options.heartbeatMs ?? heartbeatMsOf(env[HEARTBEAT_ENV]);
+  const live = stream.isTTY === true && !isSet(env.CI) && env.TERM !== 'dumb';
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const paint = live && options.color && !noColor ? COLORS : PLAIN;
 
@@ -110,6 +111,8 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
   let pausedSince: number | undefined;
   let drawnLines = 0;
   let lastDrawn = '';
+  /** The stream's byte count right after our last write. */
+  let bytesAfterOurs: number | undefined;
   let stopTimer: (() => void) | undefined;
 
   const titleOf = (step: StepId): string => titles.get(step) ?? step;
@@ -209,6 +212,9 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
       if (permanent) stream.write(permanent);
       return;
     }
+    // Someone else wrote below the live lines (the interrupt notice, a Node warning): erasing would erase their
+    // text, so those lines stay as they are and new live lines start below.
+    if (drawnLines > 0 && stream.bytesWritten !== undefined && stream.bytesWritten !== bytesAfterOurs) drawnLines = 0;
     const region = liveLines();
     const drawn = region.join('\n');
     // Events that change nothing visible (an HTTP call without -v) must not make the terminal flicker.
@@ -217,6 +223,7 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
     drawnLines = region.length;
     lastDrawn = drawn;
     if (chunk) stream.write(chunk);
+    bytesAfterOurs = stream.bytesWritten;
   };
 
   const heartbeat = (): void => {
@@ -250,19 +257,21 @@ export function createReporter(options: ReporterOptions): ProgressReporter {
   const close = (): void => {
     stopTimer?.();
     stopTimer = undefined;
-    if (live && drawnLines > 0) stream.write(erase());
+    if (!live || drawnLines === 0) return;
+    if (stream.bytesWritten !== undefined && stream.bytesWritten !== bytesAfterOurs) drawnLines = 0;
+    else stream.write(erase());
   };
 
-  const stopLiveLines = (): void => {
-    if (!live) return;
-    stopTimer?.();
-    stopTimer = undefined;
-    live = false;
-    drawnLines = 0;
-    updateTimer();
-  };
+  return { emit, close };
+}
 
-  return { emit, close, stopLiveLines };
+/** Milliseconds between heartbeat lines from $CAMUNDA_BACKUP_HEARTBEAT; a value that is no duration is refused before anything runs. */
+export function heartbeatMsOf(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_HEARTBEAT_MS;
+  if (value.trim() === '0') return 0;
+  const ms = parseDurationMs(value);
+  if (ms === undefined) throw new UsageError(`${HEARTBEAT_ENV}="${value}" is not a duration`, { hint: 'set it to a duration such as 30s or 5m, or 0 for no heartbeat lines' });
+  return ms;
 }
 
 function isSet(value: string | undefined): boolean {

@@ -8,11 +8,11 @@ import type { BackupReport } from '../../backup/take/report.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
 import { formatDuration } from '../../format-duration.js';
+import { createReporter } from '../../output/reporter.js';
 import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
 import { renderSummaryJson } from '../../output/summary-json.js';
 import { renderSummaryTable } from '../../output/summary-table.js';
 import type { CliDeps } from '../cli-deps.js';
-import { createProgressReporter } from '../progress-reporter.js';
 import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { clusterFlagsOf } from '../../kube/cluster-flags.js';
@@ -69,7 +69,7 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 
 /** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
 async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
-  const reporter = createProgressReporter(options, deps);
+  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   // --timeout bounds discovery too (a hung API call), then the backup run gets its own --timeout from its start.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatDuration(options.timeoutMs)} (--timeout)`)), options.timeoutMs);

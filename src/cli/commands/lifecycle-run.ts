@@ -18,11 +18,10 @@ import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
 import { renderLifecycleJson } from '../../output/lifecycle-json.js';
 import { renderListTable } from '../../output/list-table.js';
-import type { ProgressReporter } from '../../output/reporter.js';
+import { createReporter, type ProgressReporter } from '../../output/reporter.js';
 import { renderResumeText } from '../../output/resume-text.js';
 import { renderStatusTable } from '../../output/status-table.js';
 import type { CliDeps } from '../cli-deps.js';
-import { createProgressReporter } from '../progress-reporter.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CheckOptions, DeleteOptions, ListOptions, StatusOptions } from './lifecycle-options.js';
 import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
@@ -37,7 +36,7 @@ export interface ConfirmIo {
 }
 
 async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (reporter: ProgressReporter) => Promise<T>): Promise<T> {
-  const reporter = createProgressReporter(options, deps);
+  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   try {
     return await body(reporter);
   } catch (error) {
