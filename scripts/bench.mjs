@@ -7,6 +7,7 @@
 //      (the single executable against `kubectl --help`: npm run bench:startup)
 // Usage: npm run bench [-- --runs 5] [-- --json]
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWorld } from '../dist/test-world.mjs';
@@ -101,7 +102,7 @@ const TARGETS = {
 const judge = (ratio, max) => ({ ratio: Math.round(ratio * 100) / 100, max, met: ratio <= max });
 const verdict = (j) => `${j.ratio.toFixed(2)}x (target <= ${j.max}x: ${j.met ? 'met' : 'not met'})`;
 
-const results = { runs, durations, tool: {}, docsScript: undefined, startupMedianMs: undefined };
+const results = { runs, durations, loadAverage: loadavg()[0].toFixed(1), tool: {}, docsScript: undefined, startupMedianMs: undefined };
 for (const access of ['port-forward', 'exec']) {
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await measureTool(access));
@@ -136,18 +137,19 @@ if (asJson) {
   const lines = [
     `Simulated durations: web apps ${durations.webapps} ms, Optimize ${durations.optimize} ms, zeebe-record snapshot ${durations.snapshot} ms, Zeebe ${durations.zeebe} ms; median of ${runs} runs.`,
     'Every target is a ratio to a yardstick measured in this run, so a slower machine moves both sides; the absolute ms are for reference.',
+    `Machine: ${cpus().length} cores, load average ${results.loadAverage} at the start (the docs script mostly sleeps, so heavy load weighs on the tool's side of the wall-time ratio).`,
     '',
-    'run                      wall time   vs docs script (<= 0.5x)   exporting paused   / snapshot+Zeebe (<= 1.2x)   paused beyond snapshot+Zeebe',
+    `${'run'.padEnd(30)} wall time   vs docs script (<= 0.5x)   exporting paused   / snapshot+Zeebe (<= 1.2x)   paused beyond snapshot+Zeebe`,
   ];
   for (const [access, r] of Object.entries(results.tool)) {
     const wall = results.ratios[`wall ${access}`];
     const paused = results.ratios[`paused ${access}`];
     lines.push(
-      `create --access ${access.padEnd(12)} ${String(r.wallMs).padStart(6)} ms   ${`${wall.ratio.toFixed(2)}x ${wall.met ? 'met' : 'not met'}`.padStart(22)}   ${String(r.pausedMs).padStart(12)} ms   ${`${paused.ratio.toFixed(2)}x ${paused.met ? 'met' : 'not met'}`.padStart(24)}   ${String(r.pausedOverheadMs).padStart(10)} ms`,
+      `${`create --access ${access}`.padEnd(30)} ${String(r.wallMs).padStart(6)} ms   ${`${wall.ratio.toFixed(2)}x ${wall.met ? 'met' : 'not met'}`.padStart(22)}   ${String(r.pausedMs).padStart(12)} ms   ${`${paused.ratio.toFixed(2)}x ${paused.met ? 'met' : 'not met'}`.padStart(24)}   ${String(r.pausedOverheadMs).padStart(10)} ms`,
     );
   }
   const d = results.docsScript;
-  lines.push(`docs script (sleep 5)     ${String(d.wallMs).padStart(6)} ms   ${'1.00x yardstick'.padStart(22)}   ${String(d.pausedMs).padStart(12)} ms   ${`${(d.pausedMs / componentsMs).toFixed(2)}x`.padStart(24)}   ${String(d.pausedOverheadMs).padStart(10)} ms`);
+  lines.push(`${'docs script (sleep 5)'.padEnd(30)} ${String(d.wallMs).padStart(6)} ms   ${'1.00x yardstick'.padStart(22)}   ${String(d.pausedMs).padStart(12)} ms   ${`${(d.pausedMs / componentsMs).toFixed(2)}x`.padStart(24)}   ${String(d.pausedOverheadMs).padStart(10)} ms`);
   lines.push(
     '',
     `--help cold start (launcher), median of 15: ${results.startupMedianMs['kubectl-camunda_backup --help']} ms / node -e 0 ${results.startupMedianMs['node -e 0']} ms = ${verdict(results.ratios.help)}`,
