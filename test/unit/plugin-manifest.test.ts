@@ -291,6 +291,7 @@ describe.skipIf(!built && !required)(`plugin.yaml against the archives in dist/r
         const listing = execFileSync('tar', ['-tvzf', file, p.bin], { encoding: 'utf8' });
         expect(listing, 'bin is executable').toMatch(/^-rwxr-xr-x /);
       }
-    });
+      // Hashing and listing a ~40 MB archive twice takes seconds on a loaded 2-core machine.
+    }, 60_000);
   }
 });
