@@ -225,3 +225,17 @@ export function createMayStillRun(outcome: CreateOutcome | undefined): boolean {
 export function deleteToolCommand(where: { readonly namespace: string; readonly release: string }, backupId: number, access: string, cluster: ClusterFlags): string {
   return `kubectl camunda-backup delete ${backupId} ${clusterFlagsText(cluster, where.namespace)} --release ${shellWord(where.release)} --access ${access}`;
 }
+
+/** What create calls on the record (run-record-store.ts). Neither call throws: a record that cannot be written is said once and the run goes on. */
+export interface RunRecorder {
+  /** Before the run's first change. */
+  started(backupId: number, startedMs: number): Promise<void>;
+  /** After the last step and the resume, before the release Lease is let go. */
+  ended(ending: RunEnding, endedMs: number): Promise<void>;
+}
+
+/** The run record as status, list, check and delete read it; `warning` when it could not be read (verdicts then use the parts alone). */
+export interface RunBookRead {
+  readonly book?: RunBook | undefined;
+  readonly warning?: string | undefined;
+}

@@ -138,13 +138,14 @@ function outcomeError(report: BackupReport, context: OutcomeContext): CliError |
   const where = report.error?.step ? ` in ${report.error.step}` : '';
   const why = report.error ? `${where}: ${report.error.message}` : '';
   const backup = report.backupId === null ? 'backup' : `backup ${report.backupId}`;
+  const cleanUp = report.leftBehind?.deleteCommand ? `; delete what it left (not restorable): ${report.leftBehind.deleteCommand}` : '';
   switch (report.state) {
     case 'COMPLETED':
     case 'PLANNED':
       return undefined;
     case 'FAILED':
       return new BackupFailedError(`${backup} failed${why}`, {
-        hint: `${report.exporting.paused ? 'exporting was resumed. ' : ''}Fix the cause and run create again${context.backupIdGiven ? ' with a higher --backup-id' : ''}`,
+        hint: `${report.exporting.paused ? 'exporting was resumed. ' : ''}Fix the cause and run create again${context.backupIdGiven ? ' with a higher --backup-id' : ''}${cleanUp}`,
       });
     case 'CLEANUP_FAILED':
       if (report.exporting.resumed === false) {
@@ -152,14 +153,15 @@ function outcomeError(report: BackupReport, context: OutcomeContext): CliError |
           hint: 'resume it now with the command printed above; brokers keep filling their disks while exporting is paused',
         });
       }
-      return new CleanupFailedError(`cleanup after the backup failed${why}`, { hint: 'see the report above for what needs attention' });
+      return new CleanupFailedError(`cleanup after the backup failed${why}`, { hint: `see the report above for what needs attention${cleanUp}` });
     case 'INTERRUPTED':
       return new InterruptedError(signalName(context.signal), {
-        hint: report.exporting.paused
-          ? report.exporting.resumed
-            ? 'exporting was resumed; the backup is incomplete'
-            : 'exporting may still be paused; see the report above'
-          : 'the backup is incomplete; exporting was not paused',
+        hint:
+          (report.exporting.paused
+            ? report.exporting.resumed
+              ? 'exporting was resumed; the backup is incomplete'
+              : 'exporting may still be paused; see the report above'
+            : 'the backup is incomplete; exporting was not paused') + cleanUp,
       });
   }
 }
