@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLeaseApi } from '../../test/unit/memory-lease-api.js';
-import { KubeApiError } from '../kube/kube-errors.js';
+import { memoryConfigMapApi } from '../../test/unit/memory-config-map-api.js';
+import type { ConfigMapApi } from '../kube/kube-client.js';
 import { leaseNameFor } from '../kube/release-lease.js';
-import { openRunRecorder, pruneRunRecord, readRunBook, leaseAnnotationsFor, type ConfigMapApi, type RecordMap } from './run-record-store.js';
+import { openRunRecorder, pruneRunRecord, readRunBook, leaseAnnotationsFor } from './run-record-store.js';
 import { createOutcomeOf } from './run-record.js';
 
 const NS = 'camunda';
@@ -10,42 +11,9 @@ const PLACE = { namespace: NS, release: 'camunda' };
 const NAME = 'camunda-backup-camunda-runs';
 const T0 = Date.parse('2026-12-06T08:00:00Z');
 
-/** ConfigMaps in memory with the API server's rules: 409 on create when present and on a stale replace. */
 function memoryConfigMaps() {
-  const store = new Map<string, RecordMap>();
-  const calls: string[] = [];
-  const failures: number[] = [];
-  let version = 0;
-  const fail = (): void => {
-    const status = failures.shift();
-    if (status !== undefined) throw new KubeApiError(`simulated ${status}`, { httpStatus: status });
-  };
-  const api: ConfigMapApi = {
-    read: async (namespace, name) => {
-      calls.push('read');
-      fail();
-      return store.get(`${namespace}/${name}`);
-    },
-    create: async (namespace, name, data, labels = {}) => {
-      calls.push('create');
-      fail();
-      if (store.has(`${namespace}/${name}`)) throw new KubeApiError('exists', { httpStatus: 409 });
-      const map = { name, namespace, uid: 'u1', resourceVersion: String(++version), labels, data: { ...data } };
-      store.set(`${namespace}/${name}`, map);
-      return map;
-    },
-    replace: async (current, data) => {
-      calls.push('replace');
-      fail();
-      const now = store.get(`${current.namespace}/${current.name}`);
-      if (!now || now.resourceVersion !== current.resourceVersion) throw new KubeApiError('conflict', { httpStatus: 409 });
-      const map = { ...now, resourceVersion: String(++version), data: { ...data } };
-      store.set(`${current.namespace}/${current.name}`, map);
-      return map;
-    },
-    delete: async (current) => void store.delete(`${current.namespace}/${current.name}`),
-  };
-  return { api, store, calls, failNext: (status: number) => void failures.push(status) };
+  const api = memoryConfigMapApi();
+  return { api, store: api.store, calls: api.calls, failNext: api.failNext };
 }
 
 function recorder(configMaps: ConfigMapApi, warnings: string[], locked = true) {
@@ -94,12 +62,12 @@ describe('run record store', () => {
     const maps = memoryConfigMaps();
     const warnings: string[] = [];
     const run = recorder(maps.api, warnings);
-    maps.failNext(403);
+    maps.failNext('create', 403);
     await run.started(1, T0);
-    maps.failNext(403);
+    maps.failNext('create', 403);
     await run.ended({ state: 'COMPLETED', leftBehind: [] }, T0);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/cannot record this run in ConfigMap camunda\/camunda-backup-camunda-runs \(simulated 403\).*grant get, create and update on configmaps/);
+    expect(warnings[0]).toMatch(/^cannot record this run in ConfigMap camunda\/camunda-backup-camunda-runs \(.*simulated 403\): .*grant get, create and update on configmaps/);
   });
 
   it('reading: a RUNNING entry is alive while the Lease holder names its ID, killed once the Lease is gone or names another', async () => {
@@ -121,10 +89,10 @@ describe('run record store', () => {
   it('reading: no ConfigMap is an empty record; an unreadable one is a warning, not an error', async () => {
     const maps = memoryConfigMaps();
     expect((await readRunBook({ configMaps: maps.api, leases: memoryLeaseApi() }, PLACE, T0)).book?.entries.size).toBe(0);
-    maps.failNext(403);
+    maps.failNext('read', 403);
     const read = await readRunBook({ configMaps: maps.api, leases: memoryLeaseApi() }, PLACE, T0);
     expect(read.book).toBeUndefined();
-    expect(read.warning).toMatch(/could not be read \(simulated 403\): a backup whose create did not complete may show as COMPLETE; grant/);
+    expect(read.warning).toMatch(/could not be read \(.*simulated 403\): a backup whose create did not complete may show as COMPLETE; grant/);
   });
 
   it('delete prunes the IDs it removed, and writes nothing when none is recorded', async () => {
@@ -134,10 +102,10 @@ describe('run record store', () => {
     await recorder(maps.api, []).started(2, T0);
     maps.calls.length = 0;
     expect(await pruneRunRecord(maps.api, PLACE, [3])).toBeUndefined();
-    expect(maps.calls).toEqual(['read']);
+    expect(maps.calls.map((call) => call.split(' ')[0])).toEqual(['read']);
     expect(await pruneRunRecord(maps.api, PLACE, [1, 3])).toBeUndefined();
     expect(Object.keys(maps.store.get(`${NS}/${NAME}`)!.data)).toEqual(['backup-2']);
-    maps.failNext(500);
+    maps.failNext('replace', 500);
     expect(await pruneRunRecord(maps.api, PLACE, [2])).toMatch(/could not remove the deleted ID\(s\)/);
   });
 });

@@ -4,17 +4,7 @@
  * release Lease read to tell a create that still runs from one that was killed. The record is a help, never a
  * precondition: where RBAC forbids it (or the API server fails) the command says so once and goes on.
  */
-import type { LeaseApi } from '../kube/kube-client.js';
-
-// TEMPORARY until main's ConfigMap store lands in kube-client.ts (same shape).
-export interface RecordMap { readonly name: string; readonly namespace: string; readonly uid: string; readonly resourceVersion: string; readonly labels: Readonly<Record<string, string>>; readonly data: Readonly<Record<string, string>> }
-export interface ConfigMapApi {
-  read(namespace: string, name: string): Promise<RecordMap | undefined>;
-  create(namespace: string, name: string, data: Readonly<Record<string, string>>, labels?: Readonly<Record<string, string>>): Promise<RecordMap>;
-  replace(current: RecordMap, data: Readonly<Record<string, string>>): Promise<RecordMap>;
-  delete(current: RecordMap): Promise<void>;
-}
-type KubeClient = { readonly configMaps: ConfigMapApi; readonly leases: LeaseApi };
+import type { ConfigMapApi, KubeClient } from '../kube/kube-client.js';
 import { KubeApiError } from '../kube/kube-errors.js';
 import { heldLease, leaseNameFor } from '../kube/release-lease.js';
 import {

@@ -106,10 +106,25 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
 
     const connect = connectorFor(options, deps, kube, reporter.emit);
     // One changing run per release (the Lease), and none while exporting is already paused.
-    const { refuseWhenExportingPaused, withReleaseLock } = await import('./release-lock.js');
-    const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit }, async () => {
+    const [{ refuseWhenExportingPaused, withReleaseLock }, { leaseAnnotationsFor, openRunRecorder }, { holderIdentity }] = await Promise.all([
+      import('./release-lock.js'),
+      import('../../backup/run-record-store.js'),
+      import('../../kube/release-lease.js'),
+    ]);
+    // The Lease names the ID, so status and list can tell this run is alive while the run record says RUNNING.
+    const annotations = plan.procedure === 'rdbms' ? undefined : leaseAnnotationsFor(plan.backupId);
+    const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit, annotations }, async (locked) => {
       await refuseWhenExportingPaused({ options, kube, installation, connect, emit: reporter.emit, signal: deps.signal, force: options.force });
-      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube });
+      const record = openRunRecorder({
+        configMaps: kube.configMaps,
+        namespace: installation.namespace,
+        release: installation.release,
+        by: holderIdentity('create'),
+        timeoutMs: options.timeoutMs,
+        locked,
+        warn: (message) => reporter.emit({ kind: 'warning', message }),
+      });
+      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube, record });
     });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
