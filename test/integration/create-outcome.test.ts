@@ -5,7 +5,12 @@
  * restorable and retention never counts it as a complete backup; create's report names what it left and the
  * delete command that reaches the same cluster. A normal create stays COMPLETE. Both access modes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { repoRoot } from '../world/cluster-from-manifests.js';
+import type { PolicyRule } from '../world/kube/rbac.js';
 import { describeRun, runCli, type CliResult } from './helpers/run-cli.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
 import { count, isZeebeTake } from './helpers/sim-log.js';
@@ -39,6 +44,18 @@ const recordEntry = (world: World, id: number): Json | undefined => {
   const value = map?.['data']?.[`backup-${id}`];
   return value === undefined ? undefined : (JSON.parse(String(value)) as Json);
 };
+
+/** The rules of the ready Role in the README ("RBAC"), as a user would apply them. */
+function readmeRole(): PolicyRule[] {
+  const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+  for (const block of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+    for (const document of parseAllDocuments(block[1]!)) {
+      const object = document.toJS() as Json | null;
+      if (object?.['kind'] === 'Role' && object['metadata']?.['name'] === 'camunda-backup') return object['rules'] as PolicyRule[];
+    }
+  }
+  throw new Error('README has no Role camunda-backup');
+}
 
 const cli = (world: World, access: string, ...args: string[]): Promise<CliResult> => runCli(world, [...args, '-n', world.namespace, '--access', access]);
 
@@ -163,6 +180,21 @@ describe('create that did not complete: never restorable, leftovers named', () =
       expect(status.code, describeRun(status)).toBe(4);
       expect(status.json()).toMatchObject({ verdict: 'INCOMPLETE', restorable: false, createOutcome: { state: 'DID_NOT_FINISH' } });
       expect(status.json().reasons[0]).toMatch(/create did not finish: started .* it never recorded an end and no run holds the release now/);
+    });
+  });
+
+  it("the README's ready Role is enough: the run is recorded without a warning, status reads it, delete forgets the ID", async () => {
+    await withWorld({ resources: 'demo-8.7', role: readmeRole() }, async (world) => {
+      const created = await cli(world, 'port-forward', 'create', '--backup-id', String(ID), '-o', 'json');
+      expect(created.code, describeRun(created)).toBe(0);
+      expect(created.stderr).not.toMatch(/cannot record|could not record|cannot lock/);
+      expect(recordEntry(world, ID)).toMatchObject({ state: 'COMPLETED' });
+      const status = await cli(world, 'port-forward', 'status', String(ID), '-o', 'json');
+      expect(status.json()).toMatchObject({ verdict: 'COMPLETE', createOutcome: { state: 'COMPLETED' }, warnings: [] });
+      const removed = await cli(world, 'port-forward', 'delete', String(ID), '--yes', '-o', 'json');
+      expect(removed.code, describeRun(removed)).toBe(0);
+      expect(removed.json().warnings).toEqual([]);
+      expect(recordEntry(world, ID)).toBeUndefined();
     });
   });
 
