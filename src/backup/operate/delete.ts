@@ -47,6 +47,8 @@ export interface DeletePlan {
   readonly targets: readonly DeleteTarget[];
   readonly kept: readonly KeptEntry[];
   readonly notes: readonly string[];
+  /** Why the run record could not be read: retention then cannot tell leftovers of an interrupted create. */
+  readonly runsWarning?: string | undefined;
 }
 
 export interface PlanDeleteOptions {
@@ -60,7 +62,7 @@ export interface PlanDeleteOptions {
 export async function planDelete(installation: Installation, selection: DeleteSelection, pool: ConnectionPool, options: PlanDeleteOptions): Promise<DeletePlan> {
   refuseUnsupportedTopology(installation, 'delete');
   const parts = layoutOf(installation);
-  const base = { installation, access: options.access, selection, parts };
+  const base = { installation, access: options.access, selection, parts, runsWarning: options.runs?.warning };
   if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool, options)), kept: [] };
 
   const inventory = await collectInventory(installation, pool, options.runs, options.nowMs);
@@ -212,6 +214,6 @@ function deleteReport(plan: DeletePlan, state: DeleteState, backups: readonly De
     backups,
     kept: plan.kept,
     notes: [...plan.notes, ...skipped, ...zeebeNote],
-    warnings: plan.installation.warnings,
+    warnings: plan.runsWarning ? [...plan.installation.warnings, plan.runsWarning] : plan.installation.warnings,
   };
 }
