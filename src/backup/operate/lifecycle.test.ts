@@ -39,6 +39,15 @@ function unknownRoutes(id: number): Record<string, Route> {
   };
 }
 
+/** Every part answers the DELETE of backup `id`. */
+const deleteRoutes = (id: number): Record<string, Route> => ({
+  [`optimize-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+  [`operate-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+  [`tasklist-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+  [`search-0 DELETE /_snapshot/camunda-backups/camunda_zeebe_records_backup_${id}`]: ok({ acknowledged: true }),
+  [`gateway-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+});
+
 const deps = (cluster: ReturnType<typeof fakeCluster>) => ({ connect: cluster.connect, emit: memoryReporter().emit, access: 'port-forward' as const });
 
 describe('runStatus', () => {
@@ -115,13 +124,6 @@ describe('runList', () => {
 });
 
 describe('delete', () => {
-  const deleteRoutes = (id: number): Record<string, Route> => ({
-    [`optimize-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`operate-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`tasklist-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`search-0 DELETE /_snapshot/camunda-backups/camunda_zeebe_records_backup_${id}`]: ok({ acknowledged: true }),
-    [`gateway-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-  });
 
   it('an ID no component knows is bad input: UsageError before any DELETE', async () => {
     const cluster = fakeCluster(unknownRoutes(ID));
@@ -176,13 +178,6 @@ describe('delete', () => {
 });
 
 describe('the run record in status and delete', () => {
-  const deleteRoutes = (id: number): Record<string, Route> => ({
-    [`optimize-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`operate-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`tasklist-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`search-0 DELETE /_snapshot/camunda-backups/camunda_zeebe_records_backup_${id}`]: ok({ acknowledged: true }),
-    [`gateway-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-  });
   const interrupted = (id: number): RunBookRead => ({
     book: {
       entries: new Map([[id, { backupId: id, state: 'INTERRUPTED', startedAt: '2026-12-06T08:00:00.000Z', endedAt: '2026-12-06T08:00:09.000Z', by: 'alice', reason: 'interrupted by SIGINT during backup-zeebe', leftBehind: ['zeebe'] }]]),
