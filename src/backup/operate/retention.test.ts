@@ -124,6 +124,12 @@ describe('selectForRetention with the create run record', () => {
     expect(deleted(selectForRetention([running(daysAgo(40)), complete(daysAgo(50))], { olderThanMs: 30 * DAY, nowMs: NOW }))).toEqual([]);
   });
 
+  it.each(['RUNNING', 'RUNNING_UNCONFIRMED'] as const)('%s newer than the newest complete backup: kept as a running create, as without a record', (state) => {
+    const result = selectForRetention([{ ...leftover(daysAgo(40), state), verdict: 'IN_PROGRESS' as const }, complete(daysAgo(50))], { olderThanMs: 30 * DAY, nowMs: NOW });
+    expect(deleted(result)).toEqual([]);
+    expect(result.decisions[0]?.reason).toMatch(/newer than the newest complete backup .*\(IN_PROGRESS; may still be running\)/);
+  });
+
   it.each(['RUNNING', 'RUNNING_UNCONFIRMED'] as const)('%s: kept whatever the rules say', (state) => {
     const candidates = [complete(daysAgo(1)), complete(daysAgo(2)), { ...leftover(daysAgo(40), state), verdict: 'IN_PROGRESS' as const }];
     const result = selectForRetention(candidates, { keep: 1, olderThanMs: 30 * DAY, nowMs: NOW });

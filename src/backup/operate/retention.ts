@@ -104,9 +104,8 @@ export function selectForRetention(candidates: readonly RetentionCandidate[], ru
     if (id === newestComplete) return keep('newest complete backup (never deleted by retention)');
     if (keepSet.has(id)) return keep(`one of the ${rule.keep} newest complete backups (--keep ${rule.keep})`);
     const outcome = candidate.createOutcome;
-    if (outcome && createMayStillRun(outcome)) return keep(`its create may still be running (${outcome.state})`);
     // Not restorable and its create has ended: leftovers of a run that did not complete, not a running create.
-    const ended = outcome !== undefined && !candidate.restorable;
+    const ended = outcome !== undefined && !createMayStillRun(outcome) && !candidate.restorable;
     const unfinished = ended ? `${candidate.verdict}: its create did not complete` : `${candidate.verdict}; may still be running`;
 
     const reasons: string[] = [];
@@ -128,6 +127,7 @@ export function selectForRetention(candidates: readonly RetentionCandidate[], ru
       if (time.ms >= cutoffMs) return keep(`not older than --older-than (${new Date(time.ms).toISOString()})`);
       reasons.push(`older than --older-than (${new Date(time.ms).toISOString()})`);
     }
+    if (outcome && createMayStillRun(outcome)) return keep(`its create may still be running (${outcome.state})`);
     return { backupId: id, action: 'delete', reason: reasons.join(' and ') };
   });
   return { decisions, notes };
