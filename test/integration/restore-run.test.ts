@@ -128,6 +128,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         const before = replicas(world);
         const deleted = world.sims.search?.indices.filter((i) => /^(operate-|tasklist-|optimize-|camunda-|zeebe-record_)/.test(i)).sort() ?? [];
         world.sims.search?.indices.push('my-app-operate-notes', 'camundafoo');
+        if (world.sims.search) indexStateOf(world.sims.search).restoreDurationMs = 20;
         const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
         expect(run.code, describeRun(run)).toBe(0);
         const report = run.json();
@@ -210,7 +211,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
     });
   }, 60_000);
 
-  itOnLine('8.7')('interrupted during the snapshot restores (SIGINT): exit 130 with the phase and the command; the rerun finishes', async () => {
+  itOnLine('8.7')('interrupted during the snapshot restores (SIGINT/SIGTERM): exit 130/143 with the phase and the command; the printed command finishes', async () => {
     await withWorld(clusterOf('8.7'), async (world) => {
       seeded(world);
       await settle(world);
@@ -219,32 +220,63 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       if (!search) throw new Error('no search store');
       indexStateOf(search).restoreDurationMs = 400;
       const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], {
+        signal: access === 'exec' ? 'SIGTERM' : 'SIGINT',
         signalWhen: () => indexStateOf(search).restores.length >= 2,
       });
-      expect(first.code, describeRun(first)).toBe(130);
+      expect(first.code, describeRun(first)).toBe(access === 'exec' ? 143 : 130);
       expect(first.stderr).not.toMatch(STACK_FRAME);
       expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
       const command = /Continue with: (.+)/.exec(first.stdout)?.[1];
-      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore ${ID} .*--release camunda --access ${access} --yes$`));
+      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore ${ID} --context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes$`));
       // A safe point: nothing scaled back up, no PVC touched, no restore env.
       expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
       expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
       expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
       const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
-      expect(status.json()).toMatchObject({ state: 'INTERRUPTED', phase: 'restore-snapshots' });
+      const journal = status.json();
+      expect(journal).toMatchObject({ state: 'INTERRUPTED', phase: 'restore-snapshots', restoreModeOn: false });
+      const snapshotSteps = asArray(journal.plan).map(asRecord).filter((step) => step['action'] === 'restore-snapshot');
+      const doneBefore = snapshotSteps.filter((step) => step['done'] === true).map((step) => String(step['target']).split('/').pop());
+      const left = snapshotSteps.filter((step) => step['done'] !== true).map((step) => String(step['target']).split('/').pop());
+      expect(doneBefore.length).toBeGreaterThan(0);
+      expect(left.length).toBeGreaterThan(0);
 
-      indexStateOf(search).restoreDurationMs = 30;
+      indexStateOf(search).restoreDurationMs = 20;
       const restoresBefore = indexStateOf(search).restores.length;
-      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      const scalesBefore = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length;
+      const rerun = await runCli(world, command?.replace(/^kubectl camunda-backup /, '').split(' ') ?? [], { env: {} });
       expect(rerun.code, describeRun(rerun)).toBe(0);
       expect(rerun.stdout).toMatch(/Continuing the restore started/);
-      // The rerun did not stop anything again nor redo the finished snapshots.
-      const redone = indexStateOf(search).restores.slice(restoresBefore).map((r) => r.snapshot);
-      const all = [...new Set(indexStateOf(search).restores.map((r) => r.snapshot))];
-      expect(redone.length).toBeLessThan(all.length + 1);
-      expect(new Set(redone).size).toBe(redone.length);
+      // The rerun restored exactly the snapshots not done (the interrupted one again, over its partial indices),
+      // and stopped nothing twice: its only scales are the Zeebe restore and the start of everything.
+      expect(indexStateOf(search).restores.slice(restoresBefore).map((r) => r.snapshot)).toEqual(left);
+      const rerunScales = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length - scalesBefore;
+      expect(rerunScales).toBe(3 + Object.keys(before).filter((name) => name.startsWith('deployment/')).length);
       expectRestoredState(world, before);
       expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('interrupted while the brokers restore: restore mode is taken off first (exit 130), the rerun empties the volumes again and finishes', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const patched = (): boolean => world.api.requests.some((r) => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path));
+      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: patched });
+      expect(first.code, describeRun(first)).toBe(130);
+      expect(first.stdout).toMatch(/Phase: restore-zeebe/);
+      expect(first.stdout).toMatch(/no restore env on the StatefulSet/);
+      expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+      expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+      expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+
+      const pvcDeletesBefore = world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length;
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length - pvcDeletesBefore).toBe(3);
+      expectRestoredState(world, before);
+      expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-2')).toMatchObject({ restoredFrom: [ID] });
     });
   }, 60_000);
 });
