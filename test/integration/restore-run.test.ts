@@ -279,4 +279,43 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-2')).toMatchObject({ restoredFrom: [ID] });
     });
   }, 60_000);
+
+  itOnLine('8.8')('taking restore mode off fails: exit 5 with the exact kubectl commands; once allowed, the rerun takes it off first', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const isRestorePatch = (r: { method: string; path: string }): boolean => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path);
+      const deny = { verb: 'patch', resource: 'statefulsets', group: 'apps' };
+      const trap = setInterval(() => {
+        if (world.api.requests.some(isRestorePatch) && !(world.api.faults.deny ?? []).includes(deny)) {
+          world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
+          world.sims.zeebe?.delete(ID);
+          clearInterval(trap);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(5);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stdout).toMatch(/statefulset\/camunda-zeebe is IN RESTORE MODE/);
+        const commands = run.stdout.split('\n').filter((l) => /^\s+kubectl (scale|patch) statefulset camunda-zeebe /.test(l)).map((l) => l.trim());
+        expect(commands.map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual(['kubectl scale statefulset', 'kubectl patch statefulset', 'kubectl scale statefulset']);
+        for (const command of commands) expect(command).toMatch(new RegExp(`--context \\S+ -n ${world.namespace} `));
+        const body = /-p '(.+)'$/.exec(commands[1] ?? '')?.[1] ?? '{}';
+        const spec = asRecord(asRecord(asRecord(JSON.parse(body))['spec'])['template'])['spec'];
+        const env = asArray(asRecord(asArray(asRecord(spec)['containers'])[0])['env']);
+        expect(env).toEqual(expect.arrayContaining([{ name: 'ZEEBE_RESTORE', $patch: 'delete' }, { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', $patch: 'delete' }, { name: 'SPRING_PROFILES_ACTIVE', $patch: 'delete' }]));
+        expect(envNames(brokerContainer(world, 'camunda-zeebe'))).toContain('ZEEBE_RESTORE');
+
+        world.api.faults.deny = [];
+        const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        // The backup is gone, so the rerun fails again in the Zeebe restore (exit 4), but restore mode is off now.
+        expect(rerun.code, describeRun(rerun)).toBe(4);
+        expect(rerun.stderr).toMatch(/was in restore mode: taking it out of restore mode first/);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+      } finally {
+        clearInterval(trap);
+      }
+    });
+  }, 60_000);
 });
