@@ -88,7 +88,15 @@ function seeded(world: World): void {
   seedBackup(world, ID);
 }
 
-const HAPPY_ORDER: Record<'8.7' | '8.8' | '8.9', string[]> = {
+const HAPPY_ORDER: Record<'8.6' | '8.7' | '8.8' | '8.9', string[]> = {
+  '8.6': [
+    'scale statefulset/camunda-zeebe',
+    'scale deployment/camunda-connectors',
+    'scale deployment/camunda-operate',
+    'scale deployment/camunda-optimize',
+    'scale deployment/camunda-tasklist',
+    'scale deployment/camunda-zeebe-gateway',
+  ],
   '8.7': [
     'scale statefulset/camunda-zeebe',
     'scale deployment/camunda-operate',
@@ -120,7 +128,7 @@ function clusterOf(line: Line) {
 }
 
 describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) => {
-  for (const line of ['8.7', '8.8', '8.9'] as const) {
+  for (const line of ['8.6', '8.7', '8.8', '8.9'] as const) {
     itOnLine(line)(`${line}: the happy path in the documented order, each step verified, and the final state`, async () => {
       await withWorld(clusterOf(line), async (world) => {
         seeded(world);
@@ -316,6 +324,58 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       } finally {
         clearInterval(trap);
       }
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('--dry-run prints the plan (text, and -o json with schemaVersion 1 and plan[]) by exact name, orphan PVCs included, and changes nothing', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      world.workloads.addClaim('camunda-zeebe', world.namespace, 5);
+      const requestsBefore = world.api.requests.length;
+      const logBefore = world.log.length;
+      const text = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--dry-run']);
+      expect(text.code, describeRun(text)).toBe(0);
+      expect(text.stdout).toMatch(/^Restore plan: backup 12 into release camunda \(namespace camunda, Camunda 8\.8\.\d+, chart 13\.12\.7\)/);
+      expect(text.stdout).toMatch(/Stop statefulset\/camunda-zeebe \(3 → 0\)/);
+      expect(text.stdout).toMatch(/Delete index operate-list-view-8\.3\.0_/);
+      expect(text.stdout).toMatch(/Restore snapshot camunda_webapps_12_8\.8\.\d+_part_1_of_\d/);
+      expect(text.stdout).toMatch(/Delete PVC data-camunda-zeebe-5 \(orphan of an earlier scale-down\)/);
+      expect(text.stdout).toMatch(/container orchestration: set ZEEBE_RESTORE=true, ZEEBE_RESTORE_FROM_BACKUP_ID=12, SPRING_PROFILES_ACTIVE=restore/);
+      expect(text.stdout).toMatch(/Not restored by this run:\n  - Identity and Keycloak/);
+
+      const json = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--dry-run', '-o', 'json']);
+      expect(json.code, describeRun(json)).toBe(0);
+      const plan = json.json();
+      expect(plan).toMatchObject({ schemaVersion: 1, command: 'restore', state: 'PLANNED', backupId: ID, mode: 'backup-id', release: 'camunda' });
+      expect(asArray(plan.plan).map((step) => asRecord(step)['phase'])).toEqual(expect.arrayContaining(['stop-workloads', 'delete-indices', 'restore-snapshots', 'delete-zeebe-volumes', 'restore-zeebe', 'leave-restore-mode', 'start-workloads', 'verify']));
+      expect(asRecord(asArray(plan.plan)[0])).toMatchObject({ id: 'scale-down:statefulset/camunda-zeebe', action: 'scale-down', target: 'statefulset/camunda-zeebe', replicas: { from: 3, to: 0 }, done: false });
+      expect(plan.persistentVolumeClaims).toEqual([
+        { name: 'data-camunda-zeebe-0', orphan: false },
+        { name: 'data-camunda-zeebe-1', orphan: false },
+        { name: 'data-camunda-zeebe-2', orphan: false },
+        { name: 'data-camunda-zeebe-5', orphan: true },
+      ]);
+      expect(plan.statefulSet).toEqual({
+        name: 'camunda-zeebe',
+        container: 'orchestration',
+        setEnv: [
+          { name: 'ZEEBE_RESTORE', value: 'true' },
+          { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '12' },
+          { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
+        ],
+        removeEnv: [],
+        probesOff: expect.any(Array),
+      });
+      expect(plan.workloads).toEqual([
+        { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 3 },
+        { kind: 'Deployment', name: 'camunda-optimize', component: 'optimize', replicas: 1 },
+      ]);
+      // Nothing changed: no write reached the API server or the search engine, and no journal was written.
+      expect(world.api.requests.slice(requestsBefore).filter((r) => r.kind === 'rest' && r.method !== 'GET')).toEqual([]);
+      expect(world.log.slice(logBefore).filter((e) => e.method !== 'GET' && e.method !== 'HEAD')).toEqual([]);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace]);
+      expect(status.stdout).toMatch(/No restore journal for release camunda in namespace camunda/);
     });
   }, 60_000);
 });
