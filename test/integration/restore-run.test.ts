@@ -378,4 +378,20 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(status.stdout).toMatch(/No restore journal for release camunda in namespace camunda/);
     });
   }, 60_000);
+
+  itWithFixtures('an external search engine reached through a pod the restore stops: refused (exit 3, nothing changed); with --exec-pod the plan uses that pod', async () => {
+    await withWorld({ fixture: fixture('8.10', 'backup-configured'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
+      seeded(world);
+      await settle(world);
+      const refused = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes']);
+      expect(refused.code, describeRun(refused)).toBe(3);
+      expect(refused.stderr).toMatch(/is reached through curl in pod camunda-zeebe-0, which the restore stops \(statefulset\/camunda-zeebe\); nothing was changed\nhint: pass --exec-pod/);
+      expect(world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET')).toEqual([]);
+      const relay = world.sims.pods.find((p) => p.name.includes('identity'))?.name;
+      if (!relay) throw new Error('no identity pod');
+      const planned = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--exec-pod', relay, '--dry-run', '-o', 'json']);
+      expect(planned.code, describeRun(planned)).toBe(0);
+      expect(planned.json().indices.where).toContain(`via pod/${relay}`);
+    });
+  }, 60_000);
 });

@@ -84,6 +84,15 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     if (!search) throw new PreconditionError('no Elasticsearch/OpenSearch endpoint found: the indices cannot be restored', { hint: 'check the release values (global.elasticsearch / global.opensearch)' });
     if (!repository) throw new PreconditionError("no snapshot repository name found in the components' configuration", { hint: 'pass --snapshot-repository <name>' });
     searchWhere = whereOf(search.target, search.url);
+    // An external search engine is reached through curl in a pod: it must be one that the restore leaves running.
+    const relay = search.target.kind === 'url' ? search.target.via : undefined;
+    const stopping = relay ? workloads.find((w) => relay.pod.startsWith(`${w.name}-`)) : undefined;
+    if (relay && stopping) {
+      throw new PreconditionError(
+        `${search.url} is reached through curl in pod ${relay.pod}, which the restore stops (${stopping.kind.toLowerCase()}/${stopping.name}); nothing was changed`,
+        { hint: 'pass --exec-pod <pod> naming a pod that stays up during the restore and has curl (one you start for it, or Identity\'s)' },
+      );
+    }
     const context = await deps.pool.context({ target: search.target, authorization: search.authorization });
     indices = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
     snapshots = await snapshotsOf(context, repository, options.backupId);
