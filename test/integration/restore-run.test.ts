@@ -342,7 +342,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(text.stdout).toMatch(/Restore snapshot camunda_webapps_12_8\.8\.\d+_part_1_of_\d/);
       expect(text.stdout).toMatch(/Delete PVC data-camunda-zeebe-5 \(orphan of an earlier scale-down\)/);
       expect(text.stdout).toMatch(/container orchestration: set ZEEBE_RESTORE=true, ZEEBE_RESTORE_FROM_BACKUP_ID=12, SPRING_PROFILES_ACTIVE=restore/);
-      expect(text.stdout).toMatch(/Not restored by this run:\n  - Identity and Keycloak/);
+      expect(text.stdout).toMatch(/Not restored by this run:\n {2}- Identity and Keycloak/);
 
       const json = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--dry-run', '-o', 'json']);
       expect(json.code, describeRun(json)).toBe(0);
