@@ -5,6 +5,9 @@
  * restore mode taken off), an interruption during the snapshot restores and the rerun that finishes, and the final
  * state: replicas as recorded, no restore env left, exporting not paused, the backup listed again.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { World } from '../world/index.js';
 import { indexStateOf } from '../world/sim/search-indices.js';
@@ -392,6 +395,29 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       const planned = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--exec-pod', relay, '--dry-run', '-o', 'json']);
       expect(planned.code, describeRun(planned)).toBe(0);
       expect(planned.json().indices.where).toContain(`via pod/${relay}`);
+    });
+  }, 60_000);
+
+  itWithFixtures('Web Modeler: the plan says its data is separate and names the exact psql load; --web-modeler-dump is refused before any change', async () => {
+    // This chart's scenario configures no web-app backups: name the repository, the plan is all that is looked at.
+    await withWorld({ fixture: fixture('8.9', 'web-modeler'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
+      const plan = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--snapshot-repository', 'camunda-backup', '--dry-run', '-o', 'json']);
+      expect(plan.code, describeRun(plan)).toBe(0);
+      const note = asArray(plan.json().notRestored).map(String).find((n) => n.startsWith('Web Modeler'));
+      expect(note).toMatch(new RegExp(`load the dump create wrote into its empty database: kubectl exec -i --context \\S+ -n ${world.namespace} \\S+ -c \\S+ -- sh -c '.*psql -v ON_ERROR_STOP=1 .*' < web-modeler-${ID}\\.sql$`));
+      // The password comes from the database container's own environment, expanded there.
+      expect(note).toContain('PGPASSWORD="${POSTGRES_PASSWORD:-${POSTGRESQL_PASSWORD:-}}"');
+
+      const dump = join(tmpdir(), `web-modeler-${process.pid}.sql`);
+      writeFileSync(dump, '-- dump\n');
+      try {
+        const refused = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--web-modeler-dump', dump, '--yes']);
+        expect(refused.code, describeRun(refused)).toBe(2);
+        expect(refused.stderr).toMatch(/error: --web-modeler-dump: this version cannot load the Web Modeler dump itself yet; nothing was changed\nhint: restore without it; the plan \(--dry-run\) ends with the command that loads the dump/);
+        expect(world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET' && !r.path.includes('/leases'))).toEqual([]);
+      } finally {
+        rmSync(dump, { force: true });
+      }
     });
   }, 60_000);
 });

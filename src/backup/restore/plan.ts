@@ -138,6 +138,8 @@ export interface RestoreFacts extends RestoreTarget {
   };
   readonly webModeler?: { readonly file: string; readonly database: string; readonly pod: string } | undefined;
   readonly webModelerDeployed: boolean;
+  /** The command that loads create's Web Modeler dump by hand, when discovery found the database. */
+  readonly webModelerLoad?: string | undefined;
   readonly warnings?: readonly string[] | undefined;
 }
 
@@ -226,12 +228,14 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
   }
   if (!facts.webModeler) {
     notRestored.push(
-      facts.webModelerDeployed
-        ? 'Web Modeler data: give --web-modeler-dump <file> with the dump create wrote, or load it with psql yourself'
-        : 'Web Modeler data (not part of this backup; restored from its own database dump)',
+      facts.webModelerLoad !== undefined
+        ? `Web Modeler data (its own database): after the restore, stop Web Modeler and load the dump create wrote into its empty database: ${facts.webModelerLoad}`
+        : facts.webModelerDeployed
+          ? 'Web Modeler data (its own database): load the dump create wrote with psql'
+          : 'Web Modeler data (not part of this backup; restored from its own database dump)',
     );
   }
-  const { broker: _broker, claims: _claims, webModeler, webModelerDeployed: _deployed, warnings, indices: _indices, ...target } = facts;
+  const { broker: _broker, claims: _claims, webModeler, webModelerDeployed: _deployed, webModelerLoad: _load, warnings, indices: _indices, ...target } = facts;
   return {
     schemaVersion: 1,
     ...target,

@@ -9,10 +9,12 @@ import type { Installation } from '../../camunda/installation.js';
 import { existingIndices, listIndicesByPrefix } from '../../camunda/search-indices.js';
 import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
 import { PreconditionError } from '../../errors.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { ConnectionPool } from '../connections.js';
 import { whereOf } from '../layout.js';
+import { webModelerLoadCommand } from './web-modeler.js';
 import { buildRestorePlan, claimOrdinal, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
 
 /**
@@ -39,6 +41,8 @@ export interface ResolveOptions {
   readonly backupId: number | null;
   readonly restoreTo?: string | undefined;
   readonly webModelerDump?: string | undefined;
+  /** For the printed commands. */
+  readonly cluster?: ClusterFlags | undefined;
 }
 
 export interface ResolveDeps {
@@ -132,6 +136,7 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     },
     ...(dump !== undefined && webModeler ? { webModeler: { file: dump, database: webModeler.database, pod: webModeler.pod.pod } } : {}),
     webModelerDeployed: webModeler !== undefined || all.some((w) => w.name.includes('web-modeler')),
+    ...(webModeler ? { webModelerLoad: webModelerLoadCommand(webModeler, dump ?? `web-modeler-${options.backupId ?? '<id>'}.sql`, options.cluster ?? {}) } : {}),
     warnings,
   };
 }
