@@ -1,0 +1,216 @@
+/**
+ * The facts the restore checks judge (checks.ts), gathered once and read-only: the backup's verdict exactly as
+ * `status` reaches it, what runs (images of the release's pods), the brokers' StatefulSet and start script, the
+ * snapshot repository, and a SelfSubjectAccessReview per permission the restore uses. Nothing here changes the
+ * cluster: GETs, and SSARs, which the API server only answers.
+ */
+import type { Installation } from '../../camunda/installation.js';
+import { listSnapshots, searchApi } from '../../camunda/search-api.js';
+import { messageOf } from '../../errors.js';
+import type { AccessCheck, EnvVar, KubeClient, Pod } from '../../kube/kube-client.js';
+import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
+import type { AccessMode } from '../../reach/component-http.js';
+import { openPool, type PoolDeps } from '../connections.js';
+import { layoutOf, partOf } from '../layout.js';
+import { describeFailure, partClient } from '../part-clients.js';
+import { baseAccessNeeds, installationAccessNeeds, type Permission } from '../operate/check/access.js';
+import { runStatus } from '../operate/status.js';
+import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreFacts, RunningVersion, StartupScriptFact } from './checks.js';
+
+export interface RestoreFactsDeps extends PoolDeps {
+  readonly kube: KubeClient;
+  readonly workloads: WorkloadClient;
+  readonly access: AccessMode;
+}
+
+export interface RestoreFactsRequest {
+  readonly installation: Installation;
+  /** The ID to restore (Elasticsearch/OpenSearch); undefined on RDBMS, where the restore follows the database. */
+  readonly backupId?: number | undefined;
+}
+
+/** `<release>-zeebe`: the brokers' StatefulSet of every chart line (helm-layout.md §1). */
+export const brokerStatefulSetName = (release: string): string => `${release}-zeebe`;
+
+export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: RestoreFactsDeps): Promise<RestoreFacts> {
+  const { installation } = request;
+  const mode = installation.secondaryStorage === 'rdbms' ? 'rdbms' : 'search';
+  const needs = restoreAccessNeeds(installation, deps.access);
+  const pool = openPool(deps);
+  try {
+    const [backup, rdbmsBackup, running, brokers, startupScript, repository, access] = await Promise.all([
+      mode === 'search' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
+      mode === 'rdbms' ? rdbmsBackupFact(installation, pool) : undefined,
+      runningVersions(installation, deps.kube),
+      brokerFact(installation, deps.workloads),
+      startupScriptFact(installation, deps.kube),
+      mode === 'search' ? repositoryFact(installation, request.backupId, pool) : undefined,
+      accessFacts(needs, deps.kube),
+    ]);
+    return {
+      release: installation.release,
+      namespace: installation.namespace,
+      line: installation.procedure.line,
+      chartVersion: installation.chartVersion,
+      camundaVersion: installation.camundaVersion,
+      mode,
+      backup,
+      rdbmsBackup,
+      running,
+      partitionCount: installation.partitionCount,
+      repository,
+      brokers,
+      startupScript,
+      access,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The verdict of `status <id>`, by the same code. */
+async function backupFact(installation: Installation, backupId: number, deps: RestoreFactsDeps): Promise<BackupFact> {
+  const report = await runStatus(installation, backupId, deps);
+  return {
+    backupId,
+    verdict: report.verdict,
+    reasons: report.reasons,
+    parts: report.parts.map((p) => ({ part: p.part, state: p.state, message: p.message, details: p.details })),
+  };
+}
+
+/** RDBMS: the newest completed Zeebe backup, which the restore application's default mode starts from at the latest. */
+async function rdbmsBackupFact(installation: Installation, pool: ReturnType<typeof openPool>): Promise<RdbmsBackupFact> {
+  const zeebe = partOf(layoutOf(installation), 'zeebe');
+  if (!zeebe) return { error: 'no Zeebe endpoint found' };
+  try {
+    const listed = await (await partClient(pool, zeebe)).list();
+    const completed = [...listed.entries()].filter(([, o]) => o.state === 'COMPLETED').sort(([a], [b]) => b - a);
+    const newest = completed[0];
+    if (!newest) return {};
+    const partitions = Array.isArray(newest[1].details?.['partitions']) ? (newest[1].details['partitions'] as { partitionId: number; brokerVersion?: string }[]) : [];
+    return { newest: { backupId: newest[0], partitions: partitions.map((p) => ({ partitionId: p.partitionId, brokerVersion: p.brokerVersion })) } };
+  } catch (error) {
+    return { error: describeFailure(error) };
+  }
+}
+
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/** The version each component runs, from its pods' image tags (the version label when the image has a digest). */
+async function runningVersions(installation: Installation, kube: KubeClient): Promise<RunningVersion[]> {
+  const pods = await kube.listPods(installation.namespace, `app.kubernetes.io/instance=${installation.release}`);
+  const orchestration = installation.procedure.pauseBeforeWebapps;
+  const componentOf = (pod: Pod): string | undefined => {
+    const label = pod.labels[COMPONENT_LABEL];
+    if (label === 'zeebe-broker') return orchestration ? 'orchestration' : 'zeebe';
+    return label === 'operate' || label === 'tasklist' || label === 'optimize' ? label : undefined;
+  };
+  const found = new Map<string, RunningVersion>();
+  for (const pod of pods.filter((p) => !p.deleting)) {
+    const component = componentOf(pod);
+    if (!component || found.has(component)) continue;
+    const container = pod.containers[0];
+    const tag = /:([^:@/]+)$/.exec(container?.image.split('@')[0] ?? '')?.[1];
+    const version = /^v?\d+\.\d+\.\d+/.test(tag ?? '') ? tag : pod.labels['app.kubernetes.io/version'];
+    found.set(component, { component, version, from: `pod/${pod.name} image ${container?.image ?? '?'}` });
+  }
+  return [...found.values()];
+}
+
+/** The backup store env where the restore pods inherit it: the StatefulSet's container, else discovery's reading of the configuration. */
+async function brokerFact(installation: Installation, workloads: WorkloadClient): Promise<BrokerStatefulSetFact> {
+  const name = brokerStatefulSetName(installation.release);
+  let statefulSet: Workload | undefined;
+  try {
+    statefulSet = await workloads.readWorkload({ kind: 'StatefulSet', namespace: installation.namespace, name });
+  } catch (error) {
+    return { name, found: false, storeFrom: messageOf(error) };
+  }
+  if (!statefulSet) return { name, found: false };
+  const container = statefulSet.containers.find((c) => c.name === 'orchestration' || c.name === 'zeebe') ?? statefulSet.containers[0];
+  const fromEnv = storeFromEnv(container?.env ?? [], installation.procedure.zeebeStoreEnv);
+  const store = fromEnv ?? (installation.zeebeStore.store ? { store: installation.zeebeStore.store, from: "the brokers' configuration" } : undefined);
+  return { name, found: true, store: store?.store, storeFrom: store?.from, command: container?.command };
+}
+
+function storeFromEnv(env: readonly EnvVar[], names: readonly string[]): { store: string; from: string } | undefined {
+  for (const name of names) {
+    const entry = env.find((e) => e.name === name);
+    if (!entry) continue;
+    if (entry.value !== undefined) return { store: entry.value.trim().toUpperCase(), from: `env ${name}` };
+    const ref = entry.valueFrom?.secretKeyRef ?? entry.valueFrom?.configMapKeyRef;
+    if (ref) return { store: `set from ${ref.name}/${ref.key}`, from: `env ${name}` };
+  }
+  return undefined;
+}
+
+/** The start script the brokers run, from the chart's broker ConfigMap. */
+async function startupScriptFact(installation: Installation, kube: KubeClient): Promise<StartupScriptFact | undefined> {
+  for (const suffix of installation.procedure.configMapSuffixes) {
+    const name = `${installation.release}-${suffix}`;
+    const configMap = await kube.readConfigMap(installation.namespace, name).catch(() => undefined);
+    const script = configMap?.data['startup.sh'];
+    if (script !== undefined) return { source: `ConfigMap ${name} (startup.sh)`, restoreBranch: /\$\{?ZEEBE_RESTORE\}?"?\s*=\s*"?true/.test(script) };
+  }
+  return undefined;
+}
+
+/** Registered (GET /_snapshot/<repo>) and readable (the snapshots of the ID list). */
+async function repositoryFact(installation: Installation, backupId: number | undefined, pool: ReturnType<typeof openPool>): Promise<RepositoryFact> {
+  const search = installation.search;
+  const name = installation.repositoryName;
+  const engine = search?.engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+  if (!search || !name) return { name, registered: false, readable: false, engine, message: search ? undefined : 'no Elasticsearch/OpenSearch endpoint found' };
+  try {
+    const context = await pool.context(search);
+    await searchApi(context).repository(name);
+    try {
+      await listSnapshots(context, name, backupId === undefined ? '_all' : `*_${backupId}*`);
+      return { name, registered: true, readable: true, engine };
+    } catch (error) {
+      return { name, registered: true, readable: false, engine, message: describeFailure(error) };
+    }
+  } catch (error) {
+    return { name, registered: false, readable: false, engine, message: describeFailure(error) };
+  }
+}
+
+/**
+ * Everything a restore asks of Kubernetes: what create needs to find and reach the components, and the restore's
+ * own verbs (camunda-restore.md §12; test/world/README.md "RBAC"): scale and patch the workloads, delete the Zeebe
+ * PVCs, read the brokers' logs, keep the journal in a ConfigMap. The release's Lease is not asked here: the lock
+ * says itself when it cannot be taken, and a Role narrows it by name, which an access review without one cannot match.
+ */
+export function restoreAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
+  const namespace = installation.namespace;
+  const at = (verb: string, group: string, resource: string, why: string, subresource?: string): Permission => ({ check: { namespace, verb, group, resource, subresource }, why });
+  const restore: Permission[] = [
+    at('get', 'apps', 'deployments', 'read the Deployments to stop'),
+    at('list', 'apps', 'deployments', 'find the Deployments to stop'),
+    at('get', 'apps', 'deployments', 'record their replicas', 'scale'),
+    at('patch', 'apps', 'deployments', 'scale the Deployments down and back up', 'scale'),
+    at('get', 'apps', 'statefulsets', 'read the brokers\' StatefulSet'),
+    at('patch', 'apps', 'statefulsets', 'set and remove the restore env on the brokers'),
+    at('get', 'apps', 'statefulsets', 'record the brokers\' replicas', 'scale'),
+    at('patch', 'apps', 'statefulsets', 'scale the brokers down and up', 'scale'),
+    at('list', '', 'persistentvolumeclaims', 'find the Zeebe volumes'),
+    at('delete', '', 'persistentvolumeclaims', 'delete the Zeebe volumes before the restore'),
+    at('get', '', 'pods', 'read whether the restore succeeded in the brokers\' logs', 'log'),
+    at('get', '', 'configmaps', 'read the restore journal'),
+    at('create', '', 'configmaps', 'keep the restore journal'),
+    at('update', '', 'configmaps', 'keep the restore journal'),
+    at('delete', '', 'configmaps', 'remove the journal when the restore finished'),
+  ];
+  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds(installation, access), ...restore];
+}
+
+async function accessFacts(needs: readonly Permission[], kube: KubeClient): Promise<AccessFact[]> {
+  const checks: AccessCheck[] = needs.map((n) => n.check);
+  try {
+    const results = await kube.checkAccess(checks);
+    return needs.map((need, index) => ({ check: need.check, why: need.why, allowed: results[index]?.allowed === true, reason: results[index]?.reason }));
+  } catch (error) {
+    return needs.map((need) => ({ check: need.check, why: need.why, allowed: false, reason: `the access review failed: ${messageOf(error)}` }));
+  }
+}
