@@ -15,7 +15,8 @@ import { layoutOf, partOf } from '../layout.js';
 import { describeFailure, partClient } from '../part-clients.js';
 import { baseAccessNeeds, installationAccessNeeds, type Permission } from '../operate/check/access.js';
 import { runStatus } from '../operate/status.js';
-import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreFacts, RunningVersion, StartupScriptFact } from './checks.js';
+import type { RestoreMode } from './plan.js';
+import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreCheckFacts, RunningVersion, StartupScriptFact } from './checks.js';
 
 export interface RestoreFactsDeps extends PoolDeps {
   readonly kube: KubeClient;
@@ -32,19 +33,19 @@ export interface RestoreFactsRequest {
 /** `<release>-zeebe`: the brokers' StatefulSet of every chart line (helm-layout.md §1). */
 export const brokerStatefulSetName = (release: string): string => `${release}-zeebe`;
 
-export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: RestoreFactsDeps): Promise<RestoreFacts> {
+export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: RestoreFactsDeps): Promise<RestoreCheckFacts> {
   const { installation } = request;
-  const mode = installation.secondaryStorage === 'rdbms' ? 'rdbms' : 'search';
+  const mode: RestoreMode = installation.secondaryStorage === 'rdbms' ? 'rdbms' : 'backup-id';
   const needs = restoreAccessNeeds(installation, deps.access);
   const pool = openPool(deps);
   try {
     const [backup, rdbmsBackup, running, brokers, startupScript, repository, access] = await Promise.all([
-      mode === 'search' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
+      mode === 'backup-id' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
       mode === 'rdbms' ? rdbmsBackupFact(installation, pool) : undefined,
       runningVersions(installation, deps.kube),
       brokerFact(installation, deps.workloads),
       startupScriptFact(installation, deps.kube),
-      mode === 'search' ? repositoryFact(installation, request.backupId, pool) : undefined,
+      mode === 'backup-id' ? repositoryFact(installation, request.backupId, pool) : undefined,
       accessFacts(needs, deps.kube),
     ]);
     return {

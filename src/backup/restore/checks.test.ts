@@ -13,7 +13,7 @@ import {
   versionRule,
   zeebeStoreRule,
   type BackupPartFact,
-  type RestoreFacts,
+  type RestoreCheckFacts,
 } from './checks.js';
 
 const webapp = (part: string, id: number, version: string, count = 2): BackupPartFact => ({
@@ -30,14 +30,14 @@ const zeebe = (partitions: number, version: string): BackupPartFact => ({
 const ID = 1_700_000_000;
 
 /** A restorable 8.7 backup on a release that can restore it. */
-function facts87(change: Partial<RestoreFacts> = {}): RestoreFacts {
+function facts87(change: Partial<RestoreCheckFacts> = {}): RestoreCheckFacts {
   return {
     release: 'camunda',
     namespace: 'camunda',
     line: '8.7',
     chartVersion: '12.13.3',
     camundaVersion: '8.7.37',
-    mode: 'search',
+    mode: 'backup-id',
     backup: {
       backupId: ID,
       verdict: 'COMPLETE',
@@ -60,7 +60,7 @@ function facts87(change: Partial<RestoreFacts> = {}): RestoreFacts {
 }
 
 /** An 8.9 RDBMS release whose newest Zeebe backup was taken with 8.9.2. */
-function factsRdbms(running: string, change: Partial<RestoreFacts> = {}): RestoreFacts {
+function factsRdbms(running: string, change: Partial<RestoreCheckFacts> = {}): RestoreCheckFacts {
   return facts87({
     line: '8.9',
     chartVersion: '14.8.4',
@@ -75,7 +75,7 @@ function factsRdbms(running: string, change: Partial<RestoreFacts> = {}): Restor
   });
 }
 
-const statusOf = (rule: (f: RestoreFacts) => readonly { status: string }[], facts: RestoreFacts): string[] => rule(facts).map((c) => c.status);
+const statusOf = (rule: (f: RestoreCheckFacts) => readonly { status: string }[], facts: RestoreCheckFacts): string[] => rule(facts).map((c) => c.status);
 
 describe('restore checks', () => {
   it('a complete backup on a matching release passes every check', () => {
@@ -122,9 +122,9 @@ describe('restore checks', () => {
 
   describe('versions', () => {
     it('the exact version on Elasticsearch/OpenSearch, per component', () => {
-      expect(versionProblem('8.7.37', '8.7.37', 'search')).toBeUndefined();
-      expect(versionProblem('8.7.36', '8.7.37', 'search')).toMatch(/must be equal/);
-      expect(versionProblem('8.8.0', '8.7.37', 'search')).toMatch(/must be equal/);
+      expect(versionProblem('8.7.37', '8.7.37', 'backup-id')).toBeUndefined();
+      expect(versionProblem('8.7.36', '8.7.37', 'backup-id')).toMatch(/must be equal/);
+      expect(versionProblem('8.8.0', '8.7.37', 'backup-id')).toMatch(/must be equal/);
     });
 
     it('RDBMS: the same or one minor newer, never older', () => {

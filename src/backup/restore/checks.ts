@@ -7,6 +7,7 @@
 import { PreconditionError, UsageError } from '../../errors.js';
 import type { CamundaLine } from '../../camunda/versions.js';
 import type { AccessCheck } from '../../kube/kube-client.js';
+import type { RestoreMode } from './plan.js';
 
 export type RestoreCheckStatus = 'PASS' | 'FAIL';
 
@@ -20,8 +21,6 @@ export interface RestoreCheck {
   readonly fix?: string | undefined;
 }
 
-/** ES/OS: restore the snapshots and Zeebe from one ID. RDBMS: the database is restored by its owner, Zeebe follows it. */
-export type RestoreMode = 'search' | 'rdbms';
 
 /** One part of the backup as `status` judged it. */
 export interface BackupPartFact {
@@ -91,7 +90,7 @@ export interface AccessFact {
   readonly reason?: string | undefined;
 }
 
-export interface RestoreFacts {
+export interface RestoreCheckFacts {
   readonly release: string;
   readonly namespace: string;
   readonly line: CamundaLine;
@@ -142,7 +141,7 @@ const COMPONENT_OF_PART: Readonly<Record<string, readonly string[]>> = {
 
 /** The ES/OS path needs the exact version; RDBMS allows the same or one minor newer (camunda-restore.md §7). */
 export function versionProblem(backup: string, running: string, mode: RestoreMode): string | undefined {
-  if (mode === 'search') return backup === running ? undefined : `taken with ${backup}, ${running} runs (the versions must be equal)`;
+  if (mode === 'backup-id') return backup === running ? undefined : `taken with ${backup}, ${running} runs (the versions must be equal)`;
   const b = parseVersion(backup);
   const r = parseVersion(running);
   if (!b || !r) return backup === running ? undefined : `taken with ${backup}, ${running} runs (not comparable)`;
@@ -173,7 +172,7 @@ function partitionsOf(part: BackupPartFact | undefined): PartitionFact[] {
 }
 
 /** The Zeebe partitions of the backup the restore would use. */
-function zeebePartitions(facts: RestoreFacts): PartitionFact[] {
+function zeebePartitions(facts: RestoreCheckFacts): PartitionFact[] {
   if (facts.mode === 'rdbms') return [...(facts.rdbmsBackup?.newest?.partitions ?? [])];
   return partitionsOf(facts.backup?.parts.find((p) => p.part === 'zeebe'));
 }
@@ -181,12 +180,12 @@ function zeebePartitions(facts: RestoreFacts): PartitionFact[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Rules
 
-export type RestoreRule = (facts: RestoreFacts) => readonly RestoreCheck[];
+export type RestoreRule = (facts: RestoreCheckFacts) => readonly RestoreCheck[];
 
-const LIST_FIX = (facts: RestoreFacts): string => `pick a backup that is COMPLETE in every part: kubectl camunda-backup list -n ${facts.namespace}`;
+const LIST_FIX = (facts: RestoreCheckFacts): string => `pick a backup that is COMPLETE in every part: kubectl camunda-backup list -n ${facts.namespace}`;
 
 /** 1. The backup is complete in every part: the verdict of `status` (camunda-restore.md §9 #1). */
-export function backupCompleteRule(facts: RestoreFacts): RestoreCheck[] {
+export function backupCompleteRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'backup-complete';
   if (facts.mode === 'rdbms') {
     const title = 'A completed Zeebe backup to restore from';
@@ -209,11 +208,11 @@ export function backupCompleteRule(facts: RestoreFacts): RestoreCheck[] {
 }
 
 /** 2. Every component's version in the snapshot names and the brokers' version equal what runs (§7, §9 #2). */
-export function versionRule(facts: RestoreFacts): RestoreCheck[] {
+export function versionRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'versions';
   const title = facts.mode === 'rdbms' ? 'Versions: the same or one minor newer than the backup' : 'Versions: the backup was taken with the running versions';
   const taken: { part: string; version: string; what: string }[] = [];
-  if (facts.mode === 'search') {
+  if (facts.mode === 'backup-id') {
     for (const part of facts.backup?.parts ?? []) {
       for (const name of snapshotNamesOf(part)) {
         const version = snapshotVersion(name);
@@ -254,7 +253,7 @@ export function versionRule(facts: RestoreFacts): RestoreCheck[] {
 }
 
 /** 3. The backup's partition count equals the release's (§7, §9 #3; the restore application refuses otherwise). */
-export function partitionRule(facts: RestoreFacts): RestoreCheck[] {
+export function partitionRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'partitions';
   const title = "Partition count: the backup's equals the release's";
   const partitions = zeebePartitions(facts);
@@ -277,7 +276,7 @@ export function partitionRule(facts: RestoreFacts): RestoreCheck[] {
 }
 
 /** 4. The snapshot repository is registered and readable (§9 #4). Not on RDBMS: no snapshot is restored there. */
-export function repositoryRule(facts: RestoreFacts): RestoreCheck[] {
+export function repositoryRule(facts: RestoreCheckFacts): RestoreCheck[] {
   if (facts.mode === 'rdbms') return [];
   const id = 'snapshot-repository';
   const title = 'Snapshot repository registered and readable';
@@ -295,7 +294,7 @@ export function repositoryRule(facts: RestoreFacts): RestoreCheck[] {
 }
 
 /** 5. The brokers can reach the Zeebe backup store: it is configured where the restore pods inherit it (§8.1, §9 #4). */
-export function zeebeStoreRule(facts: RestoreFacts): RestoreCheck[] {
+export function zeebeStoreRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'zeebe-store';
   const title = 'Zeebe backup store configured on the StatefulSet';
   const brokers = facts.brokers;
@@ -325,7 +324,7 @@ function olderThan(version: string, floor: string): boolean {
 }
 
 /** 6. The brokers run the chart's start script, and it has the restore branch (§5, §9 #8, §10 "ZEEBE_RESTORE ignored"). */
-export function chartRule(facts: RestoreFacts): RestoreCheck[] {
+export function chartRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'chart-restore-support';
   const title = "Chart's start script runs the restore application (ZEEBE_RESTORE)";
   const floor = FIRST_RESTORE_CHART[facts.line];
@@ -370,7 +369,7 @@ export const describePermission = (check: AccessCheck): string =>
   `${check.verb} ${check.resource}${check.subresource ? `/${check.subresource}` : ''}${check.group ? ` (${check.group})` : ''}`;
 
 /** 7. The identity holds every permission the restore uses, listed per missing verb (SelfSubjectAccessReview). */
-export function accessRule(facts: RestoreFacts): RestoreCheck[] {
+export function accessRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'rbac';
   const title = 'Permissions (RBAC) for the restore';
   const denied = facts.access.filter((a) => !a.allowed);
@@ -395,7 +394,7 @@ export interface RestoreChecks {
 }
 
 /** Every rule over the facts, in order. */
-export function judgeRestore(facts: RestoreFacts): RestoreChecks {
+export function judgeRestore(facts: RestoreCheckFacts): RestoreChecks {
   const checks = RESTORE_RULES.flatMap((rule) => rule(facts));
   return { checks, passed: checks.every((c) => c.status === 'PASS') };
 }
@@ -409,8 +408,8 @@ export function describeFailedCheck(check: RestoreCheck): string {
  * The error that refuses the restore, or undefined when every check passed. No part knowing the ID is bad input
  * (exit 2); any other failed check is a precondition (exit 3). Either way nothing was changed.
  */
-export function restoreRefusal(facts: RestoreFacts, result: RestoreChecks): UsageError | PreconditionError | undefined {
-  if (facts.mode === 'search' && facts.backup?.verdict === 'NOT_FOUND') {
+export function restoreRefusal(facts: RestoreCheckFacts, result: RestoreChecks): UsageError | PreconditionError | undefined {
+  if (facts.mode === 'backup-id' && facts.backup?.verdict === 'NOT_FOUND') {
     return new UsageError(`unknown backup ID ${facts.backup.backupId}: no part of release ${facts.release} knows it; nothing was changed`, {
       hint: `list the backups: kubectl camunda-backup list -n ${facts.namespace}`,
     });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
-import { confirmRestore, renderDestructiveParts, requireConfirmable, type DestructiveParts, type RestoreConfirmIo } from './restore-confirm.js';
+import { buildRestorePlan } from '../../backup/restore/plan.js';
+import { confirmRestore, destructivePartsOf, renderDestructiveParts, requireConfirmable, type DestructiveParts, type RestoreConfirmIo } from './restore-confirm.js';
 
 const PARTS: DestructiveParts = {
   release: 'camunda',
   namespace: 'prod',
-  backup: '1700000000',
+  what: 'backup 1700000000',
   sections: [
     { title: 'indices to delete', items: ['operate-list-view-8.3.0_', 'tasklist-task-8.5.0_'] },
     { title: 'PVCs to delete', items: ['data-camunda-zeebe-0'] },
@@ -77,5 +78,35 @@ describe('restore confirmation', () => {
     expect(terminal.asked).toEqual([]);
     expect(err.text()).toBe('');
     expect(renderDestructiveParts({ ...PARTS, sections: [] })).toMatch(/destroys its current data:\n$/);
+  });
+
+  it("the plan's destructive parts: stopped workloads with their replicas, indices, snapshots, PVCs (orphans marked), the restore env", () => {
+    const plan = buildRestorePlan({
+      release: 'camunda',
+      namespace: 'prod',
+      line: '8.8',
+      camundaVersion: '8.8.3',
+      chartVersion: '13.12.7',
+      mode: 'backup-id',
+      backupId: 1_700_000_000,
+      searchWhere: 'pod/camunda-elasticsearch-master-0:9200',
+      indexPrefixes: ['operate'],
+      workloads: [
+        { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 3 },
+        { kind: 'Deployment', name: 'camunda-optimize', component: 'optimize', replicas: 1 },
+      ],
+      indices: ['operate-list-view-8.3.0_'],
+      snapshots: [{ part: 'webapps', snapshot: 'camunda_webapps_1700000000_8.8.3_part_1_of_1', repository: 'camunda', indices: ['operate-list-view-8.3.0_'] }],
+      claims: ['data-camunda-zeebe-0', 'data-camunda-zeebe-3'],
+      broker: { statefulSet: 'camunda-zeebe', container: 'orchestration', env: [] },
+      webModelerDeployed: false,
+    });
+    const text = renderDestructiveParts(destructivePartsOf(plan));
+    expect(text).toContain('Restoring backup 1700000000 into release camunda in namespace prod destroys its current data:');
+    expect(text).toContain('    - statefulset/camunda-zeebe (3)\n    - deployment/camunda-optimize (1)');
+    expect(text).toContain('  indices deleted in pod/camunda-elasticsearch-master-0:9200 (1):\n    - operate-list-view-8.3.0_');
+    expect(text).toContain('    - camunda/camunda_webapps_1700000000_8.8.3_part_1_of_1');
+    expect(text).toContain('    - data-camunda-zeebe-3 (orphan of an earlier scale-down)');
+    expect(text).toContain('    - ZEEBE_RESTORE=true\n    - ZEEBE_RESTORE_FROM_BACKUP_ID=1700000000\n    - SPRING_PROFILES_ACTIVE=restore');
   });
 });

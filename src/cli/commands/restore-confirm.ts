@@ -4,6 +4,7 @@
  * command needs --yes and refuses before any cluster call; Ctrl-C or Ctrl-D at the prompt, or another name,
  * declines. Declining is exit 2 with nothing changed.
  */
+import type { RestorePlan } from '../../backup/restore/plan.js';
 import { UsageError } from '../../errors.js';
 import { askOnTerminal, terminalIsInteractive } from './terminal-confirm.js';
 
@@ -23,7 +24,8 @@ export interface ConfirmChoice {
 export interface DestructiveParts {
   readonly release: string;
   readonly namespace: string;
-  readonly backup: string;
+  /** "backup 1700000000", or what an RDBMS restore brings back. */
+  readonly what: string;
   readonly sections: readonly { readonly title: string; readonly items: readonly string[] }[];
 }
 
@@ -47,9 +49,27 @@ export function requireConfirmable(choice: ConfirmChoice, io: Pick<RestoreConfir
   });
 }
 
+/** What the plan destroys or replaces, by exact name (the plan's other steps only start things again or verify). */
+export function destructivePartsOf(plan: RestorePlan): DestructiveParts {
+  const env = plan.restoreMode.setEnv.map((e) => `${e.name}=${e.value ?? ''}`);
+  return {
+    release: plan.release,
+    namespace: plan.namespace,
+    what: plan.backupId === null ? `Zeebe from the backups that match the restored database${plan.restoreTo ? ` (up to ${plan.restoreTo})` : ''}` : `backup ${plan.backupId}`,
+    sections: [
+      { title: 'workloads stopped (scaled to 0, back to these replicas afterwards)', items: plan.workloads.map((w) => `${w.kind.toLowerCase()}/${w.name} (${w.replicas})`) },
+      { title: `indices deleted${plan.searchWhere ? ` in ${plan.searchWhere}` : ''}`, items: plan.indices },
+      { title: 'snapshots restored in their place', items: plan.snapshots.map((s) => `${s.repository}/${s.snapshot}`) },
+      { title: 'Zeebe volumes deleted (PVCs)', items: plan.claims.map((c) => `${c.name}${c.orphan ? ' (orphan of an earlier scale-down)' : ''}`) },
+      { title: `statefulset/${plan.restoreMode.statefulSet} patched for the restore run, then put back`, items: [...env, ...plan.restoreMode.probesOff.map((p) => `${p} off`)] },
+      ...(plan.webModelerDump ? [{ title: 'Web Modeler database overwritten from', items: [plan.webModelerDump] }] : []),
+    ],
+  };
+}
+
 /** The text shown above the prompt. */
 export function renderDestructiveParts(parts: DestructiveParts): string {
-  const lines = [`Restoring backup ${parts.backup} into release ${parts.release} in namespace ${parts.namespace} destroys its current data:`];
+  const lines = [`Restoring ${parts.what} into release ${parts.release} in namespace ${parts.namespace} destroys its current data:`];
   for (const section of parts.sections.filter((s) => s.items.length > 0)) {
     lines.push(`  ${section.title} (${section.items.length}):`);
     for (const item of section.items) lines.push(`    - ${item}`);
