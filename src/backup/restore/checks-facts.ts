@@ -26,8 +26,14 @@ export interface RestoreFactsDeps extends PoolDeps {
 
 export interface RestoreFactsRequest {
   readonly installation: Installation;
+  readonly mode: RestoreMode;
   /** The ID to restore (Elasticsearch/OpenSearch); undefined on RDBMS, where the restore follows the database. */
   readonly backupId?: number | undefined;
+  /**
+   * The run continues an unfinished restore: the applications may be stopped and the indices gone, so the backup,
+   * the versions and the repository were judged by the run that started it; only what this run itself needs is read.
+   */
+  readonly continuing?: boolean | undefined;
 }
 
 /** `<release>-zeebe`: the brokers' StatefulSet of every chart line (helm-layout.md §1). */
@@ -35,17 +41,18 @@ export const brokerStatefulSetName = (release: string): string => `${release}-ze
 
 export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: RestoreFactsDeps): Promise<RestoreCheckFacts> {
   const { installation } = request;
-  const mode: RestoreMode = installation.secondaryStorage === 'rdbms' ? 'rdbms' : 'backup-id';
+  const { mode } = request;
+  const fresh = request.continuing !== true;
   const needs = restoreAccessNeeds(installation, deps.access);
   const pool = openPool(deps);
   try {
     const [backup, rdbmsBackup, running, brokers, startupScript, repository, access] = await Promise.all([
-      mode === 'backup-id' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
-      mode === 'rdbms' ? rdbmsBackupFact(installation, pool) : undefined,
-      runningVersions(installation, deps.kube),
+      fresh && mode === 'backup-id' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
+      fresh && mode === 'rdbms' ? rdbmsBackupFact(installation, pool) : undefined,
+      fresh ? runningVersions(installation, deps.kube) : [],
       brokerFact(installation, deps.workloads),
       startupScriptFact(installation, deps.kube),
-      mode === 'backup-id' ? repositoryFact(installation, request.backupId, pool) : undefined,
+      fresh && mode === 'backup-id' ? repositoryFact(installation, request.backupId, pool) : undefined,
       accessFacts(needs, deps.kube),
     ]);
     return {
@@ -55,6 +62,7 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
       chartVersion: installation.chartVersion,
       camundaVersion: installation.camundaVersion,
       mode,
+      continuing: !fresh,
       backup,
       rdbmsBackup,
       running,
@@ -187,21 +195,19 @@ export function restoreAccessNeeds(installation: Installation, access: AccessMod
   const namespace = installation.namespace;
   const at = (verb: string, group: string, resource: string, why: string, subresource?: string): Permission => ({ check: { namespace, verb, group, resource, subresource }, why });
   const restore: Permission[] = [
-    at('get', 'apps', 'deployments', 'read the Deployments to stop'),
-    at('list', 'apps', 'deployments', 'find the Deployments to stop'),
-    at('get', 'apps', 'deployments', 'record their replicas', 'scale'),
-    at('patch', 'apps', 'deployments', 'scale the Deployments down and back up', 'scale'),
-    at('get', 'apps', 'statefulsets', 'read the brokers\' StatefulSet'),
+    at('list', 'apps', 'deployments', 'find the Camunda Deployments to stop'),
+    at('get', 'apps', 'deployments', 'read their replicas and readiness'),
+    at('patch', 'apps', 'deployments', 'scale them down and back up', 'scale'),
+    at('list', 'apps', 'statefulsets', "find the brokers' StatefulSet"),
+    at('get', 'apps', 'statefulsets', 'read its replicas and readiness'),
     at('patch', 'apps', 'statefulsets', 'set and remove the restore env on the brokers'),
-    at('get', 'apps', 'statefulsets', 'record the brokers\' replicas', 'scale'),
     at('patch', 'apps', 'statefulsets', 'scale the brokers down and up', 'scale'),
     at('list', '', 'persistentvolumeclaims', 'find the Zeebe volumes'),
+    at('get', '', 'persistentvolumeclaims', 'wait until they are gone'),
     at('delete', '', 'persistentvolumeclaims', 'delete the Zeebe volumes before the restore'),
-    at('get', '', 'pods', 'read whether the restore succeeded in the brokers\' logs', 'log'),
-    at('get', '', 'configmaps', 'read the restore journal'),
+    at('get', '', 'pods', "read whether the restore succeeded in the brokers' logs", 'log'),
     at('create', '', 'configmaps', 'keep the restore journal'),
     at('update', '', 'configmaps', 'keep the restore journal'),
-    at('delete', '', 'configmaps', 'remove the journal when the restore finished'),
   ];
   return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds(installation, access), ...restore];
 }

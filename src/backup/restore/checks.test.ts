@@ -86,6 +86,13 @@ describe('restore checks', () => {
     expect(restoreRefusal(facts87(), result)).toBeUndefined();
   });
 
+  it('a run that continues an unfinished restore judges only what it needs itself (the applications may be stopped)', () => {
+    const facts = facts87({ continuing: true, backup: undefined, running: [], repository: undefined });
+    const result = judgeRestore(facts);
+    expect(result.checks.map((c) => c.id)).toEqual(['zeebe-store', 'chart-restore-support', 'rbac']);
+    expect(result.passed).toBe(true);
+  });
+
   it('snapshot names carry the version; the zeebe-record snapshot does not', () => {
     expect(snapshotVersion('camunda_operate_1700000000_8.7.37_part_3_of_6')).toBe('8.7.37');
     expect(snapshotVersion('camunda_webapps_1700000000_8.8.0-alpha2_part_1_of_4')).toBe('8.8.0-alpha2');
@@ -235,6 +242,6 @@ describe('restore checks', () => {
     expect(refusal).toBeInstanceOf(PreconditionError);
     expect(refusal?.message).toMatch(/^restore refused, nothing was changed: 2 check\(s\) failed: /);
     expect(refusal?.message).toContain('Partition count');
-    expect(refusal?.message).toContain('fix: upgrade the release to chart 12.1.0');
+    expect(refusal?.hint).toMatch(/^restore into a release with partitionCount 3.* \| upgrade the release to chart 12\.1\.0 or newer.*; then run the same command again$/);
   });
 });

@@ -97,7 +97,9 @@ export interface RestoreCheckFacts {
   readonly chartVersion: string;
   readonly camundaVersion: string;
   readonly mode: RestoreMode;
-  /** search mode: the backup of the ID. */
+  /** The run continues an unfinished restore whose first run passed every check (continueRules apply). */
+  readonly continuing?: boolean | undefined;
+  /** backup-id mode: the backup of the ID. */
   readonly backup?: BackupFact | undefined;
   /** rdbms mode: the Zeebe backup the restore would start from. */
   readonly rdbmsBackup?: RdbmsBackupFact | undefined;
@@ -388,6 +390,12 @@ export function accessRule(facts: RestoreCheckFacts): RestoreCheck[] {
 
 export const RESTORE_RULES: readonly RestoreRule[] = [backupCompleteRule, versionRule, partitionRule, repositoryRule, zeebeStoreRule, chartRule, accessRule];
 
+/**
+ * A run that continues an unfinished restore: the first run judged the backup, the versions and the repository
+ * while the applications ran; now they may be stopped and the indices gone, so only what this run needs is judged.
+ */
+export const CONTINUE_RULES: readonly RestoreRule[] = [zeebeStoreRule, chartRule, accessRule];
+
 export interface RestoreChecks {
   readonly checks: readonly RestoreCheck[];
   readonly passed: boolean;
@@ -395,13 +403,8 @@ export interface RestoreChecks {
 
 /** Every rule over the facts, in order. */
 export function judgeRestore(facts: RestoreCheckFacts): RestoreChecks {
-  const checks = RESTORE_RULES.flatMap((rule) => rule(facts));
+  const checks = (facts.continuing ? CONTINUE_RULES : RESTORE_RULES).flatMap((rule) => rule(facts));
   return { checks, passed: checks.every((c) => c.status === 'PASS') };
-}
-
-/** A failed check as one line: title, what is wrong, the fix. */
-export function describeFailedCheck(check: RestoreCheck): string {
-  return `${check.title}: ${check.message}${check.fix ? ` → fix: ${check.fix}` : ''}`;
 }
 
 /**
@@ -409,14 +412,14 @@ export function describeFailedCheck(check: RestoreCheck): string {
  * (exit 2); any other failed check is a precondition (exit 3). Either way nothing was changed.
  */
 export function restoreRefusal(facts: RestoreCheckFacts, result: RestoreChecks): UsageError | PreconditionError | undefined {
-  if (facts.mode === 'backup-id' && facts.backup?.verdict === 'NOT_FOUND') {
+  if (!facts.continuing && facts.mode === 'backup-id' && facts.backup?.verdict === 'NOT_FOUND') {
     return new UsageError(`unknown backup ID ${facts.backup.backupId}: no part of release ${facts.release} knows it; nothing was changed`, {
       hint: `list the backups: kubectl camunda-backup list -n ${facts.namespace}`,
     });
   }
   const failed = result.checks.filter((c) => c.status === 'FAIL');
   if (failed.length === 0) return undefined;
-  return new PreconditionError(`restore refused, nothing was changed: ${failed.length} check(s) failed: ${failed.map(describeFailedCheck).join(' | ')}`, {
-    hint: 'fix what the failed checks above say, then run the same command again',
+  return new PreconditionError(`restore refused, nothing was changed: ${failed.length} check(s) failed: ${failed.map((c) => `${c.title}: ${c.message}`).join(' | ')}`, {
+    hint: `${failed.map((c) => c.fix ?? `fix: ${c.title}`).join(' | ')}; then run the same command again`,
   });
 }
