@@ -6,6 +6,7 @@
  * Writes are optimistic (resourceVersion): two runs cannot both think they own it.
  */
 import { z } from 'zod';
+import type { Installation, SearchEndpoint } from '../../camunda/installation.js';
 import type { ConfigMapApi, RecordMap } from '../../kube/kube-client.js';
 import { RESTORE_PHASES, type RestorePhase, type RestorePlan } from './plan.js';
 
@@ -28,6 +29,21 @@ export interface RestoreJournal {
   readonly error?: string | undefined;
   readonly runs: number;
   readonly plan: RestorePlan;
+  /**
+   * What discovery found when the plan was made, without credentials: a rerun cannot discover a release whose
+   * applications are stopped, yet needs the search engine's address (its password is read from the Secret again).
+   */
+  readonly installation?: StoredInstallation | undefined;
+}
+
+export type StoredInstallation = Omit<Installation, 'search'> & { readonly search?: Omit<SearchEndpoint, 'authorization'> | undefined };
+
+/** The installation without anything secret, for the journal. */
+export function storedInstallation(installation: Installation): StoredInstallation {
+  const { search, ...rest } = installation;
+  if (!search) return rest;
+  const { authorization: _authorization, ...withoutSecret } = search;
+  return { ...rest, search: withoutSecret };
 }
 
 export const JOURNAL_KEY = 'journal.json';
@@ -104,12 +120,13 @@ export async function openJournal(
   deps: JournalStoreDeps,
   plan: RestorePlan,
   existing: { record: RecordMap; journal: RestoreJournal } | undefined,
+  installation: StoredInstallation | undefined,
 ): Promise<JournalHandle> {
   const now = new Date(deps.now()).toISOString();
   const continuing = existing !== undefined && isUnfinished(existing.journal);
   const journal: RestoreJournal = continuing
-    ? { ...existing.journal, state: 'RUNNING', updatedAt: now, error: undefined, runs: existing.journal.runs + 1 }
-    : { schemaVersion: 1, state: 'RUNNING', phase: plan.steps[0]?.phase ?? 'stop-workloads', startedAt: now, updatedAt: now, done: [], restoreModeOn: false, runs: 1, plan };
+    ? { ...existing.journal, state: 'RUNNING', updatedAt: now, error: undefined, runs: existing.journal.runs + 1, installation: installation ?? existing.journal.installation }
+    : { schemaVersion: 1, state: 'RUNNING', phase: plan.steps[0]?.phase ?? 'stop-workloads', startedAt: now, updatedAt: now, done: [], restoreModeOn: false, runs: 1, plan, installation };
   let record = existing
     ? await deps.configMaps.replace(existing.record, serialise(journal))
     : await deps.configMaps.create(plan.namespace, journalNameFor(plan.release), serialise(journal), journalLabels(plan.release));

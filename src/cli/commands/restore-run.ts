@@ -5,11 +5,13 @@
  */
 import { openPool } from '../../backup/connections.js';
 import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../../backup/restore/execute.js';
-import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, type RestoreJournal } from '../../backup/restore/journal.js';
+import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
 import type { RestorePlan } from '../../backup/restore/plan.js';
 import { planRestore } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
+import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
+import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
 import { clusterFlagsOf, clusterFlagsText, shellWord } from '../../kube/cluster-flags.js';
@@ -18,7 +20,7 @@ import type { WorkloadClient } from '../../kube/workload-client.js';
 import { createReporter } from '../../output/reporter.js';
 import { renderRestoreJson, renderRestoreOutcomeText, renderRestorePlanText, renderRestoreStatusText, restoreStatusJson, type RestoreReport } from '../../output/restore-report.js';
 import type { CliDeps } from '../cli-deps.js';
-import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName } from './open-installation.js';
+import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
 /** What the run knows when the guard is asked: nothing has been changed yet. */
@@ -73,11 +75,48 @@ async function createWorkloads(options: RestoreCommandOptions, deps: CliDeps): P
   return createWorkloadClient({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, requestTimeoutMs: options.requestTimeoutMs, env: deps.env });
 }
 
+/**
+ * Discovery, or — when it fails because the applications are stopped by an unfinished restore — the installation
+ * the journal kept (its search password read from the Secret again). Also returns the release's journal.
+ */
+async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
+  const { backup, kube } = await openCluster(options, deps);
+  const stop = deps.signal;
+  let discovered: Installation | undefined;
+  let discoveryError: unknown;
+  try {
+    discovered = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube.namespace, options.webModelerDump !== undefined ? { webModeler: true } : {}));
+  } catch (error) {
+    if (stop.aborted) throw stoppedBeforeAnyChange(stop, 'during discovery');
+    if (!(error instanceof PreconditionError)) throw error;
+    discoveryError = error;
+  }
+  const release = discovered?.release ?? (await findCamundaRelease(kube, kube.namespace, options.release)).release.name;
+  const namespace = discovered?.namespace ?? kube.namespace;
+  const journalDeps = { configMaps: kube.configMaps, now: deps.now };
+  const existing = await readJournal(journalDeps, namespace, release);
+  if (existing && 'unreadable' in existing.journal) {
+    throw new PreconditionError(`the restore journal cannot be read: ${existing.journal.unreadable}`, {
+      hint: `look at it (kubectl get configmap ${journalNameFor(release)} ${clusterFlagsText(clusterFlagsOf(options, kube.contextName), namespace)} -o yaml) and delete it if no restore is under way`,
+    });
+  }
+  const previous = existing as { record: NonNullable<typeof existing>['record']; journal: RestoreJournal } | undefined;
+  let installation = discovered;
+  if (!installation) {
+    const stored = previous && isUnfinished(previous.journal) ? previous.journal.installation : undefined;
+    if (!stored) throw discoveryError;
+    // The applications are stopped by the unfinished restore: go on with what the journal knows.
+    const secret = stored.search?.credentials?.passwordSecret;
+    installation = withSearchAuthorization(stored, secret ? await kube.readSecret(namespace, secret.name) : undefined);
+  }
+  return { backup, kube, installation, discovered: discovered !== undefined, previous, journalDeps };
+}
+
 export async function runRestoreCommand(options: RestoreCommandOptions, deps: CliDeps, guard: RestoreGuard): Promise<void> {
   if (options.status) return showStatus(options, deps);
   const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
   try {
-    const { backup, kube, installation } = await openInstallation(options, deps, options.webModelerDump !== undefined ? { webModeler: true } : undefined);
+    const { backup, kube, installation, discovered, previous, journalDeps } = await openForRestore(options, deps);
     for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
     const rdbms = installation.secondaryStorage === 'rdbms';
     if (options.databaseRestored && !rdbms) {
@@ -91,15 +130,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       });
     }
     const workloads = await createWorkloads(options, deps);
-    const journalDeps = { configMaps: kube.configMaps, now: deps.now };
-    const existing = await readJournal(journalDeps, installation.namespace, installation.release);
     const journalName = journalNameFor(installation.release);
-    if (existing && 'unreadable' in existing.journal) {
-      throw new PreconditionError(`the restore journal cannot be read: ${existing.journal.unreadable}`, {
-        hint: `look at it (kubectl get configmap ${journalName} ${clusterFlagsText(clusterFlagsOf(options, kube.contextName), installation.namespace)} -o yaml) and delete it if no restore is under way`,
-      });
-    }
-    const previous = existing as { record: NonNullable<typeof existing>['record']; journal: RestoreJournal } | undefined;
     const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
     let continuing: RestoreJournal | undefined;
     if (previous && isUnfinished(previous.journal)) {
@@ -144,7 +175,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       const { withReleaseLock } = await import('./release-lock.js');
       const started = deps.now();
       const outcome = await withReleaseLock({ command: 'restore', options, deps, kube, installation, emit: reporter.emit }, async () => {
-        const journal = await openJournal(journalDeps, plan, previous);
+        const journal = await openJournal(journalDeps, plan, previous, discovered ? storedInstallation(installation) : undefined);
         return runRestorePlan(plan, {
           kube,
           workloads,
@@ -206,19 +237,10 @@ function outcomeError(outcome: RestoreOutcome, continueCommand: string): Error |
 
 /** `restore --status`: the journal of the release (by --release, or the release discovery selects). */
 async function showStatus(options: RestoreCommandOptions, deps: CliDeps): Promise<void> {
-  let kube: KubeClient;
-  let release: string;
-  let namespace: string;
-  if (options.release !== undefined) {
-    ({ kube } = await openCluster(options, deps));
-    release = options.release;
-    namespace = kube.namespace;
-  } else {
-    const opened = await openInstallation(options, deps);
-    kube = opened.kube;
-    release = opened.installation.release;
-    namespace = opened.installation.namespace;
-  }
+  const { kube } = await openCluster(options, deps);
+  const namespace = kube.namespace;
+  // The Helm release Secrets alone: the applications may be stopped by the restore.
+  const release = (await findCamundaRelease(kube.withSignal(deps.signal), namespace, options.release)).release.name;
   const found = await readJournal({ configMaps: kube.configMaps, now: deps.now }, namespace, release);
   const name = journalNameFor(release);
   if (!found) {
