@@ -7,7 +7,8 @@
 import type { Installation } from '../../camunda/installation.js';
 import { listSnapshots, searchApi } from '../../camunda/search-api.js';
 import { messageOf } from '../../errors.js';
-import type { AccessCheck, EnvVar, KubeClient, Pod } from '../../kube/kube-client.js';
+import { propertyKeyForEnv, springPropertiesFrom } from '../../camunda/spring-properties.js';
+import type { AccessCheck, ConfigMap, EnvVar, KubeClient, Pod } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { AccessMode } from '../../reach/component-http.js';
 import { openPool, type PoolDeps } from '../connections.js';
@@ -15,6 +16,7 @@ import { layoutOf, partOf } from '../layout.js';
 import { describeFailure, partClient } from '../part-clients.js';
 import { baseAccessNeeds, installationAccessNeeds, type Permission } from '../operate/check/access.js';
 import { runStatus } from '../operate/status.js';
+import { journalNameFor } from './journal.js';
 import type { RestoreMode } from './plan.js';
 import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreCheckFacts, RunningVersion, StartupScriptFact } from './checks.js';
 
@@ -46,12 +48,12 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
   const needs = restoreAccessNeeds(installation, deps.access);
   const pool = openPool(deps);
   try {
-    const [backup, rdbmsBackup, running, brokers, startupScript, repository, access] = await Promise.all([
+    const configMaps = await brokerConfigMaps(installation, deps.kube);
+    const [backup, rdbmsBackup, running, brokers, repository, access] = await Promise.all([
       fresh && mode === 'backup-id' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
       fresh && mode === 'rdbms' ? rdbmsBackupFact(installation, pool) : undefined,
       fresh ? runningVersions(installation, deps.kube) : [],
-      brokerFact(installation, deps.workloads),
-      startupScriptFact(installation, deps.kube),
+      brokerFact(installation, deps.workloads, configMaps),
       fresh && mode === 'backup-id' ? repositoryFact(installation, request.backupId, pool) : undefined,
       accessFacts(needs, deps.kube),
     ]);
@@ -69,7 +71,7 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
       partitionCount: installation.partitionCount,
       repository,
       brokers,
-      startupScript,
+      startupScript: startupScriptFact(configMaps),
       access,
     };
   } finally {
@@ -127,8 +129,19 @@ async function runningVersions(installation: Installation, kube: KubeClient): Pr
   return [...found.values()];
 }
 
-/** The backup store env where the restore pods inherit it: the StatefulSet's container, else discovery's reading of the configuration. */
-async function brokerFact(installation: Installation, workloads: WorkloadClient): Promise<BrokerStatefulSetFact> {
+/** The chart's broker ConfigMaps (application.yaml, startup.sh), as the brokers' pods mount them. */
+async function brokerConfigMaps(installation: Installation, kube: KubeClient): Promise<ConfigMap[]> {
+  const names = installation.procedure.configMapSuffixes.map((suffix) => `${installation.release}-${suffix}`);
+  const found = await Promise.all(names.map((name) => kube.readConfigMap(installation.namespace, name).catch(() => undefined)));
+  return found.filter((c): c is ConfigMap => c !== undefined);
+}
+
+/**
+ * The backup store the restore pods will have: the StatefulSet's env (what every new pod gets), else the broker
+ * configuration file its pods mount. Not the running pods' env nor the Helm values: a restore starts new pods from
+ * the StatefulSet as it is now.
+ */
+async function brokerFact(installation: Installation, workloads: WorkloadClient, configMaps: readonly ConfigMap[]): Promise<BrokerStatefulSetFact> {
   const name = brokerStatefulSetName(installation.release);
   let statefulSet: Workload | undefined;
   try {
@@ -138,8 +151,8 @@ async function brokerFact(installation: Installation, workloads: WorkloadClient)
   }
   if (!statefulSet) return { name, found: false };
   const container = statefulSet.containers.find((c) => c.name === 'orchestration' || c.name === 'zeebe') ?? statefulSet.containers[0];
-  const fromEnv = storeFromEnv(container?.env ?? [], installation.procedure.zeebeStoreEnv);
-  const store = fromEnv ?? (installation.zeebeStore.store ? { store: installation.zeebeStore.store, from: "the brokers' configuration" } : undefined);
+  const envNames = installation.procedure.zeebeStoreEnv;
+  const store = storeFromEnv(container?.env ?? [], envNames) ?? storeFromConfiguration(configMaps, envNames);
   return { name, found: true, store: store?.store, storeFrom: store?.from, command: container?.command };
 }
 
@@ -154,13 +167,20 @@ function storeFromEnv(env: readonly EnvVar[], names: readonly string[]): { store
   return undefined;
 }
 
+function storeFromConfiguration(configMaps: readonly ConfigMap[], names: readonly string[]): { store: string; from: string } | undefined {
+  const props = springPropertiesFrom(configMaps);
+  for (const key of names.map(propertyKeyForEnv)) {
+    const value = props.get(key)?.trim();
+    if (value && !value.startsWith('${')) return { store: value.toUpperCase(), from: `${props.sources[0] ?? 'configuration'} ${key}` };
+  }
+  return undefined;
+}
+
 /** The start script the brokers run, from the chart's broker ConfigMap. */
-async function startupScriptFact(installation: Installation, kube: KubeClient): Promise<StartupScriptFact | undefined> {
-  for (const suffix of installation.procedure.configMapSuffixes) {
-    const name = `${installation.release}-${suffix}`;
-    const configMap = await kube.readConfigMap(installation.namespace, name).catch(() => undefined);
-    const script = configMap?.data['startup.sh'];
-    if (script !== undefined) return { source: `ConfigMap ${name} (startup.sh)`, restoreBranch: /\$\{?ZEEBE_RESTORE\}?"?\s*=\s*"?true/.test(script) };
+function startupScriptFact(configMaps: readonly ConfigMap[]): StartupScriptFact | undefined {
+  for (const configMap of configMaps) {
+    const script = configMap.data['startup.sh'];
+    if (script !== undefined) return { source: `ConfigMap ${configMap.name} (startup.sh)`, restoreBranch: /\$\{?ZEEBE_RESTORE\}?"?\s*=\s*"?true/.test(script) };
   }
   return undefined;
 }
@@ -193,21 +213,26 @@ async function repositoryFact(installation: Installation, backupId: number | und
  */
 export function restoreAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
   const namespace = installation.namespace;
-  const at = (verb: string, group: string, resource: string, why: string, subresource?: string): Permission => ({ check: { namespace, verb, group, resource, subresource }, why });
+  const at = (verb: string, group: string, resource: string, why: string, subresource?: string, name?: string): Permission => ({
+    check: { namespace, verb, group, resource, subresource, ...(name !== undefined ? { name } : {}) },
+    why,
+  });
+  const brokers = brokerStatefulSetName(installation.release);
+  const journal = journalNameFor(installation.release);
   const restore: Permission[] = [
     at('list', 'apps', 'deployments', 'find the Camunda Deployments to stop'),
     at('get', 'apps', 'deployments', 'read their replicas and readiness'),
     at('patch', 'apps', 'deployments', 'scale them down and back up', 'scale'),
     at('list', 'apps', 'statefulsets', "find the brokers' StatefulSet"),
     at('get', 'apps', 'statefulsets', 'read its replicas and readiness'),
-    at('patch', 'apps', 'statefulsets', 'set and remove the restore env on the brokers'),
-    at('patch', 'apps', 'statefulsets', 'scale the brokers down and up', 'scale'),
+    at('patch', 'apps', 'statefulsets', 'set and remove the restore env on the brokers', undefined, brokers),
+    at('patch', 'apps', 'statefulsets', 'scale the brokers down and up', 'scale', brokers),
     at('list', '', 'persistentvolumeclaims', 'find the Zeebe volumes'),
     at('get', '', 'persistentvolumeclaims', 'wait until they are gone'),
     at('delete', '', 'persistentvolumeclaims', 'delete the Zeebe volumes before the restore'),
     at('get', '', 'pods', "read whether the restore succeeded in the brokers' logs", 'log'),
     at('create', '', 'configmaps', 'keep the restore journal'),
-    at('update', '', 'configmaps', 'keep the restore journal'),
+    at('update', '', 'configmaps', 'keep the restore journal', undefined, journal),
   ];
   return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds(installation, access), ...restore];
 }

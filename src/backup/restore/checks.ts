@@ -368,7 +368,7 @@ export function chartRule(facts: RestoreCheckFacts): RestoreCheck[] {
 }
 
 export const describePermission = (check: AccessCheck): string =>
-  `${check.verb} ${check.resource}${check.subresource ? `/${check.subresource}` : ''}${check.group ? ` (${check.group})` : ''}`;
+  `${check.verb} ${check.resource}${check.subresource ? `/${check.subresource}` : ''}${check.name ? ` ${check.name}` : ''}${check.group ? ` (${check.group})` : ''}`;
 
 /** 7. The identity holds every permission the restore uses, listed per missing verb (SelfSubjectAccessReview). */
 export function accessRule(facts: RestoreCheckFacts): RestoreCheck[] {

@@ -1,6 +1,6 @@
 /**
- * The guard of a restore (issue 12 items 3 and 4), at the seam restore-run.ts leaves between the printed plan and
- * the first change: the checks (facts read once, then pure rules; every failed check listed with its fix, exit 3;
+ * The guard of a restore (issue 12 items 3 and 4), at the seams restore-run.ts leaves before the plan's reads and
+ * between the printed plan and the first change: the checks (facts read once, then pure rules; every failed check listed with its fix, exit 3;
  * an ID no part knows, exit 2) and the confirmation (the release name typed on a terminal, or --yes).
  */
 import { gatherRestoreFacts } from '../../backup/restore/checks-facts.js';
@@ -21,11 +21,11 @@ export function checklistLines(checks: readonly RestoreCheck[]): string[] {
 
 export function restoreGuard(io: RestoreConfirmIo): RestoreGuard {
   return {
-    async check({ options, deps, kube, workloads, installation, plan, continuing, emit }) {
+    async check({ options, deps, kube, workloads, installation, mode, backupId, continuing, emit }) {
       // Without a way to confirm, nothing else matters: say so before the checks read anything more.
       requireConfirmable(options, io);
       const facts = await gatherRestoreFacts(
-        { installation, mode: plan.mode, backupId: plan.backupId ?? undefined, continuing: continuing !== undefined },
+        { installation, mode, backupId: backupId ?? undefined, continuing: continuing !== undefined },
         { kube, workloads, access: options.access, connect: connectorFor(options, deps, kube, emit), emit, signal: deps.signal, requestTimeoutMs: options.requestTimeoutMs },
       );
       const result = judgeRestore(facts);
