@@ -92,8 +92,8 @@ export type RestoreStep =
 
 export type RestoreAction = RestoreStep['action'];
 
-export interface RestorePlan {
-  readonly schemaVersion: 1;
+/** What is restored where: the same in the facts and in the plan. */
+export interface RestoreTarget {
   readonly release: string;
   readonly namespace: string;
   readonly line: CamundaLine;
@@ -109,8 +109,12 @@ export interface RestorePlan {
   /** The prefixes Camunda's indices were found by. */
   readonly indexPrefixes: readonly string[];
   readonly workloads: readonly PlannedWorkload[];
-  readonly indices: readonly string[];
   readonly snapshots: readonly PlannedSnapshot[];
+}
+
+export interface RestorePlan extends RestoreTarget {
+  readonly schemaVersion: 1;
+  readonly indices: readonly string[];
   readonly claims: readonly PlannedClaim[];
   readonly restoreMode: RestoreModeChange;
   readonly webModelerDump?: string | undefined;
@@ -121,20 +125,8 @@ export interface RestorePlan {
 }
 
 /** What the plan is built from: read while the installation still runs (restore/resolve.ts). */
-export interface RestoreFacts {
-  readonly release: string;
-  readonly namespace: string;
-  readonly line: CamundaLine;
-  readonly camundaVersion: string;
-  readonly chartVersion: string;
-  readonly mode: RestoreMode;
-  readonly backupId: number | null;
-  readonly restoreTo?: string | undefined;
-  readonly searchWhere?: string | undefined;
-  readonly indexPrefixes: readonly string[];
-  readonly workloads: readonly PlannedWorkload[];
+export interface RestoreFacts extends RestoreTarget {
   readonly indices: readonly string[];
-  readonly snapshots: readonly PlannedSnapshot[];
   /** Every PVC name in the namespace that belongs to the broker StatefulSet's `data` template, any ordinal. */
   readonly claims: readonly string[];
   readonly broker: {
@@ -146,6 +138,8 @@ export interface RestoreFacts {
   };
   readonly webModeler?: { readonly file: string; readonly database: string; readonly pod: string } | undefined;
   readonly webModelerDeployed: boolean;
+  /** The command that loads create's Web Modeler dump by hand, when discovery found the database. */
+  readonly webModelerLoad?: string | undefined;
   readonly warnings?: readonly string[] | undefined;
 }
 
@@ -234,32 +228,24 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
   }
   if (!facts.webModeler) {
     notRestored.push(
-      facts.webModelerDeployed
-        ? 'Web Modeler data: give --web-modeler-dump <file> with the dump create wrote, or load it with psql yourself'
-        : 'Web Modeler data (not part of this backup; restored from its own database dump)',
+      facts.webModelerLoad !== undefined
+        ? `Web Modeler data (its own database): after the restore, stop Web Modeler and load the dump create wrote into its empty database: ${facts.webModelerLoad}`
+        : facts.webModelerDeployed
+          ? 'Web Modeler data (its own database): load the dump create wrote with psql'
+          : 'Web Modeler data (not part of this backup; restored from its own database dump)',
     );
   }
+  const { broker: _broker, claims: _claims, webModeler, webModelerDeployed: _deployed, webModelerLoad: _load, warnings, indices: _indices, ...target } = facts;
   return {
     schemaVersion: 1,
-    release: facts.release,
-    namespace: facts.namespace,
-    line: facts.line,
-    camundaVersion: facts.camundaVersion,
-    chartVersion: facts.chartVersion,
-    mode: facts.mode,
-    backupId: facts.backupId,
-    ...(facts.restoreTo !== undefined ? { restoreTo: facts.restoreTo } : {}),
-    ...(facts.searchWhere !== undefined ? { searchWhere: facts.searchWhere } : {}),
-    indexPrefixes: facts.indexPrefixes,
-    workloads: facts.workloads,
+    ...target,
     indices,
-    snapshots: facts.snapshots,
     claims,
     restoreMode,
-    ...(facts.webModeler ? { webModelerDump: facts.webModeler.file } : {}),
+    ...(webModeler ? { webModelerDump: webModeler.file } : {}),
     steps,
     notRestored,
-    warnings: facts.warnings ?? [],
+    warnings: warnings ?? [],
   };
 }
 

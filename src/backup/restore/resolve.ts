@@ -9,10 +9,12 @@ import type { Installation } from '../../camunda/installation.js';
 import { existingIndices, listIndicesByPrefix } from '../../camunda/search-indices.js';
 import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
 import { PreconditionError } from '../../errors.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { ConnectionPool } from '../connections.js';
 import { whereOf } from '../layout.js';
+import { webModelerLoadCommand } from './web-modeler.js';
 import { buildRestorePlan, claimOrdinal, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
 
 /**
@@ -39,6 +41,8 @@ export interface ResolveOptions {
   readonly backupId: number | null;
   readonly restoreTo?: string | undefined;
   readonly webModelerDump?: string | undefined;
+  /** For the printed commands. */
+  readonly cluster?: ClusterFlags | undefined;
 }
 
 export interface ResolveDeps {
@@ -84,6 +88,15 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     if (!search) throw new PreconditionError('no Elasticsearch/OpenSearch endpoint found: the indices cannot be restored', { hint: 'check the release values (global.elasticsearch / global.opensearch)' });
     if (!repository) throw new PreconditionError("no snapshot repository name found in the components' configuration", { hint: 'pass --snapshot-repository <name>' });
     searchWhere = whereOf(search.target, search.url);
+    // An external search engine is reached through curl in a pod: it must be one that the restore leaves running.
+    const relay = search.target.kind === 'url' ? search.target.via : undefined;
+    const stopping = relay ? workloads.find((w) => relay.pod.startsWith(`${w.name}-`)) : undefined;
+    if (relay && stopping) {
+      throw new PreconditionError(
+        `${search.url} is reached through curl in pod ${relay.pod}, which the restore stops (${stopping.kind.toLowerCase()}/${stopping.name}); nothing was changed`,
+        { hint: 'pass --exec-pod <pod> naming a pod that stays up during the restore and has curl (one you start for it, or Identity\'s)' },
+      );
+    }
     const context = await deps.pool.context({ target: search.target, authorization: search.authorization });
     indices = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
     snapshots = await snapshotsOf(context, repository, options.backupId);
@@ -123,6 +136,7 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     },
     ...(dump !== undefined && webModeler ? { webModeler: { file: dump, database: webModeler.database, pod: webModeler.pod.pod } } : {}),
     webModelerDeployed: webModeler !== undefined || all.some((w) => w.name.includes('web-modeler')),
+    ...(webModeler ? { webModelerLoad: webModelerLoadCommand(webModeler, dump ?? `web-modeler-${options.backupId ?? '<id>'}.sql`, options.cluster ?? {}) } : {}),
     warnings,
   };
 }

@@ -8,8 +8,7 @@ import { parseBackupId } from '../../backup/backup-id.js';
 import { messageOf, UsageError } from '../../errors.js';
 import { GlobalOptionsSchema } from '../global-options-schema.js';
 import type { GlobalArgs, GlobalOptions } from '../global-options.js';
-import { parseDurationMs } from '../parse-duration.js';
-import { MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './create-options.js';
+import { durationFlag, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './create-options.js';
 
 export interface RestoreArgs extends GlobalArgs {
   readonly backupId?: string | undefined;
@@ -37,20 +36,6 @@ export interface RestoreCommandOptions extends GlobalOptions {
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
 }
-
-const duration = (flag: string, min: number, max: number) =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDurationMs(text);
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `${flag}: "${text}" is not a duration; use e.g. 90s, 30m or 1h` });
-      return z.NEVER;
-    }
-    if (ms < min || ms > max) {
-      ctx.addIssue({ code: 'custom', message: `${flag}: must be between ${min} ms and ${max / 3_600_000} h (got "${text}")` });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const RestoreSchema = z.object({
   backupId: z
@@ -83,8 +68,8 @@ const RestoreSchema = z.object({
       return new Date(ms).toISOString();
     }),
   'web-modeler-dump': z.string().min(1, '--web-modeler-dump: empty path').optional(),
-  'wait-timeout': duration('--wait-timeout', 1_000, MAX_TIMEOUT_MS),
-  'poll-interval': duration('--poll-interval', MIN_POLL_INTERVAL_MS, 60_000),
+  'wait-timeout': durationFlag('--wait-timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
+  'poll-interval': durationFlag('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'], max: [60_000, '1m'] }),
 });
 
 export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {

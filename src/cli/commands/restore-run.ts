@@ -136,6 +136,14 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
       });
     }
+    if (options.webModelerDump !== undefined) {
+      // Loading it needs the dump on the exec stream's stdin, which this version's exec client does not send yet.
+      throw new UsageError('--web-modeler-dump: this version cannot load the Web Modeler dump itself yet; nothing was changed', {
+        hint: installation.webModeler
+          ? 'restore without it; the plan (--dry-run) ends with the command that loads the dump into the empty Web Modeler database afterwards'
+          : 'no Web Modeler database was found in the release; load the dump with psql into the database Web Modeler uses',
+      });
+    }
     const workloads = await createWorkloads(options, deps);
     const journalName = journalNameFor(installation.release);
     const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
@@ -163,7 +171,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         ? continuing.plan
         : await planRestore(
             installation,
-            { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, webModelerDump: options.webModelerDump },
+            { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, cluster: clusterFlagsOf(options, kube.contextName) },
             { kube, workloads, pool },
           );
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {

@@ -18,11 +18,12 @@ const EXAMPLES: readonly (readonly [string, string])[] = [
 ];
 
 const RESTORE_EPILOG = [
-  'Order: stop the Camunda applications (replicas recorded) → delete Camunda\'s indices by exact name → restore every',
-  'snapshot of the ID → delete the Zeebe data PVCs → restore Zeebe through the chart\'s start script (ZEEBE_RESTORE env,',
-  'never a command override) → remove every restore change → start everything at its recorded replicas → check',
-  'exporting and that the backup is listed. Each step is verified before the next, and kept in a journal',
-  '(ConfigMap <release>-camunda-restore): run the same command again to continue an interrupted or failed restore.',
+  'Order: stop the Camunda applications (replicas recorded); delete Camunda\'s indices by exact name;',
+  'restore every snapshot of the ID; delete the Zeebe data PVCs; restore Zeebe through the chart\'s start',
+  'script (ZEEBE_RESTORE env, never a command override); remove every restore change; start everything at',
+  'its recorded replicas; check exporting and that the backup is listed. Each step is verified before the',
+  'next and kept in a journal (ConfigMap <release>-camunda-restore): run the same command again to continue',
+  'an interrupted or failed restore.',
   'Not restored: Identity/Keycloak, the RDBMS itself, Web Modeler unless --web-modeler-dump is given.',
   '',
   'Examples:',
