@@ -11,19 +11,19 @@ import { propertyKeyForEnv, springPropertiesFrom } from '../../camunda/spring-pr
 import type { AccessCheck, ConfigMap, EnvVar, KubeClient, Pod } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { AccessMode } from '../../reach/component-http.js';
-import { openPool, type PoolDeps } from '../connections.js';
+import { openPool } from '../connections.js';
 import { layoutOf, partOf } from '../layout.js';
 import { describeFailure, partClient } from '../part-clients.js';
 import { baseAccessNeeds, installationAccessNeeds, type Permission } from '../operate/check/access.js';
-import { runStatus } from '../operate/status.js';
+import { runStatus, type LifecycleDeps } from '../operate/status.js';
 import { journalNameFor } from './journal.js';
 import type { RestoreMode } from './plan.js';
 import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreCheckFacts, RunningVersion, StartupScriptFact } from './checks.js';
 
-export interface RestoreFactsDeps extends PoolDeps {
+/** `runs` and `now` as status has them: the verdict reads how each ID's create ended (the run record). */
+export interface RestoreFactsDeps extends LifecycleDeps {
   readonly kube: KubeClient;
   readonly workloads: WorkloadClient;
-  readonly access: AccessMode;
 }
 
 export interface RestoreFactsRequest {

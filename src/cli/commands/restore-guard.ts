@@ -4,6 +4,7 @@
  * an ID no part knows, exit 2) and the confirmation (the release name typed on a terminal, or --yes).
  */
 import { gatherRestoreFacts } from '../../backup/restore/checks-facts.js';
+import { readRunBook } from '../../backup/run-record-store.js';
 import { judgeRestore, restoreRefusal, type RestoreCheck } from '../../backup/restore/checks.js';
 import { connectorFor } from './open-installation.js';
 import { confirmRestore, destructivePartsOf, requireConfirmable, type RestoreConfirmIo } from './restore-confirm.js';
@@ -26,7 +27,18 @@ export function restoreGuard(io: RestoreConfirmIo): RestoreGuard {
       requireConfirmable(options, io);
       const facts = await gatherRestoreFacts(
         { installation, mode, backupId: backupId ?? undefined, continuing: continuing !== undefined },
-        { kube, workloads, access: options.access, connect: connectorFor(options, deps, kube, emit), emit, signal: deps.signal, requestTimeoutMs: options.requestTimeoutMs },
+        {
+          kube,
+          workloads,
+          access: options.access,
+          connect: connectorFor(options, deps, kube, emit),
+          emit,
+          signal: deps.signal,
+          requestTimeoutMs: options.requestTimeoutMs,
+          now: deps.now,
+          // The verdict of status: an ID whose create did not complete is never restorable.
+          runs: () => readRunBook(kube, installation, deps.now()),
+        },
       );
       const result = judgeRestore(facts);
       const refusal = restoreRefusal(facts, result);
