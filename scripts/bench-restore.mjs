@@ -127,10 +127,11 @@ if (asJson) {
       `restore --access ${access.padEnd(12)} ${s(r.wallMs).padStart(9)}  ${s(r.overheadMs).padStart(9)}   ${`${(r.overheadRatio * 100).toFixed(1)}%`.padStart(7)}  ${r.verdict.padEnd(24)} ${`${r.vsDocs.toFixed(2)}x`.padStart(6)}`,
     );
   }
-  for (const [access, r] of Object.entries(results.tool)) {
-    lines.push(`  ${access}: ${s(r.beforeFirstChangeMs)} of the overhead before the first change (start-up, discovery, checks, plan), ${s(r.overheadMs - r.beforeFirstChangeMs)} while it runs`);
-  }
   lines.push(`docs script (sleep 5)        ${s(d.wallMs).padStart(9)}  ${s(d.overheadMs).padStart(9)}   ${`${(d.overheadRatio * 100).toFixed(1)}%`.padStart(7)}  ${'(yardstick)'.padEnd(24)} ${'1.00x'.padStart(6)}`);
+  lines.push('', "Where the tool's overhead goes:");
+  for (const [access, r] of Object.entries(results.tool)) {
+    lines.push(`  ${access}: ${s(r.beforeFirstChangeMs)} before the first change (start-up, discovery, checks, plan), ${s(r.overheadMs - r.beforeFirstChangeMs)} while it runs (steps, journal, waits, verification)`);
+  }
   const failed = Object.entries(results.tool).filter(([, r]) => r.verdict !== 'PASS');
   lines.push('', failed.length === 0 ? `Verdict: PASS, the tool's overhead is within ${TARGET * 100}% of the simulated work in both access modes.` : `Verdict: FAIL for ${failed.map(([a]) => a).join(', ')}: overhead above ${TARGET * 100}% of the simulated work.`);
   process.stdout.write(`${lines.join('\n')}\n`);

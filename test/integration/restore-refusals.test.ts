@@ -5,6 +5,7 @@
  * nothing: the API server saw no request but reads, SelfSubjectAccessReviews and the Lease, and the components and
  * the search engine saw only reads.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
@@ -13,7 +14,7 @@ import type { PolicyRule } from '../world/kube/rbac.js';
 import type { World } from '../world/index.js';
 import { itWithFixtures } from '../fixtures-available.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
-import { describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
+import { assertBuilt, BIN, cliEnv, describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
 import { repoRoot } from '../world/cluster-from-manifests.js';
 import { dumpLog, isMutating, line } from './helpers/sim-log.js';
 import { editConfigMapFile, setChartVersion, setImageTag } from './helpers/tamper.js';
@@ -221,6 +222,32 @@ describe('restore refuses before any change', () => {
     }, 120_000);
   }
 
+  describe.skipIf(process.platform !== 'linux')('on a terminal', () => {
+    itOnLine('8.7')('shows the destructive parts and wants the release name: "y", another name, Ctrl-D and Ctrl-C decline with exit 2, nothing changed', async () => {
+      await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS }, async (world) => {
+        seedBackup(world, COMPLETE);
+        await settle(world);
+        for (const [answer, said] of [
+          ['y\r', '"y" is not the release name'],
+          ['camunda2\r', '"camunda2" is not the release name'],
+          ['\x04', 'no answer at the prompt (Ctrl-D)'],
+          ['\x03', 'no answer at the prompt (Ctrl-C)'],
+        ] as const) {
+          const mark = markOf(world);
+          const result = await restoreAtPrompt(world, [String(COMPLETE), '-n', world.namespace], answer);
+          expect(result.code, result.output).toBe(2);
+          expect(result.output).toContain(`Restoring backup ${COMPLETE} into release camunda in namespace camunda destroys its current data:`);
+          expect(result.output).toMatch(/indices deleted in pod\/camunda-elasticsearch-master-0:9200 \(\d+\):\r?\n\s+- operate-/);
+          expect(result.output).toMatch(/Zeebe volumes deleted \(PVCs\) \(3\):\r?\n\s+- data-camunda-zeebe-0/);
+          expect(result.output).toContain(said);
+          expect(result.output).toMatch(/the restore was not confirmed.*nothing was changed/);
+          expect(result.output).not.toMatch(/internal error|report it|\n\s+at /i);
+          expect(changesSince(world, mark), dumpLog(world)).toEqual([]);
+        }
+      });
+    }, 120_000);
+  });
+
   itOnLine('8.8')("the README's Roles (create's and restore's, nothing else) are enough: every check passes and the restore completes", async () => {
     const rules = readmeRoles().flatMap((role) => role.rules);
     await withWorld(
@@ -238,6 +265,31 @@ describe('restore refuses before any change', () => {
     );
   }, 90_000);
 });
+
+/** Runs restore on a pseudo-terminal (util-linux `script`) and types `answer` at the release-name prompt. */
+function restoreAtPrompt(world: World, args: readonly string[], answer: string): Promise<{ code: number | null; output: string }> {
+  assertBuilt();
+  const command = `exec ${[process.execPath, BIN, 'restore', ...args].map((word) => `'${word}'`).join(' ')}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: cliEnv(world), stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let typed = false;
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString('utf8');
+    if (!typed && output.includes('to restore, anything else cancels: ')) {
+      typed = true;
+      child.stdin.write(answer);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}
 
 /** The Roles the README's RBAC sections print, ready to apply: camunda-backup (create) and camunda-backup-restore. */
 function readmeRoles(): { name: string; rules: PolicyRule[] }[] {
