@@ -167,13 +167,20 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
     if (!options.dryRun) await guard.check(checkContext);
     const pool = openPool({ connect: connectorFor(options, deps, kube, reporter.emit), emit: reporter.emit, signal: deps.signal });
     try {
-      const plan = continuing
-        ? continuing.plan
-        : await planRestore(
-            installation,
-            { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, cluster: clusterFlagsOf(options, kube.contextName) },
-            { kube, workloads, pool },
-          );
+      let plan: RestorePlan;
+      try {
+        plan = continuing
+          ? continuing.plan
+          : await planRestore(
+              installation,
+              { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, cluster: clusterFlagsOf(options, kube.contextName) },
+              { kube, workloads, pool },
+            );
+      } catch (error) {
+        // Planning only reads; an interrupt there is a stop before any change, not a failure.
+        if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
+        throw error;
+      }
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
         throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
       }
