@@ -234,7 +234,8 @@ export function restoreAccessNeeds(installation: Installation, access: AccessMod
     at('create', '', 'configmaps', 'keep the restore journal'),
     at('update', '', 'configmaps', 'keep the restore journal', undefined, journal),
   ];
-  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds(installation, access), ...restore];
+  // The Web Modeler dump is not loaded by this run (the report prints the command): no exec for it.
+  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds({ ...installation, webModeler: undefined }, access), ...restore];
 }
 
 async function accessFacts(needs: readonly Permission[], kube: KubeClient): Promise<AccessFact[]> {
