@@ -6,7 +6,7 @@
  * that fails, the outcome carries the kubectl commands that do it by hand.
  */
 import type { ApiContext } from '../../camunda/management-api.js';
-import { deleteIndex, existingIndices, restoreSnapshot } from '../../camunda/search-indices.js';
+import { deleteIndex, existingIndices, listIndicesByPrefix, restoreSnapshot } from '../../camunda/search-indices.js';
 import { isSignalName, messageOf } from '../../errors.js';
 import type { Reporter } from '../../events.js';
 import { formatDuration } from '../../format-duration.js';
@@ -255,9 +255,11 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       return deleted ? 'deleted' : 'already gone';
     }
     case 'verify-indices-gone': {
-      const left = await existingIndices(await search(), step.indices);
+      // Neither a deleted index nor any new Camunda index (something still running would recreate them).
+      const context = await search();
+      const left = new Set([...(await existingIndices(context, step.indices)), ...(await listIndicesByPrefix(context, step.prefixes ?? [])).map((row) => row.index)]);
       if (left.size > 0) throw new Error(`still there (recreated by something still running?): ${[...left].sort().join(', ')}`);
-      return `none of ${step.indices.length} is left`;
+      return `none of ${step.indices.length} is left, and no other Camunda index exists`;
     }
     case 'restore-snapshot': {
       const context = await search();
