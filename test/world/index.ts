@@ -52,6 +52,7 @@ import { exportingRoutes, partitionsRoute, zeebeBackupRoutes, zeebeErrorBody } f
 
 export type { ClusterObjects } from './cluster-from-manifests.js';
 export { clusterFromFixture, clusterFromManifest, fixturesDir, listFixtureScenarios } from './cluster-from-manifests.js';
+export { indexStateOf } from './sim/search-indices.js';
 export type { SimRequest } from './sim/request-log.js';
 export type { SimFaults, HttpFault, BackupOutcomeFault, ExportingFault, SnapshotFault, BackupKind } from './sim/faults.js';
 

@@ -1,6 +1,6 @@
 /**
  * The restore flow after validation: discovery (read-only) → the journal (continue this restore, or refuse while
- * another is unfinished) → the plan (resolved now, or the journal's) → printed → guard (checks, confirmation) →
+ * another is unfinished) → the checks (guard) → the plan (resolved now, or the journal's) → printed → confirmation (guard) →
  * under the release's Lease: run, journaled → report on stdout → exit code (4 failed, 5 undo failed, 128+n signal).
  */
 import { openPool } from '../../backup/connections.js';
@@ -23,25 +23,32 @@ import type { CliDeps } from '../cli-deps.js';
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
-/** What the run knows when the guard is asked: nothing has been changed yet. */
-export interface RestoreGuardContext {
+/** What the run knows when the checks are asked: nothing has been read for the plan, nothing changed. */
+export interface RestoreCheckContext {
   readonly options: RestoreCommandOptions;
   readonly deps: CliDeps;
   readonly kube: KubeClient;
   readonly workloads: WorkloadClient;
   readonly installation: Installation;
-  readonly plan: RestorePlan;
+  readonly mode: RestorePlan['mode'];
+  readonly backupId: number | null;
   /** The unfinished journal of this restore when the run continues it (the applications may be stopped). */
   readonly continuing: RestoreJournal | undefined;
   readonly emit: Reporter;
 }
 
+/** What the run knows when the confirmation is asked: the plan, printed; nothing has been changed yet. */
+export interface RestoreGuardContext extends RestoreCheckContext {
+  readonly plan: RestorePlan;
+}
+
 /**
- * The seam for item 3 and 4 of the restore issue: `check` refuses before any change (throw a PreconditionError,
- * exit 3, or UsageError, exit 2), `confirm` asks the person (or requires --yes) and throws to cancel.
+ * The seam for item 3 and 4 of the restore issue: `check` refuses before the plan's reads and before any change
+ * (throw a PreconditionError, exit 3, or UsageError, exit 2), so that a missing repository or an unknown ID is one
+ * of the failed checks rather than a failed read; `confirm` asks the person (or requires --yes) and throws to cancel.
  */
 export interface RestoreGuard {
-  check(context: RestoreGuardContext): Promise<void>;
+  check(context: RestoreCheckContext): Promise<void>;
   confirm(context: RestoreGuardContext): Promise<void>;
 }
 
@@ -152,6 +159,12 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       continuing = previous.journal;
     }
 
+    const checkContext: RestoreCheckContext = {
+      options, deps, kube, workloads, installation, continuing, emit: reporter.emit,
+      mode: continuing?.plan.mode ?? (options.databaseRestored ? 'rdbms' : 'backup-id'),
+      backupId: continuing ? continuing.plan.backupId : (options.backupId ?? null),
+    };
+    if (!options.dryRun) await guard.check(checkContext);
     const pool = openPool({ connect: connectorFor(options, deps, kube, reporter.emit), emit: reporter.emit, signal: deps.signal });
     try {
       let plan: RestorePlan;
@@ -179,9 +192,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       if (options.dryRun) return;
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the restore started; nothing was changed' });
 
-      const context: RestoreGuardContext = { options, deps, kube, workloads, installation, plan, continuing, emit: reporter.emit };
-      await guard.check(context);
-      await guard.confirm(context);
+      await guard.confirm({ ...checkContext, plan });
 
       const connect = connectorFor(options, deps, kube, reporter.emit);
       const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube.namespace));

@@ -57,8 +57,13 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .group(['web-modeler-dump'], 'Web Modeler:')
         .epilog(RESTORE_EPILOG),
     handler: async (argv) => {
-      const [{ parseRestoreOptions }, { runRestoreCommand, defaultRestoreGuard }] = await Promise.all([import('./restore-options.js'), import('./restore-run.js')]);
-      await runRestoreCommand(parseRestoreOptions(argv), deps, guard ?? defaultRestoreGuard);
+      const [{ parseRestoreOptions }, { runRestoreCommand }, { restoreGuard }, { terminalRestoreConfirm }] = await Promise.all([
+        import('./restore-options.js'),
+        import('./restore-run.js'),
+        import('./restore-guard.js'),
+        import('./restore-confirm.js'),
+      ]);
+      await runRestoreCommand(parseRestoreOptions(argv), deps, guard ?? restoreGuard(terminalRestoreConfirm()));
     },
   };
 }
