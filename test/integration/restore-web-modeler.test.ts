@@ -93,7 +93,8 @@ describeWithFixtures('restore --web-modeler-dump', () => {
         expect(loads).toHaveLength(1);
         expect(loads[0]).toMatchObject({ pod: DB_POD, database: 'web-modeler', exitCode: 0, committed: true });
         // psql ran with the safety flags, the password only expanded inside the pod.
-        expect(loads[0]?.argv).toEqual(expect.arrayContaining(['--single-transaction', 'ON_ERROR_STOP=1']));
+        expect(loads[0]?.argv).toEqual(expect.arrayContaining(['-v', 'ON_ERROR_STOP=1']));
+        expect(loads[0]?.transaction).toBe('explicit');
         const expected = tablesOfDump(readFileSync(file, 'utf8'));
         expect(world.sims.pg.tables.get(DB_POD)).toEqual(expected);
 

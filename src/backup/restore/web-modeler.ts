@@ -5,8 +5,10 @@
  * expanded there: nothing secret is on a command line (camunda-restore.md §2 step 10).
  *
  * A plain pg_dump without --clean cannot load over existing tables, so the load empties the public schema first,
- * in the same single transaction as the dump (`--single-transaction`, `ON_ERROR_STOP`): a load that fails on any
- * statement leaves the database exactly as it was.
+ * in the same transaction as the dump, with `ON_ERROR_STOP`: a load that fails on any statement leaves the database
+ * exactly as it was. The transaction is our own `BEGIN;` … `COMMIT;` around the stream, not psql's
+ * `--single-transaction`: psql sends that option's COMMIT at the end of its input, so a stream cut off half-way
+ * (a lost exec connection ends stdin) would commit half a dump; without our COMMIT the server rolls it back.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { WebModelerDatabase } from '../../camunda/installation.js';
@@ -21,8 +23,10 @@ const DUMP_COMPLETE = 'PostgreSQL database dump complete';
 const PROBE_BYTES = 4096;
 const MAX_STDERR_IN_MESSAGE = 400;
 
-/** Runs before the transaction's dump: a dump without --clean needs an empty schema. */
-export const EMPTY_SCHEMA_SQL = 'DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n';
+/** Opens the transaction and empties the schema: a dump without --clean needs an empty one. */
+export const LOAD_PROLOGUE_SQL = 'BEGIN;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n';
+/** The only COMMIT: sent after the whole dump, so nothing short of the whole dump is ever committed. */
+export const LOAD_EPILOGUE_SQL = '\nCOMMIT;\n';
 
 /** `kubectl exec -i … psql … < <file>`: loads a plain pg_dump into the (empty) Web Modeler database by hand. */
 export function webModelerLoadCommand(database: WebModelerDatabase, file: string, cluster: ClusterFlags): string {
@@ -73,7 +77,7 @@ export function psqlLoadCommand(target: WebModelerTarget): string[] {
     'PGPASSWORD="${POSTGRES_PASSWORD:-${POSTGRESQL_PASSWORD:-}}"',
     'if [ -z "$PGPASSWORD" ] && [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then PGPASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"; fi',
     'export PGPASSWORD',
-    `exec psql -X -q -w -v ON_ERROR_STOP=1 --single-transaction -h 127.0.0.1 -p ${target.port} -U ${quote(target.username)} -d ${quote(target.database)}`,
+    `exec psql -X -q -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ${target.port} -U ${quote(target.username)} -d ${quote(target.database)}`,
   ].join('; ');
   return ['sh', '-c', script];
 }
@@ -92,7 +96,7 @@ export async function loadWebModelerDump(
     pod: step.pod,
     container: step.container,
     command: psqlLoadCommand(step),
-    stdin: { data: Buffer.concat([Buffer.from(EMPTY_SCHEMA_SQL), dump]), close: true },
+    stdin: { data: Buffer.concat([Buffer.from(LOAD_PROLOGUE_SQL), dump, Buffer.from(LOAD_EPILOGUE_SQL)]), close: true },
     timeoutMs: options.timeoutMs,
     signal: options.signal,
   });

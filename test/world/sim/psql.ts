@@ -1,7 +1,9 @@
 /**
  * psql inside the Web Modeler PostgreSQL pod: reads SQL on stdin (`psql … < dump.sql`) and applies the part of it a
- * plain pg_dump holds (SET, CREATE TABLE, COPY … FROM stdin, DROP/CREATE SCHEMA), with psql's own semantics:
- * with `--single-transaction` everything is applied or nothing; with `-v ON_ERROR_STOP=1` the first error stops
+ * plain pg_dump holds (SET, CREATE TABLE, COPY … FROM stdin, DROP/CREATE SCHEMA, BEGIN/COMMIT), with psql's own
+ * semantics: with `--single-transaction` everything is applied or nothing, and psql commits at the end of its input
+ * (also of a cut-off one); an explicit BEGIN is committed only by a COMMIT that arrives, an open transaction at the
+ * end of the input is rolled back when psql disconnects; with `-v ON_ERROR_STOP=1` the first error stops
  * psql with exit 3 and PostgreSQL's error text on stderr (`psql:<stdin>:14: ERROR:  relation "project" already exists`).
  * The database starts with the tables pg_dump dumps (sim/pg-dump.ts), so a dump without --clean cannot load over it.
  */
@@ -21,6 +23,8 @@ export interface PsqlLoad {
   readonly bytes: number;
   readonly exitCode: number;
   readonly committed: boolean;
+  /** How the load was made atomic: psql's --single-transaction, an explicit BEGIN … COMMIT in the input, or not at all. */
+  readonly transaction: 'single' | 'explicit' | 'none';
 }
 
 export interface PgState {
@@ -39,15 +43,22 @@ export function tablesOfDump(sql: string): Map<string, PgTable> {
 interface Applied {
   readonly tables: Map<string, PgTable>;
   readonly error?: { readonly line: number; readonly message: string } | undefined;
+  /** The tables as of the last explicit COMMIT (undefined: none arrived), and whether a BEGIN is still open at the end. */
+  readonly committedAt?: Map<string, PgTable> | undefined;
+  readonly openTransaction: boolean;
 }
+
+const copyTables = (tables: Map<string, PgTable>): Map<string, PgTable> => new Map([...tables].map(([name, t]) => [name, { definition: t.definition, rows: [...t.rows] }]));
 
 const tableName = (word: string): string => word.replace(/^public\./, '').replace(/"/g, '');
 
 /** Applies the statements to a copy of the tables; stops at the first error when stopOnError. */
 function applySql(start: Map<string, PgTable>, sql: string, stopOnError: boolean): Applied {
-  const tables = new Map([...start].map(([name, table]) => [name, { definition: table.definition, rows: [...table.rows] }]));
+  const tables = copyTables(start);
   const lines = sql.split('\n');
   let firstError: Applied['error'];
+  let committedAt: Map<string, PgTable> | undefined;
+  let openTransaction = false;
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
     const fail = (message: string): boolean => {
@@ -56,7 +67,12 @@ function applySql(start: Map<string, PgTable>, sql: string, stopOnError: boolean
     };
     if (line === '' || line.startsWith('--')) continue;
     let match: RegExpMatchArray | null;
-    if (/^DROP SCHEMA (?:IF EXISTS )?public CASCADE;$/i.test(line)) {
+    if (/^BEGIN;$/i.test(line)) {
+      openTransaction = true;
+    } else if (/^COMMIT;$/i.test(line)) {
+      openTransaction = false;
+      committedAt = copyTables(tables);
+    } else if (/^DROP SCHEMA (?:IF EXISTS )?public CASCADE;$/i.test(line)) {
       tables.clear();
     } else if (/^CREATE SCHEMA public;$/i.test(line)) {
       continue;
@@ -78,14 +94,14 @@ function applySql(start: Map<string, PgTable>, sql: string, stopOnError: boolean
         continue;
       }
       table.rows.push(...rows);
-    } else if (/^(SET|SELECT|ALTER|COMMENT|CREATE (UNIQUE )?INDEX|CREATE SEQUENCE|CREATE EXTENSION|BEGIN|COMMIT)\b/i.test(line)) {
+    } else if (/^(SET|SELECT|ALTER|COMMENT|CREATE (UNIQUE )?INDEX|CREATE SEQUENCE|CREATE EXTENSION)\b/i.test(line)) {
       continue;
     } else {
       const word = line.split(/\s+/)[0] ?? line;
       if (fail(`syntax error at or near "${word}"`)) break;
     }
   }
-  return { tables, error: firstError };
+  return { tables, error: firstError, committedAt, openTransaction };
 }
 
 /** argv of the psql call, also when wrapped as `sh -c "PGPASSWORD=… psql …"`. */
@@ -120,8 +136,9 @@ export function createPsqlExecHandler(databases: readonly PgDatabase[], state: P
     const user = optionValue(argv, '-U', '--username') ?? 'postgres';
     const database = optionValue(argv, '-d', '--dbname') ?? user;
     const socket = 'connection to server on socket "/tmp/.s.PGSQL.5432" failed';
-    const record = (exitCode: number, committed: boolean): void => {
-      state.loads.push({ pod: db.pod, database, argv, bytes: input.length, exitCode, committed });
+    const single = argv.includes('--single-transaction') || argv.includes('-1');
+    const record = (exitCode: number, committed: boolean, transaction: PsqlLoad['transaction'] = 'none'): void => {
+      state.loads.push({ pod: db.pod, database, argv, bytes: input.length, exitCode, committed, transaction });
     };
     if (user !== db.user && user !== 'postgres') {
       record(2, false);
@@ -132,16 +149,21 @@ export function createPsqlExecHandler(databases: readonly PgDatabase[], state: P
       return { stdout: Buffer.alloc(0), stderr: `psql: error: ${socket}: FATAL:  database "${database}" does not exist\n`, exitCode: 2 };
     }
     const stopOnError = argv.some((a, i) => (a === '-v' || a === '--set') && /^ON_ERROR_STOP=(1|on|true)$/i.test(argv[i + 1] ?? '')) || argv.includes('-vON_ERROR_STOP=1');
-    const single = argv.includes('--single-transaction') || argv.includes('-1');
     const current = state.tables.get(db.pod) ?? new Map<string, PgTable>();
     const applied = applySql(current, input.toString('utf8'), stopOnError);
     const error = applied.error;
     const stderr = error ? `psql:<stdin>:${error.line}: ERROR:  ${error.message}\n` : '';
-    // An error aborts a single transaction (nothing is kept); without one, what ran before the error stays.
-    const committed = !error || !single;
-    if (committed) state.tables.set(db.pod, applied.tables);
+    // --single-transaction: an error aborts it (nothing kept), else psql's COMMIT at the end of input keeps it all.
+    // An explicit BEGIN: only what a COMMIT that arrived covers is kept; an open one is rolled back at disconnect.
+    const explicit = applied.openTransaction || applied.committedAt !== undefined;
+    let result: Map<string, PgTable> | undefined;
+    if (single) result = error ? undefined : applied.tables;
+    else if (explicit && (applied.openTransaction || error)) result = applied.committedAt;
+    else result = applied.tables;
+    const committed = result !== undefined;
+    if (result) state.tables.set(db.pod, result);
     const exitCode = error && stopOnError ? 3 : 0;
-    record(exitCode, committed);
+    record(exitCode, committed, single ? 'single' : explicit ? 'explicit' : 'none');
     return { stdout: Buffer.from(committed && !error ? 'COMMIT\n' : ''), stderr, exitCode };
   };
 }
