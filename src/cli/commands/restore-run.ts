@@ -9,6 +9,7 @@ import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, s
 import type { RestorePlan } from '../../backup/restore/plan.js';
 import { planRestore } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
+import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
@@ -136,14 +137,6 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
       });
     }
-    if (options.webModelerDump !== undefined) {
-      // Loading it needs the dump on the exec stream's stdin, which this version's exec client does not send yet.
-      throw new UsageError('--web-modeler-dump: this version cannot load the Web Modeler dump itself yet; nothing was changed', {
-        hint: installation.webModeler
-          ? 'restore without it; the plan (--dry-run) ends with the command that loads the dump into the empty Web Modeler database afterwards'
-          : 'no Web Modeler database was found in the release; load the dump with psql into the database Web Modeler uses',
-      });
-    }
     const workloads = await createWorkloads(options, deps);
     const journalName = journalNameFor(installation.release);
     const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
@@ -173,7 +166,13 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           ? continuing.plan
           : await planRestore(
               installation,
-              { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, cluster: clusterFlagsOf(options, kube.contextName) },
+              {
+                mode: options.databaseRestored ? 'rdbms' : 'backup-id',
+                backupId: options.backupId ?? null,
+                restoreTo: options.to,
+                webModelerDump: options.webModelerDump,
+                cluster: clusterFlagsOf(options, kube.contextName),
+              },
               { kube, workloads, pool },
             );
       } catch (error) {
@@ -184,6 +183,9 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
         throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
       }
+      const loadStep = plan.steps.find((s) => s.action === 'load-web-modeler-dump');
+      // The file is read only at the end of the run: make sure now, before any change, that it is one to load.
+      if (loadStep?.action === 'load-web-modeler-dump') assertWebModelerDump(loadStep.file, loadStep.database);
       const continueCommand = continueCommandFor(options, plan, kube.contextName);
       if (options.dryRun || options.output === 'text') {
         if (options.output === 'json') deps.stdout.write(renderRestoreJson({ state: 'PLANNED', plan, journal: continuing, journalName: continuing ? journalName : undefined }));
@@ -213,6 +215,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           cluster: clusterFlagsOf(options, kube.contextName),
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
+          loadWebModelerDump: (step, signal) => loadWebModelerDump(kube, plan.namespace, step, { signal, timeoutMs: options.waitTimeoutMs }),
         });
       });
       reporter.close();
