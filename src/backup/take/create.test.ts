@@ -194,6 +194,43 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(cluster.keys().filter((key) => key === `search-0 GET /_snapshot/camunda-backups/${name}`)).toHaveLength(3);
   });
 
+  it('a zeebe-records PUT lost on the way is sent again at once; "already exists" for the copy counts as sent', async () => {
+    const routes = happyRoutes('8.7', ID);
+    const name = `camunda_zeebe_records_backup_${ID}`;
+    const put = `search-0 PUT /_snapshot/camunda-backups/${name}?wait_for_completion=true`;
+    routes[put] = [
+      { status: 0, fail: 'socket hang up' },
+      { status: 400, body: { error: { type: 'invalid_snapshot_name_exception', reason: `[camunda-backups:${name}] Invalid snapshot name [${name}], snapshot with the same name already exists` }, status: 400 } },
+    ];
+    routes[`search-0 GET /_snapshot/camunda-backups/${name}`] = [
+      esMissing('snapshot_missing_exception', 'missing'), // preflight
+      esMissing('snapshot_missing_exception', 'missing'), // after the lost PUT: send it again
+      ok({ snapshots: [{ ...snapshotResponse(name).snapshot, state: 'IN_PROGRESS' }] }), // the first copy did arrive after all
+      ok({ snapshots: [snapshotResponse(name).snapshot] }),
+    ];
+    const cluster = fakeCluster(routes);
+    const { report } = await run(fastPlan(anInstallation('8.7')), cluster);
+    expect(report.state).toBe('COMPLETED');
+    expect(cluster.keys().filter((key) => key === put)).toHaveLength(2);
+    expect(part(report, 'zeebe-records')).toMatchObject({ state: 'COMPLETED', details: { resent: 1, state: 'SUCCESS' } });
+  });
+
+  it('a zeebe-records PUT that was answered is never sent again, however long the snapshot takes to appear', async () => {
+    const routes = happyRoutes('8.7', ID);
+    const name = `camunda_zeebe_records_backup_${ID}`;
+    routes[`search-0 PUT /_snapshot/camunda-backups/${name}?wait_for_completion=true`] = ok({ accepted: true });
+    routes[`search-0 GET /_snapshot/camunda-backups/${name}`] = [
+      esMissing('snapshot_missing_exception', 'missing'),
+      esMissing('snapshot_missing_exception', 'missing'),
+      esMissing('snapshot_missing_exception', 'missing'),
+      ok({ snapshots: [snapshotResponse(name).snapshot] }),
+    ];
+    const cluster = fakeCluster(routes);
+    const { report } = await run(fastPlan(anInstallation('8.7')), cluster);
+    expect(report.state).toBe('COMPLETED');
+    expect(cluster.keys().filter((key) => key.startsWith('search-0 PUT '))).toHaveLength(1);
+  });
+
   it('pause answering HTTP 200 with status 500 in the body is a failure, and resume still runs', async () => {
     const routes = happyRoutes('8.7', ID);
     routes['gateway-0 POST /actuator/exporting/pause?soft=true'] = exportingFailed('Expected 3 members of partition 1 but found 2');

@@ -33,18 +33,26 @@ function zeebeRecordsStep(action: ZeebeRecordsAction, ctx: StepContext): Step {
         record.details['indices'] = action.indices;
         const remainingMs = (): number => Math.max(1_000, plan.timing.timeoutMs - (run.now() - run.startedMs));
         let putError: unknown;
+        /** The last PUT got no answer: it may never have reached ES. */
+        let lost = false;
         // One PUT; undefined when no answer came back although the request may have gone out, or when ES says a
         // snapshot of that name exists already (a re-sent request whose first copy did arrive): ask ES then.
         const put = async (first: boolean): Promise<SnapshotInfo | undefined> => {
           try {
-            return await search.createSnapshot(action.repository, action.snapshot, action.body, remainingMs());
+            const answer = await search.createSnapshot(action.repository, action.snapshot, action.body, remainingMs());
+            lost = false;
+            return answer;
           } catch (error) {
-            if (!first && isDuplicateSnapshot(error)) return undefined;
+            if (!first && isDuplicateSnapshot(error)) {
+              lost = false;
+              return undefined;
+            }
             if (error instanceof ComponentHttpError || signal.aborted) throw error;
             // The first request: a refused connection sent nothing, and waiting for it would only stretch the
             // paused window. A re-send that cannot connect is tried again while the snapshot may still appear.
             if (first && !mayHaveBeenSent(error)) throw error;
             putError = error;
+            lost = true;
             return undefined;
           }
         };
@@ -56,7 +64,7 @@ function zeebeRecordsStep(action: ZeebeRecordsAction, ctx: StepContext): Step {
             ...pollOptions(ctx, 'backup-zeebe-records', signal),
             read: tolerant(ctx, 'backup-zeebe-records', signal, async () => {
               const current = await search.snapshot(action.repository, action.snapshot);
-              if (current || info || !withinSettle(ctx, startedPolling)) return current;
+              if (current || !lost || !withinSettle(ctx, startedPolling)) return current;
               // Not there, although no answer came: the request was lost on the way (a reset connection). The
               // snapshot name makes a re-send safe (a duplicate is refused as "already exists"), and exporting
               // stays paused until the snapshot is taken, so re-send now rather than wait out the settle window.
