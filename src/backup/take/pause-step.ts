@@ -1,8 +1,8 @@
 /**
  * Soft-pausing Zeebe exporting, with resuming as the step's cleanup: registered before the pause (a failed pause may
  * have paused some partitions, §3.5), so every exit path after it resumes, retried until "status":204 and the
- * brokers confirm it (resume-exporting.ts). The
- * resume-exporting action runs that cleanup at the latest after the Zeebe backup, before anything that follows.
+ * brokers confirm it (resume-exporting.ts). The resume-exporting action runs that cleanup at the latest after the
+ * Zeebe backup, before anything that follows.
  */
 import { messageOf } from '../../errors.js';
 import { formatDuration } from '../../format-duration.js';
@@ -66,7 +66,9 @@ export const pauseExporting: ActionKind<PauseAction> = {
 
 export const resumeExporting: ActionKind<Extract<PlanAction, { kind: 'resume-exporting' }>> = {
   describe(action, _plan, calls) {
-    calls.call('resume-exporting', 'POST', action.endpoint, action.resumePath, { note: 'runs on every exit path after the pause, retried until "status":204' });
+    calls.call('resume-exporting', 'POST', action.endpoint, action.resumePath, {
+      note: `runs on every exit path after the pause, retried with back-off until "status":204 and the brokers' /actuator/partitions confirm it${action.endpoint.service ? ` (another Ready pod behind Service ${action.endpoint.service} when this one does not answer)` : ''}`,
+    });
   },
   step: () => ({ cleanupsNow: true }),
 };
