@@ -130,6 +130,14 @@ describe('resumeUntilConfirmed', () => {
     expect(stopped.reporter.of('warning').map((e) => e.message)).toEqual([expect.stringMatching(/^SIGINT: still resuming Zeebe exporting, which must not stay paused .*send it again to give up/)]);
   });
 
+  it('given up before it began (two quick signals): the first attempt is still made', async () => {
+    const stop = new AbortController();
+    stop.abort('SIGINT');
+    const { outcome, cluster } = await run({ 'gateway-0 POST /actuator/exporting/resume': exportingOk }, [pod('gateway-0', gatewayLabels, 'zeebe-gateway')], { stop: stop.signal });
+    expect(outcome).toMatchObject({ resumed: true, attempts: 1 });
+    expect(cluster.mutations()).toEqual(['gateway-0 POST /actuator/exporting/resume']);
+  });
+
   it('a broker that cannot be read is a warning, not a failure; unreadable brokers do not block the resume', async () => {
     const { outcome } = await run(
       { 'gateway-0 POST /actuator/exporting/resume': exportingOk, 'zeebe-0 GET /actuator/partitions': { status: 0, fail: 'connection refused' }, 'zeebe-1 GET /actuator/partitions': exporting('EXPORTING') },

@@ -108,7 +108,9 @@ export async function resumeUntilConfirmed(target: ResumeTarget, deps: ResumeLoo
   try {
     for (let attempt = 1; ; attempt++) {
       let partitions: ResumedPartition[] | undefined;
-      let last = await attemptResume(target, deps, progress);
+      // The first attempt is made whatever happens (two quick Ctrl-Cs during the backup must not skip the resume);
+      // giving up stops only the ones after it.
+      let last = await attemptResume(target, attempt === 1 ? { ...deps, stop: undefined } : deps, progress);
       if (last.ok) {
         const check = await readBack(target, deps);
         partitions = check.partitions;
@@ -178,7 +180,7 @@ async function resumeAt(pod: PodTarget | undefined, target: ResumeTarget, deps: 
   const endpoint = pod ? { target: { kind: 'pod' as const, pod }, basePath: target.zeebe.basePath } : target.zeebe;
   const where = endpoint.target ? whereOf(endpoint.target) : target.zeebe.where;
   try {
-    // Only giving up stops the call: the run's own abort must not cut a resume short.
+    // Only giving up stops the call (never the first attempt): the run's own abort must not cut a resume short.
     const api = await deps.pool.api(endpoint, { signal: deps.stop ?? null });
     await api.resumeExporting(target.resumePath);
     return { ok: true, where, answered: true };
