@@ -33,21 +33,27 @@ function pausedThrough(world: World): string {
   return entry.pod;
 }
 
+/** Deletes the pod the backup goes to as soon as exporting is paused; its process ends, so its open streams break. */
+function deleteChosenPodOncePaused(world: World): { stop: () => void; deleted: () => string | undefined } {
+  let deleted: string | undefined;
+  const stop = once(
+    () => count(world, isPause) > 0,
+    () => {
+      deleted = pausedThrough(world);
+      world.workloads.deletePod(world.namespace, deleted);
+      world.api.dropStreams(deleted);
+    },
+  );
+  return { stop, deleted: () => deleted };
+}
+
 describe('resume fails over to another Ready pod behind the Service (item 2)', () => {
   it.each(MODES)('8.7 (%s): the chosen gateway pod is deleted while paused → resumed through the other replica, exit 4', async (access) => {
     // The deleted pod stays Terminating (not Ready, nothing answers) for the whole run.
     await withWorld({ resources: 'demo-8.7', durations: { zeebe: 20_000 }, workloadTiming: { terminateMs: 60_000 } }, async (world) => {
-      let deleted: string | undefined;
-      const stop = once(
-        () => count(world, isPause) > 0,
-        () => {
-          deleted = pausedThrough(world);
-          world.workloads.deletePod(world.namespace, deleted);
-          // Its process ends: the streams still open to it (a kept-alive port-forward) break.
-          world.api.dropStreams(deleted);
-        },
-      );
-      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '-o', 'json']).finally(stop);
+      const chosen = deleteChosenPodOncePaused(world);
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '-o', 'json']).finally(chosen.stop);
+      const deleted = chosen.deleted();
       expect(deleted, 'the chosen pod was deleted').toBeDefined();
       // The Zeebe backup was on the deleted pod: it failed, and exporting was resumed anyway.
       expect(result.code, describeRun(result)).toBe(4);
@@ -64,18 +70,9 @@ describe('resume fails over to another Ready pod behind the Service (item 2)', (
 
   it.each(MODES)('8.8 (%s): the chosen orchestration pod is deleted while paused → resumed through another one, brokers read back', async (access) => {
     await withWorld({ resources: 'demo-8.8', durations: { webapps: 20_000 }, workloadTiming: { terminateMs: 60_000 } }, async (world) => {
-      let deleted: string | undefined;
-      const stop = once(
-        () => count(world, isPause) > 0,
-        () => {
-          deleted = pausedThrough(world);
-          world.workloads.deletePod(world.namespace, deleted);
-          // Its process ends: the streams still open to it (a kept-alive port-forward) break.
-          world.api.dropStreams(deleted);
-        },
-      );
-      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access]).finally(stop);
-      expect(deleted).toBe('camunda-zeebe-0');
+      const chosen = deleteChosenPodOncePaused(world);
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access]).finally(chosen.stop);
+      expect(chosen.deleted()).toBe('camunda-zeebe-0');
       expect(result.code, describeRun(result)).toBe(4);
       expectResumedAfterPause(world);
       const resumedAt = world.log.filter((e) => isResume(e) && e.status === 200).map((e) => e.pod);
