@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       controller.abort(signal);
     } else {
       // A resume still being retried gives up now and says loudly how to resume by hand; other cleanups go on.
-      process.stderr.write(`${signal} received again: giving up any retries still running; the tool exits as soon as its cleanup is done\n`);
+      process.stderr.write(`${signal} received: still stopping; the tool exits as soon as its cleanup is done (a resume being retried gives up after its current attempt)\n`);
       if (!giveUp.signal.aborted) giveUp.abort(signal);
     }
   };
