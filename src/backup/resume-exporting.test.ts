@@ -78,6 +78,14 @@ describe('resumeUntilConfirmed', () => {
     ]);
   });
 
+  it('fails over when the chosen pod answers 503 (shutting down): that is the pod, not the cluster', async () => {
+    const { outcome } = await run(
+      { 'gateway-0 POST /actuator/exporting/resume': { status: 503, body: { message: 'shutting down' } }, 'gateway-1 POST /actuator/exporting/resume': exportingOk },
+      [pod('gateway-0', gatewayLabels, 'zeebe-gateway'), pod('gateway-1', gatewayLabels, 'zeebe-gateway')],
+    );
+    expect(outcome).toMatchObject({ resumed: true, attempts: 1, target: 'pod/gateway-1:9600' });
+  });
+
   it('does not fail over when the chosen pod answered with a refusal (another replica would say the same)', async () => {
     const { outcome, cluster } = await run(
       { 'gateway-0 POST /actuator/exporting/resume': exportingFailed('Expected 3 members of partition 1 but found 2'), 'gateway-1 POST /actuator/exporting/resume': exportingOk },

@@ -78,9 +78,14 @@ export interface ResumeOutcome {
 /** One attempt's result. */
 type Attempt = { readonly ok: true; readonly where: string } | { readonly ok: false; readonly where: string; readonly message: string };
 
-/** The pod answered (with a refusal or an unexpected body): another replica would say the same. */
+/**
+ * The cluster answered (a refusal in the body, an unexpected answer): another replica would say the same. An HTTP
+ * error status instead of the endpoint's 200 is the pod's state (shutting down, a proxy in front): another replica
+ * may do better.
+ */
 function answered(error: unknown): boolean {
-  return error instanceof ComponentHttpError || error instanceof ExportingError || (error instanceof Error && error.name === 'UnexpectedResponseError');
+  if (error instanceof ExportingError) return error.bodyStatus !== undefined;
+  return error instanceof ComponentHttpError || (error instanceof Error && error.name === 'UnexpectedResponseError');
 }
 
 /**
