@@ -10,7 +10,8 @@ import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
 import { describeCreatePlan, stepsOf } from './actions.js';
 import { openPool, type ConnectionPool } from '../connections.js';
-import { buildCreateReport } from './create-report.js';
+import type { RunRecorder } from '../run-record.js';
+import { buildCreateReport, runEndingOf } from './create-report.js';
 import { planTargets, type CreatePlan } from './plan.js';
 import { preflight } from './preflight.js';
 import type { BackupReport } from './report.js';
@@ -31,6 +32,11 @@ export interface RunDeps {
   readonly kube?: Pick<KubeClient, 'execInPod' | 'readService' | 'listPods'> | undefined;
   /** Aborted on the second signal: gives up retrying the resume (exporting may then stay paused; the report says so). */
   readonly giveUp?: AbortSignal | undefined;
+  /**
+   * The record of create runs in the cluster: told before the first change and after the run, so status and list
+   * never call an ID whose create did not complete restorable. Without it (tests) nothing is recorded.
+   */
+  readonly record?: RunRecorder | undefined;
 }
 
 /** The run's deadline passed: the abort reason of the timeout signal. */
@@ -71,7 +77,7 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
     try {
       const phase = { emit, signal, interrupt: deps.signal };
       const facts = await preflight(plan, pool, phase, targets.map((endpoint) => endpoint.where));
-      return await execute(plan, pool, facts, { ...phase, giveUp: deps.giveUp, now, startedMs, emitted }, deps.kube);
+      return await execute(plan, pool, facts, { ...phase, giveUp: deps.giveUp, now, startedMs, emitted }, deps);
     } finally {
       await pool.close();
     }
@@ -82,7 +88,7 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
 }
 
 /** The steps in plan order, each part recorded as it goes; the report is assembled from those records. */
-async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightFacts, run: Execution, kube: RunDeps['kube']): Promise<BackupReport> {
+async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightFacts, run: Execution, { kube, record }: Pick<RunDeps, 'kube' | 'record'>): Promise<BackupReport> {
   // plan.warnings are the caller's to show (it shows them for --dry-run too); the report carries them.
   const parts = new Map<RecordedPart, PartRecord>();
   for (const planned of plan.parts) {
@@ -111,6 +117,13 @@ async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightF
     },
   };
 
+  // The ID is the user's (or the clock's) before the first change; on RDBMS the cluster picks it and every part
+  // stands on its own (§13.1), so there is nothing to record.
+  const recorded = plan.procedure === 'rdbms' ? undefined : record;
+  await recorded?.started(plan.backupId, run.now());
   const result = await runSteps(stepsOf(plan, ctx), { emit: run.emit, signal: run.signal });
-  return buildCreateReport(plan, run, result, { parts, exporting, backupId });
+  const report = buildCreateReport(plan, run, result, { parts, exporting, backupId });
+  const timedOut = result.outcome.kind === 'aborted' && !run.interrupt.aborted;
+  await recorded?.ended(runEndingOf(report, timedOut ? 'timed-out' : run.interrupt.aborted ? 'interrupted' : 'other'), run.now());
+  return report;
 }
