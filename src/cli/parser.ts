@@ -10,6 +10,7 @@ import { checkCommand } from './commands/check.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
 import { listCommand } from './commands/list.js';
+import { restoreCommand } from './commands/restore.js';
 import { resumeCommand } from './commands/resume.js';
 import { statusCommand } from './commands/status.js';
 import { withGlobalOptions } from './global-options.js';
@@ -29,6 +30,7 @@ export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
     .command(deleteCommand(deps))
     .command(checkCommand(deps))
     .command(resumeCommand(deps))
+    .command(restoreCommand(deps))
     .epilog(`Run '${SCRIPT_NAME} <command> --help' for examples and exit codes.`)
     .demandCommand(1, 'a command is required (try create)')
     .strict()
