@@ -8,6 +8,8 @@
 //   --resources NAME   resource set under test/world/resources (demo-8.7, demo-8.8, …; default demo-8.7)
 //   --scenario NAME    webapp-fails | snapshot-fails | interrupt | left-paused (see SCENARIOS below)
 //   --log              print the requests the simulated components received, in order
+//   --slow             components take seconds, not fractions of one: watch the live progress lines (in a log or
+//                      with CI=true, the heartbeat lines; CAMUNDA_BACKUP_HEARTBEAT=2s shows them sooner)
 //   any other flag goes to the CLI (`--access exec`, `-o json`, `--keep 1`, …)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -54,12 +56,15 @@ function parseArgs(argv) {
   const logAt = args.indexOf('--log');
   const showLog = logAt >= 0;
   if (showLog) args.splice(logAt, 1);
+  const slowAt = args.indexOf('--slow');
+  const slow = slowAt >= 0;
+  if (slow) args.splice(slowAt, 1);
   const command = COMMANDS.includes(args[0]) ? args.shift() : 'create';
   if (scenario !== undefined && !(scenario in SCENARIOS)) {
     say(`demo: unknown --scenario ${scenario}; one of ${Object.keys(SCENARIOS).join(', ')}`);
     process.exit(2);
   }
-  return { resources, scenario, showLog, command, cliArgs: args };
+  return { resources, scenario, showLog, slow, command, cliArgs: args };
 }
 
 /** Newest modification time below a path (files only), 0 when absent. */
@@ -81,6 +86,9 @@ function buildIfStale() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** What the demo has to say about the run once it ended. */
+const afterRun = [];
+
 function runCli(world, args, { quiet = false, interruptOn } = {}) {
   const child = spawn(process.execPath, [join(root, 'bin', 'kubectl-camunda_backup'), ...args], {
     env: { ...process.env, ...world.env },
@@ -92,7 +100,9 @@ function runCli(world, args, { quiet = false, interruptOn } = {}) {
     watcher = setInterval(() => {
       if (world.log.slice(seen).some(interruptOn)) {
         clearInterval(watcher);
-        say('\ndemo: sending SIGINT (as Ctrl-C would) while the Zeebe backup runs');
+        // Said after the run: a line written now would land among the CLI's live progress lines on a terminal,
+        // which redraw over it. The CLI's own "SIGINT received" line marks the moment.
+        afterRun.push('demo: sent SIGINT (as Ctrl-C would) while the Zeebe backup ran');
         child.kill('SIGINT');
       }
     }, 20);
@@ -129,7 +139,9 @@ function pausedWindow(log) {
 const options = parseArgs(process.argv.slice(2));
 buildIfStale();
 const { startWorld } = await import('../dist/test-world.mjs');
-const world = await startWorld({ resources: options.resources });
+/** --slow: long enough to see elapsed times and the paused window count up. */
+const SLOW_DURATIONS = { webapps: 8_000, optimize: 6_000, zeebe: 5_000, snapshot: 2_000 };
+const world = await startWorld({ resources: options.resources, ...(options.slow ? { durations: SLOW_DURATIONS } : {}) });
 // Ctrl-C reaches the CLI through the terminal's process group; keep the simulated cluster alive until it exits.
 process.on('SIGINT', () => {});
 
@@ -167,6 +179,7 @@ if (options.showLog) {
 const window = pausedWindow(runLog);
 const pausedNow = world.sims.zeebe?.isPaused() ?? false;
 say('');
+afterRun.forEach((line) => say(line));
 say(`demo: \`${options.command}\` exited ${code}.`);
 say(
   `demo: the simulated Zeebe saw ${window === undefined ? 'no pause in this run' : `exporting paused for ${(window / 1000).toFixed(2)} s`}; ` +

@@ -34,7 +34,7 @@ describe('waitForState', () => {
     });
     expect(final).toBe('COMPLETED');
     expect(reads).toBe(4);
-    expect(progress).toEqual(['IN_PROGRESS', 'COMPLETED (check 4)']);
+    expect(progress).toEqual(['IN_PROGRESS', 'COMPLETED']);
   });
 
   it('stops at once on abort, with the signal reason, even in a long sleep', async () => {

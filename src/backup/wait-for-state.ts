@@ -11,13 +11,12 @@ export interface WaitForStateOptions<T> {
   isDone(value: T): boolean;
   /** The remote state in a few words, e.g. "IN_PROGRESS (3 of 6 snapshots)". */
   describe(value: T): string;
-  /** Called when the described state changes, and at least every `heartbeatMs` while it does not. */
+  /** Called when the described state changes; the reporter shows how long it has lasted. */
   onProgress(message: string): void;
   /** Aborting stops the wait at once, rejecting with the signal's reason. */
   readonly signal: AbortSignal;
   readonly maxIntervalMs: number;
   readonly initialIntervalMs?: number | undefined;
-  readonly heartbeatMs?: number | undefined;
 }
 
 const DEFAULT_INITIAL_POLL_MS = 50;
@@ -50,20 +49,16 @@ export function nextPollDelay(elapsedMs: number, initialMs: number, maxMs: numbe
 /** Polls until isDone; returns the value that was done. */
 export async function waitForState<T>(options: WaitForStateOptions<T>): Promise<T> {
   const { signal } = options;
-  const heartbeatMs = options.heartbeatMs ?? 10_000;
   const initialMs = options.initialIntervalMs ?? DEFAULT_INITIAL_POLL_MS;
   const startedAt = performance.now();
   let lastMessage: string | undefined;
-  let lastProgressAt = 0;
-  for (let attempt = 1; ; attempt++) {
+  for (;;) {
     if (signal.aborted) throw signal.reason;
     const value = await abortable(options.read(), signal);
     const message = options.describe(value);
-    const now = performance.now();
-    if (message !== lastMessage || now - lastProgressAt >= heartbeatMs) {
-      options.onProgress(attempt > 1 ? `${message} (check ${attempt})` : message);
+    if (message !== lastMessage) {
+      options.onProgress(message);
       lastMessage = message;
-      lastProgressAt = now;
     }
     if (options.isDone(value)) return value;
     await sleep(nextPollDelay(performance.now() - startedAt, initialMs, options.maxIntervalMs), signal);

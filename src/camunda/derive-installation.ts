@@ -17,6 +17,7 @@ import { resolveTopology, topologyWarning } from './resolve-topology.js';
 import type { ResolvedVersion } from './resolve-version.js';
 import { resolveWebModeler } from './resolve-web-modeler.js';
 import { resolveZeebeStore } from './resolve-zeebe-store.js';
+import { resolvePartitionCount } from './resolve-partition-count.js';
 
 export interface DiscoveryInput {
   readonly namespace: string;
@@ -72,6 +73,7 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
     repositoryName: repository.name,
     skipped: records.exported ? skipped : [...skipped, zeebeRecordsSkipped(ctx)],
     zeebeStore,
+    partitionCount: resolvePartitionCount(broker, ctx),
     zeebeRecordsExported: records.exported,
     webModeler,
     topology,

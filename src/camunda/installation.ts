@@ -83,6 +83,8 @@ export interface Installation {
   readonly repositoryName?: string | undefined;
   readonly skipped: readonly SkippedPart[];
   readonly zeebeStore: ZeebeBackupStore;
+  /** The brokers' static partition count; undefined when discovery cannot read it. */
+  readonly partitionCount?: number | undefined;
   /**
    * Whether an exporter writes `<zeebeIndexPrefix>*` indices (8.8+: only the legacy ES/OS exporter, enabled with
    * Optimize). false: the zeebe-records snapshot is skipped. Undefined: assume it does (always true on 8.6/8.7).

@@ -69,6 +69,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
         calls.push(`run signal=${runDeps.signal.aborted}`);
         options.onRun?.();
         runDeps.emit({ kind: 'step-started', step: 'backup-operate', title: 'Back up Operate' });
+        runDeps.emit({ kind: 'step-succeeded', step: 'backup-operate', durationMs: 1_000 });
         return options.report ?? aBackupReport();
       },
     }),
@@ -153,7 +154,7 @@ describe('create', () => {
       'run signal=false',
     ]);
     expect(h.stdout()).toMatch(/^Backup 1748937221 of release camunda in namespace camunda: COMPLETED/);
-    expect(h.stderr()).toBe('warning: forced procedure 8.7 (--camunda-version)\n• Back up Operate\n');
+    expect(h.stderr()).toBe('warning: forced procedure 8.7 (--camunda-version)\n✓ Back up Operate (1.0s)\n');
   });
 
   it('prints the dry-run plan and never runs or connects', async () => {
@@ -183,7 +184,7 @@ describe('create', () => {
   });
 
   it.each<[string, Partial<BackupReport>, number, RegExp]>([
-    ['FAILED → 4', { state: 'FAILED', error: { message: 'operate: FAILED: repository missing', step: 'backup-operate' } }, 4, /^backup 1748937221 failed in backup-operate: operate: FAILED: repository missing$/],
+    ['FAILED → 4', { state: 'FAILED', error: { message: 'operate: FAILED: repository missing', step: 'backup-operate' } }, 4, /^backup 1748937221 failed: operate: FAILED: repository missing$/],
     ['CLEANUP_FAILED → 5', { state: 'CLEANUP_FAILED', exporting: { paused: true, resumed: false, pausedMs: 1000, resumeCommand: 'kubectl camunda-backup resume -n camunda' } }, 5, /STILL PAUSED/],
     ['INTERRUPTED → 130', { state: 'INTERRUPTED', exporting: { paused: true, resumed: true, pausedMs: 1000 } }, 130, /^interrupted by SIGINT$/],
   ])('prints the report and exits by state: %s', async (_name, overrides, code, message) => {

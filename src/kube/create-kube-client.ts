@@ -91,6 +91,7 @@ async function checkOne(authorization: AuthorizationV1Api, check: AccessCheck): 
         ...(check.group !== undefined ? { group: check.group } : {}),
         resource: check.resource,
         ...(check.subresource !== undefined ? { subresource: check.subresource } : {}),
+        ...(check.name !== undefined ? { name: check.name } : {}),
       },
     },
   };

@@ -127,6 +127,8 @@ export interface AccessCheck {
   readonly group?: string | undefined;
   readonly resource: string;
   readonly subresource?: string | undefined;
+  /** One object by name, for a permission a Role may grant on that name only (resourceNames). */
+  readonly name?: string | undefined;
 }
 
 export interface AccessCheckResult extends AccessCheck {

@@ -31,7 +31,20 @@ describe('renderSummaryTable', () => {
       }),
     );
     expect(text).toContain('operate   FAILED   pod/op:9600   500ms      Failed to take snapshot: repository missing\n');
-    expect(text).toContain('\nError in backup-operate: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
+    expect(text).toContain('\nError: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
+  });
+
+  it("says a part's failure once: in its row, with no Error line repeating it", () => {
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'FAILED',
+        parts: [{ part: 'webapps', state: 'FAILED', message: 'There were failures with the following snapshots: s_part_1_of_5' }],
+        error: { message: 'webapps: There were failures with the following snapshots: s_part_1_of_5', step: 'backup-webapps' },
+      }),
+    );
+    expect(text.split('There were failures').length - 1).toBe(1);
+    expect(text).not.toContain('Error');
+    expect(text).not.toContain('backup-webapps');
   });
 
   it('after a run that did not complete: which parts of the ID it left, and the delete command', () => {
@@ -39,7 +52,7 @@ describe('renderSummaryTable', () => {
     const text = renderSummaryTable(
       aBackupReport({
         state: 'INTERRUPTED',
-        error: { message: 'interrupted by SIGINT during backup-zeebe', step: 'backup-zeebe' },
+        error: { message: 'interrupted by SIGINT during the zeebe backup', step: 'backup-zeebe' },
         leftBehind: { backupId: 1748937221, parts: [{ part: 'operate', state: 'COMPLETED' }, { part: 'zeebe', state: 'INTERRUPTED' }], deleteCommand },
       }),
     );

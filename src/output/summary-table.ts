@@ -44,7 +44,8 @@ function renderPlan(report: BackupReport): string {
 
 function renderFooter(report: BackupReport): string {
   const lines: string[] = [];
-  if (report.error) lines.push(`Error${report.error.step ? ` in ${report.error.step}` : ''}: ${report.error.message}`);
+  // A part's failure is said by its row; the footer names only what no row says (a failed pause, an interrupt).
+  if (report.error && !isSaidByARow(report)) lines.push(`Error: ${report.error.message}`);
   lines.push(...describeLeftBehind(report));
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
   return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
@@ -71,6 +72,11 @@ export function describeExporting(exporting: ExportingReport): string {
   const command = exporting.resumeCommand?.trim();
   const how = !command ? '' : command.includes('\n') ? ` Resume it with:\n${command.split('\n').map((line) => `    ${line}`).join('\n')}` : ` Resume it with: ${command}`;
   return `Exporting: STILL PAUSED (paused${window}, resume failed).${how}`;
+}
+
+function isSaidByARow(report: BackupReport): boolean {
+  const message = report.error?.message;
+  return report.parts.some((part) => part.message !== undefined && message === `${part.part}: ${part.message}` && truncate(part.message) === part.message);
 }
 
 function truncate(message: string): string {

@@ -46,7 +46,7 @@ describeWithFixtures('create: Optimize disabled', () => {
         expect(partOf(report, 'optimize')).toMatchObject({ state: 'SKIPPED', message: expect.stringContaining('Optimize is not enabled') });
         expect(report.parts.filter((p: ReportPart) => p.part !== 'optimize' && p.state !== 'COMPLETED' && p.state !== 'SKIPPED')).toEqual([]);
         expect(world.log.filter((e) => e.component === 'optimize')).toEqual([]);
-        expect(result.stderr).toMatch(/backup-optimize skipped/);
+        expect(result.stderr).toMatch(/^- Back up Optimize skipped: Optimize is not enabled/m);
         expectResumedAfterPause(world);
       });
     });

@@ -20,7 +20,8 @@ import { createFaults } from './sim/faults.js';
 import type { SimFaults } from './sim/faults.js';
 import { startSimServer } from './sim/http-sim.js';
 import type { ErrorShape, SimHandler, SimHttpRequest, SimResponse, SimServer } from './sim/http-sim.js';
-import { createPgDumpExecHandler } from './sim/pg-dump.js';
+import { createPgDumpExecHandler, pgDumpText } from './sim/pg-dump.js';
+import { createPsqlExecHandler, tablesOfDump, type PgState } from './sim/psql.js';
 import type { PgDatabase, PgDumpConfig } from './sim/pg-dump.js';
 import type { RequestLog, SimRequest } from './sim/request-log.js';
 import { createSearchHandler, searchErrorShape } from './sim/search-sim.js';
@@ -52,6 +53,7 @@ import { exportingRoutes, partitionsRoute, zeebeBackupRoutes, zeebeErrorBody } f
 
 export type { ClusterObjects } from './cluster-from-manifests.js';
 export { clusterFromFixture, clusterFromManifest, fixturesDir, listFixtureScenarios } from './cluster-from-manifests.js';
+export { indexStateOf } from './sim/search-indices.js';
 export type { SimRequest } from './sim/request-log.js';
 export type { SimFaults, HttpFault, BackupOutcomeFault, ExportingFault, SnapshotFault, BackupKind } from './sim/faults.js';
 
@@ -141,6 +143,8 @@ export interface WorldSims {
   readonly searchCaPem: string | undefined;
   readonly searchCaFile: string | undefined;
   readonly pgDump: PgDumpConfig;
+  /** The Web Modeler databases' tables as psql left them, and every psql run (sim/psql.ts). */
+  readonly pg: PgState;
   /** Knobs of the simulated broker restore application (sim/restore-app.ts). */
   readonly restoreApp: RestoreAppControls;
   /** Forget per-pod memory (running web-app backups), as a pod restart does. Exporting state survives, like the real thing. */
@@ -552,7 +556,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     database: p.env['POSTGRES_DATABASE'] ?? p.env['POSTGRESQL_DATABASE'] ?? 'postgres',
     user: p.env['POSTGRES_USER'] ?? p.env['POSTGRESQL_USERNAME'] ?? 'postgres',
   }));
-  const execHandler: ExecHandler = createPgDumpExecHandler(databases, pgDump);
+  const pg: PgState = { tables: new Map(), loads: [] };
+  const pgDumpHandler = createPgDumpExecHandler(databases, pgDump);
+  const psqlHandler = createPsqlExecHandler(databases, pg, (database) => tablesOfDump(pgDumpText(database, pgDump.rows)));
+  const execHandler: ExecHandler = async (ctx) => (await pgDumpHandler(ctx)) ?? psqlHandler(ctx);
 
   const token = options.token ?? 'world-token-0123456789';
   const apiFaults: ApiFaults = {
@@ -602,6 +609,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     searchCaPem,
     searchCaFile,
     pgDump,
+    pg,
     restoreApp,
     restartPod(name: string) {
       for (const engineFor of Object.values(backups)) engineFor?.restartPod(name);

@@ -49,7 +49,7 @@ export interface RestoreRunDeps {
   /** Shows that the restored backup is listed by the components again; resolves with what it saw. */
   readonly verifyBackupListed: (backupId: number, signal: AbortSignal) => Promise<string>;
   /** Loads the Web Modeler dump (after everything else is up). */
-  readonly loadWebModelerDump?: ((file: string, signal: AbortSignal) => Promise<string>) | undefined;
+  readonly loadWebModelerDump?: ((step: Extract<RestoreStep, { action: 'load-web-modeler-dump' }>, signal: AbortSignal) => Promise<string>) | undefined;
 }
 
 export interface StepResult {
@@ -124,7 +124,7 @@ export function stepTitle(step: RestoreStep): string {
     case 'verify-backup-listed':
       return `Check that backup ${step.backupId} is listed by every component`;
     case 'load-web-modeler-dump':
-      return `Load the Web Modeler dump ${step.file}`;
+      return `Replace the Web Modeler database "${step.database}" with the dump ${step.file} (one transaction)`;
   }
 }
 
@@ -318,7 +318,7 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       return deps.verifyBackupListed(step.backupId, signal);
     case 'load-web-modeler-dump':
       if (!deps.loadWebModelerDump) throw new Error('internal error: no Web Modeler loader');
-      return deps.loadWebModelerDump(step.file, signal);
+      return deps.loadWebModelerDump(step, signal);
   }
 }
 
@@ -379,5 +379,10 @@ export function describeClusterState(journal: RestoreJournal): string[] {
   lines.push(journal.restoreModeOn ? `statefulset/${plan.restoreMode.statefulSet} is IN RESTORE MODE` : 'no restore env on the StatefulSet');
   if (done.includes('await-broker-restore')) lines.push('Zeebe restored from the backup');
   if (zeebeUp) lines.push(`applications started: Zeebe${started > 0 ? ` and ${started} other workload(s)` : ''}`);
+  const webModelerStopped = plan.steps.filter((s) => s.id.startsWith('web-modeler-scale-down:') && done.includes(s.id)).length;
+  const webModelerStarted = plan.steps.filter((s) => s.id.startsWith('web-modeler-scale-up:') && done.includes(s.id)).length;
+  if (webModelerStopped > webModelerStarted) lines.push(`Web Modeler stopped (${webModelerStopped - webModelerStarted} Deployment(s) at 0; the journal keeps their replicas)`);
+  if (done.includes('load-web-modeler-dump')) lines.push('Web Modeler database loaded from the dump');
+  else if (webModelerStopped > 0) lines.push('Web Modeler database not loaded (a failed load is rolled back: it holds what it held before)');
   return lines;
 }

@@ -97,3 +97,37 @@ describe('buildRestorePlan', () => {
     expect(claimOrdinal('camunda-zeebe', 'data-camunda-zeebe-')).toBeUndefined();
   });
 });
+
+describe('the Web Modeler load', () => {
+  const webModeler = {
+    file: 'web-modeler-12.sql',
+    database: 'web-modeler',
+    pod: 'camunda-postgresql-web-modeler-0',
+    container: 'postgresql',
+    username: 'web-modeler',
+    port: 5432,
+    workloads: [
+      { kind: 'Deployment' as const, name: 'camunda-web-modeler-restapi', component: 'restapi', replicas: 2 },
+      { kind: 'Deployment' as const, name: 'camunda-web-modeler-websockets', component: 'websockets', replicas: 1 },
+    ],
+  };
+
+  it('comes last, after everything else is up: Web Modeler stopped, the dump loaded, Web Modeler started at its replicas', () => {
+    const plan = buildRestorePlan(facts({ webModeler, webModelerDeployed: true }));
+    const last = plan.steps.slice(plan.steps.findIndex((s) => s.phase === 'web-modeler'));
+    expect(plan.steps.indexOf(last[0]!)).toBeGreaterThan(plan.steps.findIndex((s) => s.id === 'verify-backup-listed'));
+    expect(last.map((s) => s.id)).toEqual([
+      'web-modeler-scale-down:deployment/camunda-web-modeler-restapi',
+      'web-modeler-scale-down:deployment/camunda-web-modeler-websockets',
+      'load-web-modeler-dump',
+      'web-modeler-scale-up:deployment/camunda-web-modeler-restapi',
+      'web-modeler-scale-up:deployment/camunda-web-modeler-websockets',
+      'web-modeler-await-ready:deployment/camunda-web-modeler-restapi',
+      'web-modeler-await-ready:deployment/camunda-web-modeler-websockets',
+    ]);
+    expect(last.find((s) => s.action === 'load-web-modeler-dump')).toMatchObject({ file: 'web-modeler-12.sql', database: 'web-modeler', pod: 'camunda-postgresql-web-modeler-0', port: 5432 });
+    expect(last.filter((s) => s.action === 'scale-up').map((s) => (s.action === 'scale-up' ? s.workload.replicas : -1))).toEqual([2, 1]);
+    expect(plan.webModelerDump).toBe('web-modeler-12.sql');
+    expect(plan.notRestored.some((n) => n.startsWith('Web Modeler'))).toBe(false);
+  });
+});

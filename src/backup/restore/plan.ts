@@ -88,7 +88,16 @@ export type RestoreStep =
   | (StepBase & { readonly action: 'await-ready'; readonly workload: PlannedWorkload })
   | (StepBase & { readonly action: 'verify-exporting' })
   | (StepBase & { readonly action: 'verify-backup-listed'; readonly backupId: number })
-  | (StepBase & { readonly action: 'load-web-modeler-dump'; readonly file: string; readonly database: string; readonly pod: string });
+  | (StepBase & ({ readonly action: 'load-web-modeler-dump'; readonly file: string } & WebModelerTarget));
+
+/** The Web Modeler PostgreSQL database the dump goes into (the one create's pg_dump read). */
+export interface WebModelerTarget {
+  readonly database: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly username: string;
+  readonly port: number;
+}
 
 export type RestoreAction = RestoreStep['action'];
 
@@ -136,7 +145,8 @@ export interface RestoreFacts extends RestoreTarget {
     readonly livenessProbe?: RawProbe | undefined;
     readonly startupProbe?: RawProbe | undefined;
   };
-  readonly webModeler?: { readonly file: string; readonly database: string; readonly pod: string } | undefined;
+  /** --web-modeler-dump: the file, its database, and the Web Modeler Deployments stopped while it loads. */
+  readonly webModeler?: (WebModelerTarget & { readonly file: string; readonly workloads: readonly PlannedWorkload[] }) | undefined;
   readonly webModelerDeployed: boolean;
   /** The command that loads create's Web Modeler dump by hand, when discovery found the database. */
   readonly webModelerLoad?: string | undefined;
@@ -214,9 +224,7 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
     ...others.map((workload): RestoreStep => ({ id: `await-ready:${ref(workload)}`, phase: 'start-workloads', action: 'await-ready', workload })),
     { id: 'verify-exporting', phase: 'verify', action: 'verify-exporting' },
     ...(facts.mode === 'backup-id' && facts.backupId !== null ? [{ id: 'verify-backup-listed', phase: 'verify', action: 'verify-backup-listed', backupId: facts.backupId } as const] : []),
-    ...(facts.webModeler
-      ? [{ id: 'load-web-modeler-dump', phase: 'web-modeler', action: 'load-web-modeler-dump', file: facts.webModeler.file, database: facts.webModeler.database, pod: facts.webModeler.pod } as const]
-      : []),
+    ...(facts.webModeler ? webModelerSteps(facts.webModeler) : []),
   ];
 
   const notRestored: string[] = ['Identity and Keycloak data (their own database; left running)'];
@@ -229,7 +237,7 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
   if (!facts.webModeler) {
     notRestored.push(
       facts.webModelerLoad !== undefined
-        ? `Web Modeler data (its own database): after the restore, stop Web Modeler and load the dump create wrote into its empty database: ${facts.webModelerLoad}`
+        ? `Web Modeler data (its own database): give --web-modeler-dump <file> to load it in this run, or after the restore stop Web Modeler and load the dump create wrote into its empty database: ${facts.webModelerLoad}`
         : facts.webModelerDeployed
           ? 'Web Modeler data (its own database): load the dump create wrote with psql'
           : 'Web Modeler data (not part of this backup; restored from its own database dump)',
@@ -247,6 +255,22 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
     notRestored,
     warnings: warnings ?? [],
   };
+}
+
+/**
+ * After everything else is up: stop Web Modeler (a running restapi writes into the schema being replaced), load the
+ * dump, which empties the public schema first in the same single transaction (a dump without --clean cannot load over
+ * existing tables, and a failed load leaves the database as it was), then start Web Modeler again.
+ */
+function webModelerSteps(webModeler: NonNullable<RestoreFacts['webModeler']>): RestoreStep[] {
+  const { workloads, ...load } = webModeler;
+  const ref = (w: PlannedWorkload): string => `${w.kind.toLowerCase()}/${w.name}`;
+  return [
+    ...workloads.map((workload): RestoreStep => ({ id: `web-modeler-scale-down:${ref(workload)}`, phase: 'web-modeler', action: 'scale-down', workload })),
+    { id: 'load-web-modeler-dump', phase: 'web-modeler', action: 'load-web-modeler-dump', ...load },
+    ...workloads.map((workload): RestoreStep => ({ id: `web-modeler-scale-up:${ref(workload)}`, phase: 'web-modeler', action: 'scale-up', workload })),
+    ...workloads.map((workload): RestoreStep => ({ id: `web-modeler-await-ready:${ref(workload)}`, phase: 'web-modeler', action: 'await-ready', workload })),
+  ];
 }
 
 /** The phase of a step ID in the plan, or undefined when it is not one of its steps. */

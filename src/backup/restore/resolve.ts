@@ -134,7 +134,22 @@ export async function resolveRestoreFacts(installation: Installation, options: R
       ...(container.livenessProbe ? { livenessProbe: container.livenessProbe } : {}),
       ...(container.startupProbe ? { startupProbe: container.startupProbe } : {}),
     },
-    ...(dump !== undefined && webModeler ? { webModeler: { file: dump, database: webModeler.database, pod: webModeler.pod.pod } } : {}),
+    ...(dump !== undefined && webModeler
+      ? {
+          webModeler: {
+            file: dump,
+            database: webModeler.database,
+            pod: webModeler.pod.pod,
+            container: webModeler.pod.container,
+            username: webModeler.username,
+            port: webModeler.pod.port,
+            // restapi, webapp, websockets: every Deployment of Web Modeler (not its database) is stopped for the load.
+            workloads: all
+              .filter((w) => w.kind === 'Deployment' && w.name.startsWith(`${release}-web-modeler`))
+              .map((w) => ({ kind: w.kind, name: w.name, component: w.labels['app.kubernetes.io/component'] ?? '', replicas: w.replicas })),
+          },
+        }
+      : {}),
     webModelerDeployed: webModeler !== undefined || all.some((w) => w.name.includes('web-modeler')),
     ...(webModeler ? { webModelerLoad: webModelerLoadCommand(webModeler, dump ?? `web-modeler-${options.backupId ?? '<id>'}.sql`, options.cluster ?? {}) } : {}),
     warnings,

@@ -3,6 +3,7 @@
  * component reports a final state; anything but COMPLETED fails the part with the component's own reason. The
  * web apps start together: one parallel group.
  */
+import { expectedSnapshotCount } from '../../camunda/expected-snapshot-count.js';
 import type { WebappBackup } from '../../camunda/responses.js';
 import type { ComponentBackupAction, PlanAction, WebappPart } from './plan.js';
 import type { Step } from './runner.js';
@@ -33,10 +34,11 @@ function componentBackupStep(action: ComponentBackupAction, ctx: StepContext): S
         const taken = await api.takeBackup(path, id);
         if (taken.scheduledSnapshots) record.details['scheduledSnapshots'] = taken.scheduledSnapshots;
         if (taken.message) record.details['accepted'] = taken.message;
+        const scheduled = taken.scheduledSnapshots ?? [];
         const backup = await pollUntilFinal(ctx, stepId, signal, record, {
           read: () => api.webappBackup(path, id),
           isFinal: isWebappFinal,
-          describe: describeWebapp,
+          describe: (current) => describeWebapp(current, scheduled),
         });
         record.details['snapshots'] = (backup.details ?? []).map((detail) => ({
           snapshotName: detail.snapshotName,
@@ -59,12 +61,19 @@ function isWebappFinal(backup: WebappBackup, settling: boolean): boolean {
   return true;
 }
 
-function describeWebapp(backup: WebappBackup): string {
+/**
+ * "IN_PROGRESS (2 of 6 snapshots done)": the total from the snapshot names (the POST's scheduledSnapshots, else the
+ * names polled so far), never from how many have started, so it does not grow while the parts start one by one.
+ */
+export function describeWebapp(backup: WebappBackup, scheduled: readonly string[] = []): string {
   const details = backup.details ?? [];
   const done = details.filter((detail) => detail.state === 'SUCCESS').length;
-  return details.length > 0 ? `${backup.state} (${done} of ${details.length} snapshots done)` : backup.state;
+  const total = expectedSnapshotCount([...scheduled, ...details.map((detail) => detail.snapshotName)]) ?? (scheduled.length > 0 ? scheduled.length : undefined);
+  if (total !== undefined) return `${backup.state} (${done} of ${total} snapshots done)`;
+  return details.length > 0 ? `${backup.state} (${done} snapshot${done === 1 ? '' : 's'} done)` : backup.state;
 }
 
-function titleOf(part: WebappPart): string {
+/** The words for a web-app or Optimize part in step titles: "web apps (Operate, Tasklist)", "Optimize". */
+export function titleOf(part: WebappPart): string {
   return part === 'webapps' ? 'web apps (Operate, Tasklist)' : part[0]!.toUpperCase() + part.slice(1);
 }

@@ -32,7 +32,7 @@ export function buildCreateReport(plan: CreatePlan, run: Execution, { outcome, c
     error = { message: failureSummary(outcome.step, outcome.error, parts), step: outcome.step };
   } else if (outcome.kind === 'aborted') {
     const why = interrupted ? `interrupted by ${messageOf(outcome.reason)}` : messageOf(outcome.reason);
-    error = { message: outcome.step ? `${why} during ${outcome.step}` : why, step: outcome.step };
+    error = { message: outcome.step ? `${why} during ${stepWords(outcome.step)}` : why, step: outcome.step };
   }
   if (cleanupFailures.length > 0) {
     const resumeFailure = cleanupFailures.map((failure) => messageOf(failure.error)).join('; ');
@@ -119,16 +119,25 @@ function toPartReport(record: PartRecord): PartReport {
   };
 }
 
+/** The part a step backs up, if it backs one up. */
+function partOfStep(step: string): RecordedPart | undefined {
+  if (step === 'continuous-backup') return 'zeebe';
+  if (step === 'web-modeler-dump') return 'web-modeler';
+  return step.startsWith('backup-') ? (step.slice('backup-'.length) as BackupPart) : undefined;
+}
+
+/** A step in the user's words ("the zeebe backup"), for messages that step IDs would make cryptic. */
+function stepWords(step: string): string {
+  if (step === 'pause-exporting') return 'pausing exporting';
+  if (step === 'resume-exporting') return 'resuming exporting';
+  const part = partOfStep(step);
+  if (part === 'web-modeler') return 'the Web Modeler dump';
+  return part ? `the ${part} backup` : step;
+}
+
 function failureSummary(step: string, error: unknown, parts: ReadonlyMap<RecordedPart, PartRecord>): string {
   if (step === 'pause-exporting') return `pausing exporting failed: ${messageOf(error)}`;
-  const part: RecordedPart | undefined =
-    step === 'continuous-backup'
-      ? 'zeebe'
-      : step === 'web-modeler-dump'
-        ? 'web-modeler'
-        : step.startsWith('backup-')
-          ? (step.slice('backup-'.length) as BackupPart)
-          : undefined;
+  const part = partOfStep(step);
   if (!part) return messageOf(error);
   const record = parts.get(part);
   if (!record) throw new Error(`plan has no part ${part}`);

@@ -139,7 +139,7 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     const { report } = await run(fastPlan(anInstallation('8.7')), cluster);
     expect(report.state).toBe('FAILED');
     expect(part(report, 'operate')?.state).toBe('INCOMPATIBLE');
-    expect(part(report, 'tasklist')).toMatchObject({ state: 'IN_PROGRESS', message: expect.stringContaining('backup-operate failed') as unknown });
+    expect(part(report, 'tasklist')).toMatchObject({ state: 'IN_PROGRESS', message: expect.stringContaining('"Back up Operate" failed') as unknown });
     expect(report.error?.step).toBe('backup-operate');
   });
 
@@ -390,7 +390,7 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(report.state).toBe('COMPLETED');
     expect(part(report, 'optimize')).toMatchObject({ state: 'SKIPPED', message: 'Optimize is not enabled in release camunda' });
     expect(cluster.keys().some((key) => key.startsWith('optimize-0'))).toBe(false);
-    expect(reporter.of('step-skipped')).toEqual([{ kind: 'step-skipped', step: 'backup-optimize', reason: 'Optimize is not enabled in release camunda' }]);
+    expect(reporter.of('step-skipped')).toEqual([{ kind: 'step-skipped', step: 'backup-optimize', title: 'Back up Optimize', reason: 'Optimize is not enabled in release camunda' }]);
   });
 });
 

@@ -4,11 +4,14 @@
  * exit path after the pause resumes exporting. The whole run, the Web Modeler dump included, is under --timeout.
  * Backup failures do not throw: they are in the returned report.
  */
+import { setMaxListeners } from 'node:events';
 import { formatDuration } from '../../format-duration.js';
 import type { Reporter } from '../../events.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
+import type { BackupPart } from '../../camunda/versions.js';
 import { describeCreatePlan, stepsOf } from './actions.js';
+import { titleOf } from './component-backup-step.js';
 import { openPool, type ConnectionPool } from '../connections.js';
 import type { RunRecorder } from '../run-record.js';
 import { buildCreateReport, runEndingOf } from './create-report.js';
@@ -57,6 +60,9 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new RunTimeoutError(plan.timing.timeoutMs)), plan.timing.timeoutMs);
   const signal = AbortSignal.any([deps.signal, timeout.signal]);
+  // Every concurrent call listens on the run's signal (the preflight reads a dozen endpoints at once): not a leak,
+  // and Node's warning about it would land in the middle of the progress lines.
+  setMaxListeners(100, signal);
   const emitted: string[] = [];
   const emit: Reporter = (event) => {
     if (event.kind === 'warning') emitted.push(event.message);
@@ -94,7 +100,7 @@ async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightF
   for (const planned of plan.parts) {
     const skipped = planned.state === 'SKIPPED';
     parts.set(planned.part, { part: planned.part, state: skipped ? 'SKIPPED' : 'NOT_STARTED', target: planned.target, message: skipped ? planned.reason : undefined, details: {} });
-    if (skipped && planned.part !== 'web-modeler') run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, reason: planned.reason ?? 'skipped' });
+    if (skipped && planned.part !== 'web-modeler') run.emit({ kind: 'step-skipped', step: `backup-${planned.part}`, title: `Back up ${partWords(planned.part)}`, reason: planned.reason ?? 'skipped' });
   }
 
   const exporting: ExportingRecord = { paused: false, resumed: null, pausedMs: null };
@@ -126,4 +132,11 @@ async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightF
   const timedOut = result.outcome.kind === 'aborted' && !run.interrupt.aborted;
   await recorded?.ended(runEndingOf(report, timedOut ? 'timed-out' : run.interrupt.aborted ? 'interrupted' : 'other'), run.now());
   return report;
+}
+
+/** A part as step titles name it. */
+function partWords(part: BackupPart): string {
+  if (part === 'zeebe') return 'Zeebe partitions';
+  if (part === 'zeebe-records') return 'the zeebe-record indices';
+  return titleOf(part);
 }

@@ -41,6 +41,7 @@ export const pauseExporting: ActionKind<PauseAction> = {
             throw new Error(message);
           }
           exporting.resumed = true;
+          run.emit({ kind: 'exporting', paused: false });
           exporting.pausedMs = exporting.pauseStartedMs === undefined ? null : run.now() - exporting.pauseStartedMs;
           const confirmed = outcome.partitions && outcome.partitions.length > 0 ? `; ${outcome.partitions.length} partition replica(s) confirm EXPORTING` : '';
           run.emit({
@@ -54,6 +55,7 @@ export const pauseExporting: ActionKind<PauseAction> = {
       async run() {
         exporting.paused = true;
         exporting.pauseStartedMs = run.now();
+        run.emit({ kind: 'exporting', paused: true });
         // Not abortable: Zeebe applies a pause it received even when the caller stopped waiting (and curl in a pod
         // outlives its exec), so a resume sent before the answer can land first and leave exporting paused. The
         // pause is quick; the request timeout bounds it; the runner sees the abort right after.

@@ -6,7 +6,7 @@ import { sleep } from '../wait-for-state.js';
 function step(id: Step['id'], log: string[], options: { fail?: string; cleanup?: boolean; failCleanup?: boolean; waitFor?: boolean } = {}): Step {
   return {
     id,
-    title: id,
+    title: `Run ${id}`,
     cleanup: options.cleanup
       ? {
           title: `undo ${id}`,
@@ -91,6 +91,9 @@ describe('runSteps', () => {
     expect(result.outcome).toMatchObject({ kind: 'failed', step: 'backup-tasklist' });
     expect(log).not.toContain('run pause-exporting');
     const failed = reporter.of('step-failed');
-    expect(failed.find((event) => event.step === 'backup-operate')?.message).toBe(new SiblingFailedError('backup-tasklist').message);
+    // The stopped sibling names the failed step by its title, the words the user saw, not by its ID.
+    expect(failed.find((event) => event.step === 'backup-operate')).toMatchObject({ message: new SiblingFailedError('backup-tasklist', 'Run backup-tasklist').message, stopped: true });
+    expect(new SiblingFailedError('backup-tasklist', 'Run backup-tasklist').message).toBe('stopped waiting because "Run backup-tasklist" failed');
+    expect(failed.find((event) => event.step === 'backup-tasklist')).toMatchObject({ message: 'FAILED', stopped: false });
   });
 });

@@ -55,11 +55,11 @@ export interface RunContext {
   readonly signal: AbortSignal;
 }
 
-/** Why a sibling in a parallel group stopped waiting. */
+/** Why a sibling in a parallel group stopped waiting; says the failed step's title, the words the user saw. */
 export class SiblingFailedError extends Error {
   readonly step: BackupStepId;
-  constructor(step: BackupStepId) {
-    super(`stopped waiting because ${step} failed`);
+  constructor(step: BackupStepId, title: string) {
+    super(`stopped waiting because "${title}" failed`);
     this.name = 'SiblingFailedError';
     this.step = step;
   }
@@ -67,10 +67,12 @@ export class SiblingFailedError extends Error {
 
 class StepError extends Error {
   readonly step: BackupStepId;
+  readonly title: string;
   readonly error: unknown;
-  constructor(step: BackupStepId, error: unknown) {
+  constructor(step: Step, error: unknown) {
     super(messageOf(error));
-    this.step = step;
+    this.step = step.id;
+    this.title = step.title;
     this.error = error;
   }
 }
@@ -114,10 +116,9 @@ async function runOne(step: Step, signal: AbortSignal, emit: Reporter, cleanups:
     const message = await step.run(signal);
     emit({ kind: 'step-succeeded', step: step.id, durationMs: Math.round(performance.now() - started), message: message || undefined });
   } catch (error) {
-    const stopped = signal.aborted && error === signal.reason && !(error instanceof SiblingFailedError);
-    const message = stopped ? `stopped: ${messageOf(error)}` : messageOf(error);
-    emit({ kind: 'step-failed', step: step.id, message });
-    throw new StepError(step.id, error);
+    const stopped = signal.aborted && error === signal.reason;
+    emit({ kind: 'step-failed', step: step.id, message: messageOf(error), durationMs: Math.round(performance.now() - started), stopped });
+    throw new StepError(step, error);
   }
 }
 
@@ -128,7 +129,7 @@ async function runParallel(steps: readonly Step[], context: RunContext, cleanups
     steps.map((step) =>
       runOne(step, signal, context.emit, cleanups).catch((error: unknown) => {
         if (!group.signal.aborted && !context.signal.aborted && error instanceof StepError) {
-          group.abort(new SiblingFailedError(error.step));
+          group.abort(new SiblingFailedError(error.step, error.title));
         }
         throw error;
       }),

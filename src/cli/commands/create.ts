@@ -157,8 +157,7 @@ interface OutcomeContext {
 
 /** The error that carries a run's exit code (4, 5, 128 + a signal's number), or undefined for a completed (or planned) run. */
 function outcomeError(report: BackupReport, context: OutcomeContext): CliError | undefined {
-  const where = report.error?.step ? ` in ${report.error.step}` : '';
-  const why = report.error ? `${where}: ${report.error.message}` : '';
+  const why = report.error ? `: ${report.error.message}` : '';
   const backup = report.backupId === null ? 'backup' : `backup ${report.backupId}`;
   const cleanUp = report.leftBehind?.deleteCommand ? `; delete what it left (not restorable): ${report.leftBehind.deleteCommand}` : '';
   switch (report.state) {

@@ -1,6 +1,6 @@
 /**
  * The restore flow after validation: discovery (read-only) → the journal (continue this restore, or refuse while
- * another is unfinished) → the plan (resolved now, or the journal's) → printed → guard (checks, confirmation) →
+ * another is unfinished) → the checks (guard) → the plan (resolved now, or the journal's) → printed → confirmation (guard) →
  * under the release's Lease: run, journaled → report on stdout → exit code (4 failed, 5 undo failed, 128+n signal).
  */
 import { openPool } from '../../backup/connections.js';
@@ -9,6 +9,7 @@ import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, s
 import type { RestorePlan } from '../../backup/restore/plan.js';
 import { planRestore } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
+import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
@@ -23,25 +24,32 @@ import type { CliDeps } from '../cli-deps.js';
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
-/** What the run knows when the guard is asked: nothing has been changed yet. */
-export interface RestoreGuardContext {
+/** What the run knows when the checks are asked: nothing has been read for the plan, nothing changed. */
+export interface RestoreCheckContext {
   readonly options: RestoreCommandOptions;
   readonly deps: CliDeps;
   readonly kube: KubeClient;
   readonly workloads: WorkloadClient;
   readonly installation: Installation;
-  readonly plan: RestorePlan;
+  readonly mode: RestorePlan['mode'];
+  readonly backupId: number | null;
   /** The unfinished journal of this restore when the run continues it (the applications may be stopped). */
   readonly continuing: RestoreJournal | undefined;
   readonly emit: Reporter;
 }
 
+/** What the run knows when the confirmation is asked: the plan, printed; nothing has been changed yet. */
+export interface RestoreGuardContext extends RestoreCheckContext {
+  readonly plan: RestorePlan;
+}
+
 /**
- * The seam for item 3 and 4 of the restore issue: `check` refuses before any change (throw a PreconditionError,
- * exit 3, or UsageError, exit 2), `confirm` asks the person (or requires --yes) and throws to cancel.
+ * The seam for item 3 and 4 of the restore issue: `check` refuses before the plan's reads and before any change
+ * (throw a PreconditionError, exit 3, or UsageError, exit 2), so that a missing repository or an unknown ID is one
+ * of the failed checks rather than a failed read; `confirm` asks the person (or requires --yes) and throws to cancel.
  */
 export interface RestoreGuard {
-  check(context: RestoreGuardContext): Promise<void>;
+  check(context: RestoreCheckContext): Promise<void>;
   confirm(context: RestoreGuardContext): Promise<void>;
 }
 
@@ -129,14 +137,6 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
       });
     }
-    if (options.webModelerDump !== undefined) {
-      // Loading it needs the dump on the exec stream's stdin, which this version's exec client does not send yet.
-      throw new UsageError('--web-modeler-dump: this version cannot load the Web Modeler dump itself yet; nothing was changed', {
-        hint: installation.webModeler
-          ? 'restore without it; the plan (--dry-run) ends with the command that loads the dump into the empty Web Modeler database afterwards'
-          : 'no Web Modeler database was found in the release; load the dump with psql into the database Web Modeler uses',
-      });
-    }
     const workloads = await createWorkloads(options, deps);
     const journalName = journalNameFor(installation.release);
     const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
@@ -152,6 +152,12 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       continuing = previous.journal;
     }
 
+    const checkContext: RestoreCheckContext = {
+      options, deps, kube, workloads, installation, continuing, emit: reporter.emit,
+      mode: continuing?.plan.mode ?? (options.databaseRestored ? 'rdbms' : 'backup-id'),
+      backupId: continuing ? continuing.plan.backupId : (options.backupId ?? null),
+    };
+    if (!options.dryRun) await guard.check(checkContext);
     const pool = openPool({ connect: connectorFor(options, deps, kube, reporter.emit), emit: reporter.emit, signal: deps.signal });
     try {
       let plan: RestorePlan;
@@ -160,7 +166,13 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           ? continuing.plan
           : await planRestore(
               installation,
-              { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, cluster: clusterFlagsOf(options, kube.contextName) },
+              {
+                mode: options.databaseRestored ? 'rdbms' : 'backup-id',
+                backupId: options.backupId ?? null,
+                restoreTo: options.to,
+                webModelerDump: options.webModelerDump,
+                cluster: clusterFlagsOf(options, kube.contextName),
+              },
               { kube, workloads, pool },
             );
       } catch (error) {
@@ -171,6 +183,9 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
         throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
       }
+      const loadStep = plan.steps.find((s) => s.action === 'load-web-modeler-dump');
+      // The file is read only at the end of the run: make sure now, before any change, that it is one to load.
+      if (loadStep?.action === 'load-web-modeler-dump') assertWebModelerDump(loadStep.file, loadStep.database);
       const continueCommand = continueCommandFor(options, plan, kube.contextName);
       if (options.dryRun || options.output === 'text') {
         if (options.output === 'json') deps.stdout.write(renderRestoreJson({ state: 'PLANNED', plan, journal: continuing, journalName: continuing ? journalName : undefined }));
@@ -179,9 +194,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       if (options.dryRun) return;
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the restore started; nothing was changed' });
 
-      const context: RestoreGuardContext = { options, deps, kube, workloads, installation, plan, continuing, emit: reporter.emit };
-      await guard.check(context);
-      await guard.confirm(context);
+      await guard.confirm({ ...checkContext, plan });
 
       const connect = connectorFor(options, deps, kube, reporter.emit);
       const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube.namespace));
@@ -202,6 +215,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           cluster: clusterFlagsOf(options, kube.contextName),
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
+          loadWebModelerDump: (step, signal) => loadWebModelerDump(kube, plan.namespace, step, { signal, timeoutMs: options.waitTimeoutMs }),
         });
       });
       reporter.close();

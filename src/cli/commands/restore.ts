@@ -24,6 +24,8 @@ const RESTORE_EPILOG = [
   'its recorded replicas; check exporting and that the backup is listed. Each step is verified before the',
   'next and kept in a journal (ConfigMap <release>-camunda-restore): run the same command again to continue',
   'an interrupted or failed restore.',
+  'With --web-modeler-dump, last: stop Web Modeler, replace its database with the dump in one transaction',
+  '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again.',
   'Not restored: Identity/Keycloak, the RDBMS itself, Web Modeler unless --web-modeler-dump is given.',
   '',
   'Examples:',
@@ -49,7 +51,7 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .option('status', { type: 'boolean', default: false, describe: "Show the release's restore journal: phase, steps done, recorded replicas" })
         .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS: the database was restored with the vendor's tools; restore Zeebe to match it" })
         .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
-        .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Load this Web Modeler dump (written by create) once everything else is up' })
+        .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Replace the Web Modeler database with this pg_dump file (written by create) once everything else is up; Web Modeler is stopped meanwhile' })
         .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
         .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
@@ -57,8 +59,13 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .group(['web-modeler-dump'], 'Web Modeler:')
         .epilog(RESTORE_EPILOG),
     handler: async (argv) => {
-      const [{ parseRestoreOptions }, { runRestoreCommand, defaultRestoreGuard }] = await Promise.all([import('./restore-options.js'), import('./restore-run.js')]);
-      await runRestoreCommand(parseRestoreOptions(argv), deps, guard ?? defaultRestoreGuard);
+      const [{ parseRestoreOptions }, { runRestoreCommand }, { restoreGuard }, { terminalRestoreConfirm }] = await Promise.all([
+        import('./restore-options.js'),
+        import('./restore-run.js'),
+        import('./restore-guard.js'),
+        import('./restore-confirm.js'),
+      ]);
+      await runRestoreCommand(parseRestoreOptions(argv), deps, guard ?? restoreGuard(terminalRestoreConfirm()));
     },
   };
 }

@@ -68,10 +68,22 @@ export function runExecSession(options: ExecSessionOptions): void {
   /** stdin that arrived before the command was running, and whether the client closed it. */
   const pendingStdin: Buffer[] = [];
   let stdinClosed = false;
+  /** Handlers that read their whole stdin (psql < dump) wait here until the client closes it or the stream ends. */
+  const stdinWaiters: Array<() => void> = [];
+  const releaseStdin = (): void => {
+    for (const wake of stdinWaiters.splice(0)) wake();
+  };
+  const readStdin = (): Promise<Buffer> =>
+    new Promise((resolve) => {
+      const done = (): void => resolve(Buffer.concat(pendingStdin));
+      if (!flags.stdin || stdinClosed || finished) done();
+      else stdinWaiters.push(done);
+    });
 
   const finish = (outcome: ExecOutcome): void => {
     if (finished) return;
     finished = true;
+    releaseStdin();
     if (dropTimer) clearTimeout(dropTimer);
     running?.kill();
     options.onEnd?.(outcome);
@@ -119,6 +131,7 @@ export function runExecSession(options: ExecSessionOptions): void {
       }
       if (message.payload[0] === STDIN) {
         stdinClosed = true;
+        releaseStdin();
         running?.stdinEnd();
       }
       return;
@@ -150,7 +163,7 @@ export function runExecSession(options: ExecSessionOptions): void {
       finish({ kind: 'start-failed' });
       return;
     }
-    running = (await fromHandler(options, emit)) ?? startBuiltin(context, emit);
+    running = (await fromHandler({ ...options, context: { ...context, stdin: readStdin } }, emit)) ?? startBuiltin(context, emit);
     if (finished) {
       running.kill();
       return;

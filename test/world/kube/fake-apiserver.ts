@@ -54,6 +54,8 @@ export interface ExecContext {
   container: string;
   argv: string[];
   network: PodNetwork;
+  /** The command's whole stdin, once the client closed it (empty when the request had no stdin). */
+  stdin?: () => Promise<Buffer>;
 }
 
 /** Optional handler for non-network commands (e.g. pg_dump): return undefined to fall through to the default. */

@@ -123,7 +123,7 @@ export function podInfos(objects: ClusterObjects): PodInfo[] {
       role,
       labels,
       image,
-      version: /:(\d+\.\d+\.\d+)/.exec(image)?.[1] ?? '',
+      version: /:(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)/.exec(image)?.[1] ?? '',
       container: asString(main['name']) ?? '',
       containerNames: containers.map((c) => String(c['name'])),
       namedPorts,

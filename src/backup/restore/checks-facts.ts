@@ -1,0 +1,249 @@
+/**
+ * The facts the restore checks judge (checks.ts), gathered once and read-only: the backup's verdict exactly as
+ * `status` reaches it, what runs (images of the release's pods), the brokers' StatefulSet and start script, the
+ * snapshot repository, and a SelfSubjectAccessReview per permission the restore uses. Nothing here changes the
+ * cluster: GETs, and SSARs, which the API server only answers.
+ */
+import type { Installation } from '../../camunda/installation.js';
+import { listSnapshots, searchApi } from '../../camunda/search-api.js';
+import { messageOf } from '../../errors.js';
+import { propertyKeyForEnv, springPropertiesFrom } from '../../camunda/spring-properties.js';
+import type { AccessCheck, ConfigMap, EnvVar, KubeClient, Pod } from '../../kube/kube-client.js';
+import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
+import type { AccessMode } from '../../reach/component-http.js';
+import { openPool } from '../connections.js';
+import { layoutOf, partOf } from '../layout.js';
+import { describeFailure, partClient } from '../part-clients.js';
+import { baseAccessNeeds, installationAccessNeeds, type Permission } from '../operate/check/access.js';
+import { runStatus, type LifecycleDeps } from '../operate/status.js';
+import { journalNameFor } from './journal.js';
+import type { RestoreMode } from './plan.js';
+import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreCheckFacts, RunningVersion, StartupScriptFact } from './checks.js';
+
+/** `runs` and `now` as status has them: the verdict reads how each ID's create ended (the run record). */
+export interface RestoreFactsDeps extends LifecycleDeps {
+  readonly kube: KubeClient;
+  readonly workloads: WorkloadClient;
+}
+
+export interface RestoreFactsRequest {
+  readonly installation: Installation;
+  readonly mode: RestoreMode;
+  /** The ID to restore (Elasticsearch/OpenSearch); undefined on RDBMS, where the restore follows the database. */
+  readonly backupId?: number | undefined;
+  /**
+   * The run continues an unfinished restore: the applications may be stopped and the indices gone, so the backup,
+   * the versions and the repository were judged by the run that started it; only what this run itself needs is read.
+   */
+  readonly continuing?: boolean | undefined;
+}
+
+/** `<release>-zeebe`: the brokers' StatefulSet of every chart line (helm-layout.md §1). */
+export const brokerStatefulSetName = (release: string): string => `${release}-zeebe`;
+
+export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: RestoreFactsDeps): Promise<RestoreCheckFacts> {
+  const { installation } = request;
+  const { mode } = request;
+  const fresh = request.continuing !== true;
+  const needs = restoreAccessNeeds(installation, deps.access);
+  const pool = openPool(deps);
+  try {
+    const configMaps = await brokerConfigMaps(installation, deps.kube);
+    const [backup, rdbmsBackup, running, brokers, repository, access] = await Promise.all([
+      fresh && mode === 'backup-id' && request.backupId !== undefined ? backupFact(installation, request.backupId, deps) : undefined,
+      fresh && mode === 'rdbms' ? rdbmsBackupFact(installation, pool) : undefined,
+      fresh ? runningVersions(installation, deps.kube) : [],
+      brokerFact(installation, deps.workloads, configMaps),
+      fresh && mode === 'backup-id' ? repositoryFact(installation, request.backupId, pool) : undefined,
+      accessFacts(needs, deps.kube),
+    ]);
+    return {
+      release: installation.release,
+      namespace: installation.namespace,
+      line: installation.procedure.line,
+      chartVersion: installation.chartVersion,
+      camundaVersion: installation.camundaVersion,
+      mode,
+      continuing: !fresh,
+      backup,
+      rdbmsBackup,
+      running,
+      partitionCount: installation.partitionCount,
+      repository,
+      brokers,
+      startupScript: startupScriptFact(configMaps),
+      access,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The verdict of `status <id>`, by the same code. */
+async function backupFact(installation: Installation, backupId: number, deps: RestoreFactsDeps): Promise<BackupFact> {
+  const report = await runStatus(installation, backupId, deps);
+  return {
+    backupId,
+    verdict: report.verdict,
+    reasons: report.reasons,
+    parts: report.parts.map((p) => ({ part: p.part, state: p.state, message: p.message, details: p.details })),
+  };
+}
+
+/** RDBMS: the newest completed Zeebe backup, which the restore application's default mode starts from at the latest. */
+async function rdbmsBackupFact(installation: Installation, pool: ReturnType<typeof openPool>): Promise<RdbmsBackupFact> {
+  const zeebe = partOf(layoutOf(installation), 'zeebe');
+  if (!zeebe) return { error: 'no Zeebe endpoint found' };
+  try {
+    const listed = await (await partClient(pool, zeebe)).list();
+    const completed = [...listed.entries()].filter(([, o]) => o.state === 'COMPLETED').sort(([a], [b]) => b - a);
+    const newest = completed[0];
+    if (!newest) return {};
+    const partitions = Array.isArray(newest[1].details?.['partitions']) ? (newest[1].details['partitions'] as { partitionId: number; brokerVersion?: string }[]) : [];
+    return { newest: { backupId: newest[0], partitions: partitions.map((p) => ({ partitionId: p.partitionId, brokerVersion: p.brokerVersion })) } };
+  } catch (error) {
+    return { error: describeFailure(error) };
+  }
+}
+
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/** The version each component runs, from its pods' image tags (the version label when the image has a digest). */
+async function runningVersions(installation: Installation, kube: KubeClient): Promise<RunningVersion[]> {
+  const pods = await kube.listPods(installation.namespace, `app.kubernetes.io/instance=${installation.release}`);
+  const orchestration = installation.procedure.pauseBeforeWebapps;
+  const componentOf = (pod: Pod): string | undefined => {
+    const label = pod.labels[COMPONENT_LABEL];
+    if (label === 'zeebe-broker') return orchestration ? 'orchestration' : 'zeebe';
+    return label === 'operate' || label === 'tasklist' || label === 'optimize' ? label : undefined;
+  };
+  const found = new Map<string, RunningVersion>();
+  for (const pod of pods.filter((p) => !p.deleting)) {
+    const component = componentOf(pod);
+    if (!component || found.has(component)) continue;
+    const container = pod.containers[0];
+    const tag = /:([^:@/]+)$/.exec(container?.image.split('@')[0] ?? '')?.[1];
+    const version = /^v?\d+\.\d+\.\d+/.test(tag ?? '') ? tag : pod.labels['app.kubernetes.io/version'];
+    found.set(component, { component, version, from: `pod/${pod.name} image ${container?.image ?? '?'}` });
+  }
+  return [...found.values()];
+}
+
+/** The chart's broker ConfigMaps (application.yaml, startup.sh), as the brokers' pods mount them. */
+async function brokerConfigMaps(installation: Installation, kube: KubeClient): Promise<ConfigMap[]> {
+  const names = installation.procedure.configMapSuffixes.map((suffix) => `${installation.release}-${suffix}`);
+  const found = await Promise.all(names.map((name) => kube.readConfigMap(installation.namespace, name).catch(() => undefined)));
+  return found.filter((c): c is ConfigMap => c !== undefined);
+}
+
+/**
+ * The backup store the restore pods will have: the StatefulSet's env (what every new pod gets), else the broker
+ * configuration file its pods mount. Not the running pods' env nor the Helm values: a restore starts new pods from
+ * the StatefulSet as it is now.
+ */
+async function brokerFact(installation: Installation, workloads: WorkloadClient, configMaps: readonly ConfigMap[]): Promise<BrokerStatefulSetFact> {
+  const name = brokerStatefulSetName(installation.release);
+  let statefulSet: Workload | undefined;
+  try {
+    statefulSet = await workloads.readWorkload({ kind: 'StatefulSet', namespace: installation.namespace, name });
+  } catch (error) {
+    return { name, found: false, storeFrom: messageOf(error) };
+  }
+  if (!statefulSet) return { name, found: false };
+  const container = statefulSet.containers.find((c) => c.name === 'orchestration' || c.name === 'zeebe') ?? statefulSet.containers[0];
+  const envNames = installation.procedure.zeebeStoreEnv;
+  const store = storeFromEnv(container?.env ?? [], envNames) ?? storeFromConfiguration(configMaps, envNames);
+  return { name, found: true, store: store?.store, storeFrom: store?.from, command: container?.command };
+}
+
+function storeFromEnv(env: readonly EnvVar[], names: readonly string[]): { store: string; from: string } | undefined {
+  for (const name of names) {
+    const entry = env.find((e) => e.name === name);
+    if (!entry) continue;
+    if (entry.value !== undefined) return { store: entry.value.trim().toUpperCase(), from: `env ${name}` };
+    const ref = entry.valueFrom?.secretKeyRef ?? entry.valueFrom?.configMapKeyRef;
+    if (ref) return { store: `set from ${ref.name}/${ref.key}`, from: `env ${name}` };
+  }
+  return undefined;
+}
+
+function storeFromConfiguration(configMaps: readonly ConfigMap[], names: readonly string[]): { store: string; from: string } | undefined {
+  const props = springPropertiesFrom(configMaps);
+  for (const key of names.map(propertyKeyForEnv)) {
+    const value = props.get(key)?.trim();
+    if (value && !value.startsWith('${')) return { store: value.toUpperCase(), from: `${props.sources[0] ?? 'configuration'} ${key}` };
+  }
+  return undefined;
+}
+
+/** The start script the brokers run, from the chart's broker ConfigMap. */
+function startupScriptFact(configMaps: readonly ConfigMap[]): StartupScriptFact | undefined {
+  for (const configMap of configMaps) {
+    const script = configMap.data['startup.sh'];
+    if (script !== undefined) return { source: `ConfigMap ${configMap.name} (startup.sh)`, restoreBranch: /\$\{?ZEEBE_RESTORE\}?"?\s*=\s*"?true/.test(script) };
+  }
+  return undefined;
+}
+
+/** Registered (GET /_snapshot/<repo>) and readable (the snapshots of the ID list). */
+async function repositoryFact(installation: Installation, backupId: number | undefined, pool: ReturnType<typeof openPool>): Promise<RepositoryFact> {
+  const search = installation.search;
+  const name = installation.repositoryName;
+  const engine = search?.engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+  if (!search || !name) return { name, registered: false, readable: false, engine, message: search ? undefined : 'no Elasticsearch/OpenSearch endpoint found' };
+  try {
+    const context = await pool.context(search);
+    await searchApi(context).repository(name);
+    try {
+      await listSnapshots(context, name, backupId === undefined ? '_all' : `*_${backupId}*`);
+      return { name, registered: true, readable: true, engine };
+    } catch (error) {
+      return { name, registered: true, readable: false, engine, message: describeFailure(error) };
+    }
+  } catch (error) {
+    return { name, registered: false, readable: false, engine, message: describeFailure(error) };
+  }
+}
+
+/**
+ * Everything a restore asks of Kubernetes: what create needs to find and reach the components, and the restore's
+ * own verbs (camunda-restore.md §12; test/world/README.md "RBAC"): scale and patch the workloads, delete the Zeebe
+ * PVCs, read the brokers' logs, keep the journal in a ConfigMap. The release's Lease is not asked here: the lock
+ * says itself when it cannot be taken, and a Role narrows it by name, which an access review without one cannot match.
+ */
+export function restoreAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
+  const namespace = installation.namespace;
+  const at = (verb: string, group: string, resource: string, why: string, subresource?: string, name?: string): Permission => ({
+    check: { namespace, verb, group, resource, subresource, ...(name !== undefined ? { name } : {}) },
+    why,
+  });
+  const brokers = brokerStatefulSetName(installation.release);
+  const journal = journalNameFor(installation.release);
+  const restore: Permission[] = [
+    at('list', 'apps', 'deployments', 'find the Camunda Deployments to stop'),
+    at('get', 'apps', 'deployments', 'read their replicas and readiness'),
+    at('patch', 'apps', 'deployments', 'scale them down and back up', 'scale'),
+    at('list', 'apps', 'statefulsets', "find the brokers' StatefulSet"),
+    at('get', 'apps', 'statefulsets', 'read its replicas and readiness'),
+    at('patch', 'apps', 'statefulsets', 'set and remove the restore env on the brokers', undefined, brokers),
+    at('patch', 'apps', 'statefulsets', 'scale the brokers down and up', 'scale', brokers),
+    at('list', '', 'persistentvolumeclaims', 'find the Zeebe volumes'),
+    at('get', '', 'persistentvolumeclaims', 'wait until they are gone'),
+    at('delete', '', 'persistentvolumeclaims', 'delete the Zeebe volumes before the restore'),
+    at('get', '', 'pods', "read whether the restore succeeded in the brokers' logs", 'log'),
+    at('create', '', 'configmaps', 'keep the restore journal'),
+    at('update', '', 'configmaps', 'keep the restore journal', undefined, journal),
+  ];
+  // The Web Modeler dump is not loaded by this run (the report prints the command): no exec for it.
+  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds({ ...installation, webModeler: undefined }, access), ...restore];
+}
+
+async function accessFacts(needs: readonly Permission[], kube: KubeClient): Promise<AccessFact[]> {
+  const checks: AccessCheck[] = needs.map((n) => n.check);
+  try {
+    const results = await kube.checkAccess(checks);
+    return needs.map((need, index) => ({ check: need.check, why: need.why, allowed: results[index]?.allowed === true, reason: results[index]?.reason }));
+  } catch (error) {
+    return needs.map((need) => ({ check: need.check, why: need.why, allowed: false, reason: `the access review failed: ${messageOf(error)}` }));
+  }
+}
