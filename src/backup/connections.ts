@@ -58,9 +58,13 @@ export function openPool(deps: PoolDeps): ConnectionPool {
     let opened = connections.get(key);
     if (!opened) {
       opened = deps.connect(target);
-      // A failed connection is reported by whoever awaits it; keep the rejection from going unhandled here.
-      opened.catch(() => undefined);
       connections.set(key, opened);
+      // A failed connection is reported by whoever awaits it; the next call opens a new one (a retried resume must
+      // not keep meeting the failure of the first attempt).
+      const failed = opened;
+      failed.catch(() => {
+        if (connections.get(key) === failed) connections.delete(key);
+      });
     }
     return opened;
   };

@@ -1,19 +1,17 @@
 /**
- * Zeebe exporting, as every command sees it: resuming it (create's cleanup and the resume command), the exact
- * command that resumes it by hand, and whether it is paused. Is Zeebe exporting paused? Each broker's `GET /actuator/partitions` shows the exporter phase of the partitions
+ * Zeebe exporting, as every command sees it: the exact command that resumes it by hand, and whether it is paused
+ * (resuming itself, with retries and failover, is resume-exporting.ts). Is Zeebe exporting paused? Each broker's `GET /actuator/partitions` shows the exporter phase of the partitions
  * it holds (EXPORTING, PAUSED, SOFT_PAUSED; camunda-backup-api.md §3.5). A soft pause survives restarts, so a run
  * that died paused is only visible here. Brokers are the `<release>-zeebe-N` pods (the orchestration pods on 8.8+).
  */
 import type { Installation } from '../camunda/installation.js';
-import { ComponentHttpError, readPartitions, type ManagementApi } from '../camunda/management-api.js';
-import { messageOf } from '../errors.js';
+import { ComponentHttpError, readPartitions } from '../camunda/management-api.js';
 import { clusterFlagsText, type ClusterFlags } from '../kube/cluster-flags.js';
 import type { KubeClient, Pod } from '../kube/kube-client.js';
 import type { AccessMode, PodTarget } from '../reach/component-http.js';
 import type { ConnectionPool } from './connections.js';
 import { layoutOf, partOf } from './layout.js';
 import { describeFailure } from './part-clients.js';
-import { sleep } from './wait-for-state.js';
 
 export interface BrokerTarget {
   readonly pod: string;
@@ -25,7 +23,7 @@ export interface BrokerTarget {
 const DEFAULT_MANAGEMENT_PORT = 9600;
 
 /** Broker pods of the release, sorted by name, with the management port and base path from their readiness probe. */
-export async function findBrokers(kube: KubeClient, installation: Installation): Promise<BrokerTarget[]> {
+export async function findBrokers(kube: Pick<KubeClient, 'listPods'>, installation: Pick<Installation, 'namespace' | 'release'>): Promise<BrokerTarget[]> {
   const selector = `app.kubernetes.io/instance=${installation.release},app.kubernetes.io/component=zeebe-broker`;
   const pods = await kube.listPods(installation.namespace, selector);
   return brokerTargets(pods, installation.namespace);
@@ -89,33 +87,6 @@ export function pausedPartitions(states: readonly BrokerExporterState[]): { brok
   return states.flatMap((state) =>
     state.ok ? state.partitions.filter((p) => p.exporterPhase === 'PAUSED' || p.exporterPhase === 'SOFT_PAUSED').map((p) => ({ broker: state.broker, ...p })) : [],
   );
-}
-
-export const DEFAULT_RESUME_RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 3_000];
-
-/**
- * Resumes, retrying after each delay (resume is idempotent). Resolves with the number of attempts; throws the
- * last error when every attempt failed. Between attempts `signal` may stop the retries (the `resume` command's
- * Ctrl-C); a create run's cleanup passes none, because it must try whatever happens.
- */
-export async function resumeWithRetries(
-  api: ManagementApi,
-  path: string,
-  retryDelaysMs: readonly number[],
-  onRetry: (message: string) => void,
-  signal?: AbortSignal,
-): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await api.resumeExporting(path);
-      return attempt;
-    } catch (error) {
-      const delay = retryDelaysMs[attempt - 1];
-      if (delay === undefined || signal?.aborted) throw error;
-      onRetry(`attempt ${attempt} of ${retryDelaysMs.length + 1} failed: ${messageOf(error)}; retrying in ${delay} ms`);
-      await (signal ? sleep(delay, signal) : new Promise((resolve) => setTimeout(resolve, delay)));
-    }
-  }
 }
 
 /** `kubectl camunda-backup resume` for this release, reaching the same cluster: the one line every refusal and failure names. */

@@ -35,6 +35,8 @@ export interface PartEndpoint {
   readonly authorization?: SecretValue | undefined;
   /** Known before any call: why this part cannot be asked. Its calls report ERROR; create refuses to start. */
   readonly problem?: PartProblem | undefined;
+  /** The Service the pod was chosen behind (Camunda components): where resuming exporting fails over to. */
+  readonly service?: string | undefined;
 }
 
 export interface SkippedPart {
@@ -98,7 +100,7 @@ export function layoutOf(installation: Installation): BackupLayout {
     if (reason !== undefined) return skip(part, reason);
     if (!host || path === undefined) return;
     const target: HttpTarget = { kind: 'pod', pod: host.target };
-    present.push({ part, target, where: whereOf(target), basePath: host.basePath, path });
+    present.push({ part, target, where: whereOf(target), basePath: host.basePath, path, service: host.service });
   };
 
   const zeebe = component('zeebe');

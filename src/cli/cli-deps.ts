@@ -27,6 +27,8 @@ export interface CliDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted on a terminating signal (SIGINT, SIGTERM, SIGHUP, …); the reason is the signal's name. */
   readonly signal: AbortSignal;
+  /** Aborted on the second terminating signal: gives up retrying the resume of exporting (which the first does not stop). */
+  readonly giveUp?: AbortSignal | undefined;
   readonly now: () => number;
   readonly createKubeClient: (options: KubeClientOptions) => Promise<KubeClient>;
   /** `execPod`: --exec-pod/--exec-container, which run every exec-mode call to a component pod. */

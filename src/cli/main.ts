@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const argv = hideBin(process.argv);
   const verbose = isVerboseArgv(argv);
   const controller = new AbortController();
+  const giveUp = new AbortController();
   let signals = 0;
   let finished = false;
 
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
       process.stderr.write(`\n${signal} received: stopping; exporting is resumed before exit if this run paused it…\n`);
       controller.abort(signal);
     } else {
-      process.stderr.write(`${signal} received: still stopping; the tool exits as soon as its cleanup is done\n`);
+      // A resume still being retried gives up now and says loudly how to resume by hand; other cleanups go on.
+      process.stderr.write(`${signal} received: still stopping; the tool exits as soon as its cleanup is done (a resume being retried gives up after its current attempt)\n`);
+      if (!giveUp.signal.aborted) giveUp.abort(signal);
     }
   };
   const listeners = TERMINATING_SIGNALS.map((signal) => [signal, (): void => onSignal(signal)] as const);
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     signal: controller.signal,
+    giveUp: giveUp.signal,
     now: Date.now,
     // Loaded on first use: client-node alone would double the start-up time of --help.
     createKubeClient: async (options) => {

@@ -149,7 +149,7 @@ describe('create', () => {
     expect(h.calls).toEqual([
       'kube {"context":"prod","namespace":"camunda","env":{}}',
       'discover {"namespace":"from-context","release":"camunda","access":"exec","webModeler":false}',
-      'plan {"backupId":42,"timeoutMs":300000,"pollIntervalMs":1000,"access":"exec","cluster":{"context":"prod"}}',
+      'plan {"backupId":42,"timeoutMs":300000,"pollIntervalMs":1000,"access":"exec","cluster":{"context":"prod"},"resumeTimeoutMs":300000}',
       'connector exec',
       'run signal=false',
     ]);

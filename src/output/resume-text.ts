@@ -10,7 +10,9 @@ export function renderResumeText(report: ResumeReport): string {
       `Zeebe exporting of release ${report.release} in namespace ${report.namespace} is resumed (${report.target}, ${report.attempts} attempt(s), ${formatDuration(report.durationMs)}).`,
     );
   } else {
-    lines.push(`Resuming Zeebe exporting of release ${report.release} in namespace ${report.namespace} FAILED after ${report.attempts} attempt(s): ${report.message ?? 'no answer'}`);
+    const how = report.stopped ? 'was STOPPED' : 'FAILED';
+    lines.push(`Resuming Zeebe exporting of release ${report.release} in namespace ${report.namespace} ${how} after ${report.attempts} attempt(s): ${report.message ?? 'no answer'}`);
+    lines.push('Zeebe exporting may STILL BE PAUSED.');
     if (report.resumeCommand) lines.push('Resume it by hand with one of:', ...report.resumeCommand.split('\n').map((line) => `    ${line}`));
   }
   if (report.partitions && report.partitions.length > 0) {

@@ -173,7 +173,7 @@ describeWithFixtures('container tier: create against Camunda 8.7 pods as contain
       await world.setFaults({ resume: { failTimes: 1_000, message: 'injected: partition 2 did not answer' } });
       let report: Record<string, unknown>;
       try {
-        const run = await recordRun(world, ['create', '--access', 'exec', '--backup-id', backupId(), '-o', 'json']);
+        const run = await recordRun(world, ['create', '--access', 'exec', '--backup-id', backupId(), '-o', 'json', '--resume-timeout', '2s']);
         expect(run.result.code, explain(run)).toBe(5);
         report = json(run);
         expect(report).toMatchObject({ state: 'CLEANUP_FAILED', exporting: { paused: true, resumed: false } });

@@ -190,7 +190,7 @@ describe('create: Zeebe refuses the ID only at the POST (a higher backup was del
 describe('create: resuming fails permanently', () => {
   it('8.7 text: exit 5, a loud block with the exact resume command', async () => {
     await withWorld({ resources: 'demo-8.7', faults: { resume: { failTimes: 1000 } } }, async (world) => {
-      const result = await runCli(world, ['create', '--backup-id', ID]);
+      const result = await runCli(world, ['create', '--backup-id', ID, '--resume-timeout', '2s']);
       expect(result.code, describeRun(result)).toBe(5);
       expect(result.stderr).toContain('!!! ZEEBE EXPORTING IS STILL PAUSED !!!');
       expect(result.stderr).toContain('kubectl camunda-backup resume --context fake -n camunda --release camunda');
@@ -205,7 +205,7 @@ describe('create: resuming fails permanently', () => {
 
   it('8.8 json: exit 5, exporting.resumed false with exporting.resumeCommand, the loud block still on stderr', async () => {
     await withWorld({ resources: 'demo-8.8', faults: { resume: { failTimes: 1000 } } }, async (world) => {
-      const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json']);
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', 'exec', '-o', 'json', '--resume-timeout', '2s']);
       expect(result.code, describeRun(result)).toBe(5);
       const report = result.json();
       expect(report.state).toBe('CLEANUP_FAILED');
@@ -438,7 +438,7 @@ describe('create: the printed resume reaches the same cluster', () => {
   it.each(['port-forward', 'exec'] as const)('%s: exit 5 prints --kubeconfig and --context; the printed resume, run from a shell pointed elsewhere, resumes this cluster', async (access) => {
     await withWorld({ resources: 'demo-8.8', faults: { resume: { failTimes: 1000 } } }, async (world) => {
       const files = kubeconfigs(world);
-      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '--kubeconfig', files.both, '--context', 'prod', '-o', 'json'], {
+      const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '--kubeconfig', files.both, '--context', 'prod', '-o', 'json', '--resume-timeout', '2s'], {
         env: { KUBECONFIG: files.decoyOnly },
       });
       expect(result.code, describeRun(result)).toBe(5);
@@ -460,7 +460,7 @@ describe('create: the printed resume reaches the same cluster', () => {
 
   it('without --context, the context the kubeconfig chose is named, so a later change of current-context cannot redirect it', async () => {
     await withWorld({ resources: 'demo-8.8', faults: { resume: { failTimes: 1000 } } }, async (world) => {
-      const result = await runCli(world, ['create', '--backup-id', ID, '-o', 'json']);
+      const result = await runCli(world, ['create', '--backup-id', ID, '-o', 'json', '--resume-timeout', '2s']);
       expect(result.code, describeRun(result)).toBe(5);
       expect(String(result.json().exporting.resumeCommand).split('\n')[0]).toBe('kubectl camunda-backup resume --context fake -n camunda --release camunda --access port-forward');
     });

@@ -5,26 +5,29 @@
  */
 import type { Installation } from '../../camunda/installation.js';
 import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
-import { messageOf, PreconditionError } from '../../errors.js';
+import { PreconditionError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import type { KubeClient } from '../../kube/kube-client.js';
 import type { AccessMode, Connector } from '../../reach/component-http.js';
 import { openPool, type ConnectionPool } from '../connections.js';
-import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor, resumeWithRetries } from '../exporting.js';
+import { resumeCommandFor } from '../exporting.js';
 import { layoutOf, partOf } from '../layout.js';
-import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import { DEFAULT_RESUME_TIMING, resumeUntilConfirmed, type ResumedPartition, type ResumeTiming } from '../resume-exporting.js';
 
 export interface ResumeOptions {
   /** For the manual command in the result when resuming fails. */
   readonly access?: AccessMode | undefined;
   /** How the manual command reaches this cluster. */
   readonly cluster?: ClusterFlags | undefined;
-  readonly retryDelaysMs?: readonly number[] | undefined;
+  /** How long and how often to retry (--resume-timeout); default 5 min with back-off. */
+  readonly timing?: ResumeTiming | undefined;
   readonly requestTimeoutMs?: number | undefined;
 }
 
 export interface ResumeResult {
   readonly resumed: boolean;
-  /** "pod/camunda-zeebe-gateway-0:9600". */
+  /** Where the last attempt went: "pod/camunda-zeebe-gateway-0:9600" (another pod behind the Service when that one did not answer). */
   readonly target: string;
   readonly attempts: number;
   readonly durationMs: number;
@@ -32,21 +35,29 @@ export interface ResumeResult {
   readonly message?: string | undefined;
   /** Only when resumed is false (and an access mode was given). */
   readonly resumeCommand?: string | undefined;
+  /** The retries were stopped by a signal before they succeeded or ran out. */
+  readonly stopped: boolean;
+  /** What the brokers reported after the resume; undefined when they were not read. */
+  readonly partitions?: readonly ResumedPartition[] | undefined;
+  /** What could not be confirmed. */
+  readonly warnings: readonly string[];
 }
 
 export interface ResumeDeps {
   readonly connect: Connector;
   /** The command's pool, when it reads the brokers back through the same connections; else one of its own. */
   readonly pool?: ConnectionPool | undefined;
+  /** Fails over to another Ready pod behind the Service, and reads the brokers back; without it neither happens. */
+  readonly kube?: Pick<KubeClient, 'readService' | 'listPods'> | undefined;
   readonly emit: Reporter;
-  /** Stops the retries between attempts (Ctrl-C). */
+  /** Stops the retries (Ctrl-C). */
   readonly signal: AbortSignal;
   readonly now?: (() => number) | undefined;
 }
 
 /**
- * Resumes exporting once, idempotently: safe on a cluster that is not paused. Connection failures throw the
- * connector's CliError (exit 3); a resume the cluster refuses is a result with resumed=false.
+ * Resumes exporting, idempotently: safe on a cluster that is not paused. Retried with back-off until the brokers
+ * confirm it or the timing runs out; a resume that does not succeed is a result with resumed=false, never a throw.
  */
 export async function runResume(installation: Installation, deps: ResumeDeps, options: ResumeOptions = {}): Promise<ResumeResult> {
   refuseUnsupportedTopology(installation, 'resume');
@@ -57,37 +68,26 @@ export async function runResume(installation: Installation, deps: ResumeDeps, op
   const now = deps.now ?? Date.now;
   const started = now();
   const pool = deps.pool ?? openPool({ connect: deps.connect, emit: deps.emit, requestTimeoutMs: options.requestTimeoutMs });
-  let attempts = 0;
   try {
-    // The resume call itself is not cut short by Ctrl-C (only the retries stop): half a resume helps no one.
-    const api = await pool.api(zeebe, { signal: null });
     deps.emit({ kind: 'step-started', step: 'resume-exporting', title: 'Resume Zeebe exporting' });
-    try {
-      attempts = await resumeWithRetries(
-        api,
-        installation.procedure.exportingResumePath,
-        options.retryDelaysMs ?? DEFAULT_RESUME_RETRY_DELAYS_MS,
-        (message) => {
-          attempts++;
-          deps.emit({ kind: 'step-progress', step: 'resume-exporting', message });
-        },
-        deps.signal,
-      );
-      const durationMs = now() - started;
-      deps.emit({ kind: 'step-succeeded', step: 'resume-exporting', durationMs, message: 'exporting resumed' });
-      return { resumed: true, target: zeebe.where, attempts, durationMs };
-    } catch (error) {
-      const message = messageOf(error);
-      deps.emit({ kind: 'step-failed', step: 'resume-exporting', message });
-      return {
-        resumed: false,
-        target: zeebe.where,
-        attempts: attempts + 1,
-        durationMs: now() - started,
-        message,
-        resumeCommand: options.access ? resumeCommandFor(installation, options.access, options.cluster ?? {}) : undefined,
-      };
+    const outcome = await resumeUntilConfirmed(
+      { zeebe, resumePath: installation.procedure.exportingResumePath, namespace: installation.namespace, release: installation.release },
+      { pool, kube: deps.kube, emit: deps.emit, stop: deps.signal, timing: options.timing ?? DEFAULT_RESUME_TIMING, now },
+    );
+    const durationMs = now() - started;
+    const common = { target: outcome.target, attempts: outcome.attempts, durationMs, stopped: outcome.stopped, partitions: outcome.partitions, warnings: outcome.warnings };
+    if (outcome.resumed) {
+      deps.emit({ kind: 'step-succeeded', step: 'resume-exporting', durationMs, message: outcome.target === zeebe.where ? 'exporting resumed' : `exporting resumed through ${outcome.target}` });
+      return { resumed: true, ...common };
     }
+    const message = outcome.message ?? 'no answer';
+    deps.emit({ kind: 'step-failed', step: 'resume-exporting', message: outcome.stopped ? `stopped after ${outcome.attempts} attempt(s): ${message}` : message });
+    return {
+      resumed: false,
+      ...common,
+      message,
+      resumeCommand: options.access ? resumeCommandFor(installation, options.access, options.cluster ?? {}) : undefined,
+    };
   } finally {
     if (!deps.pool) await pool.close();
   }

@@ -8,7 +8,8 @@ import type { KubeClient } from '../../kube/kube-client.js';
 import type { Reporter } from '../../events.js';
 import type { Connector } from '../../reach/component-http.js';
 import { openPool } from '../connections.js';
-import { findBrokers, pausedPartitions, readExporterStates, resumeWithRetries } from '../exporting.js';
+import { findBrokers, pausedPartitions, readExporterStates } from '../exporting.js';
+import { DEFAULT_RESUME_TIMING, resumeUntilConfirmed } from '../resume-exporting.js';
 import { layoutOf, partOf } from '../layout.js';
 import { describeFailure, partClient } from '../part-clients.js';
 
@@ -32,9 +33,13 @@ export async function verifyExportingAfterRestore(deps: VerifyDeps, signal: Abor
     if (paused.length === 0) return `exporting on ${readable.length} broker(s)`;
     const zeebe = partOf(layoutOf(installation), 'zeebe');
     if (!zeebe?.target) throw new Error(`exporting is paused (${paused.map((p) => `${p.broker} partition ${p.partitionId} ${p.exporterPhase}`).join(', ')}) and no Zeebe endpoint was found to resume it`);
-    await resumeWithRetries(await pool.api(zeebe), installation.procedure.exportingResumePath, [250, 1_000, 3_000], (message) => deps.emit({ kind: 'warning', message: `resume: ${message}` }), signal);
-    const still = pausedPartitions(await read());
-    if (still.length > 0) throw new Error(`exporting still paused after the resume: ${still.map((p) => `${p.broker} partition ${p.partitionId} ${p.exporterPhase}`).join(', ')}`);
+    // The resume every command shares: retried with back-off, another Ready pod when this one does not answer, and
+    // confirmed by the brokers; Ctrl-C stops the retries.
+    const outcome = await resumeUntilConfirmed(
+      { zeebe, resumePath: installation.procedure.exportingResumePath, namespace: installation.namespace, release: installation.release },
+      { pool, kube: deps.kube, emit: deps.emit, stop: signal, timing: DEFAULT_RESUME_TIMING },
+    );
+    if (!outcome.resumed) throw new Error(`exporting still paused after the resume: ${outcome.message ?? 'no answer'}`);
     return `exporting was paused on ${paused.length} partition(s) after the restore: resumed`;
   } finally {
     await pool.close();

@@ -37,7 +37,7 @@ export function buildCreateReport(plan: CreatePlan, run: Execution, { outcome, c
   if (cleanupFailures.length > 0) {
     const resumeFailure = cleanupFailures.map((failure) => messageOf(failure.error)).join('; ');
     error = {
-      message: `exporting is still paused, resuming failed ${plan.timing.resumeRetryDelaysMs.length + 1} times: ${resumeFailure}${error ? ` (the run had already stopped: ${error.message})` : ''}`,
+      message: `exporting is still paused, ${resumeSummary(exporting)}: ${resumeFailure}${error ? ` (the run had already stopped: ${error.message})` : ''}`,
       step: 'resume-exporting',
     };
   }
@@ -142,4 +142,11 @@ function failureSummary(step: string, error: unknown, parts: ReadonlyMap<Recorde
   const record = parts.get(part);
   if (!record) throw new Error(`plan has no part ${part}`);
   return `${part}: ${record.message ?? messageOf(error)}`;
+}
+
+/** "resuming failed 7 times", or how it was given up. */
+function resumeSummary(exporting: ExportingRecord): string {
+  const attempts = exporting.resumeAttempts ?? 1;
+  const times = `${attempts} ${attempts === 1 ? 'time' : 'times'}`;
+  return exporting.resumeGivenUp ? `resuming was given up by a second signal after ${times}` : `resuming failed ${times}`;
 }

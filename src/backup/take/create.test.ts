@@ -27,7 +27,7 @@ const notFoundOperate = { status: 400, body: { status: 400, message: `No backup 
 
 function fastPlan(installation: Installation, overrides: Partial<CreatePlan['timing']> = {}, backupId = ID): CreatePlan {
   const plan = buildCreatePlan(installation, { backupId, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward', cluster: {} });
-  return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resumeRetryDelaysMs: [1, 1, 1], ...overrides } };
+  return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resume: { timeoutMs: 40, firstDelayMs: 5, maxDelayMs: 10 }, ...overrides } };
 }
 
 async function run(plan: CreatePlan, cluster: FakeCluster, signal: AbortSignal = new AbortController().signal) {
@@ -196,6 +196,43 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(cluster.keys().filter((key) => key === `search-0 GET /_snapshot/camunda-backups/${name}`)).toHaveLength(3);
   });
 
+  it('a zeebe-records PUT lost on the way is sent again at once; "already exists" for the copy counts as sent', async () => {
+    const routes = happyRoutes('8.7', ID);
+    const name = `camunda_zeebe_records_backup_${ID}`;
+    const put = `search-0 PUT /_snapshot/camunda-backups/${name}?wait_for_completion=true`;
+    routes[put] = [
+      { status: 0, fail: 'socket hang up' },
+      { status: 400, body: { error: { type: 'invalid_snapshot_name_exception', reason: `[camunda-backups:${name}] Invalid snapshot name [${name}], snapshot with the same name already exists` }, status: 400 } },
+    ];
+    routes[`search-0 GET /_snapshot/camunda-backups/${name}`] = [
+      esMissing('snapshot_missing_exception', 'missing'), // preflight
+      esMissing('snapshot_missing_exception', 'missing'), // after the lost PUT: send it again
+      ok({ snapshots: [{ ...snapshotResponse(name).snapshot, state: 'IN_PROGRESS' }] }), // the first copy did arrive after all
+      ok({ snapshots: [snapshotResponse(name).snapshot] }),
+    ];
+    const cluster = fakeCluster(routes);
+    const { report } = await run(fastPlan(anInstallation('8.7')), cluster);
+    expect(report.state).toBe('COMPLETED');
+    expect(cluster.keys().filter((key) => key === put)).toHaveLength(2);
+    expect(part(report, 'zeebe-records')).toMatchObject({ state: 'COMPLETED', details: { resent: 1, state: 'SUCCESS' } });
+  });
+
+  it('a zeebe-records PUT that was answered is never sent again, however long the snapshot takes to appear', async () => {
+    const routes = happyRoutes('8.7', ID);
+    const name = `camunda_zeebe_records_backup_${ID}`;
+    routes[`search-0 PUT /_snapshot/camunda-backups/${name}?wait_for_completion=true`] = ok({ accepted: true });
+    routes[`search-0 GET /_snapshot/camunda-backups/${name}`] = [
+      esMissing('snapshot_missing_exception', 'missing'),
+      esMissing('snapshot_missing_exception', 'missing'),
+      esMissing('snapshot_missing_exception', 'missing'),
+      ok({ snapshots: [snapshotResponse(name).snapshot] }),
+    ];
+    const cluster = fakeCluster(routes);
+    const { report } = await run(fastPlan(anInstallation('8.7')), cluster);
+    expect(report.state).toBe('COMPLETED');
+    expect(cluster.keys().filter((key) => key.startsWith('search-0 PUT '))).toHaveLength(1);
+  });
+
   it('pause answering HTTP 200 with status 500 in the body is a failure, and resume still runs', async () => {
     const routes = happyRoutes('8.7', ID);
     routes['gateway-0 POST /actuator/exporting/pause?soft=true'] = exportingFailed('Expected 3 members of partition 1 but found 2');
@@ -297,13 +334,15 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     const cluster = fakeCluster(routes);
     const { report, reporter } = await run(fastPlan(anInstallation('8.7')), cluster);
     expect(report.state).toBe('CLEANUP_FAILED');
-    expect(cluster.keys().filter((key) => key === 'gateway-0 POST /actuator/exporting/resume')).toHaveLength(4);
+    // Retried with back-off until --resume-timeout (40 ms here): more than once, and the report counts every try.
+    const tries = cluster.keys().filter((key) => key === 'gateway-0 POST /actuator/exporting/resume').length;
+    expect(tries).toBeGreaterThan(1);
     expect(report.exporting.paused).toBe(true);
     expect(report.exporting.resumed).toBe(false);
     expect(report.exporting.pausedMs).toBeNull();
     expect(report.exporting.resumeCommand).toContain('kubectl camunda-backup resume -n camunda --release camunda');
     expect(report.exporting.resumeCommand).toContain('/actuator/exporting/resume');
-    expect(report.error?.message).toContain('exporting is still paused, resuming failed 4 times');
+    expect(report.error?.message).toContain(`exporting is still paused, resuming failed ${tries} times`);
     expect(report.error?.message).toContain('Expected 3 members of partition 2 but found 1');
     expect(reporter.of('cleanup-failed')).toHaveLength(1);
   });
@@ -721,7 +760,7 @@ describe('the run record and what a run that did not complete left behind', () =
       if (event.kind === 'step-progress' && event.step === 'backup-zeebe') controller.abort('SIGINT');
     };
     const base = buildCreatePlan(anInstallation('8.7'), { backupId: ID, timeoutMs: 5_000, pollIntervalMs: 5, access: 'exec', cluster: { kubeconfig: '/k/config', context: 'prod' } });
-    const plan = { ...base, timing: { ...base.timing, initialPollMs: 1, resumeRetryDelaysMs: [1] } };
+    const plan = { ...base, timing: { ...base.timing, initialPollMs: 1, resume: { timeoutMs: 40, firstDelayMs: 5, maxDelayMs: 10 } } };
     const report = await runCreatePlan(plan, { connect: cluster.connect, emit, signal: controller.signal, record });
     expect(report.state).toBe('INTERRUPTED');
     expect(report.leftBehind).toEqual({

@@ -31,8 +31,10 @@ export interface RunDeps {
   /** Aborted on a terminating signal; its reason is the signal's name ('SIGINT', 'SIGTERM', 'SIGHUP', …). */
   readonly signal: AbortSignal;
   readonly now?: (() => number) | undefined;
-  /** For the Web Modeler dump, when the plan has one. */
-  readonly kube?: Pick<KubeClient, 'execInPod'> | undefined;
+  /** For the Web Modeler dump, when the plan has one, and for resuming: failover to another pod, reading the brokers back. */
+  readonly kube?: Pick<KubeClient, 'execInPod' | 'readService' | 'listPods'> | undefined;
+  /** Aborted on the second signal: gives up retrying the resume (exporting may then stay paused; the report says so). */
+  readonly giveUp?: AbortSignal | undefined;
   /**
    * The record of create runs in the cluster: told before the first change and after the run, so status and list
    * never call an ID whose create did not complete restorable. Without it (tests) nothing is recorded.
@@ -81,7 +83,7 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
     try {
       const phase = { emit, signal, interrupt: deps.signal };
       const facts = await preflight(plan, pool, phase, targets.map((endpoint) => endpoint.where));
-      return await execute(plan, pool, facts, { ...phase, now, startedMs, emitted }, deps);
+      return await execute(plan, pool, facts, { ...phase, giveUp: deps.giveUp, now, startedMs, emitted }, deps);
     } finally {
       await pool.close();
     }

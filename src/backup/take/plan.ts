@@ -11,7 +11,8 @@ import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import type { BackupPart, CamundaLine, SearchEngine } from '../../camunda/versions.js';
 import { PreconditionError } from '../../errors.js';
 import type { AccessMode } from '../../reach/component-http.js';
-import { DEFAULT_RESUME_RETRY_DELAYS_MS, resumeCommandFor } from '../exporting.js';
+import { resumeCommandFor } from '../exporting.js';
+import { DEFAULT_RESUME_TIMING, type ResumeTiming } from '../resume-exporting.js';
 import { layoutOf, partOf, type BackupLayout, type PartEndpoint, type ProcedureKind } from '../layout.js';
 import type { ClusterFlags } from '../../kube/cluster-flags.js';
 
@@ -28,6 +29,8 @@ export interface CreateOptions {
   readonly cluster: ClusterFlags;
   /** File for the Web Modeler dump (when the installation has Web Modeler); default web-modeler-<backupId>.sql. */
   readonly webModelerOutput?: string | undefined;
+  /** How long resuming exporting is retried before the run gives up with exit 5 (--resume-timeout); default 5 min. */
+  readonly resumeTimeoutMs?: number | undefined;
 }
 
 export type WebappPart = 'optimize' | 'operate' | 'tasklist' | 'webapps';
@@ -110,8 +113,8 @@ export interface PlanTiming {
    */
   readonly settleMs: number;
   readonly requestTimeoutMs: number;
-  /** Delays between resume attempts; resume is idempotent, so retrying is always safe. */
-  readonly resumeRetryDelaysMs: readonly number[];
+  /** How long and how often resuming is retried; resume is idempotent, so retrying is always safe. */
+  readonly resume: ResumeTiming;
 }
 
 export interface CreatePlan {
@@ -139,7 +142,7 @@ const DEFAULT_TIMING: Omit<PlanTiming, 'timeoutMs' | 'pollIntervalMs'> = {
   pausedPollMs: 200,
   settleMs: 15_000,
   requestTimeoutMs: 30_000,
-  resumeRetryDelaysMs: DEFAULT_RESUME_RETRY_DELAYS_MS,
+  resume: DEFAULT_RESUME_TIMING,
 };
 
 /** The order in which the web-app backups start (they run concurrently; the dry run lists them so). */
@@ -263,7 +266,12 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     warnings,
     resumeCommand: resumeCommandFor(installation, options.access, options.cluster),
     cluster: options.cluster,
-    timing: { ...DEFAULT_TIMING, timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs },
+    timing: {
+      ...DEFAULT_TIMING,
+      timeoutMs: options.timeoutMs,
+      pollIntervalMs: options.pollIntervalMs,
+      resume: { ...DEFAULT_TIMING.resume, timeoutMs: options.resumeTimeoutMs ?? DEFAULT_TIMING.resume.timeoutMs },
+    },
   };
 }
 

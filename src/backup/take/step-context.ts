@@ -45,6 +45,10 @@ export interface PartRecord {
 export interface ExportingRecord {
   paused: boolean;
   resumed: boolean | null;
+  /** How many times resuming was tried. */
+  resumeAttempts?: number | undefined;
+  /** Resuming was given up (the second signal) before it succeeded or timed out. */
+  resumeGivenUp?: boolean | undefined;
   pauseStartedMs?: number | undefined;
   pausedMs: number | null;
 }
@@ -64,6 +68,8 @@ export interface PreflightFacts {
 
 /** The run as the steps see it: the preflight's phase plus the clock and the warnings emitted so far. */
 export interface Execution extends Phase {
+  /** Aborted on the second signal: gives up the retries of the resume. */
+  readonly giveUp?: AbortSignal | undefined;
   readonly now: () => number;
   readonly startedMs: number;
   readonly emitted: string[];
@@ -72,8 +78,8 @@ export interface Execution extends Phase {
 export interface StepContext {
   readonly plan: CreatePlan;
   readonly pool: ConnectionPool;
-  /** For the Web Modeler dump (exec in its database pod). */
-  readonly kube?: Pick<KubeClient, 'execInPod'> | undefined;
+  /** The Web Modeler dump (exec in its database pod); resuming (the pods behind the Service, the brokers). */
+  readonly kube?: Pick<KubeClient, 'execInPod' | 'readService' | 'listPods'> | undefined;
   readonly run: Execution;
   part(part: RecordedPart): PartRecord;
   readonly exporting: ExportingRecord;

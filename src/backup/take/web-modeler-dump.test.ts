@@ -117,10 +117,11 @@ describe('the web-modeler-dump action', () => {
   const installation = { ...anInstallation('8.8'), webModeler: { ...database, pod: { ...database.pod, namespace: NS } } };
   const planWith = (outputPath: string, overrides: Partial<CreatePlan['timing']> = {}): CreatePlan => {
     const plan = buildCreatePlan(installation, { backupId: ID, timeoutMs: 5_000, pollIntervalMs: 5, access: 'port-forward', cluster: {}, webModelerOutput: outputPath });
-    return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resumeRetryDelaysMs: [1, 1, 1], ...overrides } };
+    return { ...plan, timing: { ...plan.timing, initialPollMs: 1, settleMs: 200, resume: { timeoutMs: 40, firstDelayMs: 5, maxDelayMs: 10 }, ...overrides } };
   };
   const run = (plan: CreatePlan, routes: Record<string, Route>, kube: ReturnType<typeof fakeExec>['kube']) =>
-    runCreatePlan(plan, { connect: fakeCluster(routes).connect, emit: memoryReporter().emit, signal: new AbortController().signal, kube });
+    // No pods to fail over to, no brokers to read back: the resume is judged by its answer alone.
+    runCreatePlan(plan, { connect: fakeCluster(routes).connect, emit: memoryReporter().emit, signal: new AbortController().signal, kube: { ...kube, readService: async () => undefined, listPods: async () => [] } });
 
   it('adds the Web Modeler row to a completed backup, after exporting was resumed', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wm-with-')), 'dump.sql');

@@ -31,21 +31,48 @@ function zeebeRecordsStep(action: ZeebeRecordsAction, ctx: StepContext): Step {
         record.details['snapshot'] = action.snapshot;
         record.details['repository'] = action.repository;
         record.details['indices'] = action.indices;
-        const remainingMs = Math.max(1_000, plan.timing.timeoutMs - (run.now() - run.startedMs));
-        let info: SnapshotInfo | undefined;
+        const remainingMs = (): number => Math.max(1_000, plan.timing.timeoutMs - (run.now() - run.startedMs));
         let putError: unknown;
-        try {
-          info = await search.createSnapshot(action.repository, action.snapshot, action.body, remainingMs);
-        } catch (error) {
-          if (error instanceof ComponentHttpError || signal.aborted || !mayHaveBeenSent(error)) throw error;
-          // The transport gave up (proxy or client timeout) while the snapshot may well be running: ask ES.
-          putError = error;
-        }
+        /** The last PUT got no answer: it may never have reached ES. */
+        let lost = false;
+        // One PUT; undefined when no answer came back although the request may have gone out, or when ES says a
+        // snapshot of that name exists already (a re-sent request whose first copy did arrive): ask ES then.
+        const put = async (first: boolean): Promise<SnapshotInfo | undefined> => {
+          try {
+            const answer = await search.createSnapshot(action.repository, action.snapshot, action.body, remainingMs());
+            lost = false;
+            return answer;
+          } catch (error) {
+            if (!first && isDuplicateSnapshot(error)) {
+              lost = false;
+              return undefined;
+            }
+            if (error instanceof ComponentHttpError || signal.aborted) throw error;
+            // The first request: a refused connection sent nothing, and waiting for it would only stretch the
+            // paused window. A re-send that cannot connect is tried again while the snapshot may still appear.
+            if (first && !mayHaveBeenSent(error)) throw error;
+            putError = error;
+            lost = true;
+            return undefined;
+          }
+        };
+        let info = await put(true);
         if (!info || isSnapshotRunning(info)) {
           const startedPolling = performance.now();
+          let resends = 0;
           const polled = await waitForState<SnapshotInfo | undefined>({
             ...pollOptions(ctx, 'backup-zeebe-records', signal),
-            read: tolerant(ctx, 'backup-zeebe-records', signal, () => search.snapshot(action.repository, action.snapshot)),
+            read: tolerant(ctx, 'backup-zeebe-records', signal, async () => {
+              const current = await search.snapshot(action.repository, action.snapshot);
+              if (current || !lost || !withinSettle(ctx, startedPolling)) return current;
+              // Not there, although no answer came: the request was lost on the way (a reset connection). The
+              // snapshot name makes a re-send safe (a duplicate is refused as "already exists"), and exporting
+              // stays paused until the snapshot is taken, so re-send now rather than wait out the settle window.
+              resends += 1;
+              run.emit({ kind: 'step-progress', step: 'backup-zeebe-records', message: `snapshot ${action.snapshot} not found after ${putError ? `"${messageOf(putError)}"` : 'the request'}; sending it again (${resends})` });
+              record.details['resent'] = resends;
+              return (await put(false)) ?? (await search.snapshot(action.repository, action.snapshot));
+            }),
             isDone: (current) => (current ? !isSnapshotRunning(current) : !withinSettle(ctx, startedPolling)),
             describe: (current) => {
               record.remoteState = current?.state ?? 'NOT_FOUND';
@@ -66,6 +93,15 @@ function zeebeRecordsStep(action: ZeebeRecordsAction, ctx: StepContext): Step {
         return `${info.indices?.length ?? 0} indices, state SUCCESS`;
       }),
   };
+}
+
+/** ES/OS refused the PUT because a snapshot of that name exists: the earlier copy of the request arrived. */
+function isDuplicateSnapshot(error: unknown): boolean {
+  return (
+    error instanceof ComponentHttpError &&
+    error.status === 400 &&
+    /invalid_snapshot_name_exception|already exists/i.test(`${error.componentMessage} ${error.message}`)
+  );
 }
 
 /**

@@ -32,6 +32,7 @@ describe('parseCreateOptions', () => {
       dryRun: false,
       timeoutMs: 1_800_000,
       pollIntervalMs: 2000,
+      resumeTimeoutMs: 300_000,
     });
   });
 
@@ -110,6 +111,9 @@ describe('parseCreateOptions', () => {
     ['a timeout beyond a day (Node timers overflow at 24.8 days)', { timeout: '600h' }, '--timeout: at most 24h (got "600h")'],
     ['a poll interval below 500ms', { 'poll-interval': '1ms' }, '--poll-interval: at least 500ms'],
     ['a bad request timeout', { 'request-timeout': 'soon' }, '--request-timeout: "soon" is not a duration'],
+    ['a resume timeout that is no duration', { 'resume-timeout': '5' }, '--resume-timeout: "5" is not a duration'],
+    ['a resume timeout below a second', { 'resume-timeout': '500ms' }, '--resume-timeout: between 1s and 1h (got "500ms")'],
+    ['a resume timeout beyond an hour', { 'resume-timeout': '2h' }, '--resume-timeout: between 1s and 1h (got "2h")'],
     ['an empty kubeconfig path', { kubeconfig: '' }, '--kubeconfig: empty path'],
   ])('rejects %s with one UsageError line', (_name, args, message) => {
     const error = (() => {

@@ -8,6 +8,8 @@ import { UsageError, messageOf } from '../../errors.js';
 import { GlobalOptionsSchema } from '../global-options-schema.js';
 import type { GlobalArgs, GlobalOptions } from '../global-options.js';
 import { parseDurationMs } from '../parse-duration.js';
+import { DEFAULT_RESUME_TIMEOUT_MS } from '../../backup/resume-exporting.js';
+import { resumeTimeout } from './resume-timeout-option.js';
 
 export interface CreateArgs extends GlobalArgs {
   readonly 'backup-id'?: string | undefined;
@@ -17,6 +19,7 @@ export interface CreateArgs extends GlobalArgs {
   readonly 'web-modeler'?: boolean | undefined;
   readonly 'web-modeler-output'?: string | undefined;
   readonly force?: boolean | undefined;
+  readonly 'resume-timeout'?: string | undefined;
 }
 
 export interface CreateCommandOptions extends GlobalOptions {
@@ -32,6 +35,8 @@ export interface CreateCommandOptions extends GlobalOptions {
   readonly webModelerOutput?: string | undefined;
   /** --force: start even when exporting is already paused. */
   readonly force: boolean;
+  /** --resume-timeout: how long resuming exporting is retried before exit 5. */
+  readonly resumeTimeoutMs: number;
 }
 
 /**
@@ -85,6 +90,7 @@ const CreateSchema = z
     'web-modeler': z.boolean().optional(),
     'web-modeler-output': z.string().min(1, '--web-modeler-output: empty path').optional(),
     force: z.boolean().optional(),
+    'resume-timeout': resumeTimeout.optional(),
   })
   .superRefine((args, ctx) => {
     if (args['poll-interval'] > args.timeout) {
@@ -111,6 +117,7 @@ export function parseCreateOptions(argv: CreateArgs, nowMs: number): CreateComma
     webModeler: create.data['web-modeler'] ?? false,
     webModelerOutput: create.data['web-modeler-output'],
     force: create.data.force ?? false,
+    resumeTimeoutMs: create.data['resume-timeout'] ?? DEFAULT_RESUME_TIMEOUT_MS,
   };
 }
 

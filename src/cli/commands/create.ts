@@ -18,6 +18,7 @@ import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
+import { RESUME_TIMEOUT_OPTION } from './resume-timeout-option.js';
 
 /** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
 const EXAMPLES: readonly (readonly [string, string])[] = [
@@ -37,7 +38,9 @@ const CREATE_EPILOG = [
   '           holds the release or exporting is already paused',
   '  4        backup failed (exporting was resumed)',
   '  5        cleanup failed: exporting may still be paused, run the printed command',
+  '           (resuming is retried with back-off for --resume-timeout first)',
   '  128+n    stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, … (exporting was resumed)',
+  '           a second signal while resuming gives up: exporting may still be paused, run the printed command',
 ].join('\n');
 
 export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateArgs> {
@@ -57,7 +60,8 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
         .option('web-modeler', { type: 'boolean', default: false, describe: 'Also dump the Web Modeler database (automatic when Web Modeler is enabled in the release)' })
         .option('web-modeler-output', { type: 'string', requiresArg: true, describe: 'File for the Web Modeler dump (default: web-modeler-<backupId>.sql)' })
         .option('force', { type: 'boolean', default: false, describe: 'Start even when Zeebe exporting is already paused (only when you know no other backup runs)' })
-        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval', 'force'], 'Backup:')
+        .option('resume-timeout', RESUME_TIMEOUT_OPTION)
+        .group(['backup-id', 'dry-run', 'timeout', 'poll-interval', 'force', 'resume-timeout'], 'Backup:')
         .group(['web-modeler', 'web-modeler-output'], 'Web Modeler:')
         .epilog(CREATE_EPILOG),
     handler: async (argv) => {
@@ -85,6 +89,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
       access: options.access,
       cluster: clusterFlagsOf(options, kube.contextName),
       webModelerOutput: options.webModelerOutput,
+      resumeTimeoutMs: options.resumeTimeoutMs,
     });
     if (plan.procedure === 'rdbms' && options.backupIdGiven) {
       // Zeebe refuses a predetermined ID in continuous mode; dropping the user's ID silently would break scripts keyed on it.
@@ -124,14 +129,14 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
         locked,
         warn: (message) => reporter.emit({ kind: 'warning', message }),
       });
-      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube, record });
+      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, giveUp: deps.giveUp, now: deps.now, kube, record });
     });
     reporter.close();
     deps.stdout.write(renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
       deps.stderr.write(renderStillPausedWarning(report, plan.resumeCommand));
     }
-    const error = outcomeError(report, { signal: deps.signal, backupIdGiven: options.backupIdGiven, plan });
+    const error = outcomeError(report, { signal: deps.signal, giveUp: deps.giveUp, backupIdGiven: options.backupIdGiven, plan });
     if (error) throw error;
   } finally {
     reporter.close();
@@ -144,6 +149,8 @@ function renderReport(report: BackupReport, output: OutputFormat): string {
 
 interface OutcomeContext {
   readonly signal: AbortSignal;
+  /** Aborted by the second signal, which gives up retrying the resume. */
+  readonly giveUp?: AbortSignal | undefined;
   readonly backupIdGiven: boolean;
   readonly plan?: Pick<CreatePlan, 'resumeCommand'> | undefined;
 }
@@ -162,6 +169,12 @@ function outcomeError(report: BackupReport, context: OutcomeContext): CliError |
         hint: `${report.exporting.paused ? 'exporting was resumed. ' : ''}Fix the cause and run create again${context.backupIdGiven ? ' with a higher --backup-id' : ''}${cleanUp}`,
       });
     case 'CLEANUP_FAILED':
+      if (report.exporting.resumed === false && context.giveUp?.aborted) {
+        // The person gave up the retries: the signal's exit code, and the same loud words as a failed resume.
+        return new InterruptedError(signalName(context.giveUp), {
+          hint: 'Zeebe exporting is STILL PAUSED: resuming was given up; resume it now with the command printed above',
+        });
+      }
       if (report.exporting.resumed === false) {
         return new CleanupFailedError(`Zeebe exporting is STILL PAUSED: resuming it failed${why}`, {
           hint: 'resume it now with the command printed above; brokers keep filling their disks while exporting is paused',

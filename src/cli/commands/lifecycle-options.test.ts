@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global-options.js';
-import { parseAgeMs, parseCheckOptions, parseDeleteOptions, parseListOptions, parseStatusOptions, type DeleteArgs } from './lifecycle-options.js';
+import { parseAgeMs, parseCheckOptions, parseDeleteOptions, parseListOptions, parseResumeOptions, parseStatusOptions, type DeleteArgs } from './lifecycle-options.js';
 
 const globals: GlobalArgs = { output: 'text', verbose: false, color: true, access: 'port-forward' };
 const deleteArgs = (overrides: Partial<DeleteArgs>): DeleteArgs => ({ ...globals, 'dry-run': false, yes: false, ...overrides });
@@ -19,6 +19,14 @@ describe('parseAgeMs', () => {
 });
 
 describe('flags', () => {
+  it('resume: --resume-timeout defaults to 5m, takes a duration between 1s and 1h', () => {
+    expect(parseResumeOptions(globals).resumeTimeoutMs).toBe(300_000);
+    expect(parseResumeOptions({ ...globals, 'resume-timeout': '90s' }).resumeTimeoutMs).toBe(90_000);
+    expect(() => parseResumeOptions({ ...globals, 'resume-timeout': '10' })).toThrow(/--resume-timeout: "10" is not a duration/);
+    expect(() => parseResumeOptions({ ...globals, 'resume-timeout': '2h' })).toThrow(UsageError);
+    expect(() => parseResumeOptions({ ...globals, 'resume-timeout': '0s' })).toThrow(/between 1s and 1h/);
+  });
+
   it('status: a non-numeric ID is a usage error naming it', () => {
     expect(() => parseStatusOptions({ ...globals, backupId: 'latest' })).toThrow(UsageError);
     expect(() => parseStatusOptions({ ...globals, backupId: 'latest' })).toThrow(/invalid backup ID "latest"/);

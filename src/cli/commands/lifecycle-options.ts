@@ -8,6 +8,8 @@ import { messageOf, UsageError } from '../../errors.js';
 import { GlobalOptionsSchema } from '../global-options-schema.js';
 import type { GlobalArgs, GlobalOptions } from '../global-options.js';
 import { parseDurationMs } from '../parse-duration.js';
+import { DEFAULT_RESUME_TIMEOUT_MS } from '../../backup/resume-exporting.js';
+import { resumeTimeout } from './resume-timeout-option.js';
 
 export interface StatusArgs extends GlobalArgs {
   readonly backupId?: string | number | undefined;
@@ -25,7 +27,9 @@ export interface DeleteArgs extends GlobalArgs {
 export interface CheckArgs extends GlobalArgs {
   readonly 'max-age'?: string | undefined;
 }
-export type ResumeArgs = GlobalArgs;
+export interface ResumeArgs extends GlobalArgs {
+  readonly 'resume-timeout'?: string | undefined;
+}
 
 export interface StatusOptions extends GlobalOptions {
   readonly backupId: number;
@@ -43,6 +47,10 @@ export interface DeleteOptions extends GlobalOptions {
 }
 export interface CheckOptions extends GlobalOptions {
   readonly maxBackupAgeMs: number;
+}
+export interface ResumeOptions extends GlobalOptions {
+  /** --resume-timeout: how long resuming is retried before exit 5. */
+  readonly resumeTimeoutMs: number;
 }
 
 const UNIT_MS = { w: 604_800_000, d: 86_400_000 } as const;
@@ -155,7 +163,7 @@ export function parseCheckOptions(argv: CheckArgs): CheckOptions {
   return { ...global, maxBackupAgeMs: extra['max-age'] };
 }
 
-export function parseResumeOptions(argv: ResumeArgs): GlobalOptions {
-  const { extra: _extra, ...global } = parse(argv, z.object({}), 'resume');
-  return global;
+export function parseResumeOptions(argv: ResumeArgs): ResumeOptions {
+  const { extra, ...global } = parse(argv, z.object({ 'resume-timeout': resumeTimeout.optional() }), 'resume');
+  return { ...global, resumeTimeoutMs: extra['resume-timeout'] ?? DEFAULT_RESUME_TIMEOUT_MS };
 }

@@ -6,7 +6,7 @@
 import { openPool } from '../../backup/connections.js';
 import { runCheck } from '../../backup/operate/check/check.js';
 import { executeDelete, planDelete, plannedDeleteReport, type DeleteSelection } from '../../backup/operate/delete.js';
-import { findBrokers, readExporterStates, pausedPartitions } from '../../backup/exporting.js';
+import { DEFAULT_RESUME_TIMING } from '../../backup/resume-exporting.js';
 import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../../backup/operate/lifecycle-report.js';
 import { runList } from '../../backup/operate/list.js';
 import { runResume } from '../../backup/operate/resume.js';
@@ -24,7 +24,7 @@ import { renderResumeText } from '../../output/resume-text.js';
 import { renderStatusTable } from '../../output/status-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
-import type { CheckOptions, DeleteOptions, ListOptions, StatusOptions } from './lifecycle-options.js';
+import type { CheckOptions, DeleteOptions, ListOptions, ResumeOptions, StatusOptions } from './lifecycle-options.js';
 import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
 import { withReleaseLock } from './release-lock.js';
 
@@ -249,56 +249,46 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
 
 // --- resume ---------------------------------------------------------------------------------------------------
 
-export async function runResumeCommand(options: GlobalOptions, deps: CliDeps): Promise<ResumeReport> {
+export async function runResumeCommand(options: ResumeOptions, deps: CliDeps): Promise<ResumeReport> {
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
     return withReleaseLock({ command: 'resume', options, deps, kube, installation, emit: reporter.emit }, () => resumeOpened(options, deps, reporter, kube, installation));
   });
 }
 
-async function resumeOpened(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter, kube: KubeClient, installation: OpenedInstallation['installation']): Promise<ResumeReport> {
-  {
-    const lifecycle = lifecycleDeps(options, deps, kube, reporter);
-    const pool = openPool(lifecycle);
-    const warnings = [...installation.warnings];
-    let partitions: ResumeReport['partitions'];
-    let result: Awaited<ReturnType<typeof runResume>>;
-    try {
-      result = await runResume(installation, { connect: lifecycle.connect, pool, emit: reporter.emit, signal: deps.signal, now: deps.now }, { access: options.access, cluster: clusterFlagsOf(options, kube.contextName) });
-      if (result.resumed) {
-        // Read back what the brokers say: a 204 on one gateway is the cluster's word, the brokers are the proof.
-        try {
-          const states = await readExporterStates(await findBrokers(kube, installation), pool);
-          partitions = states.flatMap((state) => (state.ok ? state.partitions.map((p) => ({ broker: state.broker, partitionId: p.partitionId, exporterPhase: p.exporterPhase })) : []));
-          const still = pausedPartitions(states);
-          if (still.length > 0) warnings.push(`brokers still report paused partitions after the resume: ${still.map((p) => `${p.partitionId}@${p.broker} ${p.exporterPhase}`).join(', ')}; run resume again in a moment`);
-        } catch (error) {
-          warnings.push(`could not read the brokers' exporter state back: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    } finally {
-      await pool.close();
-    }
-    const report: ResumeReport = {
-      schemaVersion: 1,
-      command: 'resume',
-      ...headerOf(installation, options.access),
-      resumed: result.resumed,
-      target: result.target,
-      attempts: result.attempts,
-      durationMs: result.durationMs,
-      message: result.message,
-      resumeCommand: result.resumeCommand,
-      partitions,
-      warnings,
-    };
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderResumeText(report));
-    if (!result.resumed) {
-      if (options.output === 'json' && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
-      throw new CleanupFailedError(`Zeebe exporting could NOT be resumed: ${result.message ?? 'no answer'}`, {
-        hint: 'brokers keep filling their disks while exporting is paused; run the command printed above',
+async function resumeOpened(options: ResumeOptions, deps: CliDeps, reporter: ProgressReporter, kube: KubeClient, installation: OpenedInstallation['installation']): Promise<ResumeReport> {
+  const lifecycle = lifecycleDeps(options, deps, kube, reporter);
+  const pool = openPool(lifecycle);
+  let result: Awaited<ReturnType<typeof runResume>>;
+  try {
+    // The brokers are read back after a 204 (inside runResume): a 204 on one gateway is the cluster's word, the
+    // brokers are the proof. kube also lets the resume fail over to another Ready pod behind the Service.
+    result = await runResume(
+      installation,
+      { connect: lifecycle.connect, pool, kube, emit: reporter.emit, signal: deps.signal, now: deps.now },
+      { access: options.access, cluster: clusterFlagsOf(options, kube.contextName), timing: { ...DEFAULT_RESUME_TIMING, timeoutMs: options.resumeTimeoutMs } },
+    );
+  } finally {
+    await pool.close();
+  }
+  const report: ResumeReport = {
+    schemaVersion: 1,
+    command: 'resume',
+    ...headerOf(installation, options.access),
+    ...result,
+    warnings: [...installation.warnings, ...result.warnings],
+  };
+  print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderResumeText(report));
+  if (!result.resumed) {
+    if (options.output === 'json' && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    if (result.stopped && deps.signal.aborted) {
+      throw new InterruptedError(signalName(deps.signal), {
+        hint: 'resuming was stopped: Zeebe exporting may STILL BE PAUSED; brokers keep filling their disks until it is resumed: run the command printed above',
       });
     }
-    return report;
+    throw new CleanupFailedError(`Zeebe exporting could NOT be resumed: ${result.message ?? 'no answer'}`, {
+      hint: 'brokers keep filling their disks while exporting is paused; run the command printed above',
+    });
   }
+  return report;
 }

@@ -18,6 +18,8 @@ export interface RunCliOptions {
   readonly signalAfterMs?: number | undefined;
   /** Checked every 5 ms while the CLI runs, e.g. "the pause is in the request log". */
   readonly signalWhen?: (() => boolean) | undefined;
+  /** Send the same signal a second time once this turns true (checked every 5 ms after the first one went out). */
+  readonly signalAgainWhen?: (() => boolean) | undefined;
   /** Extra environment over process.env and world.env. */
   readonly env?: Record<string, string | undefined> | undefined;
   /** Kill the CLI (SIGKILL) and fail after this long. Default 45 s. */
@@ -76,9 +78,15 @@ export function runCli(world: Pick<World, 'env'> | undefined, args: readonly str
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   let signalledAt: number | undefined;
+  let signalledAgain = false;
   const sendSignal = (): void => {
-    if (signalledAt !== undefined || child.exitCode !== null) return;
-    signalledAt = Date.now();
+    if (child.exitCode !== null) return;
+    if (signalledAt !== undefined) {
+      if (signalledAgain || !options.signalAgainWhen?.()) return;
+      signalledAgain = true;
+    } else {
+      signalledAt = Date.now();
+    }
     child.kill(options.signal ?? 'SIGINT');
   };
   const timers: NodeJS.Timeout[] = [];
@@ -87,6 +95,7 @@ export function runCli(world: Pick<World, 'env'> | undefined, args: readonly str
     const when = options.signalWhen;
     timers.push(setInterval(() => (when() ? sendSignal() : undefined), 5));
   }
+  if (options.signalAgainWhen) timers.push(setInterval(() => (signalledAt !== undefined ? sendSignal() : undefined), 5));
   let killed = false;
   timers.push(
     setTimeout(() => {

@@ -15,7 +15,7 @@ import { runPortForwardSession } from './port-forward-channel.js';
 import { bodyReader, COORDINATION_GROUP, COORDINATION_RESOURCES, createLeaseStore, type LeaseStore } from './leases.js';
 import { roleDenies, type PolicyRule } from './rbac.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
-import { badRequest, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized, type ApiStatus } from './status.js';
+import { badRequest, failure, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized, type ApiStatus } from './status.js';
 import { tlsMaterial } from './tls.js';
 import { configMapWrites } from './config-maps.js';
 import {
@@ -92,6 +92,11 @@ export interface ApiFaults {
   restError?: { path: RegExp; status: number; message: string; reason: string };
   /** REST: never answer requests whose path matches (a hung API server or proxy); the client has to give up. */
   restStall?: RegExp;
+  /**
+   * exec and port-forward: while true, every upgrade is answered 503 ServiceUnavailable (an API server restarting
+   * behind its load balancer). `dropStreams()` ends the streams already open, as such a restart does.
+   */
+  streamOutage?: boolean;
 }
 
 export interface FakeApiServerOptions {
@@ -160,6 +165,11 @@ export interface FakeApiServer {
   requests: RequestLogEntry[];
   /** coordination.k8s.io/v1 Leases (the tool's lock per release); tests read and plant them here. */
   leases: LeaseStore;
+  /**
+   * Ends the open exec and port-forward streams at once, of one pod (its process ended) or of all (the API server
+   * restarted): the WebSocket connections die without a close frame.
+   */
+  dropStreams(pod?: string): void;
   /** kubeconfig YAML with certificate-authority-data and the bearer token; one context (default name "fake"), namespace set if given */
   kubeconfig(options?: { namespace?: string; context?: string; token?: string }): string;
   close(): Promise<void>;
@@ -301,7 +311,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 /** Answers a rejected upgrade the way the API server does: HTTP status + Status JSON on the raw socket. */
 function rejectUpgrade(socket: Duplex, status: number, body?: ApiStatus): void {
   const text = body ? JSON.stringify(body) : '';
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed' }[status] ?? 'Error';
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 503: 'Service Unavailable' }[status] ?? 'Error';
   const headers = [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(text)}`];
   if (body) headers.push('Content-Type: application/json', 'Cache-Control: no-cache, private');
   socket.end(`${headers.join('\r\n')}\r\n\r\n${text}`);
@@ -353,6 +363,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   // The protocol is chosen before the upgrade (to reject with 403 like wsstream); ws only echoes it.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (_offered, req) => chosenProtocol.get(req) ?? false });
   const liveSockets = new Set<Duplex>();
+  /** The pod each exec/port-forward stream goes to. */
+  const streamPods = new Map<Duplex, string>();
   let resourceVersion = 500_000;
   const leases = createLeaseStore(() => String(++resourceVersion));
   const builtInExtensions: readonly ApiExtension[] = [configMapWrites(objects.configMaps, () => String(++resourceVersion))];
@@ -623,6 +635,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const kind: RequestLogEntry['kind'] = isStream ? (parts[6] === 'exec' ? 'exec' : 'portforward') : 'rest';
     const namespace = parts[3] ?? '';
     const podName = parts[5] ?? '';
+    if (isStream) {
+      streamPods.set(socket, podName);
+      socket.on('close', () => streamPods.delete(socket));
+    }
     const argv = url.searchParams.getAll('command');
     const ports = url.searchParams
       .getAll('ports')
@@ -645,6 +661,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
 
     if (!authenticated(req)) return reject(401, unauthorized());
     if (!isStream) return reject(404, pathNotFound());
+    if (faults.streamOutage) return reject(503, failure(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'));
     const subresource = parts[6] ?? '';
     // WebSocket upgrades are GETs, authorised as get (≤1.34) and additionally create (1.35+).
     const denied = deniedVerb(['get', 'create'], 'pods', subresource, namespace);
@@ -724,6 +741,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     faults,
     requests,
     leases,
+    dropStreams: (pod) => {
+      for (const [socket, target] of streamPods) if (pod === undefined || target === pod) socket.destroy();
+    },
     kubeconfig: (config = {}) => kubeconfigYaml(url, tls.caPem, config.token ?? options.token, config.context ?? 'fake', config.namespace),
     close: async () => {
       for (const client of wss.clients) client.terminate();

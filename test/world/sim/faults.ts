@@ -43,6 +43,12 @@ export interface ExportingFault {
   /** Pause only: a failed call still pauses some partitions (the first one), like a real partial failure. */
   partial?: boolean | undefined;
   message?: string | undefined;
+  /**
+   * Resume only: this many calls answer "status":204 although one partition (`stuckPartition`, default the last)
+   * keeps its pause, a replica that missed the command. Only the brokers' /actuator/partitions tell.
+   */
+  unappliedTimes?: number | undefined;
+  stuckPartition?: number | undefined;
 }
 
 export interface SnapshotFault {

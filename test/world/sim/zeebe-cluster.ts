@@ -244,7 +244,10 @@ export class ZeebeCluster {
   resume(): string | undefined {
     if (this.faults.zeebeTopologyIncomplete) return this.topologyMessage();
     if (takeExportingFailure(this.faults.resume)) return this.faults.resume.message ?? this.topologyMessage();
-    for (let p = 1; p <= this.config.partitions; p++) this.setPhase(p, 'EXPORTING');
+    const unapplied = (this.faults.resume.unappliedTimes ?? 0) > 0;
+    if (unapplied) this.faults.resume.unappliedTimes = (this.faults.resume.unappliedTimes ?? 0) - 1;
+    const stuck = unapplied ? (this.faults.resume.stuckPartition ?? this.config.partitions) : undefined;
+    for (let p = 1; p <= this.config.partitions; p++) if (p !== stuck) this.setPhase(p, 'EXPORTING');
     return undefined;
   }
 
