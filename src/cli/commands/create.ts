@@ -8,7 +8,6 @@ import type { BackupReport } from '../../backup/take/report.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
 import { formatDuration } from '../../format-duration.js';
-import { createReporter } from '../../output/reporter.js';
 import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
 import { renderSummaryJson } from '../../output/summary-json.js';
 import { renderSummaryTable } from '../../output/summary-table.js';
@@ -18,6 +17,8 @@ import type { CreateArgs, CreateCommandOptions } from './create-options.js';
 import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
+import { createCommandReporter } from './command-reporter.js';
+import { GLOBAL_OPTIONS_LINE } from './lifecycle-help.js';
 
 /** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
 const EXAMPLES: readonly (readonly [string, string])[] = [
@@ -38,6 +39,8 @@ const CREATE_EPILOG = [
   '  4        backup failed (exporting was resumed)',
   '  5        cleanup failed: exporting may still be paused, run the printed command',
   '  128+n    stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, … (exporting was resumed)',
+  '',
+  GLOBAL_OPTIONS_LINE,
 ].join('\n');
 
 export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateArgs> {
@@ -69,13 +72,13 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 
 /** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
 async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
-  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  const reporter = createCommandReporter(options, deps);
   // --timeout bounds discovery too (a hung API call), then the backup run gets its own --timeout from its start.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatDuration(options.timeoutMs)} (--timeout)`)), options.timeoutMs);
   try {
     // Web Modeler has no backup API: when discovery finds it, the plan ends with a dump of its database (§3.6).
-    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal])).finally(() =>
+    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal]), reporter.emit).finally(() =>
       clearTimeout(timer),
     );
     const plan = backup.buildCreatePlan(installation, {

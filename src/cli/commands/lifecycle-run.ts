@@ -18,7 +18,7 @@ import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
 import { renderLifecycleJson } from '../../output/lifecycle-json.js';
 import { renderListTable } from '../../output/list-table.js';
-import { createReporter, type ProgressReporter } from '../../output/reporter.js';
+import type { ProgressReporter } from '../../output/reporter.js';
 import { renderResumeText } from '../../output/resume-text.js';
 import { renderStatusTable } from '../../output/status-table.js';
 import type { CliDeps } from '../cli-deps.js';
@@ -26,6 +26,7 @@ import type { GlobalOptions } from '../global-options.js';
 import type { CheckOptions, DeleteOptions, ListOptions, StatusOptions } from './lifecycle-options.js';
 import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
 import { withReleaseLock } from './release-lock.js';
+import { createCommandReporter } from './command-reporter.js';
 
 /** How delete asks for confirmation; the default reads the terminal, tests pass their own. */
 export interface ConfirmIo {
@@ -36,7 +37,7 @@ export interface ConfirmIo {
 }
 
 async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (reporter: ProgressReporter) => Promise<T>): Promise<T> {
-  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  const reporter = createCommandReporter(options, deps);
   try {
     return await body(reporter);
   } catch (error) {
@@ -52,7 +53,7 @@ async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (rep
 
 /** Discovery for status, list, delete and resume; what it warns about is shown before the operation runs. */
 async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter): Promise<OpenedInstallation> {
-  const opened = await openInstallation(options, deps);
+  const opened = await openInstallation(options, deps, undefined, deps.signal, reporter.emit);
   for (const message of opened.installation.warnings) reporter.emit({ kind: 'warning', message });
   return opened;
 }
@@ -205,7 +206,7 @@ async function deleteOpened(
 
 export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Promise<CheckReport> {
   return withReporter(options, deps, async (reporter) => {
-    const { backup, kube: client } = await openCluster(options, deps);
+    const { backup, kube: client } = await openCluster(options, deps, reporter.emit);
     // check only reads: every call it makes, to Kubernetes and through it, stops at Ctrl-C.
     const kube = client.withSignal(deps.signal);
     const report = await runCheck(
