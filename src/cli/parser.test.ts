@@ -216,8 +216,25 @@ describe('create', () => {
     expect(await run(['create', '--dry-run'], h)).toBeUndefined();
     expect(h.calls.some((call) => call.startsWith('run') || call.startsWith('connector'))).toBe(false);
     expect(h.stdout()).toContain('Dry run: backup 1748937221');
-    expect(h.stdout()).toMatch(/1\s+backup-operate\s+POST\s+\/actuator\/backups\s+pod\/camunda-operate-0:9600/);
+    expect(h.stdout()).toMatch(/^1\s+backup-operate\s+POST\s+\/actuator\/backups$/m);
     expect(h.stdout()).toContain('skipped: optimize (disabled in the Helm values)');
+  });
+
+  it('adds the target of every call to the dry-run plan with -o wide', async () => {
+    const h = harness();
+    expect(await run(['create', '--dry-run', '-o', 'wide'], h)).toBeUndefined();
+    expect(h.stdout()).toMatch(/^ORDER\s+STEP\s+METHOD\s+PATH\s+TARGET\s+NOTE$/m);
+    expect(h.stdout()).toMatch(/^1\s+backup-operate\s+POST\s+\/actuator\/backups\s+pod\/camunda-operate-0:9600$/m);
+  });
+
+  it('prints the dry-run plan as YAML with -o yaml: the JSON document\'s fields', async () => {
+    const json = harness();
+    await run(['create', '--dry-run', '-o', 'json'], json);
+    const yaml = harness();
+    await run(['create', '--dry-run', '-o', 'yaml'], yaml);
+    const { parse } = await import('yaml');
+    expect(parse(yaml.stdout())).toEqual(JSON.parse(json.stdout()));
+    expect(yaml.stdout()).toMatch(/^schemaVersion: 1\n/);
   });
 
   it('prints the dry-run plan as JSON with a plan array and state PLANNED', async () => {

@@ -9,8 +9,6 @@ import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } f
 import type { CliError } from '../../errors.js';
 import { formatDuration } from '../../format-duration.js';
 import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
-import { renderSummaryJson } from '../../output/summary-json.js';
-import { renderSummaryTable } from '../../output/summary-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
@@ -100,7 +98,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     if (options.dryRun) {
       const report = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
       reporter.close();
-      deps.stdout.write(renderReport(report, options.output));
+      deps.stdout.write(await renderReport(report, options.output));
       return;
     }
     if (deps.signal.aborted) {
@@ -115,7 +113,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
       return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube });
     });
     reporter.close();
-    deps.stdout.write(renderReport(report, options.output));
+    deps.stdout.write(await renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
       deps.stderr.write(renderStillPausedWarning(report, plan.resumeCommand));
     }
@@ -126,8 +124,14 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
   }
 }
 
-function renderReport(report: BackupReport, output: OutputFormat): string {
-  return output === 'json' ? renderSummaryJson(report) : renderSummaryTable(report);
+/** The report as -o asks; loaded only now, so that --help does not load the table and YAML modules. */
+async function renderReport(report: BackupReport, output: OutputFormat): Promise<string> {
+  if (output === 'json' || output === 'yaml') {
+    const { renderSummaryDocument } = await import('../../output/summary-json.js');
+    return renderSummaryDocument(report, output);
+  }
+  const { renderSummaryTable } = await import('../../output/summary-table.js');
+  return renderSummaryTable(report, { wide: output === 'wide' });
 }
 
 interface OutcomeContext {

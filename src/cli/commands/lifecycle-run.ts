@@ -16,7 +16,8 @@ import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
-import { renderLifecycleJson } from '../../output/lifecycle-json.js';
+import type { TableView } from '../../output/borderless-table.js';
+import { renderLifecycleDocument } from '../../output/lifecycle-json.js';
 import { renderListTable } from '../../output/list-table.js';
 import type { ProgressReporter } from '../../output/reporter.js';
 import { renderResumeText } from '../../output/resume-text.js';
@@ -75,6 +76,12 @@ function throwIfInterrupted(deps: CliDeps): void {
   if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped while reading; nothing was changed' });
 }
 
+/** The report as -o asks: the JSON or YAML document, or the table (wide or fitting 100 columns). */
+function render<R extends Parameters<typeof renderLifecycleDocument>[0]>(report: R, options: GlobalOptions, deps: CliDeps, table: (report: R, view: TableView) => string): string {
+  if (options.output === 'json' || options.output === 'yaml') return renderLifecycleDocument(report, options.output);
+  return table(report, { wide: options.output === 'wide', nowMs: deps.now() });
+}
+
 function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
   reporter.close();
   deps.stdout.write(text);
@@ -87,7 +94,7 @@ export async function runStatusCommand(options: StatusOptions, deps: CliDeps): P
     const { kube, installation } = await open(options, deps, reporter);
     const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter));
     throwIfInterrupted(deps);
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderStatusTable(report));
+    print(deps, reporter, render(report, options, deps, renderStatusTable));
     const error = statusOutcome(report);
     if (error) throw error;
     return report;
@@ -119,7 +126,7 @@ export async function runListCommand(options: ListOptions, deps: CliDeps): Promi
     const { kube, installation } = await open(options, deps, reporter);
     const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter), { limit: options.limit });
     throwIfInterrupted(deps);
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderListTable(report));
+    print(deps, reporter, render(report, options, deps, renderListTable));
     const failed = report.parts.filter((part) => part.state === 'ERROR');
     if (failed.length > 0) {
       throw new PreconditionError(`the backups of ${failed.map((p) => `${p.part} (${p.message})`).join('; ')} could not be listed`, {
@@ -164,15 +171,15 @@ async function deleteOpened(
     const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
       const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now() });
-      const render = (report: DeleteReport): string => (options.output === 'json' ? renderLifecycleJson(report) : renderDeleteTable(report));
+      const renderReport = (report: DeleteReport): string => render(report, options, deps, renderDeleteTable);
       if (options.dryRun || plan.targets.length === 0) {
         const report = plannedDeleteReport(plan, 'PLANNED');
-        print(deps, reporter, render(report));
+        print(deps, reporter, renderReport(report));
         return report;
       }
       if (!options.yes) {
         reporter.close();
-        deps.stderr.write(renderDeleteTable(plannedDeleteReport(plan, 'PLANNED')));
+        deps.stderr.write(renderDeleteTable(plannedDeleteReport(plan, 'PLANNED'), { wide: options.output === 'wide', nowMs: deps.now() }));
         const ids = plan.targets.map((t) => t.backupId);
         const agreed = await io.confirm(
           `Delete ${ids.length} backup(s) (${ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')}) of release ${installation.release} in namespace ${installation.namespace}? [y/N] `,
@@ -180,14 +187,14 @@ async function deleteOpened(
         );
         if (!agreed) {
           const report = plannedDeleteReport(plan, 'CANCELLED');
-          print(deps, reporter, render(report));
+          print(deps, reporter, renderReport(report));
           deps.stderr.write('cancelled: nothing was deleted\n');
           return report;
         }
       }
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'nothing was deleted' });
       const report = await executeDelete(plan, session, { emit: reporter.emit, signal: deps.signal });
-      print(deps, reporter, render(report));
+      print(deps, reporter, renderReport(report));
       const failures = report.backups.flatMap((entry) => entry.parts.filter((p) => p.state === 'FAILED').map((p) => `${entry.backupId}/${p.part}: ${p.message ?? 'failed'}`));
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'some backups were not deleted; see the report' });
       if (failures.length > 0) {
@@ -227,7 +234,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
     );
     // Stopped: the checks that were cut short would read as failures ("SIGINT"); there is no verdict to print.
     throwIfInterrupted(deps);
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderCheckList(report));
+    print(deps, reporter, render(report, options, deps, renderCheckList));
     if (report.result === 'FAIL') {
       const failed = report.checks.filter((item) => item.status === 'FAIL');
       throw new PreconditionError(`check failed: ${failed.map((item) => `${item.title}: ${item.message}`).join('; ')}`, {
@@ -283,9 +290,9 @@ async function resumeOpened(options: GlobalOptions, deps: CliDeps, reporter: Pro
       partitions,
       warnings,
     };
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderResumeText(report));
+    print(deps, reporter, render(report, options, deps, renderResumeText));
     if (!result.resumed) {
-      if (options.output === 'json' && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      if ((options.output === 'json' || options.output === 'yaml') && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
       throw new CleanupFailedError(`Zeebe exporting could NOT be resumed: ${result.message ?? 'no answer'}`, {
         hint: 'brokers keep filling their disks while exporting is paused; run the command printed above',
       });

@@ -2,9 +2,7 @@
 import type { CommandModule } from 'yargs';
 import type { CliDeps } from '../cli-deps.js';
 import { GLOBAL_FLAGS, type GlobalArgs, type GlobalFlag } from '../global-options.js';
-
-/** The width the tool's own text fits, as its tables do. */
-const LINE_WIDTH = 100;
+import { TABLE_WIDTH as LINE_WIDTH, wrapWords as wrap } from '../../output/wrap-words.js';
 
 export function optionsCommand(deps: CliDeps): CommandModule<GlobalArgs, GlobalArgs> {
   return {
@@ -32,19 +30,6 @@ export function renderGlobalOptions(flags: readonly GlobalFlag[] = GLOBAL_FLAGS)
     return `${group}:\n${lines.join('\n')}`;
   });
   return `The following options can be passed to any command:\n\n${sections.join('\n\n')}\n`;
-}
-
-/** Words to lines of at most `width` characters (a longer word stays whole). */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
 }
 
 /** "  -n, --namespace <name>", "      --verbose"; -v is kubectl's -v, which is also spelled --v. */
