@@ -12,7 +12,7 @@ import { runList } from '../../backup/operate/list.js';
 import { runResume } from '../../backup/operate/resume.js';
 import { headerOf, runStatus } from '../../backup/operate/status.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
-import { clusterFlagsOf } from '../../kube/cluster-flags.js';
+import { clusterFlagsOf, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
@@ -82,6 +82,11 @@ function render<R extends Parameters<typeof renderLifecycleDocument>[0]>(report:
   return table(report, { wide: options.output === 'wide', nowMs: deps.now() });
 }
 
+/** Where a tool command printed in a hint must go: this run's cluster, namespace, release and access. */
+function targetOf(options: GlobalOptions, kube: KubeClient, installation: OpenedInstallation['installation']): CommandTarget {
+  return { cluster: clusterFlagsOf(options, kube.contextName), namespace: installation.namespace, release: installation.release, access: options.access };
+}
+
 function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
   reporter.close();
   deps.stdout.write(text);
@@ -95,27 +100,27 @@ export async function runStatusCommand(options: StatusOptions, deps: CliDeps): P
     const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter));
     throwIfInterrupted(deps);
     print(deps, reporter, render(report, options, deps, renderStatusTable));
-    const error = statusOutcome(report);
+    const error = statusOutcome(report, targetOf(options, kube, installation));
     if (error) throw error;
     return report;
   });
 }
 
 /** 0 COMPLETE; 4 anything that is not restorable; 3 when only unreadable parts stand between us and a verdict. */
-function statusOutcome(report: StatusReport): CliError | undefined {
+function statusOutcome(report: StatusReport, target: CommandTarget): CliError | undefined {
   if (report.verdict === 'COMPLETE') return undefined;
   const why = report.reasons.join('; ');
   if (report.verdict === 'UNKNOWN') {
     return new PreconditionError(`the state of backup ${report.backupId} could not be read in every part: ${why}`, {
-      hint: 'run kubectl camunda-backup check to see which component is not reachable',
+      hint: `run ${toolCommand('check', target)} to see which component is not reachable`,
     });
   }
   const hint =
     report.verdict === 'NOT_FOUND'
-      ? "no component has a backup with this ID; see 'kubectl camunda-backup list'"
+      ? `no component has a backup with this ID; see ${toolCommand('list', target)}`
       : report.verdict === 'IN_PROGRESS'
         ? 'the backup is still running; ask again later'
-        : 'this backup cannot be restored; take a new one with kubectl camunda-backup create';
+        : `this backup cannot be restored; take a new one with ${toolCommand('create', target)}`;
   return new BackupFailedError(`backup ${report.backupId} is ${report.verdict}${why ? `: ${why}` : ''}`, { hint });
 }
 
@@ -130,7 +135,7 @@ export async function runListCommand(options: ListOptions, deps: CliDeps): Promi
     const failed = report.parts.filter((part) => part.state === 'ERROR');
     if (failed.length > 0) {
       throw new PreconditionError(`the backups of ${failed.map((p) => `${p.part} (${p.message})`).join('; ')} could not be listed`, {
-        hint: 'the list above misses what those parts hold; run kubectl camunda-backup check',
+        hint: `the list above misses what those parts hold; run ${toolCommand('check', targetOf(options, kube, installation))}`,
       });
     }
     return report;
@@ -170,7 +175,7 @@ async function deleteOpened(
   {
     const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
-      const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now() });
+      const plan = await planDelete(installation, selection, session, { access: options.access, cluster: clusterFlagsOf(options, kube.contextName), nowMs: deps.now() });
       const renderReport = (report: DeleteReport): string => render(report, options, deps, renderDeleteTable);
       if (options.dryRun || plan.targets.length === 0) {
         const report = plannedDeleteReport(plan, 'PLANNED');
