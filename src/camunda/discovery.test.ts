@@ -70,7 +70,7 @@ function patchService(kube: FakeKubeClient, name: string, patch: (svc: Service) 
 }
 
 function patchConfigFile(kube: FakeKubeClient, name: string, file: string, patch: (doc: Json) => void): void {
-  kube.configMaps = kube.configMaps.map((cm): ConfigMap => {
+  kube.configMapObjects = kube.configMapObjects.map((cm): ConfigMap => {
     if (cm.name !== name) return cm;
     const doc = (parseYaml(cm.data[file] ?? '') as Json | null) ?? {};
     patch(doc);
@@ -329,7 +329,7 @@ describe('components', () => {
     patchPods(kube, isComponent('zeebe-broker'), dropProbe);
     patchConfigFile(kube, 'camunda-zeebe-configuration-unified', 'application.yaml', (doc) => setPath(doc, 'management.server.base-path', '/from-config/'));
     expect((await discover(kube)).components.find((c) => c.part === 'zeebe')?.basePath).toBe('/from-config');
-    kube.configMaps = kube.configMaps.filter((c) => c.name !== 'camunda-zeebe-configuration-unified');
+    kube.configMapObjects = kube.configMapObjects.filter((c) => c.name !== 'camunda-zeebe-configuration-unified');
     patchRelease(kube, (release) => setPath(release, 'config.orchestration.contextPath', 'camunda'));
     const installation = await discover(kube);
     expect(installation.components.filter((c) => c.part !== 'optimize').map((c) => c.basePath)).toEqual(['/camunda', '/camunda']);
@@ -407,7 +407,7 @@ describe('snapshot repository', () => {
 
   itWithFixtures('reads env from envFrom ConfigMaps and Optimize’s environment-config.yaml', async () => {
     const kube = kubeFor('12.13.3', 'default');
-    kube.configMaps.push({ name: 'backup-env', namespace: 'camunda', data: { CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME: 'repo-a', CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME: 'repo-a' } });
+    kube.configMapObjects.push({ name: 'backup-env', namespace: 'camunda', data: { CAMUNDA_OPERATE_BACKUP_REPOSITORYNAME: 'repo-a', CAMUNDA_TASKLIST_BACKUP_REPOSITORYNAME: 'repo-a' } });
     for (const component of ['operate', 'tasklist']) patchPods(kube, isComponent(component), (p) => withContainer(p, component, (c) => ({ ...c, envFrom: [...c.envFrom, { configMapRef: 'backup-env' }] })));
     patchConfigFile(kube, 'camunda-optimize-configuration', 'environment-config.yaml', (doc) => setPath(doc, 'backup', { repositoryName: 'repo-a' }));
     const installation = await discover(kube);
@@ -417,7 +417,7 @@ describe('snapshot repository', () => {
 
   itWithFixtures('8.9: the secondary-storage key in an extra configuration file, and the 8.8 env name as legacy alias', async () => {
     const kube = kubeFor('14.8.4', 'default');
-    kube.configMaps = kube.configMaps.map((cm) =>
+    kube.configMapObjects = kube.configMapObjects.map((cm) =>
       cm.name === 'camunda-zeebe-configuration' ? { ...cm, data: { ...cm.data, 'backup.yaml': 'camunda.data.secondary-storage.elasticsearch.backup:\n  repository-name: from-file\n' } } : cm,
     );
     expect((await discover(kube)).repositoryName).toBe('from-file');
@@ -471,7 +471,7 @@ describe('search engine and zeebe-record indices', () => {
 
   itWithFixtures('without the orchestration ConfigMap the values decide, with a warning', async () => {
     const kube = kubeFor('13.12.7', 'full-keycloak-optimize');
-    kube.configMaps = kube.configMaps.filter((c) => c.name !== 'camunda-zeebe-configuration-unified');
+    kube.configMapObjects = kube.configMapObjects.filter((c) => c.name !== 'camunda-zeebe-configuration-unified');
     const installation = await discover(kube);
     expect(installation.secondaryStorage).toBe('elasticsearch');
     expect(installation.zeebeRecordsExported).toBe(true);

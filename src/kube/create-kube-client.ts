@@ -5,6 +5,7 @@
  */
 import { AuthorizationV1Api, CoreV1Api, type V1SelfSubjectAccessReview } from '@kubernetes/client-node';
 import type { AccessCheck, AccessCheckResult, ConfigMap, KubeClient, Pod, PortForward, Secret, Service } from './kube-client.js';
+import { createConfigMapApi } from './config-map-api.js';
 import { createLeaseApi } from './lease-api.js';
 import { configMapFromK8s, podFromK8s, secretFromK8s, serviceFromK8s } from './objects.js';
 import { execInPod } from './pod-exec.js';
@@ -60,6 +61,7 @@ function clientOn(context: RestContext, cancel: AbortSignal | undefined): KubeCl
     openPortForward: (request) => (cancel ? closedOnAbort(openPortForward(streams, request), cancel) : openPortForward(streams, request)),
     withSignal: (signal) => clientOn(context.withSignal(signal), cancel ? AbortSignal.any([cancel, signal]) : signal),
     leases: createLeaseApi(configuration, rest),
+    configMaps: createConfigMapApi(configuration, rest),
   };
 }
 

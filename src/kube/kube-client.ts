@@ -159,6 +159,30 @@ export interface LeaseApi {
   delete(current: Lease): Promise<void>;
 }
 
+/** A ConfigMap the tool keeps as a record in the cluster (run outcomes, the restore journal). */
+export interface RecordMap {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  readonly resourceVersion: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/**
+ * ConfigMap REST calls for records; conflicts surface as KubeApiError with httpStatus 409 (AlreadyExists on create,
+ * Conflict on a stale replace or delete). Every record is labelled app.kubernetes.io/managed-by=kubectl-camunda-backup.
+ */
+export interface ConfigMapApi {
+  /** undefined when it does not exist. */
+  read(namespace: string, name: string): Promise<RecordMap | undefined>;
+  create(namespace: string, name: string, data: Readonly<Record<string, string>>, labels?: Readonly<Record<string, string>>): Promise<RecordMap>;
+  /** Optimistic: fails with 409 when `current` is no longer the stored version. Labels are kept. */
+  replace(current: RecordMap, data: Readonly<Record<string, string>>): Promise<RecordMap>;
+  /** Deletes only the version given (409 when it changed meanwhile). */
+  delete(current: RecordMap): Promise<void>;
+}
+
 /**
  * Everything the tool asks of the API server. Errors are thrown as KubeApiError; exec errors as the ExecError
  * family (see kube-errors.ts). All of them are PreconditionErrors (exit 3).
@@ -184,4 +208,5 @@ export interface KubeClient {
    */
   withSignal(signal: AbortSignal): KubeClient;
   readonly leases: LeaseApi;
+  readonly configMaps: ConfigMapApi;
 }

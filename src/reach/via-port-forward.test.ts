@@ -105,6 +105,7 @@ function fakeKube(refusedPods: readonly string[] = [], dropSecondCallOnFirstTunn
     checkAccess: unused,
     execInPod: unused,
     leases: { read: unused, create: unused, replace: unused, delete: unused },
+    configMaps: { read: unused, create: unused, replace: unused, delete: unused },
     async openPortForward(request) {
       const forward = await fakeForward(refusedPods.includes(request.pod), dropSecondCallOnFirstTunnel);
       forwards.push({ ...request, forward });

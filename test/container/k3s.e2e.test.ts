@@ -7,7 +7,7 @@
  * kubeconfig: port-forwards and exec go through k3s's API server and kubelet, and curl runs in real pods.
  *
  * This file has not run on the machines this project is developed on: they cannot pull rancher/k3s, and
- * @testcontainers/k3s is not a dependency. See the README section "Validating against real Kubernetes".
+ * @testcontainers/k3s is not a dependency. See docs/testing.md, "Validating against real Kubernetes".
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -33,7 +33,7 @@ const NAMESPACE = 'camunda';
 export const K8S_E2E_HOWTO =
   `set K8S_E2E=1 on a machine that can pull ${K3S_IMAGE}, after \`npm install --no-save @testcontainers/k3s@^11\` ` +
   '(same major as testcontainers), with Docker and kubectl; the simulator images are built and loaded into k3s, ' +
-  'the simulators are deployed as pods from them (README: "Validating against real Kubernetes")';
+  'the simulators are deployed as pods from them (docs/testing.md: "Validating against real Kubernetes")';
 
 /** The part of @testcontainers/k3s this file uses (it is loaded only when the tier is enabled). */
 interface K3sModule {

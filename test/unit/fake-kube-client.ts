@@ -5,6 +5,7 @@
  */
 import type { AccessCheck, AccessCheckResult, ConfigMap, ExecRequest, ExecResult, KubeClient, Pod, PortForward, PortForwardRequest, Secret, Service } from '../../src/kube/kube-client.js';
 import { configMapFromK8s, podFromK8s, secretFromK8s, serviceFromK8s } from '../../src/kube/objects.js';
+import { memoryConfigMapApi } from './memory-config-map-api.js';
 import { memoryLeaseApi } from './memory-lease-api.js';
 
 export interface RawObjects {
@@ -41,16 +42,18 @@ export class FakeKubeClient implements KubeClient {
   readonly contextName = 'fake';
   readonly calls: FakeKubeCall[] = [];
   readonly leases = memoryLeaseApi();
+  /** Records the tool writes (run outcomes, restore journal); discovery's ConfigMaps are `configMapObjects`. */
+  readonly configMaps = memoryConfigMapApi();
   pods: Pod[];
   services: Service[];
-  configMaps: ConfigMap[];
+  configMapObjects: ConfigMap[];
   secrets: Secret[];
 
   constructor(objects: RawObjects, namespace = 'camunda') {
     this.namespace = namespace;
     this.pods = (objects.pods ?? []).map(podFromK8s);
     this.services = (objects.services ?? []).map(serviceFromK8s);
-    this.configMaps = (objects.configMaps ?? []).map(configMapFromK8s);
+    this.configMapObjects = (objects.configMaps ?? []).map(configMapFromK8s);
     this.secrets = (objects.secrets ?? []).map(secretFromK8s);
   }
 
@@ -81,7 +84,7 @@ export class FakeKubeClient implements KubeClient {
 
   readConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined> {
     this.calls.push({ method: 'readConfigMap', namespace, name });
-    return Promise.resolve(this.configMaps.find((c) => c.namespace === namespace && c.name === name));
+    return Promise.resolve(this.configMapObjects.find((c) => c.namespace === namespace && c.name === name));
   }
 
   checkAccess(checks: readonly AccessCheck[]): Promise<AccessCheckResult[]> {

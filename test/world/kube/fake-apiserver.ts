@@ -17,6 +17,7 @@ import { roleDenies, type PolicyRule } from './rbac.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { badRequest, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized, type ApiStatus } from './status.js';
 import { tlsMaterial } from './tls.js';
+import { configMapWrites } from './config-maps.js';
 import {
   ChannelConnection,
   KUBELET_EXEC_PROTOCOLS,
@@ -209,7 +210,7 @@ const CORE_RESOURCES: Json = {
     resourceEntry('pods/exec', 'PodExecOptions', ['create', 'get']),
     resourceEntry('pods/portforward', 'PodPortForwardOptions', ['create', 'get']),
     resourceEntry('services', 'Service', ['get', 'list'], true, ['svc']),
-    resourceEntry('configmaps', 'ConfigMap', ['get', 'list'], true, ['cm']),
+    resourceEntry('configmaps', 'ConfigMap', ['create', 'delete', 'get', 'list', 'update'], true, ['cm']),
     resourceEntry('secrets', 'Secret', ['get', 'list']),
   ],
 };
@@ -348,6 +349,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const liveSockets = new Set<Duplex>();
   let resourceVersion = 500_000;
   const leases = createLeaseStore(() => String(++resourceVersion));
+  const builtInExtensions: readonly ApiExtension[] = [configMapWrites(objects.configMaps, () => String(++resourceVersion))];
 
   const log = (entry: Omit<RequestLogEntry, 'at'>): void => {
     requests.push({ at: Date.now(), ...entry });
@@ -455,7 +457,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const handleRest = async (req: IncomingMessage, url: URL): Promise<RestResult> => {
     const method = req.method ?? 'GET';
     const parts = url.pathname.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
-    for (const extension of options.extensions ?? []) {
+    for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) {
       const handled = await extension.handle({
         method,
         url,
