@@ -76,6 +76,8 @@ export interface GlobalFlag {
   readonly default?: string | boolean;
   readonly describe: string;
   readonly group: 'Kubernetes' | 'Output' | 'Camunda installation';
+  /** The values shell completion offers (validation is the schema's, in the tool's words). */
+  readonly choices?: readonly string[];
 }
 
 /** Every global flag, in the order `options` lists them. */
@@ -90,7 +92,7 @@ export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
     group: 'Kubernetes',
     describe: 'Deadline of each Kubernetes API request, e.g. 10s, 1m (0: none; Ctrl-C and create --timeout still stop the run)',
   },
-  { name: 'output', alias: 'o', value: 'format', type: 'string', default: 'text', group: 'Output', describe: `Result format on stdout: ${OUTPUT_FORMATS.join(', ')} (wide: the tables with every column)` },
+  { name: 'output', alias: 'o', value: 'format', type: 'string', default: 'text', choices: OUTPUT_FORMATS, group: 'Output', describe: `Result format on stdout: ${OUTPUT_FORMATS.join(', ')} (wide: the tables with every column)` },
   {
     name: 'v',
     value: 'level',
@@ -107,6 +109,7 @@ export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
     value: 'mode',
     type: 'string',
     default: 'port-forward',
+    choices: ACCESS_MODES,
     group: 'Camunda installation',
     describe: 'How to reach component APIs: port-forward (through the API server) or exec (curl run in pods)',
   },
@@ -122,8 +125,11 @@ export const GLOBAL_FLAGS: readonly GlobalFlag[] = [
   },
 ];
 
-/** Adds the global flags to a yargs instance, hidden from every command's help (`options` lists them). */
-export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
+/**
+ * Adds the global flags to a yargs instance, hidden from every command's help (`options` lists them). For shell
+ * completion (`completing`) they are shown instead, with their values, because yargs completes no hidden flag.
+ */
+export function withGlobalOptions<T>(yargs: Argv<T>, completing = false): Argv<T & GlobalArgs> {
   let result: Argv<T> = yargs;
   for (const flag of GLOBAL_FLAGS) {
     result = result.option(flag.name, {
@@ -131,8 +137,9 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
       type: flag.type,
       ...(flag.type === 'string' ? { requiresArg: true } : {}),
       ...(flag.default !== undefined ? { default: flag.default } : {}),
+      ...(completing && flag.choices ? { choices: [...flag.choices] } : {}),
       global: true,
-      hidden: true,
+      hidden: !completing,
       describe: flag.describe,
     });
   }

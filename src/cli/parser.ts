@@ -19,6 +19,8 @@ import { GLOBAL_FLAGS, withGlobalOptions } from './global-options.js';
 import type { GlobalArgs } from './global-options.js';
 
 const MAX_HELP_WIDTH = 110;
+/** How kubectl's completion shim (README "Shell completion") asks yargs for completions. */
+const COMPLETION_FLAG = '--get-yargs-completions';
 
 const ROOT_EPILOG = [
   `Use '${TOOL} <command> --help' for examples and exit codes of a command.`,
@@ -38,10 +40,10 @@ function commandsOf(deps: CliDeps): readonly AnyCommand[] {
 /**
  * A parser over the given dependencies. It never exits the process; `--help`, `--version` and no command at all
  * just print help (to stdout, exit 0, as kubectl alone does). Parse failures reject with a bare Error: use
- * runCommandLine, which words them.
+ * runCommandLine, which words them. `argv` only tells whether shell completion is asking.
  */
-export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
-  let parser = withGlobalOptions(yargs())
+export function createParser(deps: CliDeps, version: string, argv: readonly string[] = []): Argv<GlobalArgs> {
+  let parser = withGlobalOptions(yargs(), argv.includes(COMPLETION_FLAG))
     .scriptName(TOOL)
     .usage('$0 <command> [flags]\n\nConsistent backups of Camunda 8 Self-Managed on Kubernetes: web apps first, then Zeebe, and exporting always resumed.');
   for (const command of commandsOf(deps)) parser = parser.command(command);
@@ -71,7 +73,7 @@ export function createParser(deps: CliDeps, version: string): Argv<GlobalArgs> {
 /** Parses and runs argv; a parse failure becomes one UsageError naming what the user typed. */
 export async function runCommandLine(deps: CliDeps, version: string, argv: readonly string[]): Promise<void> {
   try {
-    await createParser(deps, version).parseAsync([...argv]);
+    await createParser(deps, version, argv).parseAsync([...argv]);
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error;
     const commands = commandsOf(deps);

@@ -51,6 +51,13 @@ describe('the built CLI: kubectl habits', () => {
     expect(help.stdout).not.toMatch(/^\s*--kubeconfig/m);
     expect(help.stdout.trimEnd()).toMatch(/Use 'kubectl camunda-backup options' for a list of global command-line options \(applies to all commands\)\.$/);
   });
+
+  it('still completes the global flags and their values in a shell, although help leaves them out', async () => {
+    const flags = await runCli(undefined, ['--get-yargs-completions', 'create', '--']);
+    expect(flags.stdout.split('\n')).toEqual(expect.arrayContaining(['--kubeconfig', '--context', '--namespace', '--output', '--access', '--backup-id']));
+    const formats = await runCli(undefined, ['--get-yargs-completions', 'list', '-o', '']);
+    expect(formats.stdout.split('\n').filter(Boolean)).toEqual(['text', 'wide', 'json', 'yaml']);
+  });
 });
 
 describe('the built CLI: start-up of --help and completion', () => {
