@@ -202,7 +202,7 @@ describe('create', () => {
     expect(error).toBeUndefined();
     expect(h.calls).toEqual([
       'kube {"context":"prod","namespace":"camunda","env":{}}',
-      'discover {"namespace":"from-context","release":"camunda","access":"exec","webModeler":false}',
+      'discover {"namespace":"from-context","cluster":{"context":"prod"},"release":"camunda","access":"exec","webModeler":false}',
       'plan {"backupId":42,"timeoutMs":300000,"pollIntervalMs":1000,"access":"exec","cluster":{"context":"prod"}}',
       'connector exec',
       'run signal=false',

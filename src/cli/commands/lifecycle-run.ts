@@ -225,7 +225,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
       {
         access: options.access,
         cluster: clusterFlagsOf(options, kube.contextName),
-        discovery: discoveryOptionsOf(options, kube.namespace),
+        discovery: discoveryOptionsOf(options, kube),
         maxBackupAgeMs: options.maxBackupAgeMs,
         nowMs: deps.now(),
       },

@@ -8,6 +8,7 @@ import type { DiscoveryOptions } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
+import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { CliError, InterruptedError, isSignalName, messageOf, PreconditionError } from '../../errors.js';
 import type { CliDeps, CreateBackupApi } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -37,10 +38,11 @@ export async function openCluster(options: GlobalOptions, deps: CliDeps, emit?: 
   return { backup, kube };
 }
 
-/** What discovery needs from the global flags; `namespace` is the client's (the flag, else the context's). */
-export function discoveryOptionsOf(options: GlobalOptions, namespace: string, extra: Pick<DiscoveryOptions, 'webModeler'> = {}): DiscoveryOptions {
+/** What discovery needs from the global flags; the namespace is the client's (the flag, else the context's). */
+export function discoveryOptionsOf(options: GlobalOptions, kube: Pick<KubeClient, 'namespace' | 'contextName'>, extra: Pick<DiscoveryOptions, 'webModeler'> = {}): DiscoveryOptions {
   return {
-    namespace,
+    namespace: kube.namespace,
+    cluster: clusterFlagsOf(options, kube.contextName),
     release: options.release,
     snapshotRepository: options.snapshotRepository,
     camundaVersion: options.camundaVersion,
@@ -66,7 +68,7 @@ export async function openInstallation(
   const { backup, kube } = await openCluster(options, deps, emit);
   let installation: Installation;
   try {
-    installation = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube.namespace, extra));
+    installation = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube, extra));
   } catch (error) {
     if (stop.aborted && !(error instanceof CliError)) throw stoppedBeforeAnyChange(stop, 'during discovery');
     throw error;
