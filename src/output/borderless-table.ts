@@ -9,8 +9,11 @@ const NO_BORDERS = {
 
 export { TABLE_WIDTH };
 const GAP = 3;
-/** The last column keeps at least this much room, even when the others already fill the line. */
-const MIN_LAST_COLUMN = 20;
+/**
+ * Less room than this for the last column, and it is left whole: the fixed columns are too wide to fit anyway (a
+ * dry run's long snapshot paths), and a sliver of wrapped text reads worse than a long line.
+ */
+const MIN_LAST_COLUMN = 30;
 
 /** How the last column (the free text: message, reason) is made to fit: cut with "…", or broken at spaces. */
 export type FitMode = 'truncate' | 'wrap';
@@ -23,7 +26,8 @@ export interface TableView {
 
 /**
  * A kubectl-style table: upper-case headers, no borders, three spaces between columns, no trailing blanks. With
- * `fit`, the last column is cut or wrapped so that lines stay within TABLE_WIDTH.
+ * `fit`, the last column is cut or wrapped so that lines stay within TABLE_WIDTH, where the other columns leave it
+ * room.
  */
 export function renderBorderlessTable(head: readonly string[], rows: readonly (readonly string[])[], fit?: FitMode): string {
   const table = new Table({
@@ -33,14 +37,22 @@ export function renderBorderlessTable(head: readonly string[], rows: readonly (r
   });
   const flat = rows.map((row) => row.map(oneLine));
   const room = fit ? roomForLastColumn(head, flat) : undefined;
-  for (const row of flat) table.push(room === undefined ? row : row.map((cell, i) => (i === row.length - 1 ? fitCell(cell, room, fit!) : cell)));
+  if (room === undefined || room < MIN_LAST_COLUMN) {
+    for (const row of flat) table.push(row);
+    return finish(table);
+  }
+  for (const row of flat) table.push(row.map((cell, i) => (i === row.length - 1 ? fitCell(cell, room, fit!) : cell)));
+  return finish(table);
+}
+
+function finish(table: InstanceType<typeof Table>): string {
   return `${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
 }
 
 function roomForLastColumn(head: readonly string[], rows: readonly (readonly string[])[]): number {
   const widths = head.slice(0, -1).map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const used = widths.reduce((sum, width) => sum + width + GAP, 0);
-  return Math.max(MIN_LAST_COLUMN, TABLE_WIDTH - used);
+  return TABLE_WIDTH - used;
 }
 
 function fitCell(text: string, room: number, mode: FitMode): string {

@@ -84,6 +84,23 @@ describe('renderSummaryTable', () => {
     );
   });
 
+  it('leaves the dry-run plan\'s note whole when its paths are too long to fit 100 columns anyway', () => {
+    const path = `/_snapshot/camunda-backup/camunda_zeebe_records_backup_1748937221?wait_for_completion=true`;
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'PLANNED',
+        exporting: { paused: false, resumed: null, pausedMs: null },
+        plan: [
+          { order: 1, step: 'backup-zeebe-records', method: 'PUT', path, target: 'http://es:9200', note: 'must end SUCCESS with 0 failed shards' },
+          { order: 2, step: 'backup-operate', method: 'GET', path: '/actuator/backups/1', target: 'pod/op:9600', note: 'repeats until the state is final' },
+        ],
+      }),
+      { wide: false },
+    );
+    expect(text).toMatch(new RegExp(`^1 +backup-zeebe-records +PUT +${path.replace(/[?.]/g, '\\$&')} +must end SUCCESS with 0 failed shards$`, 'm'));
+    expect(text).toMatch(/^2 +backup-operate +GET +\/actuator\/backups\/1 +repeats until the state is final$/m);
+  });
+
   it('redacts credentials that a component echoed into a message', () => {
     const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe-records', state: 'FAILED', message: 'GET http://elastic:s3cr3t@es:9200 failed' }] }), { wide: false });
     expect(text).not.toContain('s3cr3t');
