@@ -177,6 +177,9 @@ describe('createParser: usage errors', () => {
     [['create', '--backup-id'], 'flag needs an argument: --backup-id', 'create'],
     [['delete', '-n'], 'flag needs an argument: -n', 'delete'],
     [['create', '--backup-id', 'abc'], '--backup-id: invalid backup ID "abc"', 'create'],
+    [['list', '--verbose=4'], 'invalid value "4" for --verbose: it is a switch', 'list'],
+    [['create', '--dry-run=maybe'], 'invalid value "maybe" for --dry-run: it is a switch', 'create'],
+    [['delete', '1', '--yes=please'], 'invalid value "please" for --yes: it is a switch', 'delete'],
   ])('%j → UsageError "%s", pointing at the help of %j, before any cluster call', async (args, message, usage) => {
     const h = harness();
     const error = await run(args, h);
@@ -188,7 +191,7 @@ describe('createParser: usage errors', () => {
     expect(h.stdout()).toBe('');
   });
 
-  it.each([[['list', '-v', '4']], [['list', '-v=6']], [['list', '--v=0']], [['list', '--v', '9']], [['list', '-v2']], [['list', '--verbose']], [['list', '-q']]])('%j is accepted', async (args) => {
+  it.each([[['list', '-v', '4']], [['list', '-v=6']], [['create', '--dry-run=true', '--verbose=false']], [['list', '--no-color']], [['list', '--', '--weird=x']], [['list', '--v=0']], [['list', '--v', '9']], [['list', '-v2']], [['list', '--verbose']], [['list', '-q']]])('%j is accepted', async (args) => {
     const h = harness({ discover: async () => Promise.reject(new PreconditionError('stop after parsing')) });
     const error = await run(args, h);
     expect((error as Error).message).toBe('stop after parsing');

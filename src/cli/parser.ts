@@ -72,6 +72,7 @@ export function createParser(deps: CliDeps, version: string, argv: readonly stri
 
 /** Parses and runs argv; a parse failure becomes one UsageError naming what the user typed. */
 export async function runCommandLine(deps: CliDeps, version: string, argv: readonly string[]): Promise<void> {
+  refuseSwitchValues(argv, commandsOf(deps));
   try {
     await createParser(deps, version, argv).parseAsync([...argv]);
   } catch (error) {
@@ -79,6 +80,33 @@ export async function runCommandLine(deps: CliDeps, version: string, argv: reado
     const commands = commandsOf(deps);
     const command = commandOf(argv, commands);
     throw new UsageError(describeParseFailure(error.message, argv, command, commands), { usage: command?.name ?? '' });
+  }
+}
+
+const BOOLEAN_VALUES = new Set(['true', 'false']);
+
+/** yargs has getOptions(); its type declarations do not. */
+interface WithOptions {
+  getOptions(): { readonly boolean: readonly string[] };
+}
+
+/**
+ * `--dry-run=maybe` or `--verbose=4`: yargs would read a switch with any other value than true/false as false,
+ * silently. kubectl (pflag) refuses it, and so does the tool.
+ */
+function refuseSwitchValues(argv: readonly string[], commands: readonly AnyCommand[]): void {
+  const end = argv.indexOf('--');
+  const given = (end < 0 ? argv : argv.slice(0, end)).map((arg) => /^--(?:no-)?([^=]+)=(.*)$/.exec(arg)).filter((m) => m !== null && !BOOLEAN_VALUES.has(m[2]!));
+  if (given.length === 0) return;
+  const command = commandOf(argv, commands);
+  const own = commands.find((c) => nameOf(c) === command?.name);
+  const switches = new Set([
+    ...GLOBAL_FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.name),
+    ...(typeof own?.builder === 'function' ? (own.builder(yargs() as never) as unknown as WithOptions).getOptions().boolean : []),
+  ]);
+  const bad = given.find((m) => switches.has(m![1]!));
+  if (bad) {
+    throw new UsageError(`invalid value "${bad[2]}" for ${bad[0].split('=')[0]}: it is a switch; give it alone, or =true / =false`, { usage: command?.name ?? '' });
   }
 }
 
