@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // After vitest's own summary: every skipped tier's reason, once (test/skip-reasons-reporter.ts).
+    reporters: ['default', './test/skip-reasons-reporter.ts'],
     projects: [
       {
         test: {

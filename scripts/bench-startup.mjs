@@ -123,10 +123,11 @@ if (!opts['json-only']) {
       (r) =>
         `${`${name(r.subject)} / ${name(r.yardstick)}`.padEnd(56)} ${r.ratio === null ? '     -' : `${r.ratio.toFixed(2)}x`.padStart(6)}  ${
           r.ratioOfMins === null ? '        -' : `${r.ratioOfMins.toFixed(2)}x`.padStart(9)
-        }  ${`<= ${r.max}x`.padStart(6)}  ${r.met === null ? 'not measured' : r.met ? 'met' : 'MISSED'}`,
+        }  ${`<= ${r.max}x`.padStart(6)}  ${r.met === null ? 'not measured' : r.met ? 'met' : 'not met (ratio above target)'}`,
     ),
     ...report.missing.map((m) => `not measured: ${m}`),
     `${runs} interleaved runs after ${warmup} warm-up rounds; ${report.machine.cpus} cores (${report.machine.cpu})`,
+    'Verdicts judge the ratios only: a slower or loaded machine slows subject and yardstick alike; the ms are for reference.',
     '',
   ];
   process.stdout.write(out.join('\n'));

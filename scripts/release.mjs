@@ -1,7 +1,7 @@
 // Builds the krew release: the esbuild bundle, a Node single-executable per platform, .tar.gz/.zip archives with
 // sha256, and plugin.yaml rendered from its template so the hashes always match what was built.
 //
-//   node scripts/release.mjs [--skip-build] [--bundle file.cjs] [--targets linux_amd64,windows_amd64] [--no-manifest]
+//   node scripts/release.mjs [--skip-build] [--bundle file.cjs] [--targets linux_amd64,windows_amd64]
 //
 // --bundle embeds another CommonJS bundle (implies --skip-build); it needs its .map beside it for the notices.
 //
@@ -9,8 +9,9 @@
 // RELEASE_NODE_VERSION (default in scripts/release/targets.mjs; a version without a PINNED entry there is a trial:
 // its packages are recorded, not checked), SOURCE_DATE_EPOCH (archive mtimes),
 // RELEASE_CODE_CACHE=0 (no V8 code cache in the linux/amd64 binary: slower start, bit-reproducible archive).
-// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, sea-prep.blob, stage/<os>_<arch>/}; plugin.yaml
-// at the repo root is rewritten only when every target was built.
+// Output: dist/release/{<archives>, sha256sums.txt, release.json, plugin.yaml, sea-prep.blob, stage/<os>_<arch>/}. Nothing
+// outside dist/ is written: the manifest's hashes change with every build (the linux/amd64 code cache differs), so
+// the repository keeps only the template (scripts/release/plugin.template.yaml) and a build never dirties the tree.
 import process from 'node:process';
 import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,6 @@ const { values: opts } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     bundle: { type: 'string' },
     targets: { type: 'string' },
-    'no-manifest': { type: 'boolean', default: false },
   },
 });
 
@@ -130,7 +130,6 @@ const manifest = renderManifest({
 });
 writeFileSync(join(outDir, 'plugin.yaml'), manifest);
 const complete = targets.length === TARGETS.length;
-if (complete && !opts['no-manifest']) writeFileSync(join(root, 'plugin.yaml'), manifest);
 
 writeFileSync(join(outDir, 'sha256sums.txt'), built.map((b) => `${b.sha256}  ${b.archive}\n`).join(''));
 writeFileSync(
@@ -143,6 +142,8 @@ writeFileSync(
       sizeBudgetBytes: SIZE_BUDGET,
       targets: built.map(({ target, ...rest }) => ({ os: target.os, arch: target.arch, ...rest })),
       omitted: OMITTED,
+      // What the manifest was rendered with, so a test can render the template again and compare.
+      manifestEnv: Object.fromEntries(['RELEASE_BASE_URL', 'RELEASE_HOMEPAGE'].filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
     },
     null,
     2,
@@ -163,7 +164,7 @@ for (const b of built) {
 for (const o of OMITTED) print(`${`${o.os}/${o.arch}`.padEnd(15)} not shipped: ${o.reason}`);
 print('');
 print(
-  `${complete && !opts['no-manifest'] ? 'plugin.yaml and ' : ''}dist/release/plugin.yaml written; ` +
+  `dist/release/plugin.yaml written${complete ? '' : ' (partial: only the targets built)'}; ` +
     `done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
 

@@ -83,6 +83,14 @@ export interface ExecRequest {
   readonly timeoutMs: number;
   /** When given, stdout is streamed here instead of being collected (large outputs such as pg_dump). */
   readonly stdout?: Writable | undefined;
+  /**
+   * Bytes for the command's stdin, the way secrets reach a command without being on its command line (the exec
+   * request's URL, which API server audit logs record). `close: true` ends stdin after them; only exec protocol
+   * v5 can (Kubernetes 1.30+), so the request then offers v5 alone and an API server without it answers
+   * ExecStdinCloseUnsupportedError before anything ran. `close: false` leaves stdin open while the command runs
+   * (any protocol); the command must stop reading by itself.
+   */
+  readonly stdin?: { readonly data: Buffer; readonly close: boolean } | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 

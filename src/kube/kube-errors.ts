@@ -196,6 +196,16 @@ export class ExecCommandNotFoundError extends ExecError {
   }
 }
 
+/**
+ * Closing a command's stdin needs exec protocol v5 (the API server's stream translator, Kubernetes 1.30+ with
+ * TranslateStreamCloseWebsocketRequests on); offered v5 alone, this API server refused the handshake. Nothing ran.
+ */
+export class ExecStdinCloseUnsupportedError extends ExecError {
+  constructor(target: ExecTarget) {
+    super(target, `the API server cannot close the stdin of a command in ${describeExecTarget(target)}: it does not speak exec protocol v5.channel.k8s.io (Kubernetes 1.29 or older)`);
+  }
+}
+
 /** The command could not run for another reason the runtime reported (InternalError or another Status failure). */
 export class ExecFailedError extends ExecError {
   constructor(target: ExecTarget, message: string, options: CliErrorOptions = {}) {

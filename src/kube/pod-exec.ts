@@ -2,9 +2,11 @@
  * Runs a command in a container through the exec WebSocket and turns client-node's loose ends into one promise:
  * client-node resolves when the socket *opens* and reports the exit status only through a callback, so here the
  * result is settled only when the status frame has arrived and the socket has closed; a close without status, a
- * deadline or an abort terminate the socket and reject with a typed error.
+ * deadline or an abort terminate the socket and reject with a typed error. Secrets reach the command on stdin, never
+ * in its argv (the exec URL, which audit logs record); ending stdin needs exec protocol v5, so such a request offers
+ * v5 alone and a server without it is told apart from an RBAC refusal (ExecStdinCloseUnsupportedError).
  */
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import type WebSocket from 'ws';
 import type { ExecRequest, ExecResult } from './kube-client.js';
@@ -12,6 +14,7 @@ import {
   ExecCommandNotFoundError,
   ExecConnectionLostError,
   ExecFailedError,
+  ExecStdinCloseUnsupportedError,
   ExecTimeoutError,
   describeExecTarget,
   parseStatus,
@@ -30,6 +33,9 @@ export interface PodExecContext {
 /** stderr is diagnostics (curl -sS, pg_dump warnings): keep its tail, bounded. */
 const MAX_STDERR_BYTES = 256 * 1024;
 
+/** The one exec protocol whose close frame ends a command's stdin and keeps the socket open for its output. */
+const STREAM_CLOSE_PROTOCOL = 'v5.channel.k8s.io';
+
 /** Runtime wordings for "argv[0] is not in the image" (runc, crun, containerd, CRI-O, the kubelet). */
 const NOT_FOUND = /executable file not found|no such file or directory|not found/i;
 
@@ -43,6 +49,14 @@ export function execInPod(context: PodExecContext, request: ExecRequest): Promis
     let closeCode: number | undefined;
     let settled = false;
     let outputError: Error | undefined;
+
+    // Buffered until client-node reads it after the socket opened. Ended only when v5 is certain: under v4,
+    // client-node answers the end of stdin by closing the whole socket, output and exit status included.
+    const stdin = request.stdin ? new PassThrough() : null;
+    if (request.stdin) {
+      if (request.stdin.close) stdin?.end(request.stdin.data);
+      else stdin?.write(request.stdin.data);
+    }
 
     const stdoutChunks: Buffer[] = [];
     const stderrChunks: Buffer[] = [];
@@ -65,6 +79,7 @@ export function execInPod(context: PodExecContext, request: ExecRequest): Promis
       settled = true;
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
+      stdin?.destroy();
       if ('error' in outcome) {
         ws?.terminate();
         reject(outcome.error);
@@ -113,6 +128,7 @@ export function execInPod(context: PodExecContext, request: ExecRequest): Promis
       server: context.server,
       handshakeTimeoutMs: context.handshakeTimeoutMs,
       what,
+      ...(request.stdin?.close ? { protocols: [STREAM_CLOSE_PROTOCOL], protocolRejected: () => new ExecStdinCloseUnsupportedError(target) } : {}),
       onSocket: (socket) => {
         ws = socket;
         if (settled) socket.terminate();
@@ -130,7 +146,7 @@ export function execInPod(context: PodExecContext, request: ExecRequest): Promis
     });
 
     new Exec(context.kubeConfig, handler)
-      .exec(request.namespace, request.pod, request.container, [...request.command], stdout, stderr, null, false, (s) => {
+      .exec(request.namespace, request.pod, request.container, [...request.command], stdout, stderr, stdin, false, (s) => {
         status = s;
       })
       .then(
@@ -138,7 +154,9 @@ export function execInPod(context: PodExecContext, request: ExecRequest): Promis
           // Opened; completion comes from the status frame and the close event.
         },
         (rejection: unknown) => {
-          finish({ error: handshakeError(rejection, { server: context.server, what, handshakeTimeoutMs: context.handshakeTimeoutMs }) });
+          const inner = rejection && typeof rejection === 'object' && 'error' in rejection ? (rejection as { error: unknown }).error : rejection;
+          if (inner instanceof ExecStdinCloseUnsupportedError) finish({ error: inner });
+          else finish({ error: handshakeError(rejection, { server: context.server, what, handshakeTimeoutMs: context.handshakeTimeoutMs }) });
         },
       );
   });

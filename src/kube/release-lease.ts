@@ -39,6 +39,8 @@ export interface ReleaseLockRequest {
   readonly onWarning: (message: string) => void;
   /** How a person would delete a stale Lease, with the flags that reach the same cluster. */
   readonly deleteCommand: string;
+  /** Written on the Lease for readers (create names its backup ID, so status can tell its run is alive). */
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface HeldReleaseLock {
@@ -64,6 +66,11 @@ export class ReleaseLockedError extends PreconditionError {}
 
 const expiresAt = (lease: Lease): number => (lease.renewTime ?? lease.acquireTime ?? 0) + (lease.leaseDurationSeconds ?? 0) * 1000;
 const isFree = (lease: Lease, now: number): boolean => !lease.holderIdentity || expiresAt(lease) <= now;
+
+/** The Lease if a run holds it now (held and renewed in time), else undefined: its holder stopped or let it go. */
+export function heldLease(lease: Lease | undefined, now: number): Lease | undefined {
+  return lease && !isFree(lease, now) ? lease : undefined;
+}
 const isConflict = (error: unknown): boolean => error instanceof KubeApiError && error.httpStatus === 409;
 const isForbidden = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.httpStatus === 403;
 const iso = (ms: number | undefined): string => (ms === undefined ? 'an unknown time' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
@@ -108,6 +115,7 @@ async function acquire(api: LeaseApi, request: ReleaseLockRequest): Promise<Held
       acquireTime: now,
       renewTime: now,
       leaseTransitions: current ? (current.leaseTransitions ?? 0) + 1 : 0,
+      ...(request.annotations ? { annotations: request.annotations } : {}),
     };
     try {
       const lease = current ? await api.replace(current, spec) : await api.create(request.namespace, name, spec);

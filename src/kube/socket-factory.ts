@@ -21,19 +21,27 @@ export interface StreamSocketOptions {
   readonly what: string;
   /** Called with the socket as soon as it exists, before the handshake, so callers can always terminate it. */
   readonly onSocket: (ws: WebSocket) => void;
+  /** Offer only these subprotocols (instead of client-node's v5…v1 list), e.g. v5 alone when stdin must be closed. */
+  readonly protocols?: readonly string[] | undefined;
+  /**
+   * The error for a bare 403 (no Status body): what x/net/websocket answers when none of the offered subprotocols
+   * is spoken (the kubelet's streaming server), as opposed to an RBAC 403, which always carries a Status.
+   */
+  readonly protocolRejected?: (() => Error) | undefined;
 }
 
 const MAX_STATUS_BODY = 64 * 1024;
 
 function createSocketFactory(options: Omit<StreamSocketOptions, 'kubeConfig'>): SocketFactory {
   return (uri, protocols, opts) => {
-    const ws = new WebSocket(uri, protocols, { ...opts, handshakeTimeout: options.handshakeTimeoutMs });
+    const ws = new WebSocket(uri, options.protocols ? [...options.protocols] : protocols, { ...opts, handshakeTimeout: options.handshakeTimeoutMs });
     // WebSocketHandler only listens through onerror while connecting; errors after open must not crash the process.
     ws.on('error', () => {});
     ws.on('unexpected-response', (_request, response: IncomingMessage) => {
       readBody(response, (body) => {
         if (ws.readyState !== WebSocket.CONNECTING) return;
-        const error = kubeApiErrorFromResponse(response.statusCode ?? 0, body, options.what, options.server);
+        const bare = response.statusCode === 403 && body.trim() === '';
+        const error = bare && options.protocolRejected ? options.protocolRejected() : kubeApiErrorFromResponse(response.statusCode ?? 0, body, options.what, options.server);
         // The handler's onerror rejects its connect() promise with this error; terminate() then frees the request.
         ws.emit('error', error);
         ws.terminate();

@@ -17,6 +17,8 @@ import { renderDocument, type DocumentFormat } from './document.js';
  * - exporting: { paused, resumed (true | false | null), pausedMs, resumeCommand? }
  * - plan[]: dry run only, { order, step, method, path, target, body? } per call, in order
  * - error?: { message, step? } when the run did not complete
+ * - leftBehind?: { backupId, parts[]: { part, state }, deleteCommand? } when the backup did not complete: the parts
+ *   of its ID left in the cluster (not restorable) and `kubectl camunda-backup delete <id>` with the run's flags
  * - warnings[]: strings
  *
  * Credentials never appear: strings pass through the same redaction as every other printed line.

@@ -44,6 +44,23 @@ describe('renderSummaryTable', () => {
     expect(text).toContain('\nError in backup-operate: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
   });
 
+  it('after a run that did not complete: which parts of the ID it left, and the delete command', () => {
+    const deleteCommand = 'kubectl camunda-backup delete 1748937221 --context prod -n camunda --release camunda --access exec';
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'INTERRUPTED',
+        error: { message: 'interrupted by SIGINT during backup-zeebe', step: 'backup-zeebe' },
+        leftBehind: { backupId: 1748937221, parts: [{ part: 'operate', state: 'COMPLETED' }, { part: 'zeebe', state: 'INTERRUPTED' }], deleteCommand },
+      }),
+      { wide: false },
+    );
+    expect(text).toContain(
+      '\nLeft behind: operate (COMPLETED), zeebe (INTERRUPTED): parts of backup 1748937221, which is not restorable (a part that was still running may finish on its own; it stays unrestorable).\n' +
+        `Delete them with: ${deleteCommand}\n`,
+    );
+    expect(renderSummaryTable(aBackupReport({ state: 'FAILED', leftBehind: { backupId: 5, parts: [] } }), { wide: false })).toContain('Left behind: nothing of backup 5 (no part had started).');
+  });
+
   it('shortens very long messages in the table (the JSON keeps them whole)', () => {
     const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe', state: 'FAILED', message: 'x'.repeat(500) }] }), { wide: true });
     expect(text).toContain(`${'x'.repeat(199)}…`);

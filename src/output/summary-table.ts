@@ -54,8 +54,22 @@ function renderPlan(report: BackupReport, wide: boolean): string {
 function renderFooter(report: BackupReport): string {
   const lines: string[] = [];
   if (report.error) lines.push(`Error${report.error.step ? ` in ${report.error.step}` : ''}: ${report.error.message}`);
+  lines.push(...describeLeftBehind(report));
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
   return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
+}
+
+/** What a run that did not complete left of its ID, and the command that deletes it. */
+function describeLeftBehind(report: BackupReport): string[] {
+  const left = report.leftBehind;
+  if (!left) return [];
+  if (left.parts.length === 0) return [`Left behind: nothing of backup ${left.backupId} (no part had started).`];
+  const parts = left.parts.map((p) => `${p.part} (${p.state})`).join(', ');
+  const running = left.parts.some((p) => p.state === 'IN_PROGRESS' || p.state === 'INTERRUPTED' || p.state === 'TIMED_OUT');
+  return [
+    `Left behind: ${parts}: parts of backup ${left.backupId}, which is not restorable${running ? ' (a part that was still running may finish on its own; it stays unrestorable)' : ''}.`,
+    `Delete them with: ${left.deleteCommand ?? '-'}`,
+  ];
 }
 
 /** One sentence on the exporting pause, the fact an operator checks first after a failed run. */

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ExecResult } from '../kube/kube-client.js';
 import type { HttpRequest } from './component-http.js';
-import { STATUS_MARKER, buildCurlArgv, buildWgetArgv, parseCurlOutput, parseWgetOutput } from './curl-argv.js';
+import { SECRETS_END, STATUS_MARKER, buildCurlCommand, buildWgetArgv, curlConfigString, curlReadingOpenStdin, parseCurlOutput, parseWgetOutput, wgetCannot } from './curl-argv.js';
 import { HttpReachError } from './http-reach-error.js';
 
 /** The error fn throws, so assertions on it need no conditional expect. */
@@ -17,7 +18,7 @@ function thrownBy(fn: () => unknown): unknown {
 const result = (stdout: string, exitCode = 0, stderr = ''): ExecResult => ({ stdout: Buffer.from(stdout, 'utf8'), stderr, exitCode });
 const url = 'http://localhost:9600/actuator/backups';
 
-describe('buildCurlArgv', () => {
+describe('buildCurlCommand', () => {
   it.each<[string, HttpRequest, { noProxy?: boolean; timeoutMs?: number }, string[]]>([
     [
       'GET without body: no content-type, no data',
@@ -36,20 +37,40 @@ describe('buildCurlArgv', () => {
       ],
     ],
     [
-      'headers are passed with -H and in-cluster targets ignore proxies',
+      'headers (credentials) are read from stdin with --config -, and in-cluster targets ignore proxies',
       { method: 'DELETE', path: '/x', headers: { Authorization: 'Basic c2VjcmV0' } },
       { noProxy: true, timeoutMs: 1500 },
       [
         'curl', '-sS', '--globoff', '--max-time', '2', '-X', 'DELETE', '-H', 'Accept: application/json',
-        '-H', 'Authorization: Basic c2VjcmV0', '--noproxy', '*', '-o', '-', '-w', `${STATUS_MARKER}%{http_code}\n`, url,
+        '--config', '-', '--noproxy', '*', '-o', '-', '-w', `${STATUS_MARKER}%{http_code}\n`, url,
       ],
     ],
   ])('%s', (_name, request, options, expected) => {
-    expect(buildCurlArgv(request, { url, timeoutMs: options.timeoutMs ?? 30_000, noProxy: options.noProxy })).toEqual(expected);
+    expect(buildCurlCommand(request, { url, timeoutMs: options.timeoutMs ?? 30_000, noProxy: options.noProxy }).argv).toEqual(expected);
+  });
+
+  it('puts every header into the config for stdin, none into argv; no config without secrets', () => {
+    const command = buildCurlCommand({ method: 'GET', path: '/', headers: { Authorization: 'Basic c2VjcmV0', 'X-Key': 'k"1\\' } }, { url, timeoutMs: 1000 });
+    expect(command.secretConfig).toBe('header = "Authorization: Basic c2VjcmV0"\nheader = "X-Key: k\\"1\\\\"\n');
+    expect(command.argv.join(' ')).not.toMatch(/c2VjcmV0|X-Key/);
+    expect(buildCurlCommand({ method: 'GET', path: '/' }, { url, timeoutMs: 1000 }).secretConfig).toBeUndefined();
+  });
+
+  it('moves user:password@ of a URL into the config (decoded), off the command line', () => {
+    const command = buildCurlCommand({ method: 'GET', path: '/' }, { url: 'https://elastic:p%40ss:w@es.example.com:9243/_snapshot', timeoutMs: 1000 });
+    expect(command.argv.at(-1)).toBe('https://es.example.com:9243/_snapshot');
+    expect(command.argv).toContain('--config');
+    expect(command.secretConfig).toBe('user = "elastic:p@ss:w"\n');
+    expect(command.argv.join(' ')).not.toContain('elastic');
+  });
+
+  it('refuses a value with a line break instead of letting it start another curl option', () => {
+    expect(() => curlConfigString('Basic x\nurl = "http://evil"')).toThrow(/line break/);
+    expect(curlConfigString('a "b" \\c')).toBe('"a \\"b\\" \\\\c"');
   });
 
   it('always bounds curl with --max-time, at least one second', () => {
-    const argv = buildCurlArgv({ method: 'GET', path: '/' }, { url, timeoutMs: 10 });
+    const argv = buildCurlCommand({ method: 'GET', path: '/' }, { url, timeoutMs: 10 }).argv;
     expect(argv.slice(argv.indexOf('--max-time'), argv.indexOf('--max-time') + 2)).toEqual(['--max-time', '1']);
   });
 });
@@ -87,10 +108,16 @@ describe('parseCurlOutput', () => {
 });
 
 describe('buildWgetArgv', () => {
-  it('sends GET with headers and the status on stderr (-S)', () => {
-    expect(buildWgetArgv({ method: 'GET', path: '/x', headers: { Authorization: 'Bearer t' } }, { url, timeoutMs: 5000, noProxy: true })).toEqual([
-      'wget', '-S', '-O', '-', '-T', '5', '--header', 'Accept: application/json', '--header', 'Authorization: Bearer t', '-Y', 'off', url,
+  it('sends GET with the status on stderr (-S)', () => {
+    expect(buildWgetArgv({ method: 'GET', path: '/x' }, { url, timeoutMs: 5000, noProxy: true })).toEqual([
+      'wget', '-S', '-O', '-', '-T', '5', '--header', 'Accept: application/json', '-Y', 'off', url,
     ]);
+  });
+
+  it('never carries credentials: wget takes headers only on its command line', () => {
+    expect(buildWgetArgv({ method: 'GET', path: '/x', headers: { Authorization: 'Bearer t' } }, { url, timeoutMs: 5000 })).toBeUndefined();
+    expect(buildWgetArgv({ method: 'GET', path: '/x' }, { url: 'http://u:p@es:9200/x', timeoutMs: 5000 })).toBeUndefined();
+    expect(wgetCannot({ method: 'GET', path: '/x', headers: { Authorization: 'Bearer t' } }, url)).toBe('cannot take credentials off its command line');
   });
 
   it('sends POST through --post-data, empty when there is no body', () => {
@@ -134,5 +161,31 @@ describe('parseWgetOutput', () => {
 
   it('treats a 200 cut off by a non-zero exit as a lost connection, not a success', () => {
     expect(() => parseWgetOutput(result('{"sta', 1, '  HTTP/1.1 200 OK\nwget: short read\n'), 'exec pod/p:9600')).toThrow(/response cut off/);
+  });
+});
+
+describe('curlReadingOpenStdin (exec protocol v4: stdin cannot be closed)', () => {
+  const command = buildCurlCommand({ method: 'GET', path: '/', headers: { Authorization: 'Basic c2VjcmV0' } }, { url, timeoutMs: 1000 });
+
+  it('wraps curl in sh, which copies stdin up to the end line into curl and closes it; nothing secret in argv', () => {
+    const wrapped = curlReadingOpenStdin(command)!;
+    expect(wrapped.argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(wrapped.argv.slice(3)).toEqual(['sh', ...command.argv]);
+    expect(wrapped.argv.join(' ')).not.toContain('c2VjcmV0');
+    expect(wrapped.stdin.toString()).toBe(`${command.secretConfig}${SECRETS_END}\n`);
+    expect(curlReadingOpenStdin(buildCurlCommand({ method: 'GET', path: '/' }, { url, timeoutMs: 1000 }))).toBeUndefined();
+  });
+
+  it('really hands the lines to the command and ends its input at the end line, with stdin still open (real sh)', async () => {
+    const wrapped = curlReadingOpenStdin({ argv: ['cat'], secretConfig: 'header = "Authorization: Basic c2VjcmV0"\n' })!;
+    const child = spawn(wrapped.argv[0]!, wrapped.argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    // stdin stays open, like a v4 exec stream: only the end line may finish cat.
+    child.stdin.write(wrapped.stdin);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdin.destroy();
+    expect(code).toBe(0);
+    expect(Buffer.concat(out).toString()).toBe('header = "Authorization: Basic c2VjcmV0"\n');
   });
 });

@@ -22,14 +22,71 @@ export interface ExecHttpArgvOptions {
   readonly noProxy?: boolean | undefined;
 }
 
+/** One curl run: its argv, and the request's secrets as curl config lines for its stdin, never its argv. */
+export interface CurlCommand {
+  readonly argv: string[];
+  /**
+   * `header = "Authorization: …"` and `user = "…"` lines (the request's headers and any user:password@ of the URL).
+   * When present, argv reads them with `--config -`: the exec request's URL, which API server audit logs record,
+   * carries no credential. curl reads its config up to the end of stdin before it connects anywhere.
+   */
+  readonly secretConfig?: string | undefined;
+}
+
 /** curl argv for one request: silent but with errors, bounded by --max-time, body and status on stdout. */
-export function buildCurlArgv(request: HttpRequest, options: ExecHttpArgvOptions): string[] {
+export function buildCurlCommand(request: HttpRequest, options: ExecHttpArgvOptions): CurlCommand {
+  const { url, user } = splitUserInfo(options.url);
+  const secrets = [
+    ...Object.entries(request.headers ?? {}).map(([name, value]) => `header = ${curlConfigString(`${name}: ${value}`)}`),
+    ...(user === undefined ? [] : [`user = ${curlConfigString(user)}`]),
+  ];
   const argv = ['curl', '-sS', '--globoff', '--max-time', seconds(options.timeoutMs), '-X', request.method, '-H', 'Accept: application/json'];
-  for (const [name, value] of Object.entries(request.headers ?? {})) argv.push('-H', `${name}: ${value}`);
+  if (secrets.length > 0) argv.push('--config', '-');
   if (request.body !== undefined) argv.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(request.body));
   if (options.noProxy) argv.push('--noproxy', '*');
-  argv.push('-o', '-', '-w', `${STATUS_MARKER}%{http_code}\n`, options.url);
-  return argv;
+  argv.push('-o', '-', '-w', `${STATUS_MARKER}%{http_code}\n`, url);
+  return secrets.length > 0 ? { argv, secretConfig: `${secrets.join('\n')}\n` } : { argv };
+}
+
+/**
+ * A curl config string (https://curl.se/docs/manpage.html#-K): double-quoted, with backslash and quote escaped. A
+ * line break would start another option, so a value with one is refused rather than sent.
+ */
+export function curlConfigString(value: string): string {
+  if (/[\r\n]/.test(value)) throw new Error('a header or credential for curl contains a line break');
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** "https://user:pw@host/x" → the URL without user:pw@, and "user:pw" decoded for curl's --user. */
+function splitUserInfo(raw: string): { url: string; user?: string } {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i.exec(raw);
+  if (!match) return { url: raw };
+  const [whole, scheme = '', userInfo = ''] = match;
+  const [name = '', ...rest] = userInfo.split(':');
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const user = rest.length > 0 ? `${decode(name)}:${decode(rest.join(':'))}` : decode(name);
+  return { url: scheme + raw.slice(whole.length), user };
+}
+
+/** The line that ends the secrets on a stdin that cannot be closed (see curlReadingOpenStdin); not curl syntax. */
+export const SECRETS_END = '#camunda-backup:end-of-config';
+
+/**
+ * For an exec protocol that cannot end stdin (v4): a shell in the pod passes stdin on to curl line by line up to
+ * SECRETS_END and then closes curl's stdin itself. The secrets travel on stdin and through shell built-ins
+ * (read, printf) only, so no argv in the pod or in the exec request holds them. The pipeline's status is curl's;
+ * 127 with "not found" on stderr means the pod has a shell but no curl.
+ */
+export function curlReadingOpenStdin(command: CurlCommand): { argv: string[]; stdin: Buffer } | undefined {
+  if (command.secretConfig === undefined) return undefined;
+  const script = `while IFS= read -r line && [ "$line" != '${SECRETS_END}' ]; do printf '%s\\n' "$line"; done | "$@"`;
+  return { argv: ['sh', '-c', script, 'sh', ...command.argv], stdin: Buffer.from(`${command.secretConfig}${SECRETS_END}\n`, 'utf8') };
 }
 
 /** curl exit codes that mean "no answer", with what to call them (https://curl.se/libcurl/c/libcurl-errors.html). */
@@ -60,13 +117,23 @@ export function parseCurlOutput(result: ExecResult, description: string): HttpRe
 }
 
 /**
- * wget argv for pods without curl, or undefined when wget cannot send the request: busybox wget only does
- * GET and POST (--post-data), not DELETE or PUT. Server headers (-S) go to stderr, where the status is read.
+ * Why wget cannot make this call, or undefined when it can: busybox wget only does GET and POST (--post-data), and
+ * takes headers only on its command line, so a call with credentials (any extra header, or user:password@ in the
+ * URL) is curl's alone.
+ */
+export function wgetCannot(request: HttpRequest, url: string): string | undefined {
+  if (Object.keys(request.headers ?? {}).length > 0 || splitUserInfo(url).user !== undefined) return 'cannot take credentials off its command line';
+  if (request.method !== 'GET' && request.method !== 'POST') return `cannot send ${request.method} requests`;
+  return undefined;
+}
+
+/**
+ * wget argv for pods without curl, or undefined when wget cannot send the request (wgetCannot). Server headers
+ * (-S) go to stderr, where the status is read.
  */
 export function buildWgetArgv(request: HttpRequest, options: ExecHttpArgvOptions): string[] | undefined {
-  if (request.method !== 'GET' && request.method !== 'POST') return undefined;
+  if (wgetCannot(request, options.url) !== undefined) return undefined;
   const argv = ['wget', '-S', '-O', '-', '-T', seconds(options.timeoutMs), '--header', 'Accept: application/json'];
-  for (const [name, value] of Object.entries(request.headers ?? {})) argv.push('--header', `${name}: ${value}`);
   if (request.method === 'POST') {
     if (request.body !== undefined) argv.push('--header', 'Content-Type: application/json');
     argv.push('--post-data', request.body === undefined ? '' : JSON.stringify(request.body));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../events.js';
 import { PreconditionError } from '../errors.js';
 import type { ExecRequest, ExecResult, KubeClient, Pod } from '../kube/kube-client.js';
-import { ExecCommandNotFoundError, ExecTimeoutError } from '../kube/kube-errors.js';
+import { ExecCommandNotFoundError, ExecStdinCloseUnsupportedError, ExecTimeoutError } from '../kube/kube-errors.js';
 import type { PodTarget } from './component-http.js';
 import { HttpReachError } from './http-reach-error.js';
 import { createExecCurlConnector } from './via-exec-curl.js';
@@ -46,23 +46,33 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-/** Runs the command on this machine: "pods" share the host network, so localhost:<port> is the component. */
-function runLocally(command: readonly string[], timeoutMs: number): Promise<ExecResult> {
+/**
+ * Runs the command on this machine: "pods" share the host network, so localhost:<port> is the component. stdin as
+ * the exec stream gives it: closed after the data only when asked, else left open while the command runs.
+ */
+function runLocally(command: readonly string[], timeoutMs: number, stdin?: ExecRequest['stdin']): Promise<ExecResult> {
   return new Promise((resolve) => {
-    execFile(command[0] ?? '', command.slice(1), { encoding: 'buffer', timeout: timeoutMs }, (error, stdout, stderr) => {
+    const child = execFile(command[0] ?? '', command.slice(1), { encoding: 'buffer', timeout: timeoutMs }, (error, stdout, stderr) => {
       const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      child.stdin?.destroy();
       resolve({ stdout, stderr: stderr.toString(), exitCode });
     });
+    child.stdin?.on('error', () => undefined);
+    if (stdin?.close) child.stdin?.end(stdin.data);
+    else if (stdin) child.stdin?.write(stdin.data);
+    else child.stdin?.end();
   });
 }
 
 interface FakePod {
+  /** Executables in the image (curl, wget, sh). */
   readonly tools: readonly string[];
   readonly ip?: string;
   readonly labels?: Record<string, string>;
 }
 
-function fakeKube(pods: Record<string, FakePod>, overrides: Partial<KubeClient> = {}): KubeClient & { execs: ExecRequest[]; lists: number } {
+/** `v4`: an API server that cannot close stdin (offered v5 alone, it refuses the handshake). */
+function fakeKube(pods: Record<string, FakePod>, overrides: Partial<KubeClient> = {}, protocol: 'v5' | 'v4' = 'v5'): KubeClient & { execs: ExecRequest[]; lists: number } {
   const execs: ExecRequest[] = [];
   const state = { lists: 0 };
   const asPod = (name: string, pod: FakePod): Pod => ({
@@ -99,11 +109,15 @@ function fakeKube(pods: Record<string, FakePod>, overrides: Partial<KubeClient> 
     },
     async execInPod(request: ExecRequest): Promise<ExecResult> {
       execs.push(request);
+      if (request.stdin?.close && protocol === 'v4') throw new ExecStdinCloseUnsupportedError(request);
       const tool = request.command[0] ?? '';
-      if (!pods[request.pod]?.tools.includes(tool)) {
+      const tools = pods[request.pod]?.tools ?? [];
+      if (!tools.includes(tool)) {
         throw new ExecCommandNotFoundError(request, tool, `exec: "${tool}": executable file not found in $PATH`);
       }
-      return runLocally(request.command, request.timeoutMs);
+      // A shell finds only the tools of its image.
+      if (tool === 'sh' && !tools.includes(request.command.at(4) ?? '')) return { stdout: Buffer.alloc(0), stderr: `sh: 1: ${request.command.at(4)}: not found\n`, exitCode: 127 };
+      return runLocally(request.command, request.timeoutMs, request.stdin);
     },
     ...overrides,
   };
@@ -130,13 +144,51 @@ describe('createExecCurlConnector with real curl', () => {
     await expect(channel.request({ method: 'DELETE', path: '/empty' })).resolves.toEqual({ status: 204, body: '' });
   });
 
-  it('sends extra headers (Authorization), and says nothing when curl in the pod itself works', async () => {
+  it('sends extra headers (Authorization) on stdin, closed after them (v5), never in argv; says nothing when curl in the pod works', async () => {
     const events: RunEvent[] = [];
-    const channel = await createExecCurlConnector(fakeKube({ es: { tools: ['curl'] } }), { emit: (e) => events.push(e) })(target('es'));
+    const kube = fakeKube({ es: { tools: ['curl'] } });
+    const channel = await createExecCurlConnector(kube, { emit: (e) => events.push(e) })(target('es'));
     expect(channel.description).toBe(`exec pod/es:${port}`);
     await channel.request({ method: 'GET', path: '/_snapshot', headers: { Authorization: 'Basic c2VjcmV0OnB3' } });
     expect(seen.at(-1)?.authorization).toBe('Basic c2VjcmV0OnB3');
+    expect(kube.execs[0]?.command.join(' ')).not.toContain('c2VjcmV0OnB3');
+    expect(kube.execs[0]?.stdin).toEqual({ data: Buffer.from('header = "Authorization: Basic c2VjcmV0OnB3"\n'), close: true });
     expect(events).toEqual([]);
+  });
+
+  it('an external URL with user:password@: the credentials go on stdin, the URL in argv has none', async () => {
+    const kube = fakeKube({ curl: { tools: ['curl'] } });
+    const channel = await createExecCurlConnector(kube)({ kind: 'url', url: `http://elastic:pw%2F1@127.0.0.1:${port}`, via: { namespace: 'camunda', pod: 'curl', container: 'curl', port: 0 } });
+    await channel.request({ method: 'GET', path: '/_snapshot' });
+    expect(seen.at(-1)?.authorization).toBe(`Basic ${Buffer.from('elastic:pw/1').toString('base64')}`);
+    expect(kube.execs[0]?.command.join(' ')).not.toMatch(/elastic|pw/);
+  });
+
+  it('an API server without v5 (cannot close stdin): said once, then a shell in the pod hands curl the credentials; never in argv', async () => {
+    const events: RunEvent[] = [];
+    const kube = fakeKube({ es: { tools: ['curl', 'sh'] } }, {}, 'v4');
+    const channel = await createExecCurlConnector(kube, { emit: (e) => events.push(e) })(target('es'));
+    const headers = { Authorization: 'Basic c2VjcmV0OnB3' };
+    await expect(channel.request({ method: 'GET', path: '/_snapshot', headers })).resolves.toMatchObject({ status: 200 });
+    expect(seen.at(-1)?.authorization).toBe('Basic c2VjcmV0OnB3');
+    await expect(channel.request({ method: 'POST', path: '/_snapshot/r/s', headers, body: { indices: 'zeebe-record*' } })).resolves.toMatchObject({ status: 200 });
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', authorization: 'Basic c2VjcmV0OnB3', body: '{"indices":"zeebe-record*"}' });
+    // v5 was asked once (refused before anything ran), then every call went through sh with stdin left open.
+    expect(kube.execs.map((e) => [e.command[0], e.stdin?.close])).toEqual([['curl', true], ['sh', false], ['sh', false]]);
+    for (const e of kube.execs) expect(e.command.join(' ')).not.toContain('c2VjcmV0OnB3');
+    expect(events).toEqual([{ kind: 'info', message: expect.stringMatching(/exec protocol v4 only .*cannot close stdin.*never on a command line/) }]);
+    // Calls without credentials need neither stdin nor a shell.
+    await channel.request({ method: 'GET', path: '/plain' });
+    expect(kube.execs.at(-1)?.command[0]).toBe('curl');
+    expect(kube.execs.at(-1)?.stdin).toBeUndefined();
+  });
+
+  it('without v5 and without a shell in the pod, credentials are never put in argv: exit 3 saying why', async () => {
+    const kube = fakeKube({ es: { tools: ['curl'] } }, {}, 'v4');
+    const channel = await createExecCurlConnector(kube)(target('es'));
+    const error = await channel.request({ method: 'GET', path: '/_snapshot', headers: { Authorization: 'Basic c2VjcmV0OnB3' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 3, message: expect.stringContaining('pod/es (container main) has no shell (sh) to hand curl the credentials on stdin, which this API server cannot close') });
+    for (const e of kube.execs) expect(e.command.join(' ')).not.toContain('c2VjcmV0OnB3');
   });
 
   it('turns a refused connection into an HttpReachError with curl\'s words', async () => {

@@ -3,13 +3,19 @@
  * Camunda images often lack curl (helm-layout.md §7), so per pod the connector falls back to wget, then to
  * another pod that has curl (the Elasticsearch pod, say) reaching the target pod by its IP, and remembers
  * what worked. When nothing works it fails before anything changed, saying how to pick --exec-pod.
+ *
+ * Credentials (the Elasticsearch/OpenSearch Authorization header, user:password@ of an external URL) never go into
+ * the exec command line, which the API server's audit log records: curl reads them with `--config -` from stdin,
+ * which exec protocol v5 can close after them (Kubernetes 1.30+). An API server that only speaks v4 cannot close
+ * stdin; it is asked once, said once, and from then on a shell in the pod hands the lines to curl
+ * (curlReadingOpenStdin). wget takes headers only as arguments, so it never carries credentials.
  */
 import type { Reporter } from '../events.js';
 import { PreconditionError } from '../errors.js';
 import type { ExecResult, KubeClient, Pod } from '../kube/kube-client.js';
-import { ExecCommandNotFoundError, ExecConnectionLostError, ExecTimeoutError } from '../kube/kube-errors.js';
+import { ExecCommandNotFoundError, ExecConnectionLostError, ExecStdinCloseUnsupportedError, ExecTimeoutError } from '../kube/kube-errors.js';
 import type { ComponentHttp, Connector, HttpRequest, HttpResponse, HttpTarget, PodTarget } from './component-http.js';
-import { buildCurlArgv, buildWgetArgv, parseCurlOutput, parseWgetOutput } from './curl-argv.js';
+import { buildCurlCommand, buildWgetArgv, curlReadingOpenStdin, parseCurlOutput, parseWgetOutput, wgetCannot, type CurlCommand } from './curl-argv.js';
 import { HttpReachError } from './http-reach-error.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -38,6 +44,8 @@ type Tool = 'curl' | 'wget';
 interface PodTools {
   curl?: boolean;
   wget?: boolean;
+  /** A shell, needed to hand curl credentials when stdin cannot be closed (exec protocol v4). */
+  sh?: boolean;
   /** Another pod that reached this one when this one had no tool for the call. */
   relay?: PodTarget;
 }
@@ -67,6 +75,10 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
   const podsWithCurl = new Map<string, PodTarget>();
   const podListings = new Map<string, Promise<Pod[]>>();
   const noticed = new Set<string>();
+  /** Whether the API server can close a command's stdin (exec protocol v5); undefined until a call with secrets asked. */
+  let stdinCloses: boolean | undefined;
+  let saidStdinStaysOpen = false;
+  let stdinProbe: Promise<unknown> | undefined;
 
   /** Says once per pod and route how its calls travel when it is not curl in the pod itself. */
   const notice = (route: ExecRoute, via: string): void => {
@@ -93,9 +105,9 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
     return listing;
   };
 
-  async function exec(runner: PodTarget, command: string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<ExecResult> {
+  async function exec(runner: PodTarget, command: string[], timeoutMs: number, signal: AbortSignal | undefined, stdin?: { data: Buffer; close: boolean }): Promise<ExecResult> {
     try {
-      return await kube.execInPod({ namespace: runner.namespace, pod: runner.pod, container: runner.container, command, timeoutMs: timeoutMs + EXEC_MARGIN_MS, signal });
+      return await kube.execInPod({ namespace: runner.namespace, pod: runner.pod, container: runner.container, command, timeoutMs: timeoutMs + EXEC_MARGIN_MS, signal, ...(stdin ? { stdin } : {}) });
     } catch (error) {
       // Stopped by the caller: no fallback to wget or another pod.
       if (signal?.aborted) throw signal.reason;
@@ -106,22 +118,67 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
     }
   }
 
+  /**
+   * curl with its secrets on stdin: closed after them where the API server can (v5), else through a shell that
+   * closes curl's stdin itself. The first refusal of v5 is said once; nothing ran then, so the call is repeated.
+   */
+  async function execCurl(runner: PodTarget, command: CurlCommand, timeoutMs: number, signal: AbortSignal | undefined): Promise<ExecResult> {
+    if (command.secretConfig === undefined) return exec(runner, command.argv, timeoutMs, signal);
+    // Parallel calls wait for the first one's answer instead of each asking the API server.
+    if (stdinCloses === undefined && stdinProbe) await stdinProbe.catch(() => undefined);
+    if (stdinCloses !== false) {
+      try {
+        const attempt = exec(runner, command.argv, timeoutMs, signal, { data: Buffer.from(command.secretConfig, 'utf8'), close: true });
+        if (stdinCloses === undefined) stdinProbe = attempt;
+        const result = await attempt;
+        stdinCloses = true;
+        return result;
+      } catch (error) {
+        if (!(error instanceof ExecStdinCloseUnsupportedError)) throw error;
+        // Concurrent calls may all have asked; say it once.
+        if (!saidStdinStaysOpen) options.emit?.({
+          kind: 'info',
+          message:
+            'The API server speaks exec protocol v4 only (Kubernetes 1.29 or older), which cannot close stdin: the search engine credentials go to curl through a shell in the pod (sh reads them from stdin), still never on a command line',
+        });
+        stdinCloses = false;
+        saidStdinStaysOpen = true;
+      }
+    }
+    const wrapped = curlReadingOpenStdin(command)!;
+    const tools = toolsOf(runner);
+    let result: ExecResult;
+    try {
+      result = await exec(runner, wrapped.argv, timeoutMs, signal, { data: wrapped.stdin, close: false });
+    } catch (error) {
+      if (error instanceof ExecCommandNotFoundError) tools.sh = false;
+      throw error;
+    }
+    tools.sh = true;
+    // The shell ran but found no curl: the same as curl missing from the image.
+    if (result.exitCode === 127 && /not found/i.test(result.stderr)) throw new ExecCommandNotFoundError(runner, 'curl', result.stderr.trim());
+    return result;
+  }
+
   /** Runs the call in `runner` with curl, else wget; undefined when the pod has neither tool for this call. */
   async function sendFrom(runner: PodTarget, url: string, request: HttpRequest, noProxy: boolean, timeoutMs: number, label: string): Promise<Delivered | undefined> {
     const tools = toolsOf(runner);
+    const curl = buildCurlCommand(request, { url, timeoutMs, noProxy });
     const attempts: [Tool, string[] | undefined][] = [
-      ['curl', buildCurlArgv(request, { url, timeoutMs, noProxy })],
+      ['curl', curl.argv],
       ['wget', buildWgetArgv(request, { url, timeoutMs, noProxy })],
     ];
     for (const [tool, argv] of attempts) {
       if (tools[tool] === false || argv === undefined) continue;
+      // Without a shell, this pod cannot take credentials on a stdin that stays open.
+      if (tool === 'curl' && curl.secretConfig !== undefined && stdinCloses === false && tools.sh === false) continue;
       const via = `exec pod/${runner.pod} (${tool}${label})`;
       let result;
       try {
-        result = await exec(runner, argv, timeoutMs, request.signal);
+        result = tool === 'curl' ? await execCurl(runner, curl, timeoutMs, request.signal) : await exec(runner, argv, timeoutMs, request.signal);
       } catch (error) {
         if (!(error instanceof ExecCommandNotFoundError)) throw error;
-        tools[tool] = false;
+        if (error.command === tool) tools[tool] = false;
         continue;
       }
       tools[tool] = true;
@@ -201,8 +258,7 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
     if (url === undefined) throw new PreconditionError(`pod/${target.pod} has no IP, so --exec-pod ${runner.pod} cannot reach it`, { hint: 'wait until the pod is running and Ready' });
     const delivered = await sendFrom(runner, url, request, true, timeoutMs, ` → pod/${target.pod}`);
     if (!delivered) {
-      const wget = toolsOf(runner).wget === true ? `, and its wget cannot send ${request.method} requests` : ' or wget';
-      throw new PreconditionError(`--exec-pod ${runner.pod} (container ${runner.container}) has no curl${wget}`, {
+      throw new PreconditionError(`--exec-pod ${runner.pod} (container ${runner.container}) ${missingTools(toolsOf(runner), request, url)}`, {
         hint: 'choose a pod with curl for --exec-pod (kubectl run curl --image=curlimages/curl --command -- sleep infinity), and --exec-container <name> for a pod with several containers',
       });
     }
@@ -216,7 +272,7 @@ export function createExecCurlConnector(kube: KubeClient, options: ExecConnector
     const delivered =
       (await sendFrom(route.runner, `${route.baseUrl}${request.path}`, request, route.noProxy, timeoutMs, '')) ??
       (await sendByRelay(route, request, timeoutMs));
-    if (!delivered) throw noToolError(route, request, toolsOf(route.runner));
+    if (!delivered) throw noToolError(route, request, toolsOf(route.runner), `${route.baseUrl}${request.path}`);
     if (delivered.tool !== 'curl' || delivered.runner !== route.runner) notice(route, delivered.via.replace(/^exec /, ''));
     return delivered.response;
   }
@@ -250,10 +306,16 @@ function routeFor(target: HttpTarget): ExecRoute {
   return { runner: target.via, baseUrl: target.url.replace(/\/+$/, ''), noProxy: false, description: `exec pod/${target.via.pod} → ${redactUrl(target.url)}` };
 }
 
-function noToolError(route: ExecRoute, request: HttpRequest, tools: PodTools): PreconditionError {
+/** "has no curl or wget", or what keeps the pod's tools from making this call. */
+function missingTools(tools: PodTools, request: HttpRequest, url: string): string {
+  if (tools.curl !== false && tools.sh === false) return 'has no shell (sh) to hand curl the credentials on stdin, which this API server cannot close (exec protocol v4)';
+  const wgetReason = wgetCannot(request, url);
+  return `has no curl${tools.wget === true && wgetReason ? `, and its wget ${wgetReason}` : ' or wget'}`;
+}
+
+function noToolError(route: ExecRoute, request: HttpRequest, tools: PodTools, url: string): PreconditionError {
   const { pod, container } = route.runner;
-  const wget = tools.wget === true ? `, and its wget cannot send ${request.method} requests` : ' or wget';
-  return new PreconditionError(`pod/${pod} (container ${container}) has no curl${wget}, and no other pod with curl could reach it`, {
+  return new PreconditionError(`pod/${pod} (container ${container}) ${missingTools(tools, request, url)}, and no other pod with curl could reach it`, {
     hint:
       'use --access port-forward, or run a pod with curl in the namespace (kubectl run curl --image=curlimages/curl --command -- sleep infinity) ' +
       'and pass --exec-pod curl (--exec-container <name> for a pod with several containers)',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { until } from './helpers/until.js';
-import { itNeedingFixtures, itWithFixtures } from '../fixtures-available.js';
+import { fixturesSkipNote, itNeedingFixtures, itWithFixtures } from '../fixtures-available.js';
 import { describeRun, partOf, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import {
   count,
@@ -72,7 +72,7 @@ describe('create: a component ends FAILED', () => {
     });
   });
 
-  itNeedingFixtures.each(['port-forward', 'exec'] as const)('8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed', async (access) => {
+  itNeedingFixtures.each(['port-forward', 'exec'] as const)(`8.10 %s: Zeebe backup FAILED after the pause → exit 4 with the partition reason, exporting resumed${fixturesSkipNote}`, async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { outcome: { zeebe: { state: 'FAILED', failureReason: 'S3 said: SlowDown' } } } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access, '-o', 'json']);
       expect(result.code, describeRun(result)).toBe(4);
@@ -113,7 +113,7 @@ describe('create: zeebe-record snapshot FAILED or PARTIAL after the pause', () =
     });
   });
 
-  itNeedingFixtures.each(['port-forward', 'exec'] as const)('8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup', async (access) => {
+  itNeedingFixtures.each(['port-forward', 'exec'] as const)(`8.10 %s: the external Elasticsearch ends the snapshot FAILED → exit 4, resumed, no runtime backup${fixturesSkipNote}`, async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), faults: { snapshot: [{ state: 'FAILED' }] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access]);
       expect(result.code, describeRun(result)).toBe(4);

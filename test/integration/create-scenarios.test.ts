@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeWithFixtures } from '../fixtures-available.js';
-import type { WorldOptions } from '../world/index.js';
+import type { World, WorldOptions } from '../world/index.js';
 import { describeRun, partOf, runCli, type ReportPart } from './helpers/run-cli.js';
 import {
   count,
@@ -180,6 +180,16 @@ describeWithFixtures('create: context paths from the values', () => {
   }
 });
 
+/** No exec request the API server got (what its audit log records) holds the password or an Authorization header. */
+function expectNoCredentialInExecArgv(world: World, password: string): void {
+  const execs = world.api.requests.filter((r) => r.kind === 'exec');
+  expect(execs.length).toBeGreaterThan(0);
+  for (const r of execs) {
+    const argv = (r.argv ?? []).join(' ');
+    for (const secret of [password, 'Authorization', 'Basic ']) expect(argv, `exec ${r.pod}`).not.toContain(secret);
+  }
+}
+
 describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', () => {
   it('8.7 external OpenSearch (port-forward, search reached through a pod): snapshot body without feature_states, Basic auth accepted', async () => {
     await withWorld({ fixture: fixture('8.7', 'opensearch-external'), ...CONFIGURED }, async (world) => {
@@ -190,6 +200,8 @@ describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', (
       expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record*' });
       expect(world.log.filter((e) => e.component === 'opensearch').every((e) => e.status !== 401), dumpLog(world)).toBe(true);
       expect(result.stdout + result.stderr).not.toContain('sim-opensearch-credentials-password');
+      // Reached through curl in a pod even in port-forward mode: the credentials went on stdin, not in any exec argv.
+      expectNoCredentialInExecArgv(world, 'sim-opensearch-credentials-password');
       expect(partOf(result.json(), 'zeebe-records')?.state).toBe('COMPLETED');
       expectResumedAfterPause(world);
     });
@@ -213,6 +225,7 @@ describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', (
       expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record*', feature_states: ['none'] });
       expect(world.log.filter((e) => e.component === 'elasticsearch').every((e) => e.status !== 401), dumpLog(world)).toBe(true);
       expect(result.stdout + result.stderr).not.toContain('sim-elasticsearch-credentials-password');
+      expectNoCredentialInExecArgv(world, 'sim-elasticsearch-credentials-password');
       for (const component of ['operate', 'tasklist', 'optimize']) expect(count(world, isWebappTake(component)), component).toBe(1);
       expectResumedAfterPause(world);
     });

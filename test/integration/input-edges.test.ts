@@ -102,7 +102,7 @@ function deleteAtPrompt(world: World, args: readonly string[], key: string | { s
   );
 }
 
-describe.skipIf(process.platform !== 'linux')('delete: no answer at the confirmation prompt', () => {
+describe.skipIf(process.platform !== 'linux')(`delete: no answer at the confirmation prompt${process.platform === 'linux' ? '' : ' [SKIPPED: needs a pseudo-terminal from util-linux script, on Linux]'}`, () => {
   it.each([
     ['Ctrl-D', '\x04'],
     ['Ctrl-C', '\x03'],
@@ -121,7 +121,7 @@ describe.skipIf(process.platform !== 'linux')('delete: no answer at the confirma
   });
 });
 
-describe.skipIf(process.platform !== 'linux')('delete: a signal while the prompt waits', () => {
+describe.skipIf(process.platform !== 'linux')(`delete: a signal while the prompt waits${process.platform === 'linux' ? '' : ' [SKIPPED: needs a pseudo-terminal from util-linux script, on Linux]'}`, () => {
   it.each(['SIGTERM', 'SIGHUP'] as const)('%s at [y/N] → exit 128 + its number, nothing deleted (the prompt no longer waits on)', async (signal) => {
     await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS }, async (world) => {
       const id = NOW - DAY;

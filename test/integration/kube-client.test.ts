@@ -15,6 +15,7 @@ import type { KubeClient, PortForward } from '../../src/kube/kube-client.js';
 import {
   ExecCommandNotFoundError,
   ExecConnectionLostError,
+  ExecStdinCloseUnsupportedError,
   ExecTimeoutError,
   KubeApiError,
 } from '../../src/kube/kube-errors.js';
@@ -325,6 +326,32 @@ describe('exec', () => {
     expect(result.exitCode).toBe(7);
     expect(result.stderr).toMatch(/connect/i);
     expect(result.stdout.length).toBe(0);
+  });
+
+  it('stdin closed after its data (v5): the command reads to the end of input; the request asks for stdin and v5 alone', async () => {
+    const readAll = ['sh', '-c', 'while IFS= read -r line; do printf "got %s\\n" "$line"; done'];
+    const result = await client.execInPod({ namespace: NS, pod: POD, container: 'zeebe', command: readAll, timeoutMs: 10_000, stdin: { data: Buffer.from('one\ntwo\n'), close: true } });
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout.toString()).toBe('got one\ngot two\n');
+    expect(api.requests.filter((r) => r.kind === 'exec').at(-1)).toMatchObject({ status: 101, stdin: true, protocol: 'v5.channel.k8s.io', argv: readAll });
+  });
+
+  it('stdin that must be closed, on an API server without v5 (1.29): ExecStdinCloseUnsupportedError, nothing ran', async () => {
+    api.faults.execProtocol = 'v4';
+    const before = api.requests.length;
+    const error = await rejection(client.execInPod({ namespace: NS, pod: POD, container: 'zeebe', command: ['sh', '-c', 'read -r x'], timeoutMs: 5_000, stdin: { data: Buffer.from('x\n'), close: true } }));
+    expect(error).toBeInstanceOf(ExecStdinCloseUnsupportedError);
+    expect(error).toMatchObject({ exitCode: 3, message: expect.stringContaining('does not speak exec protocol v5.channel.k8s.io') });
+    expect(api.requests.slice(before).map((r) => r.status)).toEqual([403]);
+  });
+
+  it('stdin left open (v4): the command reads what it needs, exits, and the status still arrives', async () => {
+    api.faults.execProtocol = 'v4';
+    const firstLine = ['sh', '-c', 'IFS= read -r line; printf "%s|" "$line"'];
+    const result = await client.execInPod({ namespace: NS, pod: POD, container: 'zeebe', command: firstLine, timeoutMs: 10_000, stdin: { data: Buffer.from('first\nsecond\n'), close: false } });
+    expect(result).toMatchObject({ exitCode: 0 });
+    expect(result.stdout.toString()).toBe('first|');
+    expect(api.requests.filter((r) => r.kind === 'exec').at(-1)).toMatchObject({ status: 101, stdin: true, protocol: 'v4.channel.k8s.io' });
   });
 
   it('exit code 1 of a plain command', async () => {

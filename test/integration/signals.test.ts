@@ -31,7 +31,7 @@ const OTHERS: readonly (readonly [NodeJS.Signals, 'port-forward' | 'exec'])[] = 
   ] as const
 ).filter(([signal]) => constants.signals[signal] !== undefined);
 
-describe.skipIf(process.platform === 'win32')('create: a terminating signal while exporting is paused', () => {
+describe.skipIf(process.platform === 'win32')(`create: a terminating signal while exporting is paused${process.platform === 'win32' ? ' [SKIPPED: Windows has no POSIX signals to send]' : ''}`, () => {
   it.each([...BOTH_MODES, ...OTHERS])('8.7 %s (%s) while Zeebe backs up → exporting resumed, exit 128 + its number', async (signal, access) => {
     await withWorld({ ...configuredCluster('8.7'), durations: { zeebe: 20_000 } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, '--access', access], { signal, signalWhen: () => count(world, isZeebeTake) > 0 });

@@ -476,7 +476,7 @@ describe.skipIf(!haveFixtures)(`the restore application through the charts' own 
     await Promise.all(['camunda-zeebe-0', 'camunda-zeebe-1', 'camunda-zeebe-2'].map((pod) => successOf(w, pod, 'Successfully restored broker from backup [22]')));
   });
 
-  it.skipIf(!existsSync(join(fixturesDir(), '15.0.0-alpha4')))('8.10 (15.0.0-alpha4): the legacy restore application through the same startup.sh', async () => {
+  it.skipIf(!existsSync(join(fixturesDir(), '15.0.0-alpha4')))(`8.10 (15.0.0-alpha4): the legacy restore application through the same startup.sh${existsSync(join(fixturesDir(), '15.0.0-alpha4')) ? '' : ` [SKIPPED: no chart 15.0.0-alpha4 in ${fixturesDir()}]`}`, async () => {
     world = await startWorld({ fixture: { chartVersion: '15.0.0-alpha4', scenario: 'backup-configured' }, ...SLOW_BACKOFF });
     const w = world;
     w.sims.zeebe?.take(23);

@@ -1,7 +1,12 @@
 /**
- * plugin.yaml against the rules krew-index CI enforces (krew internal/index/validation), and, when the release was
- * built, against the archives it names: every referenced archive exists with that sha256 and holds the bin and
+ * The krew manifest against the rules krew-index CI enforces (krew internal/index/validation), and, when the release
+ * was built, against the archives it names: every referenced archive exists with that sha256 and holds the bin and
  * the LICENSE. The schema's own teeth are tested on broken manifests, so a rule that stopped biting would show.
+ *
+ * The repository keeps only the template (scripts/release/plugin.template.yaml); `npm run release` renders
+ * dist/release/plugin.yaml from it, so a build never leaves the tree dirty. Without a release the template is
+ * rendered here with placeholder hashes; with one, the written manifest must be exactly the template rendered with
+ * the archives release.json records.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { renderManifest } from '../../scripts/release/manifest.mjs';
+import { TARGETS } from '../../scripts/release/targets.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RELEASE_DIR = join(ROOT, 'dist', 'release');
@@ -123,8 +130,18 @@ function pairsOf(p: Platform): string[] {
   return PAIRS.filter((pair) => selectorMatches(p.selector, pair)).map((pair) => `${pair.os}/${pair.arch}`);
 }
 
+const TEMPLATE = join(ROOT, 'scripts', 'release', 'plugin.template.yaml');
+const GENERATED = join(RELEASE_DIR, 'plugin.yaml');
+
+/** The template rendered for every target, each with a distinct placeholder hash. */
+function renderedTemplate(): string {
+  const built = TARGETS.map((target, i) => ({ target, sha256: createHash('sha256').update(`placeholder ${i}`).digest('hex') }));
+  return renderManifest({ templatePath: TEMPLATE, version: PACKAGE_VERSION, built, env: {} });
+}
+
+/** What users install: the manifest the release wrote, or (before any release) the template rendered. */
 function readManifest(): unknown {
-  return parse(readFileSync(join(ROOT, 'plugin.yaml'), 'utf8'));
+  return parse(existsSync(GENERATED) ? readFileSync(GENERATED, 'utf8') : renderedTemplate());
 }
 
 function issues(candidate: unknown): string[] {
@@ -132,7 +149,18 @@ function issues(candidate: unknown): string[] {
   return result.success ? [] : result.error.issues.map((i) => i.message);
 }
 
-describe('plugin.yaml: krew manifest rules', () => {
+describe('generated release files stay out of the repository', () => {
+  it('no plugin.yaml with hashes at the repository root: the release writes dist/release/plugin.yaml only', () => {
+    expect(existsSync(join(ROOT, 'plugin.yaml'))).toBe(false);
+    expect(readFileSync(join(ROOT, 'scripts', 'release.mjs'), 'utf8')).not.toMatch(/writeFileSync\(join\(root, 'plugin\.yaml'\)/);
+  });
+
+  it('the template has no platforms (they come from the archives of a build)', () => {
+    expect((parse(readFileSync(TEMPLATE, 'utf8')) as { spec: { platforms: unknown[] } }).spec.platforms).toEqual([]);
+  });
+});
+
+describe(`krew manifest rules (${existsSync(GENERATED) ? 'dist/release/plugin.yaml' : 'the template rendered with placeholder hashes; no release built'})`, () => {
   const raw = readManifest();
 
   it('passes the krew manifest schema', () => {
@@ -230,6 +258,13 @@ describe.skipIf(!built && !required)(`plugin.yaml against the archives in dist/r
   const release = (): { version: string; complete: boolean; targets: { os: string; arch: string; archive: string; sha256: string }[]; omitted: { os: string; arch: string }[] } =>
     JSON.parse(readFileSync(releaseJson, 'utf8'));
 
+  it('is exactly the template rendered with the archives release.json records (template and manifest agree)', () => {
+    const r = release() as ReturnType<typeof release> & { manifestEnv?: Record<string, string> };
+    const built = r.targets.map((t) => ({ target: TARGETS.find((x) => x.os === t.os && x.arch === t.arch)!, sha256: t.sha256 }));
+    expect(built.every((b) => b.target !== undefined)).toBe(true);
+    expect(readFileSync(GENERATED, 'utf8')).toBe(renderManifest({ templatePath: TEMPLATE, version: r.version, built, env: r.manifestEnv ?? {} }));
+  });
+
   it('comes from a complete release of this version', () => {
     expect(existsSync(releaseJson), `${releaseJson} missing: run "npm run release"`).toBe(true);
     const r = release();
@@ -256,6 +291,7 @@ describe.skipIf(!built && !required)(`plugin.yaml against the archives in dist/r
         const listing = execFileSync('tar', ['-tvzf', file, p.bin], { encoding: 'utf8' });
         expect(listing, 'bin is executable').toMatch(/^-rwxr-xr-x /);
       }
-    });
+      // Hashing and listing a ~40 MB archive twice takes seconds on a loaded 2-core machine.
+    }, 60_000);
   }
 });

@@ -2,6 +2,7 @@
  * The simulated cluster: live objects from a Helm fixture (or our own demo resources), one simulator per Camunda
  * management port and search cluster, and the fake Kubernetes API server in front, with a kubeconfig for the CLI.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,12 @@ export interface WorldOptions {
   externalSearchTls?: boolean;
   pgDump?: Partial<PgDumpConfig>;
   token?: string;
+  /**
+   * Security on the release's own Elasticsearch (the bundled one answers without credentials otherwise): it then
+   * demands Basic auth with these, and the release names them as a chart user would (`global.elasticsearch.auth`:
+   * username, existingSecret `<release>-search-credentials`, key `password`).
+   */
+  searchCredentials?: { username: string; password: string };
 }
 
 export interface SimPod {
@@ -162,6 +169,15 @@ export interface World {
 
 const DEFAULT_DURATIONS: WorldDurations = { webapps: 300, optimize: 200, zeebe: 300, snapshot: 150, incompleteCheckTimeout: 300_000, restore: 150 };
 const MINOR_BY_CHART_MAJOR: Record<string, ZeebeMinor> = { '11': '8.6', '12': '8.7', '13': '8.8', '14': '8.9', '15': '8.10' };
+
+/** Values with `global.elasticsearch.auth` naming the credentials Secret (see WorldOptions.searchCredentials). */
+function withSearchAuth(values: unknown, release: string, username: string): unknown {
+  const v = asRecord(values);
+  const global = asRecord(v['global']);
+  const elasticsearch = asRecord(global['elasticsearch']);
+  const auth = { username, existingSecret: `${release}-search-credentials`, existingSecretKey: 'password' };
+  return { ...v, global: { ...global, elasticsearch: { ...elasticsearch, auth } } };
+}
 
 export function resourcesDir(): string {
   return join(repoRoot(), 'test', 'world', 'resources');
@@ -223,8 +239,18 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   } else {
     const resources = readResources(options.resources ?? 'demo-8.7', release, namespace);
     chartVersion = resources.chartVersion;
-    values = resources.values;
+    values = options.searchCredentials ? withSearchAuth(resources.values, release, options.searchCredentials.username) : resources.values;
     objects = clusterFromManifest(resources.manifest, { release, namespace, chartVersion, appVersion: appVersionForChart(chartVersion), values });
+  }
+  if (options.searchCredentials) {
+    if (options.fixture) throw new Error('searchCredentials is for the resource sets; a fixture brings its own');
+    objects.secrets.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${release}-search-credentials`, namespace, uid: randomUUID(), resourceVersion: '1', creationTimestamp: new Date().toISOString() },
+      type: 'Opaque',
+      data: { password: Buffer.from(options.searchCredentials.password, 'utf8').toString('base64') },
+    });
   }
   const minor: ZeebeMinor = MINOR_BY_CHART_MAJOR[chartVersion.split('.')[0] ?? ''] ?? '8.7';
   const modern = minor === '8.8' || minor === '8.9' || minor === '8.10';
@@ -282,7 +308,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const configuredRepos = [repoOperate, repoTasklist, repoOptimize, repoWebapps].filter((r): r is string => !!r);
   const searchVersion = flavor === 'opensearch' ? '2.19.1' : (/:(\d+\.\d+\.\d+)/.exec(esPods[0]?.image ?? '')?.[1] ?? '8.17.4');
   let credentials: { username: string; password: string } | undefined;
-  if (flavor && esPods.length === 0) {
+  if (flavor && (esPods.length === 0 || options.searchCredentials)) {
     const auth = searchAuthFromValues(values, flavor);
     const password = auth ? secretValue(objects, namespace, auth.secret, auth.key) : undefined;
     if (auth && password !== undefined) credentials = { username: auth.username, password };

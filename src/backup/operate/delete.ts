@@ -11,6 +11,7 @@ import type { AccessMode } from '../../reach/component-http.js';
 import type { ConnectionPool } from '../connections.js';
 import { layoutOf, type BackupLayout, type PartEndpoint } from '../layout.js';
 import { describeFailure, partClient } from '../part-clients.js';
+import { createOutcomeOf, type RunBookRead } from '../run-record.js';
 import type { Reporter } from '../../events.js';
 import type { DeleteEntry, DeletePartReport, DeleteReport, DeleteState, KeptEntry, SelectedBackup } from './lifecycle-report.js';
 import { collectInventory } from './list.js';
@@ -47,6 +48,8 @@ export interface DeletePlan {
   readonly targets: readonly DeleteTarget[];
   readonly kept: readonly KeptEntry[];
   readonly notes: readonly string[];
+  /** Why the run record could not be read: retention then cannot tell leftovers of an interrupted create. */
+  readonly runsWarning?: string | undefined;
 }
 
 export interface PlanDeleteOptions {
@@ -54,17 +57,19 @@ export interface PlanDeleteOptions {
   /** How a command named in a hint reaches this cluster. */
   readonly cluster: ClusterFlags;
   readonly nowMs: number;
+  /** The record of create runs: retention never counts an ID whose create did not complete as a complete backup. */
+  readonly runs?: RunBookRead | undefined;
 }
 
 /** Read-only. Throws UsageError for IDs no part knows, PreconditionError when retention cannot see every part. */
 export async function planDelete(installation: Installation, selection: DeleteSelection, pool: ConnectionPool, options: PlanDeleteOptions): Promise<DeletePlan> {
   refuseUnsupportedTopology(installation, 'delete');
   const parts = layoutOf(installation);
-  const base = { installation, access: options.access, selection, parts };
+  const base = { installation, access: options.access, selection, parts, runsWarning: options.runs?.warning };
   const target: CommandTarget = { cluster: options.cluster, namespace: installation.namespace, release: installation.release, access: options.access };
-  if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool, target)), kept: [] };
+  if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool, options, target)), kept: [] };
 
-  const inventory = await collectInventory(installation, pool);
+  const inventory = await collectInventory(installation, pool, options.runs, options.nowMs);
   if (!inventory.complete) {
     const failed = inventory.listed.filter((p) => p.state === 'ERROR').map((p) => `${p.part} (${p.message})`);
     throw new PreconditionError(`retention needs the backup list of every part, but ${failed.join('; ')} could not be listed; nothing was deleted`, {
@@ -92,7 +97,7 @@ export async function planDelete(installation: Installation, selection: DeleteSe
   return { ...base, targets, kept, notes };
 }
 
-async function planIds(parts: BackupLayout, ids: readonly number[], pool: ConnectionPool, target: CommandTarget): Promise<Pick<DeletePlan, 'targets' | 'notes'>> {
+async function planIds(parts: BackupLayout, ids: readonly number[], pool: ConnectionPool, options: PlanDeleteOptions, target: CommandTarget): Promise<Pick<DeletePlan, 'targets' | 'notes'>> {
   const unique = [...new Set(ids)].sort((a, b) => b - a);
   const observed = await Promise.all(unique.map((id) => observeAll(pool, parts, id)));
   const unknown: number[] = [];
@@ -109,7 +114,7 @@ async function planIds(parts: BackupLayout, ids: readonly number[], pool: Connec
     }
     const judged = judgeBackup(
       parts.present.map((endpoint, i) => ({ part: endpoint.part, ...observations[i]! })),
-      { independentParts: parts.procedure === 'rdbms' },
+      { independentParts: parts.procedure === 'rdbms', createOutcome: createOutcomeOf(options.runs?.book, backupId, options.nowMs) },
     );
     const time = backupIdTime(backupId);
     targets.push({
@@ -138,6 +143,8 @@ export interface ExecuteDeleteDeps {
   readonly emit: Reporter;
   /** Checked between backups: an interrupt stops before the next one. */
   readonly signal?: AbortSignal | undefined;
+  /** Removes the run record's entries of IDs that are gone from every part; resolves with a warning when it cannot. */
+  readonly pruneRecord?: ((backupIds: readonly number[]) => Promise<string | undefined>) | undefined;
 }
 
 /** Deletes every chosen part of every target; a part's failure is reported, never thrown. */
@@ -154,7 +161,11 @@ export async function executeDelete(plan: DeletePlan, pool: ConnectionPool, deps
     entries.push(entryOf(target, rows));
   }
   const failed = entries.some((entry) => entry.parts.some((part) => part.state === 'FAILED'));
-  return deleteReport(plan, failed || interrupted ? 'FAILED' : plan.targets.length === 0 ? 'NOTHING_TO_DELETE' : 'COMPLETED', entries);
+  // Gone from every part: the run record need not remember how its create ended any more.
+  const gone = entries.filter((entry) => entry.parts.every((part) => part.state === 'DELETED' || part.state === 'NOT_FOUND')).map((entry) => entry.backupId);
+  const pruneWarning = gone.length > 0 ? await deps.pruneRecord?.(gone) : undefined;
+  const report = deleteReport(plan, failed || interrupted ? 'FAILED' : plan.targets.length === 0 ? 'NOTHING_TO_DELETE' : 'COMPLETED', entries);
+  return pruneWarning ? { ...report, warnings: [...report.warnings, pruneWarning] } : report;
 }
 
 async function deletePart(backupId: number, part: DeleteTargetPart, pool: ConnectionPool, emit: Reporter): Promise<DeletePartReport> {
@@ -207,6 +218,6 @@ function deleteReport(plan: DeletePlan, state: DeleteState, backups: readonly De
     backups,
     kept: plan.kept,
     notes: [...plan.notes, ...skipped, ...zeebeNote],
-    warnings: plan.installation.warnings,
+    warnings: plan.runsWarning ? [...plan.installation.warnings, plan.runsWarning] : plan.installation.warnings,
   };
 }

@@ -6,6 +6,7 @@
 import type { BackupPart } from '../../camunda/versions.js';
 import type { AccessMode } from '../../reach/component-http.js';
 import type { ObservedState } from '../part-clients.js';
+import type { CreateOutcome } from '../run-record.js';
 import type { ResumeResult } from './resume.js';
 import type { Verdict } from './verdict.js';
 
@@ -39,6 +40,8 @@ export interface StatusReport extends InstallationHeader {
   readonly verdict: Verdict;
   readonly restorable: boolean;
   readonly reasons: readonly string[];
+  /** How the create run of this ID ended, from the run record; absent for IDs no run of this version recorded. */
+  readonly createOutcome?: CreateOutcome | undefined;
   readonly parts: readonly StatusPartReport[];
   readonly warnings: readonly string[];
 }
@@ -66,6 +69,8 @@ export interface ListEntry extends BackupEntry {
   readonly reasons: readonly string[];
   /** State per present part; NOT_FOUND = that part has no backup with this ID. */
   readonly parts: Readonly<Partial<Record<BackupPart, PartReportState>>>;
+  /** How the create run of this ID ended, from the run record; absent for IDs no run of this version recorded. */
+  readonly createOutcome?: CreateOutcome | undefined;
 }
 
 export interface ListReport extends InstallationHeader {

@@ -6,6 +6,7 @@ import { openPool } from '../connections.js';
 import { executeDelete, planDelete } from './delete.js';
 import { runList } from './list.js';
 import { runStatus } from './status.js';
+import type { RunBookRead } from '../run-record.js';
 
 const ID = 1_748_937_221;
 const installation = anInstallation('8.7');
@@ -37,6 +38,15 @@ function unknownRoutes(id: number): Record<string, Route> {
     [`gateway-0 GET /actuator/backups/${id}`]: notFound(`Backup with id ${id} does not exist`),
   };
 }
+
+/** Every part answers the DELETE of backup `id`. */
+const deleteRoutes = (id: number): Record<string, Route> => ({
+  [`optimize-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+  [`operate-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+  [`tasklist-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+  [`search-0 DELETE /_snapshot/camunda-backups/camunda_zeebe_records_backup_${id}`]: ok({ acknowledged: true }),
+  [`gateway-0 DELETE /actuator/backups/${id}`]: { status: 204 },
+});
 
 const deps = (cluster: ReturnType<typeof fakeCluster>) => ({ connect: cluster.connect, emit: memoryReporter().emit, access: 'port-forward' as const });
 
@@ -114,13 +124,6 @@ describe('runList', () => {
 });
 
 describe('delete', () => {
-  const deleteRoutes = (id: number): Record<string, Route> => ({
-    [`optimize-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`operate-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`tasklist-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-    [`search-0 DELETE /_snapshot/camunda-backups/camunda_zeebe_records_backup_${id}`]: ok({ acknowledged: true }),
-    [`gateway-0 DELETE /actuator/backups/${id}`]: { status: 204 },
-  });
 
   it('an ID no component knows is bad input: UsageError before any DELETE', async () => {
     const cluster = fakeCluster(unknownRoutes(ID));
@@ -176,5 +179,40 @@ describe('delete', () => {
     await expect(refused).rejects.toThrow(/retention needs the backup list of every part/);
     await expect(refused).rejects.toMatchObject({ hint: expect.stringContaining('kubectl camunda-backup check --kubeconfig /k/prod --context prod -n ') as unknown });
     expect(cluster.mutations()).toEqual([]);
+  });
+});
+
+describe('the run record in status and delete', () => {
+  const interrupted = (id: number): RunBookRead => ({
+    book: {
+      entries: new Map([[id, { backupId: id, state: 'INTERRUPTED', startedAt: '2026-12-06T08:00:00.000Z', endedAt: '2026-12-06T08:00:09.000Z', by: 'alice', reason: 'interrupted by SIGINT during backup-zeebe', leftBehind: ['zeebe'] }]]),
+      holder: { kind: 'read' },
+    },
+  });
+
+  it('status: every part COMPLETED of an ID whose create was interrupted is INCOMPLETE, with createOutcome', async () => {
+    const cluster = fakeCluster(completeRoutes(ID));
+    const report = await runStatus(installation, ID, { ...deps(cluster), runs: async () => interrupted(ID) });
+    expect(report).toMatchObject({ verdict: 'INCOMPLETE', restorable: false, createOutcome: { state: 'INTERRUPTED', leftBehind: ['zeebe'] } });
+    expect(report.reasons[0]).toMatch(/^create did not complete \(INTERRUPTED: interrupted by SIGINT during backup-zeebe\)/);
+  });
+
+  it('status: a record that cannot be read is a warning, and the parts decide', async () => {
+    const cluster = fakeCluster(completeRoutes(ID));
+    const report = await runStatus(installation, ID, { ...deps(cluster), runs: async () => ({ warning: 'record unreadable' }) });
+    expect(report).toMatchObject({ verdict: 'COMPLETE', restorable: true, warnings: ['record unreadable'] });
+  });
+
+  it('delete: the IDs gone from every part are pruned from the record; a prune failure is a warning', async () => {
+    const cluster = fakeCluster({ ...completeRoutes(ID), ...deleteRoutes(ID) });
+    const session = openPool(deps(cluster));
+    const plan = await planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', cluster: { context: 'prod' }, nowMs: 0, runs: interrupted(ID) });
+    expect(plan.targets[0]?.verdict).toBe('INCOMPLETE');
+    const pruned: number[][] = [];
+    const report = await executeDelete(plan, session, { emit: memoryReporter().emit, pruneRecord: async (ids) => (pruned.push([...ids]), 'could not remove') });
+    await session.close();
+    expect(report.state).toBe('COMPLETED');
+    expect(pruned).toEqual([[ID]]);
+    expect(report.warnings).toEqual(['could not remove']);
   });
 });

@@ -8,6 +8,7 @@ import type { BackupPart } from '../../camunda/versions.js';
 import { openPool, type ConnectionPool } from '../connections.js';
 import { layoutOf, type BackupLayout } from '../layout.js';
 import { describeFailure, partClient, type PartObservation } from '../part-clients.js';
+import { createOutcomeOf, type RunBookRead } from '../run-record.js';
 import type { ListedPart, ListEntry, ListReport, PartReportState } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
 import { headerOf, RDBMS_PARTS_WARNING, type LifecycleDeps } from './status.js';
@@ -29,10 +30,15 @@ export interface Inventory {
   readonly complete: boolean;
   /** Why a part could not be listed, as thrown: check's fixes follow its kind. */
   readonly failures: ReadonlyMap<BackupPart, unknown>;
+  /** Why the run record could not be read (verdicts then rest on the parts alone). */
+  readonly runsWarning?: string | undefined;
 }
 
-/** Lists every present part and merges the answers by backup ID. */
-export async function collectInventory(installation: Installation, pool: ConnectionPool): Promise<Inventory> {
+/**
+ * Lists every present part and merges the answers by backup ID; the run record (when given) says how each ID's
+ * create ended, which the verdict takes into account.
+ */
+export async function collectInventory(installation: Installation, pool: ConnectionPool, runs: RunBookRead = {}, nowMs: number = Date.now()): Promise<Inventory> {
   const parts = layoutOf(installation);
   const results = await Promise.all(
     parts.present.map(async (endpoint) => {
@@ -65,7 +71,8 @@ export async function collectInventory(installation: Installation, pool: Connect
         observations[endpoint.part] = result.ok ? (result.backups.get(backupId) ?? { state: 'NOT_FOUND' }) : { state: 'ERROR', message: result.message };
       });
       const judged = parts.present.map((endpoint) => ({ part: endpoint.part, ...observations[endpoint.part]! }));
-      const judgement = judgeBackup(judged, { independentParts: parts.procedure === 'rdbms' });
+      const createOutcome = createOutcomeOf(runs.book, backupId, nowMs);
+      const judgement = judgeBackup(judged, { independentParts: parts.procedure === 'rdbms', createOutcome });
       const idTime = backupIdTime(backupId);
       const started = Object.values(observations)
         .map((o) => o?.startedMs)
@@ -81,6 +88,7 @@ export async function collectInventory(installation: Installation, pool: Connect
         restorable: judgement.restorable,
         reasons: judgement.reasons,
         parts: states,
+        ...(createOutcome ? { createOutcome } : {}),
         observations,
       };
     });
@@ -89,7 +97,7 @@ export async function collectInventory(installation: Installation, pool: Connect
     const result = results[index]!;
     if (!result.ok) failures.set(endpoint.part, result.error);
   });
-  return { parts, listed, entries, complete: results.every((r) => r.ok), failures };
+  return { parts, listed, entries, complete: results.every((r) => r.ok), failures, runsWarning: runs.warning };
 }
 
 export interface ListOptions {
@@ -100,7 +108,8 @@ export interface ListOptions {
 export async function runList(installation: Installation, deps: LifecycleDeps, options: ListOptions = {}): Promise<ListReport> {
   const pool = openPool(deps);
   try {
-    return listReport(installation, deps.access, await collectInventory(installation, pool), options);
+    const runs = await (deps.runs?.() ?? {});
+    return listReport(installation, deps.access, await collectInventory(installation, pool, runs, deps.now?.()), options);
   } finally {
     await pool.close();
   }
@@ -115,12 +124,13 @@ function listReport(installation: Installation, access: LifecycleDeps['access'],
   if (inventory.parts.procedure === 'rdbms') {
     warnings.push(RDBMS_PARTS_WARNING);
   }
+  if (inventory.runsWarning) warnings.push(inventory.runsWarning);
   return {
     schemaVersion: 1,
     command: 'list',
     ...headerOf(installation, access),
     parts: inventory.listed,
-    backups: limited.map(({ backupId, time, verdict, restorable, reasons, parts }) => ({ backupId, time, verdict, restorable, reasons, parts })),
+    backups: limited.map(({ backupId, time, verdict, restorable, reasons, parts, createOutcome }) => ({ backupId, time, verdict, restorable, reasons, parts, ...(createOutcome ? { createOutcome } : {}) })),
     total: inventory.entries.length,
     limit: options.limit,
     warnings,

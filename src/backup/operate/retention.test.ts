@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CreateOutcome } from '../run-record.js';
 import { backupIdTime, selectForRetention, type RetentionCandidate } from './retention.js';
 
 const DAY = 86_400_000;
@@ -99,5 +100,40 @@ describe('selectForRetention with both rules', () => {
     const candidates = [complete(daysAgo(1)), complete(daysAgo(2)), complete(daysAgo(3)), complete(daysAgo(40)), complete(daysAgo(50))];
     // keep 2 alone would delete 3, 40, 50; older-than 30d alone would delete 40, 50
     expect(deleted(selectForRetention(candidates, { keep: 2, olderThanMs: 30 * DAY, nowMs: NOW }))).toEqual([daysAgo(40), daysAgo(50)]);
+  });
+});
+
+describe('selectForRetention with the create run record', () => {
+  const outcome = (state: CreateOutcome['state']): CreateOutcome => ({ state, startedAt: '2026-11-01T00:00:00.000Z', by: 'alice' });
+  const leftover = (backupId: number, state: CreateOutcome['state'] = 'INTERRUPTED'): RetentionCandidate => ({ backupId, restorable: false, verdict: 'INCOMPLETE', createOutcome: outcome(state) });
+
+  it('an ID whose create did not complete is never counted as a kept complete backup', () => {
+    // Its parts all say COMPLETED, but the verdict (verdict.ts) made it INCOMPLETE: --keep 1 keeps the older good one.
+    const result = selectForRetention([leftover(daysAgo(1)), complete(daysAgo(2)), complete(daysAgo(3))], { keep: 1, nowMs: NOW });
+    expect(result.decisions.find((d) => d.backupId === daysAgo(2))?.reason).toMatch(/newest complete backup/);
+    expect(deleted(result)).toEqual([daysAgo(3)]);
+    expect(result.decisions.find((d) => d.backupId === daysAgo(1))?.reason).toMatch(/INCOMPLETE: its create did not complete/);
+  });
+
+  it('--older-than deletes an ended run\'s leftovers by age, even newer than the newest complete backup (no create is on them)', () => {
+    const candidates = [leftover(daysAgo(40)), leftover(daysAgo(45), 'DID_NOT_FINISH'), complete(daysAgo(50)), leftover(daysAgo(2))];
+    expect(deleted(selectForRetention(candidates, { olderThanMs: 30 * DAY, nowMs: NOW }))).toEqual([daysAgo(40), daysAgo(45)]);
+  });
+
+  it('--older-than still keeps a not-complete ID without a record that is newer than the newest complete one (may be running)', () => {
+    expect(deleted(selectForRetention([running(daysAgo(40)), complete(daysAgo(50))], { olderThanMs: 30 * DAY, nowMs: NOW }))).toEqual([]);
+  });
+
+  it.each(['RUNNING', 'RUNNING_UNCONFIRMED'] as const)('%s newer than the newest complete backup: kept as a running create, as without a record', (state) => {
+    const result = selectForRetention([{ ...leftover(daysAgo(40), state), verdict: 'IN_PROGRESS' as const }, complete(daysAgo(50))], { olderThanMs: 30 * DAY, nowMs: NOW });
+    expect(deleted(result)).toEqual([]);
+    expect(result.decisions[0]?.reason).toMatch(/newer than the newest complete backup .*\(IN_PROGRESS; may still be running\)/);
+  });
+
+  it.each(['RUNNING', 'RUNNING_UNCONFIRMED'] as const)('%s: kept whatever the rules say', (state) => {
+    const candidates = [complete(daysAgo(1)), complete(daysAgo(2)), { ...leftover(daysAgo(40), state), verdict: 'IN_PROGRESS' as const }];
+    const result = selectForRetention(candidates, { keep: 1, olderThanMs: 30 * DAY, nowMs: NOW });
+    expect(deleted(result)).toEqual([]);
+    expect(result.decisions.at(-1)?.reason).toBe(`its create may still be running (${state})`);
   });
 });

@@ -14,13 +14,21 @@
  *   (`create --backup-id`).
  * - Both: a backup goes only when both rules say so.
  * - Whatever the rules say, the newest complete backup is never deleted by retention.
+ * - The run record (../run-record.ts) refines "may still be running": an ID whose create did not complete is never
+ *   a complete backup (its verdict says so). While its create still runs, or may (the record says running and the
+ *   release Lease names it or cannot be read), retention keeps it whatever the rules say. Once that create has
+ *   ended, nothing protects its leftovers: --older-than deletes them by age, even when newer than the newest
+ *   complete backup, and --keep once they are older than the N-th complete backup.
  */
+import { createMayStillRun, type CreateOutcome } from '../run-record.js';
 import type { Verdict } from './verdict.js';
 
 export interface RetentionCandidate {
   readonly backupId: number;
   readonly restorable: boolean;
   readonly verdict: Verdict;
+  /** How its create run ended, from the run record; undefined for IDs no run of this version recorded. */
+  readonly createOutcome?: CreateOutcome | undefined;
 }
 
 export interface RetentionRule {
@@ -95,15 +103,19 @@ export function selectForRetention(candidates: readonly RetentionCandidate[], ru
     const keep = (reason: string): RetentionDecision => ({ backupId: id, action: 'keep', reason });
     if (id === newestComplete) return keep('newest complete backup (never deleted by retention)');
     if (keepSet.has(id)) return keep(`one of the ${rule.keep} newest complete backups (--keep ${rule.keep})`);
+    const outcome = candidate.createOutcome;
+    // Not restorable and its create has ended: leftovers of a run that did not complete, not a running create.
+    const ended = outcome !== undefined && !createMayStillRun(outcome) && !candidate.restorable;
+    const unfinished = ended ? `${candidate.verdict}: its create did not complete` : `${candidate.verdict}; may still be running`;
 
     const reasons: string[] = [];
     if (rule.keep !== undefined) {
       if (boundary === undefined) return keep(`fewer than ${rule.keep} complete backups exist`);
-      if (id > boundary) return keep(`newer than the ${ordinal(rule.keep)} newest complete backup ${boundary} (${candidate.verdict}; may still be running)`);
+      if (id > boundary) return keep(`newer than the ${ordinal(rule.keep)} newest complete backup ${boundary} (${unfinished})`);
       reasons.push(`older than the ${ordinal(rule.keep)} newest complete backup ${boundary}`);
     }
     if (cutoffMs !== undefined) {
-      if (!candidate.restorable && (newestComplete === undefined || id > newestComplete)) {
+      if (!candidate.restorable && !ended && (newestComplete === undefined || id > newestComplete)) {
         return keep(
           newestComplete === undefined
             ? `no complete backup exists, so this one may still be running (${candidate.verdict})`
@@ -115,6 +127,7 @@ export function selectForRetention(candidates: readonly RetentionCandidate[], ru
       if (time.ms >= cutoffMs) return keep(`not older than --older-than (${new Date(time.ms).toISOString()})`);
       reasons.push(`older than --older-than (${new Date(time.ms).toISOString()})`);
     }
+    if (outcome && createMayStillRun(outcome)) return keep(`its create may still be running (${outcome.state})`);
     return { backupId: id, action: 'delete', reason: reasons.join(' and ') };
   });
   return { decisions, notes };

@@ -6,6 +6,7 @@ import type { Installation } from '../../camunda/installation.js';
 import { openPool, type ConnectionPool, type PoolDeps } from '../connections.js';
 import { layoutOf, type BackupLayout } from '../layout.js';
 import { observePart, type PartObservation } from '../part-clients.js';
+import { createOutcomeOf, type RunBookRead } from '../run-record.js';
 import type { InstallationHeader, StatusPartReport, StatusReport } from './lifecycle-report.js';
 import { backupIdTime } from './retention.js';
 import { judgeBackup } from './verdict.js';
@@ -13,6 +14,9 @@ import type { AccessMode } from '../../reach/component-http.js';
 
 export interface LifecycleDeps extends PoolDeps {
   readonly access: AccessMode;
+  /** Reads the record of create runs (run-record-store.ts); without it verdicts rest on the parts alone. */
+  readonly runs?: (() => Promise<RunBookRead>) | undefined;
+  readonly now?: (() => number) | undefined;
 }
 
 /** Said by status and list on RDBMS, where the verdict cannot tie the parts' IDs together. */
@@ -33,8 +37,8 @@ export async function runStatus(installation: Installation, backupId: number, de
   const pool = openPool(deps);
   try {
     const layout = layoutOf(installation);
-    const observed = await observeAll(pool, layout, backupId);
-    return statusReport(installation, deps.access, backupId, layout, observed);
+    const [observed, runs] = await Promise.all([observeAll(pool, layout, backupId), deps.runs?.() ?? {}]);
+    return statusReport(installation, deps.access, backupId, layout, observed, runs, deps.now?.() ?? Date.now());
   } finally {
     await pool.close();
   }
@@ -46,7 +50,15 @@ export async function observeAll(pool: ConnectionPool, layout: BackupLayout, bac
 }
 
 /** Pure: the report from what each part said. */
-function statusReport(installation: Installation, access: AccessMode, backupId: number, parts: BackupLayout, observed: readonly PartObservation[]): StatusReport {
+function statusReport(
+  installation: Installation,
+  access: AccessMode,
+  backupId: number,
+  parts: BackupLayout,
+  observed: readonly PartObservation[],
+  runs: RunBookRead,
+  nowMs: number,
+): StatusReport {
   const rows: StatusPartReport[] = [
     ...parts.present.map((endpoint, index): StatusPartReport => {
       const observation = observed[index] ?? { state: 'ERROR', message: 'not asked' };
@@ -61,12 +73,14 @@ function statusReport(installation: Installation, access: AccessMode, backupId: 
     }),
     ...parts.skipped.map((skip): StatusPartReport => ({ part: skip.part, state: 'SKIPPED', message: skip.reason })),
   ];
-  const judgement = judgeBackup(rows, { independentParts: parts.procedure === 'rdbms' });
+  const createOutcome = createOutcomeOf(runs.book, backupId, nowMs);
+  const judgement = judgeBackup(rows, { independentParts: parts.procedure === 'rdbms', createOutcome });
   const time = backupIdTime(backupId);
   const warnings = [...installation.warnings];
   if (parts.procedure === 'rdbms') {
     warnings.push(RDBMS_PARTS_WARNING);
   }
+  if (runs.warning) warnings.push(runs.warning);
   return {
     schemaVersion: 1,
     command: 'status',
@@ -76,6 +90,7 @@ function statusReport(installation: Installation, access: AccessMode, backupId: 
     verdict: judgement.verdict,
     restorable: judgement.restorable,
     reasons: judgement.reasons,
+    ...(createOutcome ? { createOutcome } : {}),
     parts: rows,
     warnings,
   };

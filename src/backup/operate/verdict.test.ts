@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CreateOutcome } from '../run-record.js';
 import { judgeBackup, type JudgedPart } from './verdict.js';
 
 const parts = (states: Record<string, JudgedPart['state']>, messages: Record<string, string> = {}): JudgedPart[] =>
@@ -53,5 +54,36 @@ describe('judgeBackup', () => {
     expect(judgeBackup(parts({ optimize: 'NOT_FOUND', zeebe: 'COMPLETED' }), { independentParts: true }).verdict).toBe('COMPLETE');
     expect(judgeBackup(parts({ optimize: 'NOT_FOUND', zeebe: 'COMPLETED' })).verdict).toBe('INCOMPLETE');
     expect(judgeBackup(parts({ optimize: 'NOT_FOUND', zeebe: 'NOT_FOUND' }), { independentParts: true }).verdict).toBe('NOT_FOUND');
+  });
+});
+
+describe('judgeBackup with the create run record', () => {
+  const all = parts({ operate: 'COMPLETED', tasklist: 'COMPLETED', zeebe: 'COMPLETED' });
+  const outcome = (state: CreateOutcome['state'], reason?: string): CreateOutcome => ({ state, startedAt: '2026-12-06T08:00:00.000Z', by: 'alice', reason });
+
+  it('a completed create, or none recorded, keeps the parts\' verdict', () => {
+    expect(judgeBackup(all, { createOutcome: outcome('COMPLETED') })).toEqual({ verdict: 'COMPLETE', restorable: true, reasons: [] });
+    expect(judgeBackup(all, { createOutcome: undefined }).verdict).toBe('COMPLETE');
+  });
+
+  it.each(['INTERRUPTED', 'TIMED_OUT', 'FAILED', 'DID_NOT_FINISH'] as const)('%s: every part COMPLETED is still INCOMPLETE, never restorable', (state) => {
+    const judged = judgeBackup(all, { createOutcome: outcome(state, 'interrupted by SIGINT during backup-zeebe') });
+    expect(judged).toMatchObject({ verdict: 'INCOMPLETE', restorable: false });
+    expect(judged.reasons[0]).toMatch(state === 'DID_NOT_FINISH' ? /interrupted by SIGINT/ : new RegExp(`create did not complete \\(${state}: interrupted by SIGINT`));
+  });
+
+  it('a create that did not complete turns a part still running into INCOMPLETE: it will never become restorable', () => {
+    expect(judgeBackup(parts({ operate: 'COMPLETED', zeebe: 'IN_PROGRESS' }), { createOutcome: outcome('INTERRUPTED') }).verdict).toBe('INCOMPLETE');
+  });
+
+  it('FAILED and NOT_FOUND stay, with the run named among the reasons', () => {
+    const judged = judgeBackup(parts({ operate: 'FAILED', zeebe: 'COMPLETED' }), { createOutcome: outcome('FAILED', 'operate: disk full') });
+    expect(judged.verdict).toBe('FAILED');
+    expect(judged.reasons.at(-1)).toMatch(/create did not complete/);
+    expect(judgeBackup(parts({ operate: 'NOT_FOUND', zeebe: 'NOT_FOUND' }), { createOutcome: outcome('INTERRUPTED') }).verdict).toBe('NOT_FOUND');
+  });
+
+  it.each(['RUNNING', 'RUNNING_UNCONFIRMED'] as const)('%s: IN_PROGRESS and not restorable, even when every part says COMPLETED', (state) => {
+    expect(judgeBackup(all, { createOutcome: outcome(state, 'create is still running') })).toEqual({ verdict: 'IN_PROGRESS', restorable: false, reasons: ['create is still running'] });
   });
 });

@@ -4,8 +4,9 @@
  */
 import type { BackupPart } from '../../camunda/versions.js';
 import { messageOf } from '../../errors.js';
+import { deleteToolCommand, type RunEnding } from '../run-record.js';
 import type { CreatePlan } from './plan.js';
-import type { BackupReport, ExportingReport, PartReport, RunState } from './report.js';
+import type { BackupReport, ExportingReport, LeftBehindReport, PartReport, PartState, RunState } from './report.js';
 import type { RunOutcome } from './runner.js';
 import type { Execution, ExportingRecord, PartRecord, RecordedPart } from './step-context.js';
 
@@ -45,6 +46,7 @@ export function buildCreateReport(plan: CreatePlan, run: Execution, { outcome, c
   }
   const dump = parts.get('web-modeler');
   if (dump?.state === 'NOT_STARTED') dump.message = 'not dumped: the backup did not complete';
+  const leftBehind = backupComplete(parts) ? undefined : leftBehindReport(plan, records);
 
   const exportingReport: ExportingReport = {
     paused: exporting.paused,
@@ -68,8 +70,41 @@ export function buildCreateReport(plan: CreatePlan, run: Execution, { outcome, c
     parts: [...parts.values()].map(toPartReport),
     exporting: exportingReport,
     ...(error ? { error } : {}),
+    ...(leftBehind ? { leftBehind } : {}),
     warnings: [...new Set([...plan.warnings, ...run.emitted])],
   };
+}
+
+/** A part whose backup never started holds nothing of the ID. */
+const HOLDS_NOTHING: ReadonlySet<PartState> = new Set(['NOT_STARTED', 'SKIPPED', 'PLANNED']);
+
+/**
+ * Every part completed: the set was taken in the documented order, whatever happened afterwards (an interrupt
+ * during the resume, a resume that failed). Anything less is no restorable backup, whatever the parts later say.
+ */
+function backupComplete(parts: ReadonlyMap<RecordedPart, PartRecord>): boolean {
+  return [...parts.values()].every((record) => record.state === 'COMPLETED' || record.state === 'SKIPPED');
+}
+
+/** The parts of the ID in the cluster (the Web Modeler dump is a local file, removed when it fails) and how to delete them. */
+function leftBehindReport(plan: CreatePlan, records: RunRecords): LeftBehindReport | undefined {
+  // RDBMS: every part is a backup of its own with its own ID (§13.1); what a stopped run took still stands.
+  if (records.backupId === null || plan.procedure === 'rdbms') return undefined;
+  const left = [...records.parts.values()]
+    .filter((record): record is PartRecord & { part: BackupPart } => record.part !== 'web-modeler' && !HOLDS_NOTHING.has(record.state))
+    .map((record) => ({ part: record.part, state: record.state }));
+  return {
+    backupId: records.backupId,
+    parts: left,
+    ...(left.length > 0 ? { deleteCommand: deleteToolCommand(plan, records.backupId, plan.access, plan.cluster) } : {}),
+  };
+}
+
+/** How the run ended, for the run record: COMPLETED only when every part completed (see backupComplete). */
+export function runEndingOf(report: BackupReport, stop: 'interrupted' | 'timed-out' | 'other'): RunEnding {
+  if (!report.leftBehind) return { state: 'COMPLETED', leftBehind: [] };
+  const state = stop === 'interrupted' ? 'INTERRUPTED' : stop === 'timed-out' ? 'TIMED_OUT' : 'FAILED';
+  return { state, reason: report.error?.message, leftBehind: report.leftBehind.parts.map((p) => p.part) };
 }
 
 function toPartReport(record: PartRecord): PartReport {

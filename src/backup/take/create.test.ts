@@ -3,6 +3,8 @@ import { buildCreatePlan, describeCreatePlan, runCreatePlan, type CreatePlan } f
 import type { Installation } from '../../camunda/installation.js';
 import type { CamundaLine } from '../../camunda/versions.js';
 import { PreconditionError, UsageError } from '../../errors.js';
+import type { RunEvent } from '../../events.js';
+import type { RunRecorder } from '../run-record.js';
 import {
   anInstallation,
   esMissing,
@@ -683,5 +685,78 @@ describe('describeCreatePlan (dry run)', () => {
     const json = JSON.stringify(plan);
     expect(json).not.toContain('c2VjcmV0');
     expect(JSON.parse(json)).toMatchObject({ procedure: 'orchestration', backupId: ID, line: '8.8' });
+  });
+});
+
+describe('the run record and what a run that did not complete left behind', () => {
+  /** A recorder that remembers what create told it, with the cluster calls made so far at each moment. */
+  function recording(cluster: FakeCluster) {
+    const told: { what: string; mutationsBefore: number; ending?: unknown }[] = [];
+    const record: RunRecorder = {
+      started: async (backupId) => void told.push({ what: `started ${backupId}`, mutationsBefore: cluster.mutations().length }),
+      ended: async (ending) => void told.push({ what: 'ended', mutationsBefore: cluster.mutations().length, ending }),
+    };
+    return { told, record };
+  }
+
+  it('a completed run: RUNNING before the first change, COMPLETED at the end, nothing left behind', async () => {
+    const cluster = fakeCluster(happyRoutes('8.7', ID));
+    const { told, record } = recording(cluster);
+    const report = await runCreatePlan(fastPlan(anInstallation('8.7')), { connect: cluster.connect, emit: memoryReporter().emit, signal: new AbortController().signal, record });
+    expect(report.state).toBe('COMPLETED');
+    expect(report.leftBehind).toBeUndefined();
+    expect(told).toEqual([
+      { what: `started ${ID}`, mutationsBefore: 0 },
+      { what: 'ended', mutationsBefore: cluster.mutations().length, ending: { state: 'COMPLETED', leftBehind: [] } },
+    ]);
+  });
+
+  it('SIGINT while Zeebe runs: INTERRUPTED with the parts it left and the delete command carrying the cluster flags', async () => {
+    const routes = happyRoutes('8.7', ID);
+    routes[`gateway-0 GET /actuator/backups/${ID}`] = ok(zeebeBackup(ID, 'IN_PROGRESS'));
+    const cluster = fakeCluster(routes);
+    const { told, record } = recording(cluster);
+    const controller = new AbortController();
+    const emit = (event: RunEvent): void => {
+      if (event.kind === 'step-progress' && event.step === 'backup-zeebe') controller.abort('SIGINT');
+    };
+    const base = buildCreatePlan(anInstallation('8.7'), { backupId: ID, timeoutMs: 5_000, pollIntervalMs: 5, access: 'exec', cluster: { kubeconfig: '/k/config', context: 'prod' } });
+    const plan = { ...base, timing: { ...base.timing, initialPollMs: 1, resumeRetryDelaysMs: [1] } };
+    const report = await runCreatePlan(plan, { connect: cluster.connect, emit, signal: controller.signal, record });
+    expect(report.state).toBe('INTERRUPTED');
+    expect(report.leftBehind).toEqual({
+      backupId: ID,
+      parts: [
+        { part: 'optimize', state: 'COMPLETED' },
+        { part: 'operate', state: 'COMPLETED' },
+        { part: 'tasklist', state: 'COMPLETED' },
+        { part: 'zeebe-records', state: 'COMPLETED' },
+        { part: 'zeebe', state: 'INTERRUPTED' },
+      ],
+      deleteCommand: `kubectl camunda-backup delete ${ID} --kubeconfig /k/config --context prod -n camunda --release camunda --access exec`,
+    });
+    expect(told.at(-1)?.ending).toEqual({ state: 'INTERRUPTED', reason: expect.stringContaining('interrupted by SIGINT'), leftBehind: ['optimize', 'operate', 'tasklist', 'zeebe-records', 'zeebe'] });
+  });
+
+  it('timed out: TIMED_OUT in the record', async () => {
+    const routes = happyRoutes('8.7', ID);
+    routes[`gateway-0 GET /actuator/backups/${ID}`] = ok(zeebeBackup(ID, 'IN_PROGRESS'));
+    const cluster = fakeCluster(routes);
+    const { told, record } = recording(cluster);
+    const plan = { ...fastPlan(anInstallation('8.7')), timing: { ...fastPlan(anInstallation('8.7')).timing, timeoutMs: 300 } };
+    const report = await runCreatePlan(plan, { connect: cluster.connect, emit: memoryReporter().emit, signal: new AbortController().signal, record });
+    expect(report.leftBehind?.parts.at(-1)).toEqual({ part: 'zeebe', state: 'TIMED_OUT' });
+    expect(told.at(-1)?.ending).toMatchObject({ state: 'TIMED_OUT', reason: expect.stringMatching(/timed out/) });
+  });
+
+  it('a failure before any part started leaves nothing and offers no delete', async () => {
+    const routes = happyRoutes('8.8', ID);
+    routes['zeebe-0 POST /actuator/exporting/pause?soft=true'] = exportingFailed('Expected 3 members of partition 1 but found 2');
+    const cluster = fakeCluster(routes);
+    const { told, record } = recording(cluster);
+    const report = await runCreatePlan(fastPlan(anInstallation('8.8')), { connect: cluster.connect, emit: memoryReporter().emit, signal: new AbortController().signal, record });
+    expect(report.state).toBe('FAILED');
+    expect(report.leftBehind).toEqual({ backupId: ID, parts: [] });
+    expect(told.at(-1)?.ending).toMatchObject({ state: 'FAILED', leftBehind: [] });
   });
 });

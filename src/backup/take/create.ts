@@ -10,7 +10,8 @@ import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
 import { describeCreatePlan, stepsOf } from './actions.js';
 import { openPool, type ConnectionPool } from '../connections.js';
-import { buildCreateReport } from './create-report.js';
+import type { RunRecorder } from '../run-record.js';
+import { buildCreateReport, runEndingOf } from './create-report.js';
 import { planTargets, type CreatePlan } from './plan.js';
 import { preflight } from './preflight.js';
 import type { BackupReport } from './report.js';
@@ -29,6 +30,11 @@ export interface RunDeps {
   readonly now?: (() => number) | undefined;
   /** For the Web Modeler dump, when the plan has one. */
   readonly kube?: Pick<KubeClient, 'execInPod'> | undefined;
+  /**
+   * The record of create runs in the cluster: told before the first change and after the run, so status and list
+   * never call an ID whose create did not complete restorable. Without it (tests) nothing is recorded.
+   */
+  readonly record?: RunRecorder | undefined;
 }
 
 /** The run's deadline passed: the abort reason of the timeout signal. */
@@ -69,7 +75,7 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
     try {
       const phase = { emit, signal, interrupt: deps.signal };
       const facts = await preflight(plan, pool, phase, targets.map((endpoint) => endpoint.where));
-      return await execute(plan, pool, facts, { ...phase, now, startedMs, emitted }, deps.kube);
+      return await execute(plan, pool, facts, { ...phase, now, startedMs, emitted }, deps);
     } finally {
       await pool.close();
     }
@@ -80,7 +86,7 @@ export async function runCreatePlan(plan: CreatePlan, deps: RunDeps): Promise<Ba
 }
 
 /** The steps in plan order, each part recorded as it goes; the report is assembled from those records. */
-async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightFacts, run: Execution, kube: RunDeps['kube']): Promise<BackupReport> {
+async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightFacts, run: Execution, { kube, record }: Pick<RunDeps, 'kube' | 'record'>): Promise<BackupReport> {
   // plan.warnings are the caller's to show (it shows them for --dry-run too); the report carries them.
   const parts = new Map<RecordedPart, PartRecord>();
   for (const planned of plan.parts) {
@@ -109,6 +115,13 @@ async function execute(plan: CreatePlan, pool: ConnectionPool, facts: PreflightF
     },
   };
 
+  // The ID is the user's (or the clock's) before the first change; on RDBMS the cluster picks it and every part
+  // stands on its own (§13.1), so there is nothing to record.
+  const recorded = plan.procedure === 'rdbms' ? undefined : record;
+  await recorded?.started(plan.backupId, run.now());
   const result = await runSteps(stepsOf(plan, ctx), { emit: run.emit, signal: run.signal });
-  return buildCreateReport(plan, run, result, { parts, exporting, backupId });
+  const report = buildCreateReport(plan, run, result, { parts, exporting, backupId });
+  const timedOut = result.outcome.kind === 'aborted' && !run.interrupt.aborted;
+  await recorded?.ended(runEndingOf(report, timedOut ? 'timed-out' : run.interrupt.aborted ? 'interrupted' : 'other'), run.now());
+  return report;
 }

@@ -129,6 +129,8 @@ export interface CreatePlan {
   readonly warnings: readonly string[];
   /** Printed when resuming exporting fails. */
   readonly resumeCommand: string;
+  /** The run's --kubeconfig and context, for the commands printed for a person (delete what a failed run left). */
+  readonly cluster: ClusterFlags;
   readonly timing: PlanTiming;
 }
 
@@ -260,6 +262,7 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     parts,
     warnings,
     resumeCommand: resumeCommandFor(installation, options.access, options.cluster),
+    cluster: options.cluster,
     timing: { ...DEFAULT_TIMING, timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs },
   };
 }

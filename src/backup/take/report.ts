@@ -45,6 +45,18 @@ export interface ExportingReport {
   readonly resumeCommand?: string | undefined;
 }
 
+/**
+ * After a run that did not complete: the parts of its backup ID it left in the cluster (no restorable backup,
+ * whatever their states), and the command that deletes them.
+ */
+export interface LeftBehindReport {
+  readonly backupId: number;
+  /** Parts whose backup was started: they hold (or, still running, will hold) something of this ID. */
+  readonly parts: readonly { readonly part: BackupPart; readonly state: PartState }[];
+  /** `kubectl camunda-backup delete <id>` with the run's cluster flags; absent when nothing was left. */
+  readonly deleteCommand?: string | undefined;
+}
+
 export interface PlannedCall {
   readonly order: number;
   readonly step: string;
@@ -73,5 +85,7 @@ export interface BackupReport {
   /** Only for --dry-run: every call in order. */
   readonly plan?: readonly PlannedCall[] | undefined;
   readonly error?: { readonly message: string; readonly step?: string | undefined } | undefined;
+  /** Only when the backup did not complete (state FAILED, INTERRUPTED, or CLEANUP_FAILED with parts missing). */
+  readonly leftBehind?: LeftBehindReport | undefined;
   readonly warnings: readonly string[];
 }

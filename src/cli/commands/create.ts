@@ -107,10 +107,25 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
 
     const connect = connectorFor(options, deps, kube, reporter.emit);
     // One changing run per release (the Lease), and none while exporting is already paused.
-    const { refuseWhenExportingPaused, withReleaseLock } = await import('./release-lock.js');
-    const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit }, async () => {
+    const [{ refuseWhenExportingPaused, withReleaseLock }, { leaseAnnotationsFor, openRunRecorder }, { holderIdentity }] = await Promise.all([
+      import('./release-lock.js'),
+      import('../../backup/run-record-store.js'),
+      import('../../kube/release-lease.js'),
+    ]);
+    // The Lease names the ID, so status and list can tell this run is alive while the run record says RUNNING.
+    const annotations = plan.procedure === 'rdbms' ? undefined : leaseAnnotationsFor(plan.backupId);
+    const report = await withReleaseLock({ command: 'create', options, deps, kube, installation, emit: reporter.emit, annotations }, async (locked) => {
       await refuseWhenExportingPaused({ options, kube, installation, connect, emit: reporter.emit, signal: deps.signal, force: options.force });
-      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube });
+      const record = openRunRecorder({
+        configMaps: kube.configMaps,
+        namespace: installation.namespace,
+        release: installation.release,
+        by: holderIdentity('create'),
+        timeoutMs: options.timeoutMs,
+        locked,
+        warn: (message) => reporter.emit({ kind: 'warning', message }),
+      });
+      return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, now: deps.now, kube, record });
     });
     reporter.close();
     deps.stdout.write(await renderReport(report, options.output));
@@ -145,13 +160,14 @@ function outcomeError(report: BackupReport, context: OutcomeContext): CliError |
   const where = report.error?.step ? ` in ${report.error.step}` : '';
   const why = report.error ? `${where}: ${report.error.message}` : '';
   const backup = report.backupId === null ? 'backup' : `backup ${report.backupId}`;
+  const cleanUp = report.leftBehind?.deleteCommand ? `; delete what it left (not restorable): ${report.leftBehind.deleteCommand}` : '';
   switch (report.state) {
     case 'COMPLETED':
     case 'PLANNED':
       return undefined;
     case 'FAILED':
       return new BackupFailedError(`${backup} failed${why}`, {
-        hint: `${report.exporting.paused ? 'exporting was resumed. ' : ''}Fix the cause and run create again${context.backupIdGiven ? ' with a higher --backup-id' : ''}`,
+        hint: `${report.exporting.paused ? 'exporting was resumed. ' : ''}Fix the cause and run create again${context.backupIdGiven ? ' with a higher --backup-id' : ''}${cleanUp}`,
       });
     case 'CLEANUP_FAILED':
       if (report.exporting.resumed === false) {
@@ -159,14 +175,15 @@ function outcomeError(report: BackupReport, context: OutcomeContext): CliError |
           hint: 'resume it now with the command printed above; brokers keep filling their disks while exporting is paused',
         });
       }
-      return new CleanupFailedError(`cleanup after the backup failed${why}`, { hint: 'see the report above for what needs attention' });
+      return new CleanupFailedError(`cleanup after the backup failed${why}`, { hint: `see the report above for what needs attention${cleanUp}` });
     case 'INTERRUPTED':
       return new InterruptedError(signalName(context.signal), {
-        hint: report.exporting.paused
-          ? report.exporting.resumed
-            ? 'exporting was resumed; the backup is incomplete'
-            : 'exporting may still be paused; see the report above'
-          : 'the backup is incomplete; exporting was not paused',
+        hint:
+          (report.exporting.paused
+            ? report.exporting.resumed
+              ? 'exporting was resumed; the backup is incomplete'
+              : 'exporting may still be paused; see the report above'
+            : 'the backup is incomplete; exporting was not paused') + cleanUp,
       });
   }
 }

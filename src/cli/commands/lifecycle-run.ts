@@ -11,6 +11,7 @@ import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport 
 import { runList } from '../../backup/operate/list.js';
 import { runResume } from '../../backup/operate/resume.js';
 import { headerOf, runStatus } from '../../backup/operate/status.js';
+import { pruneRunRecord, readRunBook } from '../../backup/run-record-store.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import { clusterFlagsOf, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
@@ -59,12 +60,15 @@ async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressRep
   return opened;
 }
 
-function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter) {
+function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter, installation?: OpenedInstallation['installation']) {
   return {
     connect: connectorFor(options, deps, kube, reporter.emit),
     emit: reporter.emit,
     signal: deps.signal,
     access: options.access,
+    now: deps.now,
+    // How each ID's create ended: status and list never call an ID whose create did not complete restorable.
+    runs: installation ? () => readRunBook(kube, installation, deps.now()) : undefined,
   };
 }
 
@@ -97,7 +101,7 @@ function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
 export async function runStatusCommand(options: StatusOptions, deps: CliDeps): Promise<StatusReport> {
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
-    const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter));
+    const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter, installation));
     throwIfInterrupted(deps);
     print(deps, reporter, render(report, options, deps, renderStatusTable));
     const error = statusOutcome(report, targetOf(options, kube, installation));
@@ -129,7 +133,7 @@ function statusOutcome(report: StatusReport, target: CommandTarget): CliError | 
 export async function runListCommand(options: ListOptions, deps: CliDeps): Promise<ListReport> {
   return withReporter(options, deps, async (reporter) => {
     const { kube, installation } = await open(options, deps, reporter);
-    const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter), { limit: options.limit });
+    const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter, installation), { limit: options.limit });
     throwIfInterrupted(deps);
     print(deps, reporter, render(report, options, deps, renderListTable));
     const failed = report.parts.filter((part) => part.state === 'ERROR');
@@ -175,7 +179,8 @@ async function deleteOpened(
   {
     const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
-      const plan = await planDelete(installation, selection, session, { access: options.access, cluster: clusterFlagsOf(options, kube.contextName), nowMs: deps.now() });
+      const runs = await readRunBook(kube, installation, deps.now());
+      const plan = await planDelete(installation, selection, session, { access: options.access, cluster: clusterFlagsOf(options, kube.contextName), nowMs: deps.now(), runs });
       const renderReport = (report: DeleteReport): string => render(report, options, deps, renderDeleteTable);
       if (options.dryRun || plan.targets.length === 0) {
         const report = plannedDeleteReport(plan, 'PLANNED');
@@ -198,7 +203,11 @@ async function deleteOpened(
         }
       }
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'nothing was deleted' });
-      const report = await executeDelete(plan, session, { emit: reporter.emit, signal: deps.signal });
+      const report = await executeDelete(plan, session, {
+        emit: reporter.emit,
+        signal: deps.signal,
+        pruneRecord: (ids) => pruneRunRecord(kube.configMaps, installation, ids),
+      });
       print(deps, reporter, renderReport(report));
       const failures = report.backups.flatMap((entry) => entry.parts.filter((p) => p.state === 'FAILED').map((p) => `${entry.backupId}/${p.part}: ${p.message ?? 'failed'}`));
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'some backups were not deleted; see the report' });
@@ -235,6 +244,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
         connect: connectorFor(options, deps, kube, reporter.emit),
         emit: reporter.emit,
         signal: deps.signal,
+        runs: (installation) => readRunBook(kube, installation, deps.now()),
       },
     );
     // Stopped: the checks that were cut short would read as failures ("SIGINT"); there is no verdict to print.

@@ -25,6 +25,8 @@ export interface ReleaseLockContext {
   readonly kube: KubeClient;
   readonly installation: Pick<Installation, 'namespace' | 'release'>;
   readonly emit: Reporter;
+  /** Written on the Lease (create: the backup ID it takes). */
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The flags a printed command needs to reach the cluster this run reached. */
@@ -32,8 +34,11 @@ function sameClusterFlags(context: Pick<ReleaseLockContext, 'options' | 'kube'>,
   return clusterFlagsText(clusterFlagsOf(context.options, context.kube.contextName), namespace);
 }
 
-/** Runs `body` holding the release's Lease, released on every way out (result, error, signal). */
-export async function withReleaseLock<T>(context: ReleaseLockContext, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs `body` holding the release's Lease, released on every way out (result, error, signal). `body` learns whether
+ * it holds the Lease (false where RBAC forbids Leases).
+ */
+export async function withReleaseLock<T>(context: ReleaseLockContext, body: (locked: boolean) => Promise<T>): Promise<T> {
   const { installation } = context;
   const flags = sameClusterFlags(context, installation.namespace);
   const lock = await acquireReleaseLock(context.kube, {
@@ -43,6 +48,7 @@ export async function withReleaseLock<T>(context: ReleaseLockContext, body: () =
     now: context.deps.now,
     onWarning: (message) => context.emit({ kind: 'warning', message }),
     deleteCommand: `kubectl delete lease ${leaseNameFor(installation.release)} ${flags}`,
+    annotations: context.annotations,
   });
   if (lock.kind === 'forbidden') {
     context.emit({
@@ -52,11 +58,11 @@ export async function withReleaseLock<T>(context: ReleaseLockContext, body: () =
         `${context.command === 'create' ? 'relying on the paused-exporter check only' : 'going on without the lock'}. ` +
         'Grant get, create, update and delete on leases (coordination.k8s.io) in the namespace (README: RBAC)',
     });
-    return body();
+    return body(false);
   }
   if (lock.tookOver) context.emit({ kind: 'warning', message: `took over the expired lock of release ${installation.release} left by ${lock.previousHolder ?? 'an earlier run'}` });
   try {
-    return await body();
+    return await body(true);
   } finally {
     await lock.release();
   }

@@ -1,12 +1,15 @@
 /**
  * One exec stream after the upgrade, framed like the kubelet / API server translator: empty "established" frame on
  * the lowest enabled writable channel, stdout/stderr frames, then the status on channel 3 and close 1000.
- * curl runs for real (routed with --connect-to); other commands come from the test's ExecHandler or small built-ins.
+ * curl runs for real (routed with --connect-to); other commands come from the test's ExecHandler or small built-ins,
+ * sh among them (the host's /bin/sh, finding only the pod's curl on its PATH). stdin arrives on channel 0 and, under
+ * v5 only, ends with the client's close frame [0xFF, 0]; what arrives before the command started is kept for it.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { connectToArgs, wgetArgs } from './curl-routing.js';
 import type { ApiFaults, ExecContext, ExecHandler } from './fake-apiserver.js';
@@ -62,6 +65,9 @@ export function runExecSession(options: ExecSessionOptions): void {
   let running: Running | undefined;
   let dropTimer: NodeJS.Timeout | undefined;
   let firstStdoutFrame = true;
+  /** stdin that arrived before the command was running, and whether the client closed it. */
+  const pendingStdin: Buffer[] = [];
+  let stdinClosed = false;
 
   const finish = (outcome: ExecOutcome): void => {
     if (finished) return;
@@ -111,10 +117,16 @@ export function runExecSession(options: ExecSessionOptions): void {
         finish({ kind: 'dropped' });
         return;
       }
-      if (message.payload[0] === STDIN) running?.stdinEnd();
+      if (message.payload[0] === STDIN) {
+        stdinClosed = true;
+        running?.stdinEnd();
+      }
       return;
     }
-    if (message.channel === STDIN && flags.stdin) running?.stdinWrite(message.payload);
+    if (message.channel === STDIN && flags.stdin) {
+      if (running) running.stdinWrite(message.payload);
+      else pendingStdin.push(message.payload);
+    }
     // Channel 4 (resize) and unknown channels are ignored, as the real server does.
   });
   conn.ws.on('close', () => finish({ kind: 'client-closed' }));
@@ -143,7 +155,8 @@ export function runExecSession(options: ExecSessionOptions): void {
       running.kill();
       return;
     }
-    if (!flags.stdin) running.stdinEnd();
+    for (const chunk of pendingStdin.splice(0)) running.stdinWrite(chunk);
+    if (!flags.stdin || stdinClosed) running.stdinEnd();
     const exitCode = await running.done;
     writeStatus(exitCode === 0 ? execSuccess() : execNonZeroExit(context.argv, exitCode));
     finish({ kind: 'exit', exitCode });
@@ -182,6 +195,8 @@ function startBuiltin(context: ExecContext, emit: Emit): Running {
       return spawnProcess('/usr/bin/curl', ['-q', ...connectToArgs(args, resolve), ...args], emit, context.network.trustedCaFile ? { CURL_CA_BUNDLE: context.network.trustedCaFile } : {});
     case 'wget':
       return spawnProcess('/usr/bin/wget', wgetArgs(args, resolve), emit);
+    case 'sh':
+      return runShell(context, args, emit);
     case 'true':
       return immediate(0);
     case 'false':
@@ -195,6 +210,22 @@ function startBuiltin(context: ExecContext, emit: Emit): Running {
       emit(STDERR, Buffer.from(`fake-apiserver: no simulation for ${JSON.stringify(binary)}; pass an execHandler\n`));
       return immediate(126);
   }
+}
+
+/**
+ * `sh -c <script> …` with the host's /bin/sh: its PATH holds only a curl (when the pod has one) that routes like the
+ * curl built-in, so the script's own built-ins (read, printf, test) run for real and anything else is "not found".
+ */
+function runShell(context: ExecContext, args: string[], emit: Emit): Running {
+  const bin = mkdtempSync(join(tmpdir(), 'fake-pod-bin-'));
+  const { namespace, pod, container, network } = context;
+  if (network.hasBinary(namespace, pod, container, 'curl')) {
+    const routing = connectToArgs(args, (host, port) => network.resolve(namespace, pod, host, port)).map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`);
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\nexec /usr/bin/curl -q ${routing.join(' ')} "$@"\n`, { mode: 0o755 });
+  }
+  const running = spawnProcess('/bin/sh', args, emit, { PATH: bin, ...(network.trustedCaFile ? { CURL_CA_BUNDLE: network.trustedCaFile } : {}) });
+  void running.done.finally(() => rmSync(bin, { recursive: true, force: true }));
+  return running;
 }
 
 function immediate(exitCode: number): Running {

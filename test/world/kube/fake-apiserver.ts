@@ -142,7 +142,11 @@ export interface RequestLogEntry {
   status: number;
   kind: 'rest' | 'exec' | 'portforward';
   pod?: string;
+  /** exec: the command as the request's `command=` parameters carry it (what an audit log records). */
   argv?: string[];
+  /** exec/portforward: whether the request asked for stdin (exec), and the subprotocol negotiated. */
+  stdin?: boolean;
+  protocol?: string;
   port?: number;
 }
 
@@ -671,7 +675,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       // x/net/websocket answers a failed subprotocol handshake with a bare 403.
       if (protocol === undefined) return reject(403);
       upgrade(req, socket, head, protocol, (conn) => {
-        log({ ...base, status: 101 });
+        log({ ...base, stdin: flags.stdin, protocol, status: 101 });
         runExecSession({ conn, flags, faults, ...(options.execHandler ? { handler: options.execHandler } : {}), context: { namespace, pod: podName, container, argv, network } });
       });
       return;

@@ -13,6 +13,7 @@ import { kubectlCommand, type ClusterFlags } from '../../../kube/cluster-flags.j
 import type { AccessCheckResult, KubeClient } from '../../../kube/kube-client.js';
 import type { AccessMode, Connector } from '../../../reach/component-http.js';
 import { openPool } from '../../connections.js';
+import type { RunBookRead } from '../../run-record.js';
 import type { CheckItem, CheckReport, CheckStatus } from '../lifecycle-report.js';
 import { collectInventory } from '../list.js';
 import { baseAccessNeeds, describeAccess, installationAccessNeeds, rbacItem, type Permission } from './access.js';
@@ -37,6 +38,8 @@ export interface CheckDeps {
   readonly emit: Reporter;
   readonly signal?: AbortSignal | undefined;
   readonly requestTimeoutMs?: number | undefined;
+  /** Reads the record of create runs: the newest complete backup is never one whose create did not complete. */
+  readonly runs?: ((installation: Installation) => Promise<RunBookRead>) | undefined;
 }
 
 export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<CheckReport> {
@@ -120,15 +123,18 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
   deps.emit({ kind: 'info', message: `checking the components of release ${installation.release}…` });
 
   const pool = openPool({ connect: deps.connect, emit: deps.emit, signal: deps.signal, requestTimeoutMs: deps.requestTimeoutMs });
+  let runsWarning: string | undefined;
   try {
-    const inventory = collectInventory(installation, pool);
+    const runs: RunBookRead = await (deps.runs?.(installation) ?? {});
+    runsWarning = runs.warning;
+    const inventory = collectInventory(installation, pool, runs, options.nowMs);
     inventory.catch(() => undefined);
     const found = await runRules({ installation, kube: deps.kube, pool, access: options.access, cluster: options.cluster, inventory, maxBackupAgeMs: options.maxBackupAgeMs, nowMs: options.nowMs });
     for (const item of found) add(item);
   } finally {
     await pool.close();
   }
-  return finish(options, items, installation, installation.warnings);
+  return finish(options, items, installation, [...installation.warnings, ...(runsWarning ? [runsWarning] : [])]);
 }
 
 
