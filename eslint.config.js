@@ -23,10 +23,13 @@ const upwardZones = [
     message: `src/${floor} is below ${FLOORS.slice(index + 1).join(', ')}: data flows down, imports never run up a layer.`,
   })),
   // Inside src/backup: the shared model (layout, connections, part clients, exporting) at its root, used by
-  // taking backups (take/) and by operating them (operate/); neither of those two imports the other.
-  { target: 'src/backup/*.ts', from: ['src/backup/take', 'src/backup/operate'], message: 'The backup model is shared: it imports neither take/ nor operate/.' },
-  { target: 'src/backup/take', from: 'src/backup/operate', message: 'Taking backups does not depend on operating them.' },
-  { target: 'src/backup/operate', from: 'src/backup/take', message: 'Operating backups does not depend on taking them.' },
+  // taking backups (take/), operating them (operate/) and restoring them (restore/); take/ and operate/ import
+  // neither of the others.
+  { target: 'src/backup/*.ts', from: ['src/backup/take', 'src/backup/operate', 'src/backup/restore'], message: 'The backup model is shared: it imports neither take/, operate/ nor restore/.' },
+  { target: 'src/backup/take', from: ['src/backup/operate', 'src/backup/restore'], message: 'Taking backups does not depend on operating or restoring them.' },
+  { target: 'src/backup/operate', from: ['src/backup/take', 'src/backup/restore'], message: 'Operating backups does not depend on taking or restoring them.' },
+  // Restoring reads the shared model and the operate side's verdict (the same judgement as status), never take/.
+  { target: 'src/backup/restore', from: 'src/backup/take', message: 'Restoring backups does not depend on taking them.' },
 ];
 
 export default tseslint.config(

@@ -23,11 +23,16 @@ export interface DiscoveryOptions extends DiscoveryChoices {
   readonly access: AccessMode;
 }
 
-export async function discoverInstallation(kube: KubeClient, options: DiscoveryOptions): Promise<Installation> {
-  const { namespace } = options;
+/** The Camunda Helm release of the namespace (the one named, or the only one), from the Helm release Secrets alone. */
+export async function findCamundaRelease(kube: Pick<KubeClient, 'listSecrets'>, namespace: string, requested: string | undefined): Promise<ReturnType<typeof selectCamundaRelease>> {
   const secrets = await kube.listSecrets(namespace, HELM_OWNER_SELECTOR);
   const refs = helmReleasesFromSecrets(secrets).filter((ref) => ref.namespace === namespace || ref.namespace === '');
-  const selected = selectCamundaRelease(refs, namespace, options.release, decodeHelmReleaseSecret);
+  return selectCamundaRelease(refs, namespace, requested, decodeHelmReleaseSecret);
+}
+
+export async function discoverInstallation(kube: KubeClient, options: DiscoveryOptions): Promise<Installation> {
+  const { namespace } = options;
+  const selected = await findCamundaRelease(kube, namespace, options.release);
   const release = selected.release;
 
   const instance = `${INSTANCE_LABEL}=${release.name}`;

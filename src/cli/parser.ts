@@ -13,6 +13,7 @@ import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
 import { listCommand } from './commands/list.js';
 import { optionsCommand } from './commands/options.js';
+import { restoreCommand } from './commands/restore.js';
 import { resumeCommand } from './commands/resume.js';
 import { statusCommand } from './commands/status.js';
 import { GLOBAL_FLAGS, withGlobalOptions } from './global-options.js';
@@ -34,7 +35,7 @@ class ParseFailure extends Error {}
 type AnyCommand = CommandModule<GlobalArgs, any>;
 
 function commandsOf(deps: CliDeps): readonly AnyCommand[] {
-  return [createCommand(deps), statusCommand(deps), listCommand(deps), deleteCommand(deps), checkCommand(deps), resumeCommand(deps), optionsCommand(deps)];
+  return [createCommand(deps), statusCommand(deps), listCommand(deps), deleteCommand(deps), checkCommand(deps), resumeCommand(deps), restoreCommand(deps), optionsCommand(deps)];
 }
 
 /**

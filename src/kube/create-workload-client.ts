@@ -21,6 +21,18 @@ export function createWorkloadClient(options: KubeClientOptions): WorkloadClient
   return {
     readWorkload: (ref) => orUndefinedIfNotFound(rest(read(ref)).then((raw) => workloadFromK8s(ref.kind, raw))),
 
+    async listWorkloads(namespace, labelSelector) {
+      const [deployments, statefulSets] = await Promise.all([
+        rest(apps.listNamespacedDeployment({ namespace, labelSelector })),
+        rest(apps.listNamespacedStatefulSet({ namespace, labelSelector })),
+      ]);
+      const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+      return [
+        ...deployments.items.map((raw) => workloadFromK8s('Deployment', raw)).sort(byName),
+        ...statefulSets.items.map((raw) => workloadFromK8s('StatefulSet', raw)).sort(byName),
+      ];
+    },
+
     async readReplicas(ref) {
       const params = { namespace: ref.namespace, name: ref.name };
       const scale = await rest(ref.kind === 'StatefulSet' ? apps.readNamespacedStatefulSetScale(params) : apps.readNamespacedDeploymentScale(params));

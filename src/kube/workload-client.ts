@@ -30,6 +30,8 @@ export interface WorkloadContainer {
 }
 
 export interface Workload extends WorkloadRef {
+  /** metadata.labels (app.kubernetes.io/component tells a Camunda workload's role). */
+  readonly labels: Readonly<Record<string, string>>;
   /** spec.replicas: what is asked for. */
   readonly replicas: number;
   /** status.replicas: pods that exist (terminating ones included). */
@@ -78,6 +80,8 @@ export interface ContainerChange {
 export interface WorkloadClient {
   /** undefined when it does not exist. */
   readWorkload(ref: WorkloadRef): Promise<Workload | undefined>;
+  /** Deployments and StatefulSets of the namespace that match the label selector, Deployments first, each sorted by name. */
+  listWorkloads(namespace: string, labelSelector: string): Promise<Workload[]>;
   /** spec.replicas through the scale subresource. */
   readReplicas(ref: WorkloadRef): Promise<number>;
   /** Sets spec.replicas through the scale subresource (merge patch: no read-modify-write race). */
@@ -115,6 +119,9 @@ function envFromK8s(raw: unknown): EnvVar {
   return { name: asString(env['name']) ?? '', ...(asString(env['value']) !== undefined ? { value: asString(env['value']) } : {}), ...(valueFrom ? { valueFrom } : {}) };
 }
 
+const stringRecord = (value: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(asRecord(value)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
 export function workloadFromK8s(kind: WorkloadKind, raw: unknown): Workload {
   const object = asRecord(raw);
   const meta = asRecord(object['metadata']);
@@ -126,6 +133,7 @@ export function workloadFromK8s(kind: WorkloadKind, raw: unknown): Workload {
     kind,
     namespace: asString(meta['namespace']) ?? '',
     name: asString(meta['name']) ?? '',
+    labels: stringRecord(meta['labels']),
     replicas: typeof spec['replicas'] === 'number' ? spec['replicas'] : 1,
     currentReplicas: Number(status['replicas'] ?? 0),
     readyReplicas: Number(status['readyReplicas'] ?? 0),
@@ -154,11 +162,10 @@ export function workloadFromK8s(kind: WorkloadKind, raw: unknown): Workload {
 export function claimFromK8s(raw: unknown): PersistentVolumeClaim {
   const object = asRecord(raw);
   const meta = asRecord(object['metadata']);
-  const labels = Object.fromEntries(Object.entries(asRecord(meta['labels'])).filter((e): e is [string, string] => typeof e[1] === 'string'));
   return {
     name: asString(meta['name']) ?? '',
     namespace: asString(meta['namespace']) ?? '',
-    labels,
+    labels: stringRecord(meta['labels']),
     phase: asString(asRecord(object['status'])['phase']) ?? 'Unknown',
     deleting: meta['deletionTimestamp'] != null,
     finalizers: asStrings(meta['finalizers']) ?? [],

@@ -7,6 +7,7 @@ const workload = (replicas: number, extra: Partial<Workload> = {}): Workload => 
   kind: 'StatefulSet',
   namespace: 'ns',
   name: 'zeebe',
+  labels: {},
   replicas,
   currentReplicas: replicas,
   readyReplicas: replicas,

@@ -42,7 +42,8 @@ export const MAX_TIMEOUT_MS = 24 * 3_600_000;
 /** The shortest --poll-interval: faster polling only loads the components (Camunda's docs poll every 5 s). */
 export const MIN_POLL_INTERVAL_MS = 500;
 
-const duration = (flag: string, bounds: { readonly min?: [number, string]; readonly max?: [number, string] } = {}) =>
+/** A duration flag ("90s", "30m") as milliseconds, within bounds; shared by the commands that take durations. */
+export const durationFlag = (flag: string, bounds: { readonly min?: [number, string]; readonly max?: [number, string] } = {}) =>
   z.string().transform((text, ctx) => {
     const ms = parseDurationMs(text);
     if (ms === undefined) {
@@ -79,8 +80,8 @@ const CreateSchema = z
         }
       }),
     'dry-run': z.boolean(),
-    timeout: duration('--timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
-    'poll-interval': duration('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'] }),
+    timeout: durationFlag('--timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
+    'poll-interval': durationFlag('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'] }),
     'web-modeler': z.boolean().optional(),
     'web-modeler-output': z.string().min(1, '--web-modeler-output: empty path').optional(),
     force: z.boolean().optional(),

@@ -60,7 +60,7 @@ export interface SnapshotBackupSpec {
   readonly parts: number;
   /** Web apps take parts one after the other; Optimize fires both at once. */
   readonly sequential: boolean;
-  /** Indices each part covers (cycled). */
+  /** Indices the parts cover, dealt out round-robin (a part may hold none when there are more parts than indices). */
   readonly indices: readonly string[];
 }
 
@@ -142,7 +142,8 @@ export class SnapshotBackups {
             : 'FAILED'
           : 'SUCCESS';
       this.store.createSnapshot(repository, name, {
-        indices: [this.spec.indices[index % Math.max(1, this.spec.indices.length)] ?? `${this.spec.prefix}-part-${index + 1}`].filter(Boolean),
+        // Disjoint, as the real parts are (each part is a group of indices): restoring every part restores each index once.
+        indices: this.spec.indices.filter((_, i) => i % count === index),
         includeGlobalState: false,
         metadata: { version: this.spec.version, partNo: index + 1, partCount: count },
         startMs,

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import { memoryConfigMapApi } from '../../../test/unit/memory-config-map-api.js';
+import type { Pod } from '../../kube/kube-client.js';
+import type { ContainerChange, PersistentVolumeClaim, PodLogRequest, Workload, WorkloadClient, WorkloadRef } from '../../kube/workload-client.js';
+import { judgeBrokerLogs } from './broker-logs.js';
+import { describeClusterState, runRestorePlan, type RestoreRunDeps } from './execute.js';
+import { journalNameFor, openJournal, parseJournal, readJournal } from './journal.js';
+import { buildRestorePlan, type RestoreFacts } from './plan.js';
+import { restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
+
+const LIVENESS = { httpGet: { path: '/actuator/health/liveness', port: 9600 } };
+
+const facts: RestoreFacts = {
+  release: 'camunda',
+  namespace: 'camunda',
+  line: '8.8',
+  camundaVersion: '8.8.35',
+  chartVersion: '13.12.7',
+  mode: 'backup-id',
+  backupId: 12,
+  indexPrefixes: [],
+  workloads: [
+    { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 2 },
+    { kind: 'Deployment', name: 'camunda-optimize', component: 'optimize', replicas: 1 },
+  ],
+  indices: [],
+  snapshots: [],
+  claims: ['data-camunda-zeebe-0', 'data-camunda-zeebe-1'],
+  broker: {
+    statefulSet: 'camunda-zeebe',
+    container: 'orchestration',
+    env: [
+      { name: 'CAMUNDA_DATA_BACKUP_STORE', value: 'S3' },
+      { name: 'SPRING_PROFILES_ACTIVE', value: 'broker,operate' },
+    ],
+    livenessProbe: LIVENESS,
+  },
+  webModelerDeployed: false,
+};
+
+const SUCCESS = 'INFO io.camunda.zeebe.restore.RestoreApp - Successfully restored broker from backup [12]';
+const NOT_FOUND = 'ERROR Application run failed\njava.util.concurrent.ExecutionException: io.camunda.zeebe.restore.BackupNotFoundException: Could not find a completed backup with id 12.';
+
+describe('judgeBrokerLogs', () => {
+  it('a success line in the current or the previous container wins over a later crash-loop failure', () => {
+    expect(judgeBrokerLogs('data directory /usr/local/camunda/data is not empty. Aborting restore', `x\n${SUCCESS}\n`).state).toBe('restored');
+    expect(judgeBrokerLogs(SUCCESS, undefined)).toEqual({ state: 'restored', line: SUCCESS });
+  });
+  it('fails fast on the known failure lines, naming the telling one', () => {
+    expect(judgeBrokerLogs(NOT_FOUND, undefined)).toEqual({ state: 'failed', line: 'java.util.concurrent.ExecutionException: io.camunda.zeebe.restore.BackupNotFoundException: Could not find a completed backup with id 12.' });
+    const spring = '***************************\nAPPLICATION FAILED TO START\n***************************\n\nDescription:\n\nParameter 0 of constructor required a bean of type BrokerBasedProperties';
+    expect(judgeBrokerLogs(spring, undefined)).toEqual({ state: 'failed', line: 'APPLICATION FAILED TO START: Parameter 0 of constructor required a bean of type BrokerBasedProperties' });
+    expect(judgeBrokerLogs('Starting to restore from backup [12]', undefined).state).toBe('running');
+    expect(judgeBrokerLogs(undefined, undefined).state).toBe('running');
+  });
+});
+
+describe('restore mode', () => {
+  const plan = buildRestorePlan(facts);
+  it('is set through env only and its inverse puts back exactly what it touched', () => {
+    expect(restoreModeOnChange(plan)).toEqual({
+      container: 'orchestration',
+      setEnv: [
+        { name: 'ZEEBE_RESTORE', value: 'true' },
+        { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '12' },
+        { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
+      ],
+      livenessProbe: null,
+    });
+    expect(restoreModeOffChange(plan)).toEqual({
+      container: 'orchestration',
+      setEnv: [{ name: 'SPRING_PROFILES_ACTIVE', value: 'broker,operate' }],
+      removeEnv: ['ZEEBE_RESTORE', 'ZEEBE_RESTORE_FROM_BACKUP_ID'],
+      livenessProbe: LIVENESS,
+    });
+  });
+  it('prints kubectl commands that reach the same cluster', () => {
+    const commands = restoreModeOffCommands(plan, { kubeconfig: '/tmp/my config', context: 'prod' });
+    expect(commands[0]).toBe("kubectl scale statefulset camunda-zeebe --kubeconfig '/tmp/my config' --context prod -n camunda --replicas=0");
+    expect(commands[1]).toMatch(/^kubectl patch statefulset camunda-zeebe --kubeconfig '\/tmp\/my config' --context prod -n camunda --type strategic -p '\{"spec"/);
+    expect(commands[1]).toContain('{"name":"ZEEBE_RESTORE","$patch":"delete"}');
+    expect(commands[2]).toMatch(/--replicas=2$/);
+  });
+});
+
+/** A small cluster: workloads whose pods appear and vanish at once, claims, and broker logs a test scripts. */
+function fakeCluster(options: { brokerLog?: (pod: string) => string | undefined; failPatch?: (change: ContainerChange) => boolean } = {}) {
+  const workloads = new Map<string, Workload>();
+  for (const w of facts.workloads) {
+    workloads.set(w.name, {
+      kind: w.kind,
+      namespace: 'camunda',
+      name: w.name,
+      labels: { 'app.kubernetes.io/component': w.component },
+      replicas: w.replicas,
+      currentReplicas: w.replicas,
+      readyReplicas: w.replicas,
+      updatedReplicas: w.replicas,
+      observed: true,
+      selector: `app=${w.name}`,
+      containers: w.kind === 'StatefulSet' ? [{ name: 'orchestration', image: 'camunda:8.8.35', command: undefined, args: undefined, env: facts.broker.env, livenessProbe: LIVENESS, startupProbe: undefined, readinessProbe: undefined }] : [],
+    });
+  }
+  const claims = new Set(facts.claims);
+  const calls: string[] = [];
+  const client: WorkloadClient = {
+    readWorkload: (ref: WorkloadRef) => Promise.resolve(workloads.get(ref.name)),
+    listWorkloads: () => Promise.resolve([...workloads.values()]),
+    readReplicas: (ref) => Promise.resolve(workloads.get(ref.name)?.replicas ?? 0),
+    scale(ref, replicas) {
+      calls.push(`scale ${ref.name} ${replicas}`);
+      const w = workloads.get(ref.name);
+      if (w) workloads.set(ref.name, { ...w, replicas, currentReplicas: replicas, readyReplicas: replicas, updatedReplicas: replicas });
+      return Promise.resolve();
+    },
+    patchContainer(ref, change) {
+      calls.push(`patch ${ref.name}`);
+      if (options.failPatch?.(change)) return Promise.reject(new Error('statefulsets.apps "camunda-zeebe" is forbidden'));
+      const w = workloads.get(ref.name);
+      if (!w) return Promise.reject(new Error('not found'));
+      const containers = w.containers.map((c) => {
+        let env = c.env.filter((e) => !(change.removeEnv ?? []).includes(e.name) && !(change.setEnv ?? []).some((s) => s.name === e.name));
+        env = [...env, ...(change.setEnv ?? [])];
+        return {
+          ...c,
+          env,
+          livenessProbe: change.livenessProbe === undefined ? c.livenessProbe : (change.livenessProbe ?? undefined),
+        };
+      });
+      const next = { ...w, containers };
+      workloads.set(ref.name, next);
+      return Promise.resolve(next);
+    },
+    listClaims: () => Promise.resolve([...claims].map((name): PersistentVolumeClaim => ({ name, namespace: 'camunda', labels: {}, phase: 'Bound', deleting: false, finalizers: [] }))),
+    readClaim: (_ns, name) => Promise.resolve(claims.has(name) ? { name, namespace: 'camunda', labels: {}, phase: 'Bound', deleting: false, finalizers: [] } : undefined),
+    deleteClaim(_ns, name) {
+      calls.push(`delete pvc ${name}`);
+      return Promise.resolve(claims.delete(name) ? 'deleted' : 'absent');
+    },
+    podLog: (request: PodLogRequest) => Promise.resolve(request.previous ? undefined : options.brokerLog?.(request.pod)),
+  };
+  const pod = (name: string): Pod => ({ name, namespace: 'camunda', labels: {}, annotations: {}, phase: 'Running', ready: true, deleting: false, containers: [] });
+  const kube = {
+    listPods: (_ns: string, selector: string) => {
+      const w = [...workloads.values()].find((x) => x.selector === selector);
+      return Promise.resolve(Array.from({ length: w?.replicas ?? 0 }, (_, i) => pod(`${w?.name ?? ''}-${i}`)));
+    },
+  };
+  return { client, kube, calls, workloads };
+}
+
+async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal) {
+  const plan = buildRestorePlan(facts);
+  const journalDeps = { configMaps, now: () => Date.parse('2026-12-06T03:00:00Z') };
+  const existing = await readJournal(journalDeps, 'camunda', 'camunda');
+  const journal = await openJournal(journalDeps, plan, existing as never, undefined);
+  const deps: RestoreRunDeps = {
+    kube: cluster.kube,
+    workloads: cluster.client,
+    journal,
+    emit: () => undefined,
+    signal,
+    timing: { workloadTimeoutMs: 2_000, snapshotTimeoutMs: 2_000, brokerRestoreTimeoutMs: 2_000, pollMs: 20 },
+    cluster: { context: 'prod' },
+    verifyExporting: () => Promise.resolve('exporting'),
+    verifyBackupListed: () => Promise.resolve('listed'),
+  };
+  return { outcome: await runRestorePlan(plan, deps), configMaps };
+}
+
+const envOf = (cluster: ReturnType<typeof fakeCluster>) => cluster.workloads.get('camunda-zeebe')?.containers[0]?.env.map((e) => `${e.name}=${e.value ?? ''}`);
+
+describe('runRestorePlan', () => {
+  it('runs every step in order and leaves the recorded replicas, the original env and probe, and a COMPLETED journal', async () => {
+    const cluster = fakeCluster({ brokerLog: () => SUCCESS });
+    const { outcome, configMaps } = await run(cluster);
+    expect(outcome.state).toBe('COMPLETED');
+    expect(cluster.calls).toEqual([
+      'scale camunda-zeebe 0',
+      'scale camunda-optimize 0',
+      'delete pvc data-camunda-zeebe-0',
+      'delete pvc data-camunda-zeebe-1',
+      'patch camunda-zeebe',
+      'scale camunda-zeebe 2',
+      'scale camunda-zeebe 0',
+      'patch camunda-zeebe',
+      'scale camunda-zeebe 2',
+      'scale camunda-optimize 1',
+    ]);
+    expect(envOf(cluster)).toEqual(['CAMUNDA_DATA_BACKUP_STORE=S3', 'SPRING_PROFILES_ACTIVE=broker,operate']);
+    expect(cluster.workloads.get('camunda-zeebe')?.containers[0]?.livenessProbe).toEqual(LIVENESS);
+    const record = configMaps.store.get(`camunda/${journalNameFor('camunda')}`);
+    const journal = record ? parseJournal(record) : undefined;
+    expect(journal).toMatchObject({ state: 'COMPLETED', restoreModeOn: false, runs: 1 });
+  });
+
+  it('a failing restore app: restore mode taken off, brokers at 0, the volume and Zeebe steps to be done again (exit 4 material)', async () => {
+    const cluster = fakeCluster({ brokerLog: (pod) => (pod.endsWith('-1') ? NOT_FOUND : SUCCESS) });
+    const { outcome, configMaps } = await run(cluster);
+    expect(outcome).toMatchObject({ state: 'FAILED', phase: 'restore-zeebe', step: 'await-broker-restore' });
+    if (outcome.state !== 'FAILED') return;
+    expect(outcome.message).toMatch(/camunda-zeebe-1 failed: .*BackupNotFoundException/);
+    expect(outcome.clusterState).toContain('no restore env on the StatefulSet');
+    expect(envOf(cluster)).toEqual(['CAMUNDA_DATA_BACKUP_STORE=S3', 'SPRING_PROFILES_ACTIVE=broker,operate']);
+    expect(cluster.workloads.get('camunda-zeebe')?.replicas).toBe(0);
+    expect(cluster.workloads.get('camunda-optimize')?.replicas).toBe(0);
+    expect(outcome.journal.done).toEqual(['scale-down:statefulset/camunda-zeebe', 'scale-down:deployment/camunda-optimize']);
+
+    // The rerun continues: volumes again, then Zeebe, and finishes.
+    const fixed = fakeCluster({ brokerLog: () => SUCCESS });
+    for (const [name, w] of cluster.workloads) fixed.workloads.set(name, w);
+    const rerun = await run(fixed, configMaps);
+    expect(rerun.outcome.state).toBe('COMPLETED');
+    expect(fixed.calls.slice(0, 3)).toEqual(['delete pvc data-camunda-zeebe-0', 'delete pvc data-camunda-zeebe-1', 'patch camunda-zeebe']);
+    expect(rerun.outcome.journal.runs).toBe(2);
+  });
+
+  it('taking restore mode off failing: CLEANUP_FAILED with the exact commands (exit 5 material), the journal says restore mode is on', async () => {
+    const cluster = fakeCluster({ brokerLog: () => NOT_FOUND, failPatch: (change) => (change.removeEnv ?? []).includes('ZEEBE_RESTORE') });
+    const { outcome } = await run(cluster);
+    expect(outcome.state).toBe('CLEANUP_FAILED');
+    if (outcome.state !== 'CLEANUP_FAILED') return;
+    expect(outcome.commands).toHaveLength(3);
+    expect(outcome.commands[1]).toMatch(/^kubectl patch statefulset camunda-zeebe --context prod -n camunda --type strategic -p /);
+    expect(outcome.journal.restoreModeOn).toBe(true);
+    expect(describeClusterState(outcome.journal)).toContain('statefulset/camunda-zeebe is IN RESTORE MODE');
+  });
+
+  it('an interrupt stops before the next step; a journal left in restore mode is taken out of it first by the rerun', async () => {
+    const controller = new AbortController();
+    const cluster = fakeCluster({
+      brokerLog: () => {
+        controller.abort('SIGTERM');
+        return undefined;
+      },
+    });
+    const { outcome, configMaps } = await run(cluster, undefined, controller.signal);
+    expect(outcome).toMatchObject({ state: 'INTERRUPTED', signal: 'SIGTERM' });
+    expect(outcome.journal).toMatchObject({ state: 'INTERRUPTED', phase: 'restore-zeebe', restoreModeOn: false });
+    expect(envOf(cluster)).toEqual(['CAMUNDA_DATA_BACKUP_STORE=S3', 'SPRING_PROFILES_ACTIVE=broker,operate']);
+    expect(cluster.workloads.get('camunda-zeebe')?.replicas).toBe(0);
+    expect(outcome.journal.done).not.toContain('delete-pvc:data-camunda-zeebe-0');
+
+    // A run killed (-9) in restore mode leaves the journal saying so: the next run undoes it before anything else.
+    const record = configMaps.store.get('camunda/camunda-camunda-restore');
+    if (!record) throw new Error('no journal');
+    const journal = parseJournal(record);
+    if ('unreadable' in journal) throw new Error(journal.unreadable);
+    await configMaps.replace(record, { 'journal.json': JSON.stringify({ ...journal, restoreModeOn: true, done: [...journal.done, 'delete-pvc:data-camunda-zeebe-0'] }) });
+    const next = fakeCluster({ brokerLog: () => SUCCESS });
+    const rerun = await run(next, configMaps);
+    expect(rerun.outcome.state).toBe('COMPLETED');
+    expect(next.calls.slice(0, 4)).toEqual(['scale camunda-zeebe 0', 'patch camunda-zeebe', 'delete pvc data-camunda-zeebe-0', 'delete pvc data-camunda-zeebe-1']);
+  });
+
+  it('a journal that is not ours is unreadable, not guessed', () => {
+    expect(parseJournal({ name: 'x', namespace: 'n', uid: 'u', resourceVersion: '1', labels: {}, data: { 'journal.json': '{"schemaVersion":2}' } })).toEqual({
+      unreadable: 'ConfigMap x: journal.json is not a restore journal this version understands',
+    });
+    expect(parseJournal({ name: 'x', namespace: 'n', uid: 'u', resourceVersion: '1', labels: {}, data: {} })).toEqual({ unreadable: 'ConfigMap x has no journal.json' });
+  });
+});

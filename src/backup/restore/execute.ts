@@ -1,0 +1,383 @@
+/**
+ * Runs a restore plan in its order, each step verified before the next (camunda-restore.md §12 "Execute"), and
+ * writes every step into the journal, so that a rerun continues where this run stopped. Stopping is always at a
+ * safe point: an interrupt or a failure never scales the applications up on half-restored data and never leaves
+ * restore mode on the broker StatefulSet (it is scaled to 0 and the exact inverse patch applied first); when even
+ * that fails, the outcome carries the kubectl commands that do it by hand.
+ */
+import type { ApiContext } from '../../camunda/management-api.js';
+import { deleteIndex, existingIndices, listIndicesByPrefix, restoreSnapshot } from '../../camunda/search-indices.js';
+import { isSignalName, messageOf } from '../../errors.js';
+import type { Reporter } from '../../events.js';
+import { formatDuration } from '../../format-duration.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { WorkloadClient, WorkloadRef } from '../../kube/workload-client.js';
+import { waitForWorkload } from '../../kube/workload-wait.js';
+import { sleep } from '../wait-for-state.js';
+import { judgeBrokerLogs } from './broker-logs.js';
+import type { JournalHandle, RestoreJournal } from './journal.js';
+import type { PlannedWorkload, RestorePhase, RestorePlan, RestoreStep } from './plan.js';
+import { restoreModeLeftovers, restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
+
+export interface RestoreTiming {
+  /** Longest wait for pods to go or to get Ready, per workload. */
+  readonly workloadTimeoutMs: number;
+  /** Longest restore of one snapshot. */
+  readonly snapshotTimeoutMs: number;
+  /** Longest wait for every broker to log its restore. */
+  readonly brokerRestoreTimeoutMs: number;
+  /** Longest interval between two polls. */
+  readonly pollMs: number;
+}
+
+export const DEFAULT_RESTORE_TIMING: RestoreTiming = { workloadTimeoutMs: 10 * 60_000, snapshotTimeoutMs: 6 * 3600_000, brokerRestoreTimeoutMs: 3600_000, pollMs: 2_000 };
+
+export interface RestoreRunDeps {
+  readonly kube: Pick<KubeClient, 'listPods'>;
+  readonly workloads: WorkloadClient;
+  /** The Elasticsearch/OpenSearch API (ES/OS mode only). */
+  readonly search?: (() => Promise<ApiContext>) | undefined;
+  readonly journal: JournalHandle;
+  readonly emit: Reporter;
+  readonly signal: AbortSignal;
+  readonly timing: RestoreTiming;
+  /** For the printed kubectl commands. */
+  readonly cluster: ClusterFlags;
+  /** Makes sure exporting is not paused after the restart (resumes it when it is); resolves with what it saw. */
+  readonly verifyExporting: (signal: AbortSignal) => Promise<string>;
+  /** Shows that the restored backup is listed by the components again; resolves with what it saw. */
+  readonly verifyBackupListed: (backupId: number, signal: AbortSignal) => Promise<string>;
+  /** Loads the Web Modeler dump (after everything else is up). */
+  readonly loadWebModelerDump?: ((file: string, signal: AbortSignal) => Promise<string>) | undefined;
+}
+
+export interface StepResult {
+  readonly id: string;
+  readonly phase: RestorePhase;
+  readonly message: string;
+  readonly durationMs: number;
+}
+
+export type RestoreOutcome =
+  | { readonly state: 'COMPLETED'; readonly journal: RestoreJournal; readonly results: readonly StepResult[] }
+  | { readonly state: 'INTERRUPTED'; readonly journal: RestoreJournal; readonly results: readonly StepResult[]; readonly signal: string; readonly clusterState: readonly string[] }
+  | {
+      readonly state: 'FAILED';
+      readonly journal: RestoreJournal;
+      readonly results: readonly StepResult[];
+      readonly step: string;
+      readonly phase: RestorePhase;
+      readonly message: string;
+      readonly clusterState: readonly string[];
+    }
+  | {
+      readonly state: 'CLEANUP_FAILED';
+      readonly journal: RestoreJournal;
+      readonly results: readonly StepResult[];
+      readonly message: string;
+      /** The exact commands that take restore mode off by hand. */
+      readonly commands: readonly string[];
+      readonly clusterState: readonly string[];
+    };
+
+/** A broker that logged a failure line of the restore application. */
+export class BrokerRestoreError extends Error {
+  readonly pod: string;
+  readonly line: string;
+  constructor(pod: string, line: string) {
+    super(`the restore application on ${pod} failed: ${line}`);
+    this.name = 'BrokerRestoreError';
+    this.pod = pod;
+    this.line = line;
+  }
+}
+
+const refOf = (plan: Pick<RestorePlan, 'namespace'>, workload: Pick<PlannedWorkload, 'kind' | 'name'>): WorkloadRef => ({ kind: workload.kind, namespace: plan.namespace, name: workload.name });
+const describeWorkload = (w: Pick<PlannedWorkload, 'kind' | 'name'>): string => `${w.kind.toLowerCase()}/${w.name}`;
+
+/** The step's title on the progress line. */
+export function stepTitle(step: RestoreStep): string {
+  switch (step.action) {
+    case 'scale-down':
+      return `Stop ${describeWorkload(step.workload)} (${step.workload.replicas} → 0)`;
+    case 'delete-index':
+      return `Delete index ${step.index}`;
+    case 'verify-indices-gone':
+      return `Check that none of the ${step.indices.length} deleted indices is left`;
+    case 'restore-snapshot':
+      return `Restore snapshot ${step.snapshot.snapshot}`;
+    case 'delete-pvc':
+      return `Delete PVC ${step.claim.name}${step.claim.orphan ? ' (orphan of an earlier scale-down)' : ''}`;
+    case 'patch-restore-mode':
+      return `Put statefulset/${step.statefulSet} into restore mode`;
+    case 'scale-up':
+      return `Start ${describeWorkload(step.workload)} (0 → ${step.workload.replicas})`;
+    case 'await-broker-restore':
+      return `Wait for the restore application on ${step.pods.join(', ')}`;
+    case 'revert-restore-mode':
+      return `Take statefulset/${step.statefulSet} out of restore mode`;
+    case 'await-ready':
+      return `Wait until ${describeWorkload(step.workload)} is ready`;
+    case 'verify-exporting':
+      return 'Make sure Zeebe exporting is not paused';
+    case 'verify-backup-listed':
+      return `Check that backup ${step.backupId} is listed by every component`;
+    case 'load-web-modeler-dump':
+      return `Load the Web Modeler dump ${step.file}`;
+  }
+}
+
+/** The steps whose work a broken or interrupted restore-mode run undoes: they are done again by the next run. */
+const REDONE_AFTER_RESTORE_MODE_UNDO: readonly RestorePhase[] = ['delete-zeebe-volumes', 'restore-zeebe'];
+
+export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): Promise<RestoreOutcome> {
+  const { journal, emit, signal } = deps;
+  const results: StepResult[] = [];
+  const interrupted = (): RestoreOutcome => ({
+    state: 'INTERRUPTED',
+    journal: journal.journal,
+    results,
+    signal: isSignalName(signal.reason) ? signal.reason : 'SIGINT',
+    clusterState: describeClusterState(journal.journal),
+  });
+
+  // A run that died with restore mode on and before every broker restored: take it off, redo from the volumes.
+  if (journal.journal.restoreModeOn && !journal.journal.done.includes('await-broker-restore')) {
+    emit({ kind: 'warning', message: `the last run stopped while statefulset/${plan.restoreMode.statefulSet} was in restore mode: taking it out of restore mode first, then restoring Zeebe again from empty volumes` });
+    const undone = await leaveRestoreMode(plan, deps, results);
+    if (undone) return undone;
+  }
+
+  for (const step of plan.steps) {
+    if (journal.journal.done.includes(step.id)) continue;
+    if (signal.aborted) return stopSafely(plan, deps, results, interrupted);
+    const resuming = journal.journal.current === step.id;
+    await journal.update({ phase: step.phase, current: step.id, ...(step.action === 'patch-restore-mode' ? { restoreModeOn: true } : {}) });
+    const title = stepTitle(step);
+    emit({ kind: 'step-started', step: step.id, title });
+    const started = Date.now();
+    try {
+      const message = await runStep(plan, step, deps, resuming);
+      const durationMs = Date.now() - started;
+      results.push({ id: step.id, phase: step.phase, message, durationMs });
+      await journal.update({ done: [...journal.journal.done, step.id], current: undefined, ...(step.action === 'revert-restore-mode' ? { restoreModeOn: false } : {}) });
+      emit({ kind: 'step-succeeded', step: step.id, durationMs, message });
+    } catch (error) {
+      if (signal.aborted) {
+        emit({ kind: 'step-failed', step: step.id, message: `stopped by ${String(signal.reason)}` });
+        return stopSafely(plan, deps, results, interrupted);
+      }
+      const message = messageOf(error);
+      emit({ kind: 'step-failed', step: step.id, message });
+      await journal.update({ state: 'FAILED', error: `${title}: ${message}` });
+      if (journal.journal.restoreModeOn) {
+        const undone = await leaveRestoreMode(plan, deps, results);
+        if (undone) return undone;
+      }
+      await journal.update({ state: 'FAILED', error: `${title}: ${message}` });
+      return { state: 'FAILED', journal: journal.journal, results, step: step.id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) };
+    }
+  }
+  await journal.update({ state: 'COMPLETED', current: undefined, error: undefined });
+  return { state: 'COMPLETED', journal: journal.journal, results };
+}
+
+/** Interrupted: take restore mode off if it is on, record the interruption. */
+async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[], interrupted: () => RestoreOutcome): Promise<RestoreOutcome> {
+  if (deps.journal.journal.restoreModeOn) {
+    const undone = await leaveRestoreMode(plan, deps, results);
+    if (undone) return undone;
+  }
+  await deps.journal.update({ state: 'INTERRUPTED', error: `interrupted by ${String(deps.signal.reason)}` });
+  return interrupted();
+}
+
+/**
+ * Scales the brokers to 0 and applies the inverse patch, whatever stopped the run (no signal: an interrupt must not
+ * stop the undo). When every broker had restored already, the leave-restore-mode steps count as done; otherwise
+ * the volumes and the broker restore are done again by the next run. Returns an outcome only when the undo failed.
+ */
+async function leaveRestoreMode(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[]): Promise<RestoreOutcome | undefined> {
+  const { journal, emit } = deps;
+  const title = `Take statefulset/${plan.restoreMode.statefulSet} out of restore mode`;
+  emit({ kind: 'cleanup-started', title });
+  const started = Date.now();
+  const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet };
+  try {
+    await deps.workloads.scale(ref, 0);
+    await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+    const reverted = await deps.workloads.patchContainer(ref, restoreModeOffChange(plan));
+    const left = restoreModeLeftovers(plan, reverted);
+    if (left.length > 0) throw new Error(`still on the StatefulSet after the patch: ${left.join(', ')}`);
+  } catch (error) {
+    const message = `taking statefulset/${ref.name} out of restore mode failed: ${messageOf(error)}`;
+    emit({ kind: 'cleanup-failed', title, message });
+    await journal.update({ state: 'FAILED', error: message });
+    return {
+      state: 'CLEANUP_FAILED',
+      journal: journal.journal,
+      results,
+      message,
+      commands: restoreModeOffCommands(plan, deps.cluster),
+      clusterState: describeClusterState(journal.journal),
+    };
+  }
+  const restored = journal.journal.done.includes('await-broker-restore');
+  const leaveSteps = plan.steps.filter((s) => s.phase === 'leave-restore-mode' && (s.action === 'scale-down' || s.action === 'revert-restore-mode')).map((s) => s.id);
+  const redo = new Set(plan.steps.filter((s) => REDONE_AFTER_RESTORE_MODE_UNDO.includes(s.phase)).map((s) => s.id));
+  const done = restored ? [...new Set([...journal.journal.done, ...leaveSteps])] : journal.journal.done.filter((id) => !redo.has(id));
+  await journal.update({ restoreModeOn: false, current: undefined, done });
+  results.push({ id: 'revert-restore-mode', phase: 'leave-restore-mode', message: 'restore env removed, probes put back, brokers at 0', durationMs: Date.now() - started });
+  emit({ kind: 'cleanup-succeeded', title });
+  return undefined;
+}
+
+async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDeps, resuming: boolean): Promise<string> {
+  const { signal, timing } = deps;
+  const wait = (ref: WorkloadRef, goal: 'gone' | 'ready', onProgress?: (m: string) => void) =>
+    waitForWorkload(deps, ref, goal, { timeoutMs: timing.workloadTimeoutMs, maxIntervalMs: timing.pollMs, signal, onProgress });
+  const progress = (message: string): void => deps.emit({ kind: 'step-progress', step: step.id, message });
+  const search = async (): Promise<ApiContext> => {
+    if (!deps.search) throw new Error('internal error: no Elasticsearch/OpenSearch connection in RDBMS mode');
+    return deps.search();
+  };
+
+  switch (step.action) {
+    case 'scale-down': {
+      const ref = refOf(plan, step.workload);
+      await deps.workloads.scale(ref, 0);
+      await wait(ref, 'gone', progress);
+      return 'no pod left';
+    }
+    case 'delete-index': {
+      const deleted = await deleteIndex(await search(), step.index);
+      return deleted ? 'deleted' : 'already gone';
+    }
+    case 'verify-indices-gone': {
+      // Neither a deleted index nor any new Camunda index (something still running would recreate them).
+      const context = await search();
+      const left = new Set([...(await existingIndices(context, step.indices)), ...(await listIndicesByPrefix(context, step.prefixes ?? [])).map((row) => row.index)]);
+      if (left.size > 0) throw new Error(`still there (recreated by something still running?): ${[...left].sort().join(', ')}`);
+      return `none of ${step.indices.length} is left, and no other Camunda index exists`;
+    }
+    case 'restore-snapshot': {
+      const context = await search();
+      if (resuming) {
+        // The last run stopped inside this restore: what it brought back may be partial. Delete exactly the
+        // snapshot's own indices that exist now, and restore it again.
+        const partial = await existingIndices(context, step.snapshot.indices);
+        for (const index of [...partial].sort()) await deleteIndex(context, index);
+        if (partial.size > 0) progress(`deleted ${partial.size} partly restored index(es) of the interrupted run`);
+      }
+      const restored = await restoreSnapshot({ ...context, signal }, step.snapshot.repository, step.snapshot.snapshot, timing.snapshotTimeoutMs);
+      return `${restored.indices.length} index(es), ${restored.shards.successful} of ${restored.shards.total} shard(s)`;
+    }
+    case 'delete-pvc': {
+      const result = await deps.workloads.deleteClaim(plan.namespace, step.claim.name);
+      if (result === 'absent') return 'already gone';
+      // The pods are gone, so pvc-protection lets it go at once; wait for it anyway.
+      const started = Date.now();
+      while ((await deps.workloads.readClaim(plan.namespace, step.claim.name)) !== undefined) {
+        if (Date.now() - started > timing.workloadTimeoutMs) throw new Error(`PVC ${step.claim.name} is still there after ${formatDuration(Date.now() - started)} (a pod still uses it?)`);
+        await sleep(Math.min(timing.pollMs, 200), signal);
+      }
+      return 'deleted';
+    }
+    case 'patch-restore-mode': {
+      const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: step.statefulSet };
+      const patched = await deps.workloads.patchContainer(ref, restoreModeOnChange(plan));
+      const container = patched.containers.find((c) => c.name === plan.restoreMode.container);
+      const missing = plan.restoreMode.setEnv.filter((e) => container?.env.find((x) => x.name === e.name)?.value !== e.value);
+      if (missing.length > 0) throw new Error(`the patch did not set ${missing.map((e) => e.name).join(', ')}`);
+      if (container?.command !== undefined && !container.command.join(' ').includes('startup.sh')) {
+        throw new Error(`the container has a command override (${container.command.join(' ')}): the chart's start script would not run, and with it the node ID`);
+      }
+      return [...plan.restoreMode.setEnv.map((e) => `${e.name}=${e.value ?? ''}`), ...plan.restoreMode.probesOff.map((p) => `${p} off`)].join(', ');
+    }
+    case 'scale-up': {
+      await deps.workloads.scale(refOf(plan, step.workload), step.workload.replicas);
+      return `${step.workload.replicas} replica(s) asked`;
+    }
+    case 'await-broker-restore':
+      return awaitBrokerRestore(plan, step.pods, deps, progress);
+    case 'revert-restore-mode': {
+      const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: step.statefulSet };
+      const reverted = await deps.workloads.patchContainer(ref, restoreModeOffChange(plan));
+      const left = restoreModeLeftovers(plan, reverted);
+      if (left.length > 0) throw new Error(`still on the StatefulSet after the patch: ${left.join(', ')}`);
+      return 'restore env removed, probes put back';
+    }
+    case 'await-ready': {
+      const state = await wait(refOf(plan, step.workload), 'ready', progress);
+      return `${state.pods.length} pod(s) ready`;
+    }
+    case 'verify-exporting':
+      return deps.verifyExporting(signal);
+    case 'verify-backup-listed':
+      return deps.verifyBackupListed(step.backupId, signal);
+    case 'load-web-modeler-dump':
+      if (!deps.loadWebModelerDump) throw new Error('internal error: no Web Modeler loader');
+      return deps.loadWebModelerDump(step.file, signal);
+  }
+}
+
+/** Polls every broker's current and previous log until each logged its restore; fails fast on a failure line. */
+async function awaitBrokerRestore(plan: RestorePlan, pods: readonly string[], deps: RestoreRunDeps, progress: (message: string) => void): Promise<string> {
+  const { timing, signal } = deps;
+  const container = plan.restoreMode.container;
+  const restored = new Map<string, string>();
+  const started = Date.now();
+  let interval = 100;
+  for (;;) {
+    await Promise.all(
+      pods
+        .filter((pod) => !restored.has(pod))
+        .map(async (pod) => {
+          const [current, previous] = await Promise.all([
+            deps.workloads.podLog({ namespace: plan.namespace, pod, container, tailLines: 400 }),
+            deps.workloads.podLog({ namespace: plan.namespace, pod, container, previous: true, tailLines: 400 }),
+          ]);
+          const verdict = judgeBrokerLogs(current, previous);
+          if (verdict.state === 'failed') throw new BrokerRestoreError(pod, verdict.line);
+          if (verdict.state === 'restored') {
+            restored.set(pod, verdict.line);
+            progress(`${pod}: ${verdict.line}`);
+          }
+        }),
+    );
+    if (restored.size === pods.length) return `${pods.length} broker(s) restored`;
+    const elapsed = Date.now() - started;
+    if (elapsed > timing.brokerRestoreTimeoutMs) {
+      const waiting = pods.filter((p) => !restored.has(p));
+      throw new Error(`no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')} (see kubectl logs ${waiting[0] ?? ''} -c ${container})`);
+    }
+    await sleep(interval, signal);
+    interval = Math.min(timing.pollMs, Math.round(interval * 1.5));
+  }
+}
+
+/** What the cluster looks like after the journal's steps, in a person's words (for exit 4/130/143/5). */
+export function describeClusterState(journal: RestoreJournal): string[] {
+  const { plan, done } = journal;
+  const count = (phase: RestorePhase, action?: RestoreStep['action']): [number, number] => {
+    const steps = plan.steps.filter((s) => s.phase === phase && (action === undefined || s.action === action));
+    return [steps.filter((s) => done.includes(s.id)).length, steps.length];
+  };
+  const lines: string[] = [];
+  const [stopped, toStop] = count('stop-workloads');
+  const [started] = count('start-workloads', 'scale-up');
+  const zeebeUp = done.some((id) => id.startsWith('scale-up:statefulset/'));
+  if (stopped === 0) lines.push('nothing was changed yet');
+  else if (started === 0 && !zeebeUp) lines.push(`applications stopped: ${stopped} of ${toStop} workload(s) at 0 replicas (the journal keeps their replicas)`);
+  const [deleted, toDelete] = count('delete-indices', 'delete-index');
+  if (toDelete > 0 && deleted > 0) lines.push(`indices deleted: ${deleted} of ${toDelete}`);
+  const [restoredSnapshots, toRestore] = count('restore-snapshots');
+  if (toRestore > 0 && deleted > 0) lines.push(`snapshots restored: ${restoredSnapshots} of ${toRestore}`);
+  const [claims, toClaims] = count('delete-zeebe-volumes');
+  if (claims > 0) lines.push(`Zeebe PVCs deleted: ${claims} of ${toClaims}`);
+  lines.push(journal.restoreModeOn ? `statefulset/${plan.restoreMode.statefulSet} is IN RESTORE MODE` : 'no restore env on the StatefulSet');
+  if (done.includes('await-broker-restore')) lines.push('Zeebe restored from the backup');
+  if (zeebeUp) lines.push(`applications started: Zeebe${started > 0 ? ` and ${started} other workload(s)` : ''}`);
+  return lines;
+}

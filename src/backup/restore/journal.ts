@@ -1,0 +1,145 @@
+/**
+ * The journal of a restore run, kept in the cluster as a ConfigMap of the release (`<release>-camunda-restore`),
+ * so that whoever runs the next command, from whichever machine, sees where a restore stands: the plan it runs
+ * (with the replicas it recorded and the env it patched), the steps done, the phase, and how the last run ended.
+ * A rerun of the same restore continues from it; a restore of another ID refuses while it is unfinished.
+ * Writes are optimistic (resourceVersion): two runs cannot both think they own it.
+ */
+import { z } from 'zod';
+import type { Installation, SearchEndpoint } from '../../camunda/installation.js';
+import type { ConfigMapApi, RecordMap } from '../../kube/kube-client.js';
+import { RESTORE_PHASES, type RestorePhase, type RestorePlan } from './plan.js';
+
+export type JournalState = 'RUNNING' | 'INTERRUPTED' | 'FAILED' | 'COMPLETED';
+
+export interface RestoreJournal {
+  readonly schemaVersion: 1;
+  readonly state: JournalState;
+  /** The phase of the step the run is in (or stopped in); the last phase once COMPLETED. */
+  readonly phase: RestorePhase;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  /** Step IDs done, in order. */
+  readonly done: readonly string[];
+  /** The step started and not done (interrupted or failed in it). */
+  readonly current?: string | undefined;
+  /** Restore mode is on the broker StatefulSet (patched and not yet reverted). */
+  readonly restoreModeOn: boolean;
+  /** Why the last run stopped, in its words. */
+  readonly error?: string | undefined;
+  readonly runs: number;
+  readonly plan: RestorePlan;
+  /**
+   * What discovery found when the plan was made, without credentials: a rerun cannot discover a release whose
+   * applications are stopped, yet needs the search engine's address (its password is read from the Secret again).
+   */
+  readonly installation?: StoredInstallation | undefined;
+}
+
+export type StoredInstallation = Omit<Installation, 'search'> & { readonly search?: Omit<SearchEndpoint, 'authorization'> | undefined };
+
+/** The installation without anything secret, for the journal. */
+export function storedInstallation(installation: Installation): StoredInstallation {
+  const { search, ...rest } = installation;
+  if (!search) return rest;
+  const { authorization: _authorization, ...withoutSecret } = search;
+  return { ...rest, search: withoutSecret };
+}
+
+export const JOURNAL_KEY = 'journal.json';
+export const journalNameFor = (release: string): string => `${release}-camunda-restore`;
+
+/** The journal's labels: the release it belongs to and who manages it, so a person can find it with a selector. */
+export function journalLabels(release: string): Record<string, string> {
+  return { 'app.kubernetes.io/instance': release, 'app.kubernetes.io/managed-by': 'kubectl-camunda-backup', 'camunda-backup/record': 'restore-journal' };
+}
+
+/** What identifies a restore: its backup ID, or "rdbms" for the RDBMS-aware mode (no ID). */
+export function restoreKeyOf(plan: Pick<RestorePlan, 'mode' | 'backupId'>): string {
+  return plan.mode === 'rdbms' || plan.backupId === null ? 'rdbms' : String(plan.backupId);
+}
+
+const JournalHeadSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    state: z.enum(['RUNNING', 'INTERRUPTED', 'FAILED', 'COMPLETED']),
+    phase: z.enum(RESTORE_PHASES),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    done: z.array(z.string()),
+    current: z.string().nullish(),
+    restoreModeOn: z.boolean(),
+    error: z.string().nullish(),
+    runs: z.number(),
+    plan: z.object({ schemaVersion: z.literal(1), release: z.string(), steps: z.array(z.object({ id: z.string(), phase: z.enum(RESTORE_PHASES), action: z.string() }).loose()) }).loose(),
+  })
+  .loose();
+
+/** The journal in a ConfigMap, or a reason why it cannot be read (another tool's object, a newer schema, damaged). */
+export function parseJournal(record: RecordMap): RestoreJournal | { readonly unreadable: string } {
+  const text = record.data[JOURNAL_KEY];
+  if (text === undefined) return { unreadable: `ConfigMap ${record.name} has no ${JOURNAL_KEY}` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { unreadable: `ConfigMap ${record.name}: ${JOURNAL_KEY} is not JSON (${(error as Error).message})` };
+  }
+  const parsed = JournalHeadSchema.safeParse(raw);
+  if (!parsed.success) return { unreadable: `ConfigMap ${record.name}: ${JOURNAL_KEY} is not a restore journal this version understands` };
+  // The plan was written by this tool; its full shape is taken as written.
+  return raw as RestoreJournal;
+}
+
+export const isUnfinished = (journal: RestoreJournal): boolean => journal.state !== 'COMPLETED';
+
+/** A journal whose every write replaces the version it read: a concurrent writer makes the write fail with 409. */
+export interface JournalHandle {
+  readonly journal: RestoreJournal;
+  update(change: Partial<Omit<RestoreJournal, 'schemaVersion' | 'plan' | 'startedAt'>>): Promise<RestoreJournal>;
+}
+
+export interface JournalStoreDeps {
+  readonly configMaps: ConfigMapApi;
+  readonly now: () => number;
+}
+
+/** Reads the release's journal: undefined when there is none. */
+export async function readJournal(deps: JournalStoreDeps, namespace: string, release: string): Promise<{ record: RecordMap; journal: RestoreJournal | { readonly unreadable: string } } | undefined> {
+  const record = await deps.configMaps.read(namespace, journalNameFor(release));
+  return record ? { record, journal: parseJournal(record) } : undefined;
+}
+
+const serialise = (journal: RestoreJournal): Record<string, string> => ({ [JOURNAL_KEY]: JSON.stringify(journal, null, 1) });
+
+/**
+ * Starts a journal for `plan` (replacing a finished one, or continuing `previous` when it is this restore's),
+ * and returns the handle the run writes through.
+ */
+export async function openJournal(
+  deps: JournalStoreDeps,
+  plan: RestorePlan,
+  existing: { record: RecordMap; journal: RestoreJournal } | undefined,
+  installation: StoredInstallation | undefined,
+): Promise<JournalHandle> {
+  const now = new Date(deps.now()).toISOString();
+  const continuing = existing !== undefined && isUnfinished(existing.journal);
+  const journal: RestoreJournal = continuing
+    ? { ...existing.journal, state: 'RUNNING', updatedAt: now, error: undefined, runs: existing.journal.runs + 1, installation: installation ?? existing.journal.installation }
+    : { schemaVersion: 1, state: 'RUNNING', phase: plan.steps[0]?.phase ?? 'stop-workloads', startedAt: now, updatedAt: now, done: [], restoreModeOn: false, runs: 1, plan, installation };
+  let record = existing
+    ? await deps.configMaps.replace(existing.record, serialise(journal))
+    : await deps.configMaps.create(plan.namespace, journalNameFor(plan.release), serialise(journal), journalLabels(plan.release));
+  let current = journal;
+  return {
+    get journal() {
+      return current;
+    },
+    async update(change) {
+      const next: RestoreJournal = { ...current, ...change, updatedAt: new Date(deps.now()).toISOString() };
+      record = await deps.configMaps.replace(record, serialise(next));
+      current = next;
+      return next;
+    },
+  };
+}

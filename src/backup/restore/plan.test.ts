@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { buildRestorePlan, claimOrdinal, RESTORE_PHASES, restoreEnv, type RestoreFacts } from './plan.js';
+
+const facts = (over: Partial<RestoreFacts> = {}): RestoreFacts => ({
+  release: 'camunda',
+  namespace: 'camunda',
+  line: '8.8',
+  camundaVersion: '8.8.35',
+  chartVersion: '13.12.7',
+  mode: 'backup-id',
+  backupId: 12,
+  searchWhere: 'pod/camunda-elasticsearch-master-0:9200',
+  indexPrefixes: ['operate-', 'tasklist-'],
+  workloads: [
+    { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 3 },
+    { kind: 'Deployment', name: 'camunda-optimize', component: 'optimize', replicas: 1 },
+  ],
+  indices: ['tasklist-task-8.5.0_', 'operate-list-view-8.3.0_'],
+  snapshots: [{ part: 'webapps', snapshot: 'camunda_webapps_12_8.8.35_part_1_of_1', repository: 'camunda-backup', indices: ['operate-list-view-8.3.0_'] }],
+  claims: ['data-camunda-zeebe-10', 'data-camunda-zeebe-0', 'data-camunda-zeebe-1', 'data-camunda-zeebe-2', 'data-other-0'],
+  broker: {
+    statefulSet: 'camunda-zeebe',
+    container: 'orchestration',
+    env: [
+      { name: 'CAMUNDA_DATA_BACKUP_STORE', value: 'S3' },
+      { name: 'ZEEBE_RESTORE_TO_TIMESTAMP', value: '2026-01-01T00:00:00Z' },
+    ],
+    livenessProbe: { httpGet: { path: '/actuator/health/liveness', port: 9600 } },
+  },
+  webModelerDeployed: false,
+  ...over,
+});
+
+describe('buildRestorePlan', () => {
+  it('orders the steps by phase as documented and names everything exactly', () => {
+    const plan = buildRestorePlan(facts());
+    const phases = plan.steps.map((s) => s.phase);
+    expect([...phases].sort((a, b) => RESTORE_PHASES.indexOf(a) - RESTORE_PHASES.indexOf(b))).toEqual(phases);
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      'scale-down:statefulset/camunda-zeebe',
+      'scale-down:deployment/camunda-optimize',
+      'delete-index:operate-list-view-8.3.0_',
+      'delete-index:tasklist-task-8.5.0_',
+      'verify-indices-gone',
+      'restore-snapshot:camunda_webapps_12_8.8.35_part_1_of_1',
+      'delete-pvc:data-camunda-zeebe-0',
+      'delete-pvc:data-camunda-zeebe-1',
+      'delete-pvc:data-camunda-zeebe-2',
+      'delete-pvc:data-camunda-zeebe-10',
+      'patch-restore-mode',
+      'restore-scale-up:statefulset/camunda-zeebe',
+      'await-broker-restore',
+      'restore-scale-down:statefulset/camunda-zeebe',
+      'revert-restore-mode',
+      'scale-up:statefulset/camunda-zeebe',
+      'await-ready:statefulset/camunda-zeebe',
+      'scale-up:deployment/camunda-optimize',
+      'await-ready:deployment/camunda-optimize',
+      'verify-exporting',
+      'verify-backup-listed',
+    ]);
+    expect(plan.claims).toEqual([
+      { name: 'data-camunda-zeebe-0', orphan: false },
+      { name: 'data-camunda-zeebe-1', orphan: false },
+      { name: 'data-camunda-zeebe-2', orphan: false },
+      { name: 'data-camunda-zeebe-10', orphan: true },
+    ]);
+  });
+
+  it('sets the restore env through the start script, removes stale selectors and records what it touched', () => {
+    const { restoreMode } = buildRestorePlan(facts());
+    expect(restoreMode.setEnv).toEqual([
+      { name: 'ZEEBE_RESTORE', value: 'true' },
+      { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '12' },
+      { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
+    ]);
+    expect(restoreMode.removeEnv).toEqual(['ZEEBE_RESTORE_TO_TIMESTAMP']);
+    expect(restoreMode.envBefore).toEqual([{ name: 'ZEEBE_RESTORE_TO_TIMESTAMP', value: '2026-01-01T00:00:00Z' }]);
+    expect(restoreMode.probesOff).toEqual(['livenessProbe']);
+  });
+
+  it('8.6/8.7 set no Spring profile; RDBMS mode has no ID, deletes no index and says what it did not do', () => {
+    expect(restoreEnv('8.7', 'backup-id', 5).map((e) => e.name)).toEqual(['ZEEBE_RESTORE', 'ZEEBE_RESTORE_FROM_BACKUP_ID']);
+    const plan = buildRestorePlan(facts({ line: '8.9', mode: 'rdbms', backupId: null, restoreTo: '2026-12-01T00:00:00Z', indices: [], snapshots: [], searchWhere: undefined }));
+    expect(plan.restoreMode.setEnv).toEqual([
+      { name: 'ZEEBE_RESTORE', value: 'true' },
+      { name: 'ZEEBE_RESTORE_TO_TIMESTAMP', value: '2026-12-01T00:00:00Z' },
+      { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
+    ]);
+    expect(plan.steps.some((s) => s.action === 'delete-index' || s.action === 'restore-snapshot' || s.action === 'verify-backup-listed')).toBe(false);
+    expect(plan.notRestored.join('\n')).toMatch(/Camunda database \(RDBMS\)/);
+  });
+
+  it('claimOrdinal accepts only data-<sts>-<n>', () => {
+    expect(claimOrdinal('camunda-zeebe', 'data-camunda-zeebe-2')).toBe(2);
+    expect(claimOrdinal('camunda-zeebe', 'data-camunda-zeebe-gateway-0')).toBeUndefined();
+    expect(claimOrdinal('camunda-zeebe', 'data-camunda-zeebe-')).toBeUndefined();
+  });
+});

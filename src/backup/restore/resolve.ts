@@ -1,0 +1,162 @@
+/**
+ * Reads, while the installation still runs, everything the restore plan names (camunda-restore.md §12 "Plan"):
+ * the release's Camunda workloads and their replicas, Camunda's indices by their prefixes, the snapshots of the
+ * backup ID, the broker StatefulSet's container and its data PVCs (orphans of earlier scale-downs included).
+ * Read-only: nothing here changes the cluster.
+ */
+import type { ApiContext } from '../../camunda/management-api.js';
+import type { Installation } from '../../camunda/installation.js';
+import { existingIndices, listIndicesByPrefix } from '../../camunda/search-indices.js';
+import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
+import { PreconditionError } from '../../errors.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
+import type { ConnectionPool } from '../connections.js';
+import { whereOf } from '../layout.js';
+import { webModelerLoadCommand } from './web-modeler.js';
+import { buildRestorePlan, claimOrdinal, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
+
+/**
+ * The components that write Camunda data and must be stopped (§9 #6): the brokers (orchestration on 8.8+), the
+ * 8.6/8.7 gateway and web apps, Optimize, Connectors, the 8.8 migration importer. Identity and Keycloak stay up
+ * (camunda-docs#6202), and so do Elasticsearch/OpenSearch and the databases.
+ */
+export const STOPPED_COMPONENTS: readonly string[] = ['zeebe-broker', 'zeebe-gateway', 'operate', 'tasklist', 'optimize', 'connectors', 'zeebe-migration-importer', 'migration-importer'];
+
+/** Camunda's index prefixes (the components' defaults, and the exporter's configured one). Never a bare word: a separator ends each. */
+export function camundaIndexPrefixes(installation: Pick<Installation, 'procedure' | 'search'>): string[] {
+  const prefixes = ['operate-', 'tasklist-', 'optimize-'];
+  // 8.8+: the harmonised indices of the orchestration cluster (camunda-…); §1 "Index deletion pattern".
+  if (installation.procedure.pauseBeforeWebapps) prefixes.push('camunda-');
+  const zeebe = installation.search?.zeebeIndexPrefix ?? 'zeebe-record';
+  prefixes.push(`${zeebe}_`, `${zeebe}-`);
+  return [...new Set(prefixes)];
+}
+
+const SNAPSHOT_PART = /^camunda_(operate|tasklist|webapps|optimize)_(\d+)_/;
+
+export interface ResolveOptions {
+  readonly mode: RestoreMode;
+  readonly backupId: number | null;
+  readonly restoreTo?: string | undefined;
+  readonly webModelerDump?: string | undefined;
+  /** For the printed commands. */
+  readonly cluster?: ClusterFlags | undefined;
+}
+
+export interface ResolveDeps {
+  readonly kube: Pick<KubeClient, 'listPods'>;
+  readonly workloads: WorkloadClient;
+  readonly pool: ConnectionPool;
+}
+
+/** The broker StatefulSet among the release's workloads. */
+function brokerOf(workloads: readonly Workload[], installation: Installation): Workload {
+  const broker = workloads.find((w) => w.kind === 'StatefulSet' && w.labels['app.kubernetes.io/component'] === 'zeebe-broker');
+  if (!broker) {
+    throw new PreconditionError(`no Zeebe broker StatefulSet (app.kubernetes.io/component=zeebe-broker) found for release "${installation.release}" in namespace "${installation.namespace}"`, {
+      hint: 'check the release name (--release) and namespace (-n)',
+    });
+  }
+  return broker;
+}
+
+export async function resolveRestoreFacts(installation: Installation, options: ResolveOptions, deps: ResolveDeps): Promise<RestoreFacts> {
+  const { namespace, release } = installation;
+  const all = await deps.workloads.listWorkloads(namespace, `app.kubernetes.io/instance=${release}`);
+  const camunda = all.filter((w) => STOPPED_COMPONENTS.includes(w.labels['app.kubernetes.io/component'] ?? ''));
+  const broker = brokerOf(camunda, installation);
+  const container = broker.containers.find((c) => c.name === 'orchestration' || c.name === 'zeebe') ?? broker.containers[0];
+  if (!container) throw new PreconditionError(`statefulset/${broker.name} has no container`);
+  // The brokers first: they stop writing before the applications that read from them.
+  const workloads: PlannedWorkload[] = [broker, ...camunda.filter((w) => w !== broker)].map((w) => ({
+    kind: w.kind,
+    name: w.name,
+    component: w.labels['app.kubernetes.io/component'] ?? '',
+    replicas: w.replicas,
+  }));
+  const warnings: string[] = [];
+
+  let indices: string[] = [];
+  let snapshots: PlannedSnapshot[] = [];
+  let searchWhere: string | undefined;
+  const indexPrefixes = options.mode === 'rdbms' ? [] : camundaIndexPrefixes(installation);
+  if (options.mode === 'backup-id' && options.backupId !== null) {
+    const search = installation.search;
+    const repository = installation.repositoryName;
+    if (!search) throw new PreconditionError('no Elasticsearch/OpenSearch endpoint found: the indices cannot be restored', { hint: 'check the release values (global.elasticsearch / global.opensearch)' });
+    if (!repository) throw new PreconditionError("no snapshot repository name found in the components' configuration", { hint: 'pass --snapshot-repository <name>' });
+    searchWhere = whereOf(search.target, search.url);
+    // An external search engine is reached through curl in a pod: it must be one that the restore leaves running.
+    const relay = search.target.kind === 'url' ? search.target.via : undefined;
+    const stopping = relay ? workloads.find((w) => relay.pod.startsWith(`${w.name}-`)) : undefined;
+    if (relay && stopping) {
+      throw new PreconditionError(
+        `${search.url} is reached through curl in pod ${relay.pod}, which the restore stops (${stopping.kind.toLowerCase()}/${stopping.name}); nothing was changed`,
+        { hint: 'pass --exec-pod <pod> naming a pod that stays up during the restore and has curl (one you start for it, or Identity\'s)' },
+      );
+    }
+    const context = await deps.pool.context({ target: search.target, authorization: search.authorization });
+    indices = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
+    snapshots = await snapshotsOf(context, repository, options.backupId);
+    // An open index of the same name blocks a snapshot's restore (§10): whatever the snapshots hold and the cluster
+    // has is deleted too, even where a configured prefix differs from the defaults.
+    const held = await existingIndices(context, [...new Set(snapshots.flatMap((s) => s.indices))]);
+    indices = [...new Set([...indices, ...held])].sort();
+  }
+
+  const claims = (await deps.workloads.listClaims(namespace)).map((c) => c.name).filter((name) => claimOrdinal(broker.name, name) !== undefined);
+  if (claims.length === 0) {
+    warnings.push(`no data PVC (data-${broker.name}-<n>) found: the brokers keep their data elsewhere (persistenceType local or memory?), which a restore cannot empty`);
+  }
+  const dump = options.webModelerDump;
+  const webModeler = installation.webModeler;
+  return {
+    release,
+    namespace,
+    line: installation.procedure.line,
+    camundaVersion: installation.camundaVersion,
+    chartVersion: installation.chartVersion,
+    mode: options.mode,
+    backupId: options.backupId,
+    ...(options.restoreTo !== undefined ? { restoreTo: options.restoreTo } : {}),
+    ...(searchWhere !== undefined ? { searchWhere } : {}),
+    indexPrefixes,
+    workloads,
+    indices,
+    snapshots,
+    claims,
+    broker: {
+      statefulSet: broker.name,
+      container: container.name,
+      env: container.env,
+      ...(container.livenessProbe ? { livenessProbe: container.livenessProbe } : {}),
+      ...(container.startupProbe ? { startupProbe: container.startupProbe } : {}),
+    },
+    ...(dump !== undefined && webModeler ? { webModeler: { file: dump, database: webModeler.database, pod: webModeler.pod.pod } } : {}),
+    webModelerDeployed: webModeler !== undefined || all.some((w) => w.name.includes('web-modeler')),
+    ...(webModeler ? { webModelerLoad: webModelerLoadCommand(webModeler, dump ?? `web-modeler-${options.backupId ?? '<id>'}.sql`, options.cluster ?? {}) } : {}),
+    warnings,
+  };
+}
+
+/** Every snapshot of the ID in the repository: web apps (or Operate and Tasklist), Optimize, and the zeebe-record one. */
+async function snapshotsOf(context: ApiContext, repository: string, backupId: number): Promise<PlannedSnapshot[]> {
+  const listed = await listSnapshots(context, repository, `camunda_*_${backupId}_*`);
+  const found: PlannedSnapshot[] = [];
+  for (const info of listed) {
+    const match = SNAPSHOT_PART.exec(info.snapshot);
+    if (!match || Number(match[2]) !== backupId) continue;
+    found.push({ part: match[1] as PlannedSnapshot['part'], snapshot: info.snapshot, repository, indices: [...(info.indices ?? [])].sort() });
+  }
+  const records = await searchApi(context).snapshot(repository, zeebeRecordsSnapshotName(backupId));
+  if (records) found.push({ part: 'zeebe-records', snapshot: records.snapshot, repository, indices: [...(records.indices ?? [])].sort() });
+  const order = ['operate', 'tasklist', 'webapps', 'optimize', 'zeebe-records'];
+  return found.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part) || a.snapshot.localeCompare(b.snapshot, 'en', { numeric: true }));
+}
+
+/** Resolves the facts and builds the plan. */
+export async function planRestore(installation: Installation, options: ResolveOptions, deps: ResolveDeps): Promise<RestorePlan> {
+  return buildRestorePlan(await resolveRestoreFacts(installation, options, deps));
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global-options.js';
+import { parseRestoreOptions, type RestoreArgs } from './restore-options.js';
+import { continueCommandFor } from './restore-run.js';
+
+const globals: GlobalArgs = { output: 'text', verbose: false, quiet: false, color: true, access: 'port-forward' };
+const args = (overrides: Partial<RestoreArgs>): RestoreArgs => ({
+  ...globals,
+  'dry-run': false,
+  yes: false,
+  status: false,
+  'database-restored': false,
+  'wait-timeout': '10m',
+  'poll-interval': '2s',
+  ...overrides,
+});
+
+describe('parseRestoreOptions', () => {
+  it('takes a positive integer ID, and refuses anything else with exit 2', () => {
+    expect(parseRestoreOptions(args({ backupId: '1748937221' })).backupId).toBe(1_748_937_221);
+    for (const bad of ['latest', '0', '-5', '1.5', '99999999999999999999']) {
+      expect(() => parseRestoreOptions(args({ backupId: bad }))).toThrow(UsageError);
+    }
+    expect(() => parseRestoreOptions(args({}))).toThrow(/a backup ID is required/);
+  });
+
+  it('RDBMS mode: --database-restored without an ID, --to as an ISO time with a zone', () => {
+    const options = parseRestoreOptions(args({ 'database-restored': true, to: '2026-12-06T03:00:00+01:00' }));
+    expect(options).toMatchObject({ backupId: undefined, databaseRestored: true, to: '2026-12-06T02:00:00.000Z' });
+    expect(() => parseRestoreOptions(args({ 'database-restored': true, backupId: '5' }))).toThrow(/takes no backup ID/);
+    expect(() => parseRestoreOptions(args({ backupId: '5', to: '2026-12-06T03:00:00Z' }))).toThrow(/--to is only for the RDBMS mode/);
+    expect(() => parseRestoreOptions(args({ 'database-restored': true, to: 'yesterday' }))).toThrow(/--to: "yesterday" is not an ISO time/);
+    expect(() => parseRestoreOptions(args({ 'database-restored': true, to: '2026-12-06T03:00:00' }))).toThrow(/with a zone/);
+  });
+
+  it('--status takes nothing else; durations are checked; a missing dump file is bad input', () => {
+    expect(parseRestoreOptions(args({ status: true })).status).toBe(true);
+    expect(() => parseRestoreOptions(args({ status: true, backupId: '5' }))).toThrow(/--status/);
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'poll-interval': '10ms' }))).toThrow(/--poll-interval: at least 500ms/);
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'wait-timeout': 'soon' }))).toThrow(/--wait-timeout: "soon" is not a duration/);
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'web-modeler-dump': '/nonexistent/dump.sql' }))).toThrow(/--web-modeler-dump: \/nonexistent\/dump.sql is not a file/);
+  });
+});
+
+describe('continueCommandFor', () => {
+  it('carries the cluster flags, the release, the access mode and the mode', () => {
+    const options = parseRestoreOptions(args({ backupId: '12', kubeconfig: '/k/my config', access: 'exec' }));
+    expect(continueCommandFor(options, { mode: 'backup-id', backupId: 12, namespace: 'camunda', release: 'prod' }, 'ctx-a')).toBe(
+      "kubectl camunda-backup restore 12 --kubeconfig '/k/my config' --context ctx-a -n camunda --release prod --access exec --yes",
+    );
+    const rdbms = parseRestoreOptions(args({ 'database-restored': true, context: 'c' }));
+    expect(continueCommandFor(rdbms, { mode: 'rdbms', backupId: null, restoreTo: '2026-12-06T02:00:00.000Z', namespace: 'n', release: 'r' }, 'ignored')).toBe(
+      'kubectl camunda-backup restore --context c -n n --release r --access port-forward --database-restored --to 2026-12-06T02:00:00.000Z --yes',
+    );
+  });
+});

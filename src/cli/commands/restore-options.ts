@@ -1,0 +1,110 @@
+/**
+ * `restore` flags → RestoreCommandOptions, validated before any cluster call; every problem is one UsageError
+ * (exit 2): a backup ID that is not a positive integer, a --to that is not a time, flags that do not go together.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { parseBackupId } from '../../backup/backup-id.js';
+import { messageOf, UsageError } from '../../errors.js';
+import { GlobalOptionsSchema } from '../global-options-schema.js';
+import type { GlobalArgs, GlobalOptions } from '../global-options.js';
+import { durationFlag, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './create-options.js';
+
+export interface RestoreArgs extends GlobalArgs {
+  readonly backupId?: string | undefined;
+  readonly 'dry-run': boolean;
+  readonly yes: boolean;
+  readonly status: boolean;
+  readonly 'database-restored': boolean;
+  readonly to?: string | undefined;
+  readonly 'web-modeler-dump'?: string | undefined;
+  readonly 'wait-timeout': string;
+  readonly 'poll-interval': string;
+}
+
+export interface RestoreCommandOptions extends GlobalOptions {
+  /** undefined: --status, or the RDBMS-aware mode (--database-restored without an ID). */
+  readonly backupId: number | undefined;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly status: boolean;
+  readonly databaseRestored: boolean;
+  /** --to as an ISO instant. */
+  readonly to?: string | undefined;
+  readonly webModelerDump?: string | undefined;
+  /** Longest wait for pods (gone, Ready) and for PVCs. */
+  readonly waitTimeoutMs: number;
+  readonly pollIntervalMs: number;
+}
+
+const RestoreSchema = z.object({
+  backupId: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      try {
+        return parseBackupId(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: messageOf(error) });
+        return z.NEVER;
+      }
+    }),
+  'dry-run': z.boolean(),
+  yes: z.boolean(),
+  status: z.boolean(),
+  'database-restored': z.boolean(),
+  to: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const ms = Date.parse(text);
+      // An ISO instant with a zone: the restore app reads it as java.time.Instant.
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || !Number.isFinite(ms)) {
+        ctx.addIssue({ code: 'custom', message: `--to: "${text}" is not an ISO time with a zone, e.g. 2026-12-06T03:00:00Z` });
+        return z.NEVER;
+      }
+      return new Date(ms).toISOString();
+    }),
+  'web-modeler-dump': z.string().min(1, '--web-modeler-dump: empty path').optional(),
+  'wait-timeout': durationFlag('--wait-timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
+  'poll-interval': durationFlag('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'], max: [60_000, '1m'] }),
+});
+
+export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
+  const global = GlobalOptionsSchema.safeParse(argv);
+  const restore = RestoreSchema.safeParse(argv);
+  if (!global.success || !restore.success) {
+    const issues = [...(global.error?.issues ?? []), ...(restore.error?.issues ?? [])];
+    throw new UsageError(issues.map((issue) => issue.message).join('; '), { usage: 'restore' });
+  }
+  const r = restore.data;
+  const usage = (message: string, hint?: string): never => {
+    throw new UsageError(message, { hint, usage: 'restore' });
+  };
+  if (r.status && (r.backupId !== undefined || r['dry-run'] || r['database-restored'] || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
+    usage('--status shows the journal of the release and takes no backup ID or restore flags');
+  }
+  if (!r.status && r.backupId === undefined && !r['database-restored']) {
+    usage('a backup ID is required, e.g. restore 1748937221', "list the backups with 'kubectl camunda-backup list'; on an RDBMS installation pass --database-restored instead");
+  }
+  if (r.to !== undefined && !r['database-restored']) usage('--to is only for the RDBMS mode (--database-restored)');
+  if (r['database-restored'] && r.backupId !== undefined) {
+    usage('--database-restored takes no backup ID: the restore application picks the Zeebe backups that match the restored database', 'bound it with --to <time> if needed');
+  }
+  const dump = r['web-modeler-dump'];
+  if (dump !== undefined && !(existsSync(dump) && statSync(dump).isFile())) usage(`--web-modeler-dump: ${dump} is not a file`);
+  return {
+    ...global.data,
+    backupId: r.backupId,
+    dryRun: r['dry-run'],
+    yes: r.yes,
+    status: r.status,
+    databaseRestored: r['database-restored'],
+    ...(r.to !== undefined ? { to: r.to } : {}),
+    ...(dump !== undefined ? { webModelerDump: dump } : {}),
+    waitTimeoutMs: r['wait-timeout'],
+    pollIntervalMs: r['poll-interval'],
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * The restore flow after validation: discovery (read-only) → the journal (continue this restore, or refuse while
+ * another is unfinished) → the plan (resolved now, or the journal's) → printed → guard (checks, confirmation) →
+ * under the release's Lease: run, journaled → report on stdout → exit code (4 failed, 5 undo failed, 128+n signal).
+ */
+import { openPool } from '../../backup/connections.js';
+import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../../backup/restore/execute.js';
+import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
+import type { RestorePlan } from '../../backup/restore/plan.js';
+import { planRestore } from '../../backup/restore/resolve.js';
+import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
+import { findCamundaRelease } from '../../camunda/discover.js';
+import type { Installation } from '../../camunda/installation.js';
+import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
+import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
+import type { Reporter } from '../../events.js';
+import { clusterFlagsOf, clusterFlagsText, shellWord } from '../../kube/cluster-flags.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { WorkloadClient } from '../../kube/workload-client.js';
+import { renderDocument, type DocumentFormat } from '../../output/document.js';
+import { renderRestoreJson, renderRestoreOutcomeText, renderRestorePlanText, renderRestoreStatusText, restoreStatusJson, type RestoreReport } from '../../output/restore-report.js';
+import type { CliDeps } from '../cli-deps.js';
+import type { OutputFormat } from '../global-options.js';
+import { createCommandReporter } from './command-reporter.js';
+import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
+import type { RestoreCommandOptions } from './restore-options.js';
+
+/** What the run knows when the guard is asked: nothing has been changed yet. */
+export interface RestoreGuardContext {
+  readonly options: RestoreCommandOptions;
+  readonly deps: CliDeps;
+  readonly kube: KubeClient;
+  readonly workloads: WorkloadClient;
+  readonly installation: Installation;
+  readonly plan: RestorePlan;
+  /** The unfinished journal of this restore when the run continues it (the applications may be stopped). */
+  readonly continuing: RestoreJournal | undefined;
+  readonly emit: Reporter;
+}
+
+/**
+ * The seam for item 3 and 4 of the restore issue: `check` refuses before any change (throw a PreconditionError,
+ * exit 3, or UsageError, exit 2), `confirm` asks the person (or requires --yes) and throws to cancel.
+ */
+export interface RestoreGuard {
+  check(context: RestoreGuardContext): Promise<void>;
+  confirm(context: RestoreGuardContext): Promise<void>;
+}
+
+/** Until the checks and the terminal prompt are wired in: no extra checks, and nothing changes without --yes. */
+export const defaultRestoreGuard: RestoreGuard = {
+  check: () => Promise.resolve(),
+  confirm(context) {
+    if (context.options.yes) return Promise.resolve();
+    return Promise.reject(
+      new UsageError('restore deletes indices and volumes: it runs only with --yes', {
+        hint: `read the plan first (--dry-run), then run it again with --yes`,
+      }),
+    );
+  },
+};
+
+/** The command that continues (or reruns) this restore, reaching the same cluster. */
+export function continueCommandFor(options: RestoreCommandOptions, plan: Pick<RestorePlan, 'mode' | 'backupId' | 'restoreTo' | 'namespace' | 'release'>, contextName: string): string {
+  const words = ['kubectl camunda-backup restore'];
+  if (plan.mode === 'backup-id' && plan.backupId !== null) words.push(String(plan.backupId));
+  words.push(clusterFlagsText(clusterFlagsOf(options, contextName), plan.namespace), `--release ${shellWord(plan.release)}`, `--access ${options.access}`);
+  if (plan.mode === 'rdbms') words.push('--database-restored');
+  if (plan.restoreTo !== undefined) words.push(`--to ${plan.restoreTo}`);
+  if (options.webModelerDump !== undefined) words.push(`--web-modeler-dump ${shellWord(options.webModelerDump)}`);
+  words.push('--yes');
+  return words.join(' ');
+}
+
+async function createWorkloads(options: RestoreCommandOptions, deps: CliDeps): Promise<WorkloadClient> {
+  const { createWorkloadClient } = await import('../../kube/create-workload-client.js');
+  return createWorkloadClient({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, requestTimeoutMs: options.requestTimeoutMs, env: deps.env });
+}
+
+/**
+ * Discovery, or — when it fails because the applications are stopped by an unfinished restore — the installation
+ * the journal kept (its search password read from the Secret again). Also returns the release's journal.
+ */
+async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
+  const { backup, kube } = await openCluster(options, deps);
+  const stop = deps.signal;
+  let discovered: Installation | undefined;
+  let discoveryError: unknown;
+  try {
+    discovered = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube, options.webModelerDump !== undefined ? { webModeler: true } : {}));
+  } catch (error) {
+    if (stop.aborted) throw stoppedBeforeAnyChange(stop, 'during discovery');
+    if (!(error instanceof PreconditionError)) throw error;
+    discoveryError = error;
+  }
+  const release = discovered?.release ?? (await findCamundaRelease(kube, kube.namespace, options.release)).release.name;
+  const namespace = discovered?.namespace ?? kube.namespace;
+  const journalDeps = { configMaps: kube.configMaps, now: deps.now };
+  const existing = await readJournal(journalDeps, namespace, release);
+  if (existing && 'unreadable' in existing.journal) {
+    throw new PreconditionError(`the restore journal cannot be read: ${existing.journal.unreadable}`, {
+      hint: `look at it (kubectl get configmap ${journalNameFor(release)} ${clusterFlagsText(clusterFlagsOf(options, kube.contextName), namespace)} -o yaml) and delete it if no restore is under way`,
+    });
+  }
+  const previous = existing as { record: NonNullable<typeof existing>['record']; journal: RestoreJournal } | undefined;
+  let installation = discovered;
+  if (!installation) {
+    const stored = previous && isUnfinished(previous.journal) ? previous.journal.installation : undefined;
+    if (!stored) throw discoveryError;
+    // The applications are stopped by the unfinished restore: go on with what the journal knows.
+    const secret = stored.search?.credentials?.passwordSecret;
+    installation = withSearchAuthorization(stored, secret ? await kube.readSecret(namespace, secret.name) : undefined);
+  }
+  return { backup, kube, installation, discovered: discovered !== undefined, previous, journalDeps };
+}
+
+export async function runRestoreCommand(options: RestoreCommandOptions, deps: CliDeps, guard: RestoreGuard): Promise<void> {
+  if (options.status) return showStatus(options, deps);
+  const reporter = createCommandReporter(options, deps);
+  try {
+    const { backup, kube, installation, discovered, previous, journalDeps } = await openForRestore(options, deps);
+    for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
+    const rdbms = installation.secondaryStorage === 'rdbms';
+    if (options.databaseRestored && !rdbms) {
+      throw new UsageError(`--database-restored is for installations on an RDBMS; release ${installation.release} keeps its data in ${installation.secondaryStorage}`, {
+        hint: 'give the backup ID to restore instead',
+      });
+    }
+    if (!options.databaseRestored && rdbms) {
+      throw new UsageError(`release ${installation.release} keeps its data in an RDBMS: restore the database with the vendor's tools first, then run restore --database-restored`, {
+        hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
+      });
+    }
+    if (options.webModelerDump !== undefined) {
+      // Loading it needs the dump on the exec stream's stdin, which this version's exec client does not send yet.
+      throw new UsageError('--web-modeler-dump: this version cannot load the Web Modeler dump itself yet; nothing was changed', {
+        hint: installation.webModeler
+          ? 'restore without it; the plan (--dry-run) ends with the command that loads the dump into the empty Web Modeler database afterwards'
+          : 'no Web Modeler database was found in the release; load the dump with psql into the database Web Modeler uses',
+      });
+    }
+    const workloads = await createWorkloads(options, deps);
+    const journalName = journalNameFor(installation.release);
+    const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
+    let continuing: RestoreJournal | undefined;
+    if (previous && isUnfinished(previous.journal)) {
+      const other = previous.journal.plan;
+      if (restoreKeyOf(other) !== key) {
+        throw new PreconditionError(
+          `a restore of ${other.mode === 'rdbms' ? 'Zeebe (RDBMS mode)' : `backup ${other.backupId ?? ''}`} into release ${installation.release} is unfinished (${previous.journal.state} in phase ${previous.journal.phase}); it must be finished before another restore starts`,
+          { hint: `continue it with: ${continueCommandFor(options, other, kube.contextName)}` },
+        );
+      }
+      continuing = previous.journal;
+    }
+
+    const pool = openPool({ connect: connectorFor(options, deps, kube, reporter.emit), emit: reporter.emit, signal: deps.signal });
+    try {
+      let plan: RestorePlan;
+      try {
+        plan = continuing
+          ? continuing.plan
+          : await planRestore(
+              installation,
+              { mode: options.databaseRestored ? 'rdbms' : 'backup-id', backupId: options.backupId ?? null, restoreTo: options.to, cluster: clusterFlagsOf(options, kube.contextName) },
+              { kube, workloads, pool },
+            );
+      } catch (error) {
+        // Planning only reads; an interrupt there is a stop before any change, not a failure.
+        if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
+        throw error;
+      }
+      if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
+        throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
+      }
+      const continueCommand = continueCommandFor(options, plan, kube.contextName);
+      if (options.dryRun || options.output === 'text') {
+        if (isDocument(options.output)) deps.stdout.write(documentText(options.output, renderRestoreJson({ state: 'PLANNED', plan, journal: continuing, journalName: continuing ? journalName : undefined })));
+        else deps.stdout.write(renderRestorePlanText(plan, continuing));
+      }
+      if (options.dryRun) return;
+      if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped before the restore started; nothing was changed' });
+
+      const context: RestoreGuardContext = { options, deps, kube, workloads, installation, plan, continuing, emit: reporter.emit };
+      await guard.check(context);
+      await guard.confirm(context);
+
+      const connect = connectorFor(options, deps, kube, reporter.emit);
+      const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube));
+      const verifyDeps = { kube, connect, emit: reporter.emit, rediscover };
+      const search = installation.search;
+      const { withReleaseLock } = await import('./release-lock.js');
+      const started = deps.now();
+      const outcome = await withReleaseLock({ command: 'restore', options, deps, kube, installation, emit: reporter.emit }, async () => {
+        const journal = await openJournal(journalDeps, plan, previous, discovered ? storedInstallation(installation) : undefined);
+        return runRestorePlan(plan, {
+          kube,
+          workloads,
+          search: search && plan.mode === 'backup-id' ? () => pool.context({ target: search.target, authorization: search.authorization }) : undefined,
+          journal,
+          emit: reporter.emit,
+          signal: deps.signal,
+          timing: { ...DEFAULT_RESTORE_TIMING, workloadTimeoutMs: options.waitTimeoutMs, pollMs: options.pollIntervalMs },
+          cluster: clusterFlagsOf(options, kube.contextName),
+          verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
+          verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
+        });
+      });
+      reporter.close();
+      const report = reportOf(outcome, plan, journalName, continueCommand, deps.now() - started);
+      deps.stdout.write(isDocument(options.output) ? documentText(options.output, renderRestoreJson(report)) : renderRestoreOutcomeText(report));
+      const error = outcomeError(outcome, continueCommand);
+      if (error) throw error;
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    reporter.close();
+  }
+}
+
+function reportOf(outcome: RestoreOutcome, plan: RestorePlan, journalName: string, continueCommand: string, durationMs: number): RestoreReport {
+  const base = { plan, journal: outcome.journal, journalName, results: outcome.results, durationMs };
+  switch (outcome.state) {
+    case 'COMPLETED':
+      return { ...base, state: 'COMPLETED' };
+    case 'INTERRUPTED':
+      return { ...base, state: 'INTERRUPTED', phase: outcome.journal.phase, error: `interrupted by ${outcome.signal}`, clusterState: outcome.clusterState, continueCommand };
+    case 'FAILED':
+      return { ...base, state: 'FAILED', phase: outcome.phase, error: outcome.message, clusterState: outcome.clusterState, continueCommand };
+    case 'CLEANUP_FAILED':
+      return { ...base, state: 'CLEANUP_FAILED', phase: outcome.journal.phase, error: outcome.message, clusterState: outcome.clusterState, commands: outcome.commands, continueCommand };
+  }
+}
+
+function outcomeError(outcome: RestoreOutcome, continueCommand: string): Error | undefined {
+  switch (outcome.state) {
+    case 'COMPLETED':
+      return undefined;
+    case 'INTERRUPTED':
+      return new InterruptedError(outcome.signal, {
+        hint: `stopped in phase ${outcome.journal.phase} at a safe point (${outcome.clusterState.join('; ')}); continue with: ${continueCommand}`,
+      });
+    case 'FAILED':
+      return new BackupFailedError(`restore failed in phase ${outcome.phase}: ${outcome.message}`, {
+        hint: `cluster: ${outcome.clusterState.join('; ')}. Fix the cause and continue with: ${continueCommand}`,
+      });
+    case 'CLEANUP_FAILED':
+      return new CleanupFailedError(`the broker StatefulSet may still be in restore mode: ${outcome.message}`, {
+        hint: `take it out by hand with:\n  ${outcome.commands.join('\n  ')}\nthen continue with: ${continueCommand}`,
+      });
+  }
+}
+
+/** `restore --status`: the journal of the release (by --release, or the release discovery selects). */
+async function showStatus(options: RestoreCommandOptions, deps: CliDeps): Promise<void> {
+  const { kube } = await openCluster(options, deps);
+  const namespace = kube.namespace;
+  // The Helm release Secrets alone: the applications may be stopped by the restore.
+  const release = (await findCamundaRelease(kube.withSignal(deps.signal), namespace, options.release)).release.name;
+  const found = await readJournal({ configMaps: kube.configMaps, now: deps.now }, namespace, release);
+  const name = journalNameFor(release);
+  if (!found) {
+    deps.stdout.write(isDocument(options.output) ? documentText(options.output, `${JSON.stringify({ schemaVersion: 1, command: 'restore', journal: null, release, namespace, state: 'NONE' }, null, 2)}\n`) : `No restore journal for release ${release} in namespace ${namespace}.\n`);
+    return;
+  }
+  if ('unreadable' in found.journal) throw new PreconditionError(`the restore journal cannot be read: ${found.journal.unreadable}`);
+  const journal = found.journal;
+  const command = continueCommandFor(options, journal.plan, kube.contextName);
+  deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command)) : renderRestoreStatusText(journal, name, command));
+}
+
+const isDocument = (output: OutputFormat): output is DocumentFormat => output === 'json' || output === 'yaml';
+
+/** restore's JSON document as -o asks: as is for json, the same document in YAML for yaml. */
+function documentText(format: DocumentFormat, json: string): string {
+  return format === 'yaml' ? renderDocument(JSON.parse(json) as object, 'yaml') : json;
+}

@@ -1,0 +1,64 @@
+/**
+ * `kubectl camunda-backup restore <backupId>`: bring a Camunda 8 installation back from one backup ID, planned first,
+ * resumable. The flow lives in restore-run.ts; this module only declares the flags and the help, so that --help
+ * loads nothing heavy.
+ */
+import type { CommandModule } from 'yargs';
+import type { CliDeps } from '../cli-deps.js';
+import type { GlobalArgs } from '../global-options.js';
+import type { RestoreArgs } from './restore-options.js';
+import type { RestoreGuard } from './restore-run.js';
+
+const EXAMPLES: readonly (readonly [string, string])[] = [
+  ['Show what a restore of backup 1748937221 would do, and change nothing', '$0 restore 1748937221 -n camunda --dry-run'],
+  ['Restore it (after reading the plan)', '$0 restore 1748937221 -n camunda --yes'],
+  ['Restore it and load the Web Modeler dump that create wrote', '$0 restore 1748937221 -n camunda --web-modeler-dump web-modeler-1748937221.sql --yes'],
+  ['8.9 on an RDBMS: the database was restored with its vendor tools; now restore Zeebe', '$0 restore --database-restored -n camunda --yes'],
+  ['Where does the last restore stand?', '$0 restore --status -n camunda'],
+];
+
+const RESTORE_EPILOG = [
+  'Order: stop the Camunda applications (replicas recorded); delete Camunda\'s indices by exact name;',
+  'restore every snapshot of the ID; delete the Zeebe data PVCs; restore Zeebe through the chart\'s start',
+  'script (ZEEBE_RESTORE env, never a command override); remove every restore change; start everything at',
+  'its recorded replicas; check exporting and that the backup is listed. Each step is verified before the',
+  'next and kept in a journal (ConfigMap <release>-camunda-restore): run the same command again to continue',
+  'an interrupted or failed restore.',
+  'Not restored: Identity/Keycloak, the RDBMS itself, Web Modeler unless --web-modeler-dump is given.',
+  '',
+  'Examples:',
+  ...EXAMPLES.map(([what, command]) => `  # ${what}\n  ${command}\n`),
+  'Exit codes:',
+  '  0        restored (or planned with --dry-run, or --status shown)',
+  '  2        bad input: ID not a positive integer, flags that do not go together, no --yes without a terminal',
+  '  3        refused before any change (checks, another restore unfinished, release locked); nothing was changed',
+  '  4        failed after changes began: the report names the phase, the cluster state and the command to continue',
+  '  5        taking restore mode off failed: run the printed kubectl commands',
+  '  130/143  stopped by SIGINT/SIGTERM at a safe point; the report names the phase and the command to continue',
+].join('\n');
+
+export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModule<GlobalArgs, RestoreArgs> {
+  return {
+    command: 'restore [backupId]',
+    describe: 'Restore a Camunda 8 installation from one backup ID (planned first, resumable)',
+    builder: (yargs) =>
+      yargs
+        .positional('backupId', { type: 'string', describe: 'The backup ID to restore (see list)' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (every workload, index, snapshot and PVC by name) and change nothing' })
+        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed when stdin is not a terminal)' })
+        .option('status', { type: 'boolean', default: false, describe: "Show the release's restore journal: phase, steps done, recorded replicas" })
+        .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS: the database was restored with the vendor's tools; restore Zeebe to match it" })
+        .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
+        .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Load this Web Modeler dump (written by create) once everything else is up' })
+        .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
+        .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
+        .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
+        .group(['database-restored', 'to'], 'RDBMS (8.9):')
+        .group(['web-modeler-dump'], 'Web Modeler:')
+        .epilog(RESTORE_EPILOG),
+    handler: async (argv) => {
+      const [{ parseRestoreOptions }, { runRestoreCommand, defaultRestoreGuard }] = await Promise.all([import('./restore-options.js'), import('./restore-run.js')]);
+      await runRestoreCommand(parseRestoreOptions(argv), deps, guard ?? defaultRestoreGuard);
+    },
+  };
+}

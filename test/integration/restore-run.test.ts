@@ -1,0 +1,423 @@
+/**
+ * `restore` end to end: the built CLI against the test world, in both access modes, on 8.7 and 8.8 (our own
+ * resources), 8.9 and 8.9 on an RDBMS (the Helm fixtures). The happy path in the documented order (asserted from
+ * the changing requests the API server and the search engine received), a failing restore application (exit 4,
+ * restore mode taken off), an interruption during the snapshot restores and the rerun that finishes, and the final
+ * state: replicas as recorded, no restore env left, exporting not paused, the backup listed again.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import type { World } from '../world/index.js';
+import { indexStateOf } from '../world/sim/search-indices.js';
+import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
+import { describeRun, runCli, STACK_FRAME } from './helpers/run-cli.js';
+import { dumpLog } from './helpers/sim-log.js';
+import { configuredCluster, fixture, itOnLine, withWorld, type Line } from './helpers/world-run.js';
+import { itWithFixtures } from '../fixtures-available.js';
+
+/** Pods come and go in tens of milliseconds; the back-off leaves the success line readable between restarts. */
+const TIMING = { startMs: 10, readyMs: 30, terminateMs: 30, backoffMs: 400, maxBackoffMs: 400 };
+const DURATIONS = { ...SEED_DURATIONS, restore: 60 };
+const ID = 12;
+const FAST_FLAGS = ['--poll-interval', '500ms', '--wait-timeout', '20s'];
+
+type Json = Record<string, unknown>;
+const asRecord = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** The changing requests of a restore, in the order they arrived: Kubernetes (scale, patch, PVC delete) and the search engine. */
+function changes(world: World): string[] {
+  const kube = world.api.requests
+    .filter((r) => r.kind === 'rest' && r.method !== 'GET' && /\/(statefulsets|deployments|persistentvolumeclaims)\//.test(r.path))
+    .map((r) => {
+      const scale = /\/(statefulsets|deployments)\/([^/]+)\/scale$/.exec(r.path);
+      if (scale) return { at: r.at, what: `scale ${scale[1]?.replace(/s$/, '')}/${scale[2]}` };
+      const patch = /\/(statefulsets|deployments)\/([^/]+)$/.exec(r.path);
+      if (patch) return { at: r.at, what: `${r.method.toLowerCase()} ${patch[1]?.replace(/s$/, '')}/${patch[2]}` };
+      return { at: r.at, what: `${r.method.toLowerCase()} pvc` };
+    });
+  const search = world.log
+    .filter((e) => (e.component === 'elasticsearch' || e.component === 'opensearch') && e.method !== 'GET' && e.method !== 'HEAD')
+    .map((e) => ({ at: e.at, what: /\/_restore/.test(e.path) ? 'restore snapshot' : `${e.method.toLowerCase()} index` }));
+  const merged = [...kube, ...search].sort((a, b) => a.at - b.at);
+  // Runs of the same per-name step (each index, snapshot, PVC) count as one entry.
+  const out: string[] = [];
+  for (const { what } of merged) {
+    const repeatable = what === 'delete index' || what === 'restore snapshot' || what === 'delete pvc';
+    if (!(repeatable && out.at(-1) === what)) out.push(what);
+  }
+  return out;
+}
+
+function statefulSet(world: World, name: string): Json {
+  const found = (world.objects.statefulSets ?? []).map(asRecord).find((s) => asRecord(s['metadata'])['name'] === name);
+  if (!found) throw new Error(`no statefulset ${name}`);
+  return found;
+}
+
+function brokerContainer(world: World, name: string): Json {
+  const spec = asRecord(asRecord(asRecord(statefulSet(world, name)['spec'])['template'])['spec']);
+  return asRecord(asArray(spec['containers']).map(asRecord).find((c) => c['name'] === 'orchestration' || c['name'] === 'zeebe'));
+}
+
+const envNames = (container: Json): string[] => asArray(container['env']).map((e) => String(asRecord(e)['name']));
+
+/** spec.replicas of every Camunda workload of the release. */
+function replicas(world: World): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, list] of [['statefulset', world.objects.statefulSets], ['deployment', world.objects.deployments]] as const) {
+    for (const raw of (list ?? []).map(asRecord)) {
+      const meta = asRecord(raw['metadata']);
+      out[`${kind}/${String(meta['name'])}`] = Number(asRecord(raw['spec'])['replicas'] ?? 1);
+    }
+  }
+  return out;
+}
+
+/** The final state every finished restore must leave. */
+function expectRestoredState(world: World, before: Record<string, number>, sts = 'camunda-zeebe'): void {
+  expect(replicas(world)).toEqual(before);
+  const env = envNames(brokerContainer(world, sts));
+  expect(env.filter((name) => name.startsWith('ZEEBE_RESTORE') || name === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+  expect(world.sims.zeebe?.isPaused() ?? false).toBe(false);
+  for (const restore of world.sims.search ? indexStateOf(world.sims.search).restores : []) expect(restore.includeGlobalState).toBe(false);
+  // Nothing but concrete names was ever deleted.
+  expect(world.log.filter((e) => e.method === 'DELETE' && /[*,]|_all/.test(e.path))).toEqual([]);
+}
+
+function seeded(world: World): void {
+  seedBackup(world, ID);
+}
+
+const HAPPY_ORDER: Record<'8.6' | '8.7' | '8.8' | '8.9', string[]> = {
+  '8.6': [
+    'scale statefulset/camunda-zeebe',
+    'scale deployment/camunda-connectors',
+    'scale deployment/camunda-operate',
+    'scale deployment/camunda-optimize',
+    'scale deployment/camunda-tasklist',
+    'scale deployment/camunda-zeebe-gateway',
+  ],
+  '8.7': [
+    'scale statefulset/camunda-zeebe',
+    'scale deployment/camunda-operate',
+    'scale deployment/camunda-optimize',
+    'scale deployment/camunda-tasklist',
+    'scale deployment/camunda-zeebe-gateway',
+  ],
+  '8.8': ['scale statefulset/camunda-zeebe', 'scale deployment/camunda-optimize'],
+  '8.9': ['scale statefulset/camunda-zeebe', 'scale deployment/camunda-connectors', 'scale deployment/camunda-optimize'],
+};
+
+/** After the stops: the documented order, the same on every ES/OS line. */
+function restoreOrder(starts: string[]): string[] {
+  return [
+    'delete index',
+    'restore snapshot',
+    'delete pvc',
+    'patch statefulset/camunda-zeebe',
+    'scale statefulset/camunda-zeebe',
+    'scale statefulset/camunda-zeebe',
+    'patch statefulset/camunda-zeebe',
+    'scale statefulset/camunda-zeebe',
+    ...starts,
+  ];
+}
+
+function clusterOf(line: Line) {
+  return { ...configuredCluster(line), durations: DURATIONS, workloadTiming: TIMING };
+}
+
+describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) => {
+  for (const line of ['8.6', '8.7', '8.8', '8.9'] as const) {
+    itOnLine(line)(`${line}: the happy path in the documented order, each step verified, and the final state`, async () => {
+      await withWorld(clusterOf(line), async (world) => {
+        seeded(world);
+        await settle(world);
+        const before = replicas(world);
+        const deleted = world.sims.search?.indices.filter((i) => /^(operate-|tasklist-|optimize-|camunda-|zeebe-record_)/.test(i)).sort() ?? [];
+        world.sims.search?.indices.push('my-app-operate-notes', 'camundafoo');
+        if (world.sims.search) indexStateOf(world.sims.search).restoreDurationMs = 20;
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(0);
+        const report = run.json();
+        expect(report).toMatchObject({ schemaVersion: 1, command: 'restore', state: 'COMPLETED', backupId: ID, mode: 'backup-id' });
+        expect(asArray(report.plan).every((step) => asRecord(step)['done'] === true)).toBe(true);
+        expect(report.indices.delete).toEqual(deleted);
+
+        const stops = HAPPY_ORDER[line];
+        const starts = stops.slice(1);
+        expect(changes(world), dumpLog(world)).toEqual([...stops, ...restoreOrder(starts)]);
+        // What the cluster holds now: exactly the backup's indices, and the foreign ones that were never touched.
+        const restored = asArray(report.snapshots).flatMap((s) => asArray(asRecord(s)['indices']).map(String));
+        expect(restored.length).toBeGreaterThan(0);
+        expect([...(world.sims.search?.indices ?? [])].sort()).toEqual([...new Set([...restored, 'my-app-operate-notes', 'camundafoo'])].sort());
+        expectRestoredState(world, before);
+        expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
+
+        const status = await runCli(world, ['restore', '--status', '-n', world.namespace]);
+        expect(status.code, describeRun(status)).toBe(0);
+        expect(status.stdout).toMatch(/COMPLETED/);
+        const list = await runCli(world, ['list', '-n', world.namespace, '--access', access, '-o', 'json']);
+        expect(list.stdout).toContain(String(ID));
+      });
+    }, 60_000);
+  }
+
+  itWithFixtures('8.9 RDBMS: --database-restored restores Zeebe without an ID, touches no index, says what it did not do', async () => {
+    await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
+      world.sims.zeebe?.take(undefined);
+      await settle(world);
+      const before = replicas(world);
+      const dry = await runCli(world, ['restore', '--database-restored', '-n', world.namespace, '--access', access, '--dry-run']);
+      expect(dry.code, describeRun(dry)).toBe(0);
+      expect(dry.stdout).toMatch(/Camunda database \(RDBMS\)/);
+      expect(dry.stdout).not.toMatch(/Delete index|Restore snapshot/);
+      const run = await runCli(world, ['restore', '--database-restored', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(run.code, describeRun(run)).toBe(0);
+      expect(run.stdout).toMatch(/COMPLETED/);
+      expect(run.stdout).toMatch(/vendor's tools/);
+      expect(changes(world), dumpLog(world)).toEqual([
+        'scale statefulset/camunda-zeebe',
+        'scale deployment/camunda-connectors',
+        ...restoreOrder(['scale deployment/camunda-connectors']).slice(2),
+      ]);
+      expectRestoredState(world, before);
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('a failing restore application: exit 4 naming the phase and the state, restore mode taken off, the journal FAILED', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      // The Zeebe backup disappears from the store once the volumes are being deleted: the restore app cannot find it.
+      const deleteOnce = setInterval(() => {
+        if (world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))) {
+          world.sims.zeebe?.delete(ID);
+          clearInterval(deleteOnce);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(4);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).toMatch(/restore failed in phase restore-zeebe: the restore application on camunda-zeebe-\d failed: .*BackupNotFoundException/);
+        expect(run.stdout).toMatch(/Cluster state:[\s\S]*applications stopped[\s\S]*no restore env on the StatefulSet/);
+        expect(run.stdout).toMatch(new RegExp(`Continue with: kubectl camunda-backup restore ${ID} .*--context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes`));
+        // Restore mode is off and the brokers are down: nothing runs on half-restored data.
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
+        expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+        expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+        const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+        expect(status.json()).toMatchObject({ state: 'FAILED', phase: 'restore-zeebe', restoreModeOn: false, backupId: ID });
+        // Another ID is refused while this one is unfinished.
+        const other = await runCli(world, ['restore', String(ID + 1), '-n', world.namespace, '--access', access, '--yes']);
+        expect(other.code, describeRun(other)).toBe(3);
+        expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe\\)`));
+      } finally {
+        clearInterval(deleteOnce);
+      }
+    });
+  }, 60_000);
+
+  itOnLine('8.7')('interrupted during the snapshot restores (SIGINT/SIGTERM): exit 130/143 with the phase and the command; the printed command finishes', async () => {
+    await withWorld(clusterOf('8.7'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const search = world.sims.search;
+      if (!search) throw new Error('no search store');
+      indexStateOf(search).restoreDurationMs = 400;
+      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], {
+        signal: access === 'exec' ? 'SIGTERM' : 'SIGINT',
+        signalWhen: () => indexStateOf(search).restores.length >= 2,
+      });
+      expect(first.code, describeRun(first)).toBe(access === 'exec' ? 143 : 130);
+      expect(first.stderr).not.toMatch(STACK_FRAME);
+      expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
+      const command = /Continue with: (.+)/.exec(first.stdout)?.[1];
+      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore ${ID} --context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes$`));
+      // A safe point: nothing scaled back up, no PVC touched, no restore env.
+      expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+      expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
+      expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+      const journal = status.json();
+      expect(journal).toMatchObject({ state: 'INTERRUPTED', phase: 'restore-snapshots', restoreModeOn: false });
+      const snapshotSteps = asArray(journal.plan).map(asRecord).filter((step) => step['action'] === 'restore-snapshot');
+      const doneBefore = snapshotSteps.filter((step) => step['done'] === true).map((step) => String(step['target']).split('/').pop());
+      const left = snapshotSteps.filter((step) => step['done'] !== true).map((step) => String(step['target']).split('/').pop());
+      expect(doneBefore.length).toBeGreaterThan(0);
+      expect(left.length).toBeGreaterThan(0);
+
+      indexStateOf(search).restoreDurationMs = 20;
+      const restoresBefore = indexStateOf(search).restores.length;
+      const scalesBefore = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length;
+      const rerun = await runCli(world, command?.replace(/^kubectl camunda-backup /, '').split(' ') ?? [], { env: {} });
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(rerun.stdout).toMatch(/Continuing the restore started/);
+      // The rerun restored exactly the snapshots not done (the interrupted one again, over its partial indices),
+      // and stopped nothing twice: its only scales are the Zeebe restore and the start of everything.
+      expect(indexStateOf(search).restores.slice(restoresBefore).map((r) => r.snapshot)).toEqual(left);
+      const rerunScales = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length - scalesBefore;
+      expect(rerunScales).toBe(3 + Object.keys(before).filter((name) => name.startsWith('deployment/')).length);
+      expectRestoredState(world, before);
+      expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('interrupted while the brokers restore: restore mode is taken off first (exit 130), the rerun empties the volumes again and finishes', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const patched = (): boolean => world.api.requests.some((r) => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path));
+      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: patched });
+      expect(first.code, describeRun(first)).toBe(130);
+      expect(first.stdout).toMatch(/Phase: restore-zeebe/);
+      expect(first.stdout).toMatch(/no restore env on the StatefulSet/);
+      expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+      expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+      expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+
+      const pvcDeletesBefore = world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length;
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length - pvcDeletesBefore).toBe(3);
+      expectRestoredState(world, before);
+      expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-2')).toMatchObject({ restoredFrom: [ID] });
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('taking restore mode off fails: exit 5 with the exact kubectl commands; once allowed, the rerun takes it off first', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const isRestorePatch = (r: { method: string; path: string }): boolean => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path);
+      const deny = { verb: 'patch', resource: 'statefulsets', group: 'apps' };
+      const trap = setInterval(() => {
+        if (world.api.requests.some(isRestorePatch) && !(world.api.faults.deny ?? []).includes(deny)) {
+          world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
+          world.sims.zeebe?.delete(ID);
+          clearInterval(trap);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(5);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stdout).toMatch(/statefulset\/camunda-zeebe is IN RESTORE MODE/);
+        const commands = run.stdout.split('\n').filter((l) => /^\s+kubectl (scale|patch) statefulset camunda-zeebe /.test(l)).map((l) => l.trim());
+        expect(commands.map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual(['kubectl scale statefulset', 'kubectl patch statefulset', 'kubectl scale statefulset']);
+        for (const command of commands) expect(command).toMatch(new RegExp(`--context \\S+ -n ${world.namespace} `));
+        const body = /-p '(.+)'$/.exec(commands[1] ?? '')?.[1] ?? '{}';
+        const spec = asRecord(asRecord(asRecord(JSON.parse(body))['spec'])['template'])['spec'];
+        const env = asArray(asRecord(asArray(asRecord(spec)['containers'])[0])['env']);
+        expect(env).toEqual(expect.arrayContaining([{ name: 'ZEEBE_RESTORE', $patch: 'delete' }, { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', $patch: 'delete' }, { name: 'SPRING_PROFILES_ACTIVE', $patch: 'delete' }]));
+        expect(envNames(brokerContainer(world, 'camunda-zeebe'))).toContain('ZEEBE_RESTORE');
+
+        world.api.faults.deny = [];
+        const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        // The backup is gone, so the rerun fails again in the Zeebe restore (exit 4), but restore mode is off now.
+        expect(rerun.code, describeRun(rerun)).toBe(4);
+        expect(rerun.stderr).toMatch(/was in restore mode: taking it out of restore mode first/);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+      } finally {
+        clearInterval(trap);
+      }
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('--dry-run prints the plan (text, and -o json with schemaVersion 1 and plan[]) by exact name, orphan PVCs included, and changes nothing', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      world.workloads.addClaim('camunda-zeebe', world.namespace, 5);
+      const requestsBefore = world.api.requests.length;
+      const logBefore = world.log.length;
+      const text = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--dry-run']);
+      expect(text.code, describeRun(text)).toBe(0);
+      expect(text.stdout).toMatch(/^Restore plan: backup 12 into release camunda \(namespace camunda, Camunda 8\.8\.\d+, chart 13\.12\.7\)/);
+      expect(text.stdout).toMatch(/Stop statefulset\/camunda-zeebe \(3 → 0\)/);
+      expect(text.stdout).toMatch(/Delete index operate-list-view-8\.3\.0_/);
+      expect(text.stdout).toMatch(/Restore snapshot camunda_webapps_12_8\.8\.\d+_part_1_of_\d/);
+      expect(text.stdout).toMatch(/Delete PVC data-camunda-zeebe-5 \(orphan of an earlier scale-down\)/);
+      expect(text.stdout).toMatch(/container orchestration: set ZEEBE_RESTORE=true, ZEEBE_RESTORE_FROM_BACKUP_ID=12, SPRING_PROFILES_ACTIVE=restore/);
+      expect(text.stdout).toMatch(/Not restored by this run:\n {2}- Identity and Keycloak/);
+
+      const json = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--dry-run', '-o', 'json']);
+      expect(json.code, describeRun(json)).toBe(0);
+      const plan = json.json();
+      expect(plan).toMatchObject({ schemaVersion: 1, command: 'restore', state: 'PLANNED', backupId: ID, mode: 'backup-id', release: 'camunda' });
+      expect(asArray(plan.plan).map((step) => asRecord(step)['phase'])).toEqual(expect.arrayContaining(['stop-workloads', 'delete-indices', 'restore-snapshots', 'delete-zeebe-volumes', 'restore-zeebe', 'leave-restore-mode', 'start-workloads', 'verify']));
+      expect(asRecord(asArray(plan.plan)[0])).toMatchObject({ id: 'scale-down:statefulset/camunda-zeebe', action: 'scale-down', target: 'statefulset/camunda-zeebe', replicas: { from: 3, to: 0 }, done: false });
+      expect(plan.persistentVolumeClaims).toEqual([
+        { name: 'data-camunda-zeebe-0', orphan: false },
+        { name: 'data-camunda-zeebe-1', orphan: false },
+        { name: 'data-camunda-zeebe-2', orphan: false },
+        { name: 'data-camunda-zeebe-5', orphan: true },
+      ]);
+      expect(plan.statefulSet).toEqual({
+        name: 'camunda-zeebe',
+        container: 'orchestration',
+        setEnv: [
+          { name: 'ZEEBE_RESTORE', value: 'true' },
+          { name: 'ZEEBE_RESTORE_FROM_BACKUP_ID', value: '12' },
+          { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
+        ],
+        removeEnv: [],
+        probesOff: expect.any(Array),
+      });
+      expect(plan.workloads).toEqual([
+        { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 3 },
+        { kind: 'Deployment', name: 'camunda-optimize', component: 'optimize', replicas: 1 },
+      ]);
+      // Nothing changed: no write reached the API server or the search engine, and no journal was written.
+      expect(world.api.requests.slice(requestsBefore).filter((r) => r.kind === 'rest' && r.method !== 'GET')).toEqual([]);
+      expect(world.log.slice(logBefore).filter((e) => e.method !== 'GET' && e.method !== 'HEAD')).toEqual([]);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace]);
+      expect(status.stdout).toMatch(/No restore journal for release camunda in namespace camunda/);
+    });
+  }, 60_000);
+
+  itWithFixtures('an external search engine reached through a pod the restore stops: refused (exit 3, nothing changed); with --exec-pod the plan uses that pod', async () => {
+    await withWorld({ fixture: fixture('8.10', 'backup-configured'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
+      seeded(world);
+      await settle(world);
+      const refused = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes']);
+      expect(refused.code, describeRun(refused)).toBe(3);
+      expect(refused.stderr).toMatch(/is reached through curl in pod camunda-zeebe-0, which the restore stops \(statefulset\/camunda-zeebe\); nothing was changed\nhint: pass --exec-pod/);
+      expect(world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET')).toEqual([]);
+      const relay = world.sims.pods.find((p) => p.name.includes('identity'))?.name;
+      if (!relay) throw new Error('no identity pod');
+      const planned = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--exec-pod', relay, '--dry-run', '-o', 'json']);
+      expect(planned.code, describeRun(planned)).toBe(0);
+      expect(planned.json().indices.where).toContain(`via pod/${relay}`);
+    });
+  }, 60_000);
+
+  itWithFixtures('Web Modeler: the plan says its data is separate and names the exact psql load; --web-modeler-dump is refused before any change', async () => {
+    // This chart's scenario configures no web-app backups: name the repository, the plan is all that is looked at.
+    await withWorld({ fixture: fixture('8.9', 'web-modeler'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
+      const plan = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--snapshot-repository', 'camunda-backup', '--dry-run', '-o', 'json']);
+      expect(plan.code, describeRun(plan)).toBe(0);
+      const note = asArray(plan.json().notRestored).map(String).find((n) => n.startsWith('Web Modeler'));
+      expect(note).toMatch(new RegExp(`load the dump create wrote into its empty database: kubectl exec -i --context \\S+ -n ${world.namespace} \\S+ -c \\S+ -- sh -c '.*psql -v ON_ERROR_STOP=1 .*' < web-modeler-${ID}\\.sql$`));
+      // The password comes from the database container's own environment, expanded there.
+      expect(note).toContain('PGPASSWORD="${POSTGRES_PASSWORD:-${POSTGRESQL_PASSWORD:-}}"');
+
+      const dump = join(tmpdir(), `web-modeler-${process.pid}.sql`);
+      writeFileSync(dump, '-- dump\n');
+      try {
+        const refused = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--web-modeler-dump', dump, '--yes']);
+        expect(refused.code, describeRun(refused)).toBe(2);
+        expect(refused.stderr).toMatch(/error: --web-modeler-dump: this version cannot load the Web Modeler dump itself yet; nothing was changed\nhint: restore without it; the plan \(--dry-run\) ends with the command that loads the dump/);
+        expect(world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET' && !r.path.includes('/leases'))).toEqual([]);
+      } finally {
+        rmSync(dump, { force: true });
+      }
+    });
+  }, 60_000);
+});
