@@ -44,9 +44,19 @@ export abstract class CliError extends Error {
   }
 }
 
+export interface UsageErrorOptions extends CliErrorOptions {
+  /** The command whose --help explains the usage ('' for the tool itself); printed as kubectl does. */
+  readonly usage?: string | undefined;
+}
+
 /** Bad flags, IDs or names: nothing was changed. */
 export class UsageError extends CliError {
   override readonly exitCode = ExitCode.Usage;
+  readonly usage: string | undefined;
+  constructor(message: string, options: UsageErrorOptions = {}) {
+    super(message, options);
+    this.usage = options.usage;
+  }
 }
 
 /** The environment is not as needed (no release, no access, component unreachable): nothing was changed. */

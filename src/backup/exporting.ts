@@ -6,7 +6,7 @@
  */
 import type { Installation } from '../camunda/installation.js';
 import { ComponentHttpError, readPartitions } from '../camunda/management-api.js';
-import { clusterFlagsText, type ClusterFlags } from '../kube/cluster-flags.js';
+import { clusterFlagsText, toolCommand, type ClusterFlags } from '../kube/cluster-flags.js';
 import type { KubeClient, Pod } from '../kube/kube-client.js';
 import type { AccessMode, PodTarget } from '../reach/component-http.js';
 import type { ConnectionPool } from './connections.js';
@@ -91,7 +91,7 @@ export function pausedPartitions(states: readonly BrokerExporterState[]): { brok
 
 /** `kubectl camunda-backup resume` for this release, reaching the same cluster: the one line every refusal and failure names. */
 export function resumeToolCommand(installation: Pick<Installation, 'namespace' | 'release'>, access: AccessMode, cluster: ClusterFlags): string {
-  return `kubectl camunda-backup resume ${clusterFlagsText(cluster, installation.namespace)} --release ${installation.release} --access ${access}`;
+  return toolCommand('resume', { cluster, namespace: installation.namespace, release: installation.release, access });
 }
 
 /**

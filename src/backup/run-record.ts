@@ -7,7 +7,7 @@
  * status, list, check and retention read it. Pure: the ConfigMap's content and its reading; run-record-store.ts
  * does the Kubernetes calls.
  */
-import { clusterFlagsText, shellWord, type ClusterFlags } from '../kube/cluster-flags.js';
+import { toolCommand, type ClusterFlags } from '../kube/cluster-flags.js';
 
 /** What a create run wrote about one backup ID. */
 export type RecordedRunState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'INTERRUPTED' | 'TIMED_OUT';
@@ -223,7 +223,7 @@ export function createMayStillRun(outcome: CreateOutcome | undefined): boolean {
 
 /** The command that removes every part of a backup ID, reaching the cluster the run reached. */
 export function deleteToolCommand(where: { readonly namespace: string; readonly release: string }, backupId: number, access: string, cluster: ClusterFlags): string {
-  return `kubectl camunda-backup delete ${backupId} ${clusterFlagsText(cluster, where.namespace)} --release ${shellWord(where.release)} --access ${access}`;
+  return toolCommand(`delete ${backupId}`, { cluster, namespace: where.namespace, release: where.release, access });
 }
 
 /** What create calls on the record (run-record-store.ts). Neither call throws: a record that cannot be written is said once and the run goes on. */

@@ -2,6 +2,7 @@
  * What every discovery rule reads (the release's values, Pods, Services and ConfigMaps, the user's choices) and
  * where it leaves warnings, so each rule is a function of one context rather than of a long parameter list.
  */
+import type { ClusterFlags } from '../kube/cluster-flags.js';
 import type { ConfigMap, Container, Pod, Service } from '../kube/kube-client.js';
 import type { HelmValues } from './helm-values.js';
 import type { ComponentEndpoint } from './installation.js';
@@ -13,6 +14,8 @@ import type { SearchEngine, SecondaryStorage, VersionProcedure } from './version
 export interface DiscoveryChoices extends ExecChoices {
   readonly snapshotRepository?: string | undefined;
   readonly webModeler?: boolean | undefined;
+  /** How a kubectl command named in a hint reaches this cluster (--kubeconfig, --context). */
+  readonly cluster?: ClusterFlags | undefined;
 }
 
 export interface DiscoveryContext {

@@ -281,7 +281,7 @@ describe('components', () => {
     expect(error).toBeInstanceOf(PreconditionError);
     expect(error.message).toMatch(/Operate: no Ready pod behind Service camunda-operate \(camunda-operate-[a-z0-9]+-[a-z0-9]+ \(Running, not ready\)\)/);
     expect(error.message).toContain('Optimize: no Ready pod behind Service camunda-optimize');
-    expect(error.hint).toContain('kubectl get pods -n camunda -l ');
+    expect(error.hint).toMatch(/kubectl get pods -l \S+ -n camunda/);
   });
 
   itWithFixtures('a missing Service of an enabled component → exit 3', async () => {

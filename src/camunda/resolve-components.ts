@@ -4,6 +4,7 @@
  * everything there is to fix.
  */
 import { PreconditionError } from '../errors.js';
+import { kubectlCommand } from '../kube/cluster-flags.js';
 import type { Container, Pod, Service } from '../kube/kube-client.js';
 import type { PodTarget } from '../reach/component-http.js';
 import { configMapNames, type DiscoveryContext, isSearchEngine, type Part, partLabel, propertiesOf, separateWebapps } from './discovery-context.js';
@@ -104,7 +105,7 @@ function resolveComponent({ part, api, basePathConfigMaps }: WantedComponent, ct
     const selectorText = Object.entries(selector)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
-    throw new Unavailable(`${label}: ${noReadyPodBehind(serviceName, behind)}`, `kubectl get pods -n ${ctx.namespace} -l ${selectorText}`);
+    throw new Unavailable(`${label}: ${noReadyPodBehind(serviceName, behind)}`, kubectlCommand(`get pods -l ${selectorText}`, { cluster: ctx.choices.cluster ?? {}, namespace: ctx.namespace }));
   }
   const container = chooseContainer(pod, [api.container], ctx, label, true);
   const port = managementPort(api, service, pod, label, ctx);

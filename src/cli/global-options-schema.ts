@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { SUPPORTED_LINES } from '../camunda/versions.js';
-import type { GlobalOptions } from './global-options.js';
+import { ACCESS_MODES, OUTPUT_FORMATS, VERBOSITY, parseVerbosity, type GlobalOptions } from './global-options.js';
 import { parseDurationMs } from './parse-duration.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -19,6 +19,12 @@ const name = (flag: string, pattern: RegExp, max: number, what: string) =>
     .refine((value) => value === undefined || (value.length <= max && pattern.test(value)), {
       message: `${flag}: not a valid ${what} (lower-case letters, digits and "-", at most ${max} characters)`,
     });
+
+/** A value from a fixed list, with the list in the message (yargs' own "Invalid values" names no flag the user typed). */
+const oneOf = <const T extends readonly [string, ...string[]]>(flag: string, what: string, values: T) =>
+  z.string().refine((value): value is T[number] => (values as readonly string[]).includes(value), {
+    error: (issue) => `${flag}: "${String(issue.input)}" is not an ${what}; use ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`,
+  }) as unknown as z.ZodType<T[number], string>;
 
 export const GlobalOptionsSchema = z
   .object({
@@ -38,11 +44,24 @@ export const GlobalOptionsSchema = z
         }
         return ms === 0 ? NO_DEADLINE_MS : Math.min(ms, NO_DEADLINE_MS);
       }),
-    output: z.enum(['text', 'json']),
+    output: oneOf('-o/--output', 'output format', OUTPUT_FORMATS),
+    v: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        const level = parseVerbosity(text);
+        if (level === undefined) {
+          ctx.addIssue({ code: 'custom', message: `-v: "${text}" is not a log level; use a whole number such as 0, ${VERBOSITY.componentCalls} or ${VERBOSITY.apiRequests}` });
+          return z.NEVER;
+        }
+        return level;
+      }),
     verbose: z.boolean(),
+    quiet: z.boolean(),
     color: z.boolean(),
     release: name('--release', DNS_SUBDOMAIN, 53, 'Helm release name'),
-    access: z.enum(['port-forward', 'exec']),
+    access: oneOf('--access', 'access mode', ACCESS_MODES),
     'exec-pod': name('--exec-pod', DNS_SUBDOMAIN, 253, 'pod name'),
     'exec-container': name('--exec-container', DNS_LABEL, 63, 'container name'),
     'snapshot-repository': z
@@ -64,6 +83,9 @@ export const GlobalOptionsSchema = z
       }),
   })
   .superRefine((args, ctx) => {
+    if (args.quiet && (args.verbose || (args.v ?? 0) > 0)) {
+      ctx.addIssue({ code: 'custom', message: '--quiet and -v/--verbose ask for opposite things; give one of them' });
+    }
     if (args['exec-container'] !== undefined && args['exec-pod'] === undefined) {
       ctx.addIssue({ code: 'custom', message: '--exec-container needs --exec-pod (it names a container of that pod)' });
     }
@@ -75,7 +97,8 @@ export const GlobalOptionsSchema = z
       namespace: args.namespace,
       requestTimeoutMs: args['request-timeout'],
       output: args.output,
-      verbose: args.verbose,
+      verbosity: Math.max(args.v ?? 0, args.verbose ? VERBOSITY.apiRequests : 0),
+      quiet: args.quiet,
       color: args.color,
       release: args.release,
       access: args.access,

@@ -9,8 +9,8 @@ import { formatError } from '../output/format-error.js';
 import { redactSecrets } from '../output/redact.js';
 import type { createConnector as CreateConnector } from '../reach/connector.js';
 import type { CliDeps } from './cli-deps.js';
-import { isVerboseArgv } from './global-options.js';
-import { createParser } from './parser.js';
+import { VERBOSITY, verbosityOfArgv } from './global-options.js';
+import { runCommandLine } from './parser.js';
 
 /** Set by the esbuild bundle from package.json; undefined when running from source. */
 declare const CLI_VERSION: string | undefined;
@@ -37,7 +37,7 @@ const TERMINATING_SIGNALS: readonly NodeJS.Signals[] = (
 
 async function main(): Promise<void> {
   const argv = hideBin(process.argv);
-  const verbose = isVerboseArgv(argv);
+  const verbose = verbosityOfArgv(argv) >= VERBOSITY.apiRequests;
   const controller = new AbortController();
   const giveUp = new AbortController();
   let signals = 0;
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const version = typeof CLI_VERSION === 'string' ? CLI_VERSION : 'dev';
 
   try {
-    await createParser(deps, version).parseAsync(argv);
+    await runCommandLine(deps, version, argv);
     process.exitCode = ExitCode.Ok;
   } catch (error) {
     process.stderr.write(formatError(error, { verbose }));

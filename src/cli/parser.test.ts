@@ -7,7 +7,7 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { memoryLeaseApi } from '../../test/unit/memory-lease-api.js';
 import { aBackupReport } from '../../test/unit/builders/backup-report.js';
 import type { CliDeps } from './cli-deps.js';
-import { createParser } from './parser.js';
+import { createParser, runCommandLine } from './parser.js';
 
 interface Harness {
   readonly deps: CliDeps;
@@ -80,7 +80,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
 /** Runs the parser like main does; the error is returned, not thrown. */
 async function run(args: string[], h: Harness): Promise<unknown> {
   try {
-    await createParser(h.deps, '1.2.3').parseAsync(args);
+    await runCommandLine(h.deps, '1.2.3', args);
     return undefined;
   } catch (error) {
     return error;
@@ -107,12 +107,48 @@ describe('createParser: help and version', () => {
     expect(help).toContain('  5        cleanup failed: exporting may still be paused, run the printed command\n');
   });
 
-  it('lists the commands and the kubectl-style flags in --help', async () => {
+  it('lists the commands in --help and points at options for the global flags, which it does not repeat', async () => {
     const help = await helpOf(['--help']);
     expect(help).toMatch(/kubectl camunda-backup create\s+Take a consistent backup/);
-    for (const flag of ['--kubeconfig', '--context', '-n, --namespace', '--request-timeout', '-o, --output', '-v, --verbose', '--access', '--exec-pod']) {
-      expect(help).toContain(flag);
+    expect(help).toMatch(/kubectl camunda-backup options\s+Print the list of flags inherited by all commands/);
+    expect(help).toContain("Use 'kubectl camunda-backup options' for a list of global command-line options (applies to all commands).");
+    for (const flag of ['--kubeconfig', '--context', '--namespace', '--request-timeout', '--output', '--access', '--exec-pod']) {
+      expect(help).not.toContain(flag);
     }
+  });
+
+  it.each([['create'], ['status'], ['list'], ['delete'], ['check'], ['resume']])('%s --help keeps its own flags, leaves out the global ones and ends pointing at options', async (command) => {
+    const help = await helpOf([command, '--help']);
+    expect(help.trimEnd()).toMatch(/Use 'kubectl camunda-backup options' for a list of global command-line options \(applies to all commands\)\.$/);
+    for (const flag of ['--kubeconfig', '--context', '--namespace', '--output', '--access', '--exec-pod']) {
+      expect(help).not.toMatch(new RegExp(`^\\s*(-\\w, )?${flag}\\b`, 'm'));
+    }
+  });
+
+  it('prints the global flags once, grouped, with kubectl\'s -v and the output formats, for options', async () => {
+    const h = harness();
+    expect(await run(['options'], h)).toBeUndefined();
+    const text = h.stdout();
+    expect(text).toMatch(/^The following options can be passed to any command:\n/);
+    expect(text).toMatch(/^ {6}--kubeconfig <path> +Path to the kubeconfig file/m);
+    expect(text).toMatch(/^ {2}-n, --namespace <name> +Namespace of the Camunda release/m);
+    expect(text).toMatch(/^ {2}-o, --output <format> +Result format on stdout: text, wide, json, yaml /m);
+    expect(text).toContain('(default: text)');
+    expect(text.split('\n').filter((line) => line.length > 100)).toEqual([]);
+    expect(text).toMatch(/^ {2}-v, --v <level> +Log level on stderr/m);
+    expect(text).toMatch(/^ {2}-q, --quiet +Print only results and errors/m);
+    expect(text).toMatch(/^ {6}--access <mode> +How to reach component APIs/m);
+    expect(text).toContain('(default: port-forward)');
+    expect(h.calls).toEqual([]);
+  });
+
+  it('prints the overview on stdout, not an error, when no command is given (as kubectl alone does)', async () => {
+    const h = harness();
+    expect(await run([], h)).toBeUndefined();
+    expect(h.stdout()).toMatch(/^kubectl camunda-backup <command> \[flags\]/);
+    expect(h.stdout()).toMatch(/kubectl camunda-backup create\s+Take a consistent backup/);
+    expect(h.stderr()).toBe('');
+    expect(h.calls).toEqual([]);
   });
 
   it('prints the version it was given', async () => {
@@ -122,22 +158,44 @@ describe('createParser: help and version', () => {
 
 describe('createParser: usage errors', () => {
   it.each([
-    [[], 'a command is required (try create)'],
-    [['crate'], 'unknown command; did you mean create?'],
-    [['create', '--bogus'], 'unknown argument: bogus'],
-    [['create', 'extra'], 'unknown argument: extra'],
-    [['create', '--access', 'ssh'], 'invalid values'],
-    [['create', '-o', 'yaml'], 'invalid values'],
-    [['create', '--backup-id'], 'not enough arguments following: backup-id'],
-    [['create', '--backup-id', 'abc'], '--backup-id: invalid backup ID "abc"'],
-  ])('%j → UsageError "%s", before any cluster call', async (args, message) => {
+    [['crate'], 'unknown command "crate" for "kubectl camunda-backup"; did you mean create?', ''],
+    [['-n', 'camunda', 'crate'], 'unknown command "crate" for "kubectl camunda-backup"; did you mean create?', ''],
+    [['frobnicate'], 'unknown command "frobnicate" for "kubectl camunda-backup"', ''],
+    [['create', '--bogus'], 'unknown flag: --bogus', 'create'],
+    [['create', '--bogus=3'], 'unknown flag: --bogus', 'create'],
+    [['create', '--bogus-flag'], 'unknown flag: --bogus-flag', 'create'],
+    [['-n', 'camunda', 'list', '-x'], 'unknown flag: -x', 'list'],
+    [['status', '1', '--foo', '--bar'], 'unknown flags: --foo, --bar', 'status'],
+    [['create', 'extra'], 'unexpected argument "extra": kubectl camunda-backup create takes no arguments', 'create'],
+    [['status'], 'missing <backupId>: usage is kubectl camunda-backup status <backupId>', 'status'],
+    [['create', '--access', 'ssh'], '--access: "ssh" is not an access mode; use port-forward or exec', 'create'],
+    [['create', '-o', 'xml'], '-o/--output: "xml" is not an output format; use text, wide, json or yaml', 'create'],
+    [['list', '-v', 'high'], '-v: "high" is not a log level', 'list'],
+    [['list', '-v=4.5'], '-v: "4.5" is not a log level', 'list'],
+    [['list', '--v=-1'], '-v: "-1" is not a log level', 'list'],
+    [['list', '-v'], 'flag needs an argument: -v', 'list'],
+    [['list', '-q', '-v', '4'], '--quiet and -v/--verbose ask for opposite things', 'list'],
+    [['create', '--backup-id'], 'flag needs an argument: --backup-id', 'create'],
+    [['delete', '-n'], 'flag needs an argument: -n', 'delete'],
+    [['create', '--backup-id', 'abc'], '--backup-id: invalid backup ID "abc"', 'create'],
+    [['list', '--verbose=4'], 'invalid value "4" for --verbose: it is a switch', 'list'],
+    [['create', '--dry-run=maybe'], 'invalid value "maybe" for --dry-run: it is a switch', 'create'],
+    [['delete', '1', '--yes=please'], 'invalid value "please" for --yes: it is a switch', 'delete'],
+  ])('%j → UsageError "%s", pointing at the help of %j, before any cluster call', async (args, message, usage) => {
     const h = harness();
     const error = await run(args, h);
     expect(error).toBeInstanceOf(UsageError);
     expect(exitCodeFor(error)).toBe(ExitCode.Usage);
-    expect((error as Error).message.toLowerCase()).toContain(message.toLowerCase());
+    expect((error as Error).message).toContain(message);
+    expect((error as UsageError).usage).toBe(usage);
     expect(h.calls).toEqual([]);
     expect(h.stdout()).toBe('');
+  });
+
+  it.each([[['list', '-v', '4']], [['list', '-v=6']], [['create', '--dry-run=true', '--verbose=false']], [['list', '--no-color']], [['list', '--', '--weird=x']], [['list', '--v=0']], [['list', '--v', '9']], [['list', '-v2']], [['list', '--verbose']], [['list', '-q']]])('%j is accepted', async (args) => {
+    const h = harness({ discover: async () => Promise.reject(new PreconditionError('stop after parsing')) });
+    const error = await run(args, h);
+    expect((error as Error).message).toBe('stop after parsing');
   });
 });
 
@@ -148,7 +206,7 @@ describe('create', () => {
     expect(error).toBeUndefined();
     expect(h.calls).toEqual([
       'kube {"context":"prod","namespace":"camunda","env":{}}',
-      'discover {"namespace":"from-context","release":"camunda","access":"exec","webModeler":false}',
+      'discover {"namespace":"from-context","cluster":{"context":"prod"},"release":"camunda","access":"exec","webModeler":false}',
       'plan {"backupId":42,"timeoutMs":300000,"pollIntervalMs":1000,"access":"exec","cluster":{"context":"prod"},"resumeTimeoutMs":300000}',
       'connector exec',
       'run signal=false',
@@ -162,8 +220,25 @@ describe('create', () => {
     expect(await run(['create', '--dry-run'], h)).toBeUndefined();
     expect(h.calls.some((call) => call.startsWith('run') || call.startsWith('connector'))).toBe(false);
     expect(h.stdout()).toContain('Dry run: backup 1748937221');
-    expect(h.stdout()).toMatch(/1\s+backup-operate\s+POST\s+\/actuator\/backups\s+pod\/camunda-operate-0:9600/);
+    expect(h.stdout()).toMatch(/^1\s+backup-operate\s+POST\s+\/actuator\/backups$/m);
     expect(h.stdout()).toContain('skipped: optimize (disabled in the Helm values)');
+  });
+
+  it('adds the target of every call to the dry-run plan with -o wide', async () => {
+    const h = harness();
+    expect(await run(['create', '--dry-run', '-o', 'wide'], h)).toBeUndefined();
+    expect(h.stdout()).toMatch(/^ORDER\s+STEP\s+METHOD\s+PATH\s+TARGET\s+NOTE$/m);
+    expect(h.stdout()).toMatch(/^1\s+backup-operate\s+POST\s+\/actuator\/backups\s+pod\/camunda-operate-0:9600$/m);
+  });
+
+  it('prints the dry-run plan as YAML with -o yaml: the JSON document\'s fields', async () => {
+    const json = harness();
+    await run(['create', '--dry-run', '-o', 'json'], json);
+    const yaml = harness();
+    await run(['create', '--dry-run', '-o', 'yaml'], yaml);
+    const { parse } = await import('yaml');
+    expect(parse(yaml.stdout())).toEqual(JSON.parse(json.stdout()));
+    expect(yaml.stdout()).toMatch(/^schemaVersion: 1\n/);
   });
 
   it('prints the dry-run plan as JSON with a plan array and state PLANNED', async () => {

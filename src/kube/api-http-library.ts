@@ -13,7 +13,7 @@ import {
   type HttpLibrary,
   type RequestContext,
 } from '@kubernetes/client-node';
-import { kubeApiErrorFromResponse, kubeTimeoutError, kubeUnreachableError } from './kube-errors.js';
+import { KubeApiError, kubeApiErrorFromResponse, kubeTimeoutError, kubeUnreachableError } from './kube-errors.js';
 
 export interface ApiHttpLibraryOptions {
   /** API server URL, for messages. */
@@ -22,6 +22,16 @@ export interface ApiHttpLibraryOptions {
   /** Stops every request when it aborts; the request then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   readonly inner?: HttpLibrary | undefined;
+  /** Told of every request once it ended (status 0: no answer); -v 6 prints them, like kubectl's. */
+  readonly onRequest?: ((request: ApiRequestLog) => void) | undefined;
+}
+
+/** One Kubernetes API request as -v 6 shows it: never headers or bodies (they carry tokens and Secrets). */
+export interface ApiRequestLog {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
 }
 
 export function createApiHttpLibrary(options: ApiHttpLibraryOptions): HttpLibrary {
@@ -34,6 +44,21 @@ export function createApiHttpLibrary(options: ApiHttpLibraryOptions): HttpLibrar
 }
 
 async function send(inner: HttpLibrary, request: RequestContext, options: ApiHttpLibraryOptions): Promise<ResponseContext> {
+  const started = performance.now();
+  let status = 0;
+  try {
+    const response = await sendOnce(inner, request, options);
+    status = response.httpStatusCode;
+    return response;
+  } catch (error) {
+    if (error instanceof KubeApiError) status = error.httpStatus ?? 0;
+    throw error;
+  } finally {
+    options.onRequest?.({ method: request.getHttpMethod(), path: pathOf(request.getUrl()), status, durationMs: Math.round(performance.now() - started) });
+  }
+}
+
+async function sendOnce(inner: HttpLibrary, request: RequestContext, options: ApiHttpLibraryOptions): Promise<ResponseContext> {
   const what = `${request.getHttpMethod()} ${pathOf(request.getUrl())}`;
   const cancel = options.signal;
   if (cancel?.aborted) throw cancel.reason;

@@ -35,3 +35,31 @@ export function clusterFlagsText(flags: ClusterFlags, namespace: string): string
     `-n ${shellWord(namespace)}`,
   ].join(' ');
 }
+
+/** Where a printed command must go: this run's cluster and namespace, and its release and access mode when known. */
+export interface CommandTarget {
+  readonly cluster: ClusterFlags;
+  readonly namespace: string;
+  readonly release?: string | undefined;
+  /** --access as the run used it ('port-forward' | 'exec'). */
+  readonly access?: string | undefined;
+}
+
+/**
+ * `kubectl camunda-backup <command> --kubeconfig … --context … -n … --release … --access …`: the one builder of
+ * every tool command printed for a person (hints, fixes, resume), so each reaches what this run reached.
+ * `command` is the subcommand and its own arguments, e.g. "create" or "list -v 4".
+ */
+export function toolCommand(command: string, target: CommandTarget): string {
+  return [
+    `kubectl camunda-backup ${command}`,
+    clusterFlagsText(target.cluster, target.namespace),
+    ...(target.release !== undefined ? [`--release ${shellWord(target.release)}`] : []),
+    ...(target.access !== undefined ? [`--access ${shellWord(target.access)}`] : []),
+  ].join(' ');
+}
+
+/** `kubectl <command> --kubeconfig … --context … -n …`: a plain kubectl command printed for a person, same cluster. */
+export function kubectlCommand(command: string, target: Pick<CommandTarget, 'cluster' | 'namespace'>): string {
+  return `kubectl ${command} ${clusterFlagsText(target.cluster, target.namespace)}`;
+}

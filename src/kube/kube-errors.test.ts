@@ -59,3 +59,38 @@ describe('unreachable', () => {
     expect(error.httpStatus).toBeUndefined();
   });
 });
+
+describe('unreachable because of TLS', () => {
+  /** A node-fetch FetchError as client-node raises it: the socket error's code copied onto the wrapper. */
+  const fetchError = (code: string, reason: string): Error =>
+    Object.assign(new Error(`request to ${SERVER}/api/v1/namespaces/camunda/pods failed, reason: ${reason}`), { code, errno: code });
+
+  it.each([
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate', /self-signed certificate that the kubeconfig does not trust/, /certificate-authority/],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain', /self-signed CA/, /certificate-authority/],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate', /not signed by a certificate authority the kubeconfig trusts/, /certificate-authority/],
+    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate', /not signed by a certificate authority the kubeconfig trusts/, /certificate-authority/],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      "Hostname/IP does not match certificate's altnames: Host: api.example. is not in the cert's altnames: DNS:kube-apiserver",
+      /not valid for the host name/,
+      /server address/,
+    ],
+    ['CERT_HAS_EXPIRED', 'certificate has expired', /has expired/, /renewing.*clock/],
+    ['CERT_NOT_YET_VALID', 'certificate is not yet valid', /not valid yet/, /clock/],
+  ])('%s: a TLS problem, said as one, with what to check and no skip-verify offered', (code, reason, what, check) => {
+    const error = kubeUnreachableError(SERVER, fetchError(code, reason));
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect(error.message).toMatch(new RegExp(`^TLS: cannot trust the API server at ${SERVER.replace(/\./g, '\\.')}: `));
+    expect(error.message).toMatch(what);
+    expect(error.message).toContain(reason);
+    expect(error.hint).toMatch(check);
+    expect(error.hint).toMatch(/Do not switch verification off/);
+  });
+
+  it('finds the code on a wrapped cause (ws handshake errors) and leaves other failures alone', () => {
+    const wrapped = new Error('handshake failed', { cause: Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }) });
+    expect(kubeUnreachableError(SERVER, wrapped).message).toMatch(/^TLS: /);
+    expect(kubeUnreachableError(SERVER, fetchError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:6443')).message).toMatch(/^cannot reach the API server/);
+  });
+});

@@ -90,6 +90,14 @@ export function kubeApiErrorFromResponse(httpStatus: number, body: unknown, what
 
 /** The API server could not be reached at all (DNS, refused, TLS, proxy). */
 export function kubeUnreachableError(server: string, cause: unknown): KubeApiError {
+  const tls = tlsProblemOf(cause);
+  if (tls) {
+    return new KubeApiError(`TLS: cannot trust the API server at ${server}: ${tls.what} (${networkCause(cause)})`, {
+      cause,
+      reason: 'TLS',
+      hint: `${tls.check}. Do not switch verification off (insecure-skip-tls-verify) to get past this: credentials would go to whoever answers`,
+    });
+  }
   return new KubeApiError(`cannot reach the API server at ${server}: ${networkCause(cause)}`, {
     cause,
     hint: 'check the cluster address of the current context, the VPN or proxy, and that the cluster is running',
@@ -100,6 +108,47 @@ export function kubeTimeoutError(server: string, what: string, timeoutMs: number
   return new KubeApiError(`the API server at ${server} did not answer ${what} within ${formatMs(timeoutMs)}`, {
     hint: 'the cluster may be overloaded or unreachable; --request-timeout raises the limit',
   });
+}
+
+/** What a failed TLS handshake means for a person, and what to check. */
+export interface TlsProblem {
+  readonly what: string;
+  readonly check: string;
+}
+
+const CHECK_CA =
+  "check the certificate-authority (or certificate-authority-data) of the context's cluster in the kubeconfig: it must be the CA that signed the API server's certificate";
+
+/**
+ * OpenSSL's verify codes and Node's host check, as Node reports them in `code` (node-fetch and ws copy it from the
+ * socket error): https://nodejs.org/api/tls.html#x509-certificate-error-codes
+ */
+const TLS_PROBLEMS: Readonly<Record<string, TlsProblem>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: { what: 'it presented a self-signed certificate that the kubeconfig does not trust', check: CHECK_CA },
+  SELF_SIGNED_CERT_IN_CHAIN: { what: 'its certificate chain ends in a self-signed CA that the kubeconfig does not trust', check: CHECK_CA },
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { what: 'its certificate is not signed by a certificate authority the kubeconfig trusts', check: CHECK_CA },
+  UNABLE_TO_GET_ISSUER_CERT: { what: 'its certificate is not signed by a certificate authority the kubeconfig trusts', check: CHECK_CA },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { what: 'its certificate is not signed by a certificate authority the kubeconfig trusts', check: CHECK_CA },
+  CERT_UNTRUSTED: { what: 'its certificate is not trusted', check: CHECK_CA },
+  CERT_SIGNATURE_FAILURE: { what: "its certificate's signature does not verify", check: CHECK_CA },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    what: 'its certificate is not valid for the host name in the server address',
+    check: "check the server address of the context's cluster in the kubeconfig (and tls-server-name, if set): the certificate must name that host",
+  },
+  CERT_HAS_EXPIRED: {
+    what: 'its certificate has expired',
+    check: "the cluster's certificates need renewing (kubeadm: kubeadm certs renew), or this machine's clock is wrong; check both",
+  },
+  CERT_NOT_YET_VALID: { what: 'its certificate is not valid yet', check: "this machine's clock (or the API server's) is wrong; check both" },
+};
+
+/** The TLS problem behind a connection failure, followed through `cause`; undefined when it is no TLS problem. */
+export function tlsProblemOf(error: unknown): TlsProblem | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code !== undefined && TLS_PROBLEMS[code]) return TLS_PROBLEMS[code];
+  }
+  return undefined;
 }
 
 /** node-fetch and ws wrap the socket error; the useful part is the system error ("connect ECONNREFUSED 127.0.0.1:6443"). */

@@ -5,7 +5,7 @@
  */
 import { ServerConfiguration, createConfiguration, type Configuration } from '@kubernetes/client-node';
 import { CliError, messageOf } from '../errors.js';
-import { createApiHttpLibrary } from './api-http-library.js';
+import { createApiHttpLibrary, type ApiRequestLog } from './api-http-library.js';
 import { KubeApiError } from './kube-errors.js';
 import { resolveKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 
@@ -14,6 +14,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export interface KubeClientOptions extends KubeConfigOptions {
   /** Deadline of each REST request and of each exec/port-forward WebSocket handshake (default 30s). */
   readonly requestTimeoutMs?: number | undefined;
+  /** Told of every REST request once it ended (-v 6). */
+  readonly onRequest?: ((request: ApiRequestLog) => void) | undefined;
 }
 
 export interface RestContext {
@@ -28,17 +30,17 @@ export interface RestContext {
 /** Resolves the configuration now (throwing UsageError/PreconditionError); talks to the API server only when called. */
 export function createRestContext(options: KubeClientOptions): RestContext {
   const resolved = resolveKubeConfig(options);
-  return restContextFor(resolved, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, undefined);
+  return restContextFor(resolved, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, undefined, options.onRequest);
 }
 
 /** One configuration per cancel signal: the generated API classes are cheap, the resolved kubeconfig is shared. */
-function restContextFor(resolved: RestContext['resolved'], requestTimeoutMs: number, cancel: AbortSignal | undefined): RestContext {
+function restContextFor(resolved: RestContext['resolved'], requestTimeoutMs: number, cancel: AbortSignal | undefined, onRequest: KubeClientOptions['onRequest']): RestContext {
   const { kubeConfig, server } = resolved;
   // makeApiClient() without our transport would give neither deadlines nor readable errors.
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kubeConfig },
-    httpApi: createApiHttpLibrary({ server, requestTimeoutMs, signal: cancel }),
+    httpApi: createApiHttpLibrary({ server, requestTimeoutMs, signal: cancel, onRequest }),
   });
   /**
    * The transport already throws KubeApiErrors (or the cancel signal's reason); what else escapes happened before
@@ -60,7 +62,7 @@ function restContextFor(resolved: RestContext['resolved'], requestTimeoutMs: num
     configuration,
     requestTimeoutMs,
     rest,
-    withSignal: (signal) => restContextFor(resolved, requestTimeoutMs, cancel ? AbortSignal.any([cancel, signal]) : signal),
+    withSignal: (signal) => restContextFor(resolved, requestTimeoutMs, cancel ? AbortSignal.any([cancel, signal]) : signal, onRequest),
   };
 }
 

@@ -1,9 +1,12 @@
 import type { CheckReport } from '../backup/operate/lifecycle-report.js';
-import { renderBorderlessTable } from './borderless-table.js';
+import { renderBorderlessTable, type TableView } from './borderless-table.js';
 import { redactSecrets } from './redact.js';
 
-/** `check` on stdout: a checklist, one row per check with its result, and the fix under every WARN and FAIL. */
-export function renderCheckList(report: CheckReport): string {
+/**
+ * `check` on stdout: a checklist, one row per check with its result (wrapped to fit; one line each with -o wide),
+ * and the fix under every WARN and FAIL.
+ */
+export function renderCheckList(report: CheckReport, view: Pick<TableView, 'wide'>): string {
   const release = report.release
     ? `release ${report.release} in namespace ${report.namespace} (Camunda ${report.camundaVersion}, chart ${report.chartVersion})`
     : `namespace ${report.namespace}`;
@@ -11,6 +14,7 @@ export function renderCheckList(report: CheckReport): string {
   const table = renderBorderlessTable(
     ['status', 'check', 'result'],
     report.checks.map((item) => [item.status, item.title, item.message]),
+    view.wide ? undefined : 'wrap',
   );
   const fixes = report.checks
     .filter((item) => (item.status === 'FAIL' || item.status === 'WARN') && item.fix)

@@ -1,10 +1,15 @@
 import type { DeleteReport } from '../backup/operate/lifecycle-report.js';
-import { renderBorderlessTable } from './borderless-table.js';
+import { ageCell } from './age.js';
+import { renderBorderlessTable, type TableView } from './borderless-table.js';
 import { redactSecrets } from './redact.js';
 import { truncate } from './status-table.js';
 
-/** `delete` on stdout: what goes (or went) per backup and part, what retention keeps and why. */
-export function renderDeleteTable(report: DeleteReport): string {
+/**
+ * `delete` on stdout: what goes (or went) per backup and part, with its AGE, what retention keeps and why. -o wide
+ * adds the time and the pod each part was asked through.
+ */
+export function renderDeleteTable(report: DeleteReport, view: TableView): string {
+  const wide = <T>(...cells: T[]): T[] => (view.wide ? cells : []);
   const selection = report.selection.ids
     ? `backup ID(s) ${report.selection.ids.join(', ')}`
     : [report.selection.keep !== undefined ? `--keep ${report.selection.keep}` : '', report.selection.olderThan ? `--older-than ${report.selection.olderThan}` : ''].filter(Boolean).join(' ');
@@ -22,25 +27,29 @@ export function renderDeleteTable(report: DeleteReport): string {
   let text = `${lines.join('\n')}\n`;
   if (report.backups.length > 0) {
     text += `\n${renderBorderlessTable(
-      ['backup id', 'time', 'verdict', 'part', 'state', 'message'],
+      ['backup id', ...wide('time'), 'age', 'verdict', 'part', 'state', ...wide('target'), 'message'],
       report.backups.flatMap((entry) =>
         entry.parts.map((part, index) => [
           index === 0 ? String(entry.backupId) : '',
-          index === 0 ? (entry.time ?? '-') : '',
+          ...wide(index === 0 ? (entry.time ?? '-') : ''),
+          index === 0 ? ageCell(entry.time, view.nowMs) : '',
           index === 0 ? entry.verdict : '',
           part.part,
           part.state,
-          truncate(part.message ?? ''),
+          ...wide(part.target ?? '-'),
+          view.wide ? truncate(part.message ?? '') : (part.message ?? ''),
         ]),
       ),
+      view.wide ? undefined : 'truncate',
     )}`;
     const reasons = [...new Set(report.backups.map((entry) => entry.reason))];
     if (report.selection.ids === undefined) text += `\nChosen because: ${reasons.join('; ')}\n`;
   }
   if (report.kept.length > 0) {
     text += `\nKept:\n${renderBorderlessTable(
-      ['backup id', 'time', 'verdict', 'why kept'],
-      report.kept.map((entry) => [String(entry.backupId), entry.time ?? '-', entry.verdict, entry.reason]),
+      ['backup id', ...wide('time'), 'age', 'verdict', 'why kept'],
+      report.kept.map((entry) => [String(entry.backupId), ...wide(entry.time ?? '-'), ageCell(entry.time, view.nowMs), entry.verdict, entry.reason]),
+      view.wide ? undefined : 'wrap',
     )}`;
   }
   const footer = [...report.notes.map((note) => `Note: ${note}`), ...report.warnings.map((warning) => `Warning: ${warning}`)];

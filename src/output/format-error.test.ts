@@ -21,7 +21,7 @@ describe('formatError', () => {
   it('calls an unexpected error a bug and shows its stack only with --verbose', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'pod')");
     const quiet = formatError(bug, { verbose: false });
-    expect(quiet).toBe("error: Cannot read properties of undefined (reading 'pod')\nhint: this is unexpected; run again with --verbose for details and report it as a bug\n");
+    expect(quiet).toBe("error: Cannot read properties of undefined (reading 'pod')\nhint: this is unexpected; run again with -v 6 for details and report it as a bug\n");
     expect(quiet).not.toContain(' at ');
     expect(formatError(bug, { verbose: true })).toMatch(/TypeError: Cannot read properties[\s\S]*\n\s+at /);
   });

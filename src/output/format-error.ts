@@ -1,25 +1,35 @@
-import { CliError, messageOf } from '../errors.js';
+import { CliError, UsageError, messageOf } from '../errors.js';
 import { redactSecrets } from './redact.js';
 
 export interface FormatErrorOptions {
-  /** Adds the cause chain and, for unexpected errors, the stack. */
+  /** Adds the cause chain and, for unexpected errors, the stack (-v 6). */
   readonly verbose: boolean;
 }
 
+/** The tool's name as a person types it. */
+export const TOOL = 'kubectl camunda-backup';
+
+/** kubectl's pointer under a usage error: `See 'kubectl camunda-backup create --help' for usage.` */
+export function usageLine(command: string): string {
+  return `See '${[TOOL, command, '--help'].filter(Boolean).join(' ')}' for usage.`;
+}
+
 /**
- * The stderr text for an error that ended the command: `error: <message>` and `hint: <hint>`, one line each.
- * Expected failures (CliError) never show a stack; anything else is a bug and shows one only with --verbose.
+ * The stderr text for an error that ended the command: `error: <message>` and `hint: <hint>`, one line each, and
+ * for a usage error kubectl's pointer to the command's help. Expected failures (CliError) never show a stack;
+ * anything else is a bug and shows one only with -v 6.
  */
 export function formatError(error: unknown, options: FormatErrorOptions): string {
   const lines = [`error: ${oneLine(messageOf(error))}`];
   if (error instanceof CliError) {
     if (error.hint) lines.push(`hint: ${oneLine(error.hint)}`);
+    if (error instanceof UsageError && error.usage !== undefined) lines.push(usageLine(error.usage));
     if (options.verbose) lines.push(...causeLines(error.cause, options));
   } else if (options.verbose) {
     if (error instanceof Error && error.stack) lines.push(error.stack);
     lines.push(...causeLines(error instanceof Error ? error.cause : undefined, options));
   } else {
-    lines.push('hint: this is unexpected; run again with --verbose for details and report it as a bug');
+    lines.push('hint: this is unexpected; run again with -v 6 for details and report it as a bug');
   }
   return `${lines.map(redactSecrets).join('\n')}\n`;
 }

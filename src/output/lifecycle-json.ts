@@ -1,9 +1,9 @@
 import type { CheckReport, DeleteReport, ListReport, ResumeReport, StatusReport } from '../backup/operate/lifecycle-report.js';
-import { redactDeep } from './redact.js';
+import { renderDocument, type DocumentFormat } from './document.js';
 
 /**
- * The `-o json` document of status, list, delete, check and resume: the report as is, pretty-printed, one object
- * on stdout, every string redacted. Contract (README "JSON output"), schemaVersion 1:
+ * The `-o json` / `-o yaml` document of status, list, delete, check and resume: the report as is, one object on
+ * stdout, every string redacted. Contract (README "JSON output"), schemaVersion 1:
  *
  * - every document: schemaVersion, command, namespace, access, warnings[]; release, camundaVersion, chartVersion
  *   (check: absent when no release was found)
@@ -21,6 +21,6 @@ import { redactDeep } from './redact.js';
  * Part states: COMPLETED, IN_PROGRESS, FAILED, INCOMPLETE, INCOMPATIBLE, DELETED, NOT_FOUND (the part has no such
  * backup), ERROR (the part could not be asked; message says why), SKIPPED (not part of this installation).
  */
-export function renderLifecycleJson(report: StatusReport | ListReport | DeleteReport | CheckReport | ResumeReport): string {
-  return `${JSON.stringify(redactDeep(report), null, 2)}\n`;
+export function renderLifecycleDocument(report: StatusReport | ListReport | DeleteReport | CheckReport | ResumeReport, format: DocumentFormat): string {
+  return renderDocument(report, format);
 }

@@ -1,13 +1,17 @@
 import type { ListReport } from '../backup/operate/lifecycle-report.js';
-import { renderBorderlessTable } from './borderless-table.js';
+import { ageCell } from './age.js';
+import { renderBorderlessTable, type TableView } from './borderless-table.js';
 import { redactSecrets } from './redact.js';
 import { truncate } from './status-table.js';
 
 /** Short cell names, so the table fits a terminal: NOT_FOUND is shown as "-" (that part has no such backup). */
 const CELL: Readonly<Record<string, string>> = { NOT_FOUND: '-', IN_PROGRESS: 'RUNNING' };
 
-/** `list` on stdout: one row per backup ID, newest first, a column per part and the verdict with its reason. */
-export function renderListTable(report: ListReport): string {
+/**
+ * `list` on stdout: one row per backup ID, newest first, its AGE, a column per part and whether it is restorable;
+ * -o wide adds the time and why a backup is not restorable.
+ */
+export function renderListTable(report: ListReport, view: TableView): string {
   const columns = report.parts.filter((part) => part.state !== 'SKIPPED').map((part) => part.part);
   const shown = report.backups.length;
   const head = [
@@ -18,16 +22,17 @@ export function renderListTable(report: ListReport): string {
     shown === 0
       ? 'No backups found.\n'
       : renderBorderlessTable(
-          ['backup id', 'time', ...columns, 'restorable', 'why not'],
+          ['backup id', ...(view.wide ? ['time'] : []), 'age', ...columns, 'restorable', ...(view.wide ? ['why not'] : [])],
           report.backups.map((entry) => [
             String(entry.backupId),
-            entry.time ?? '-',
+            ...(view.wide ? [entry.time ?? '-'] : []),
+            ageCell(entry.time, view.nowMs),
             ...columns.map((part) => {
               const state = entry.parts[part] ?? '-';
               return CELL[state] ?? state;
             }),
-            entry.restorable ? 'yes' : `no (${entry.verdict})`,
-            truncate(entry.reasons.join('; '), 100),
+            entry.restorable ? 'yes' : `no (${CELL[entry.verdict] ?? entry.verdict})`,
+            ...(view.wide ? [truncate(entry.reasons.join('; '), 100)] : []),
           ]),
         );
   const skipped = report.parts.filter((part) => part.state === 'SKIPPED').map((part) => `Skipped: ${part.part} (${part.message ?? 'not part of this installation'})`);

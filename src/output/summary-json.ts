@@ -1,8 +1,8 @@
 import type { BackupReport } from '../backup/take/report.js';
-import { redactDeep } from './redact.js';
+import { renderDocument, type DocumentFormat } from './document.js';
 
 /**
- * The `-o json` document: the BackupReport as is, pretty-printed, one object on stdout. It is a contract
+ * The `-o json` / `-o yaml` document: the BackupReport as is, one object on stdout. It is a contract
  * (fields are added, never renamed or removed without bumping schemaVersion):
  *
  * - schemaVersion: 1
@@ -23,6 +23,6 @@ import { redactDeep } from './redact.js';
  *
  * Credentials never appear: strings pass through the same redaction as every other printed line.
  */
-export function renderSummaryJson(report: BackupReport): string {
-  return `${JSON.stringify(redactDeep(report), null, 2)}\n`;
+export function renderSummaryDocument(report: BackupReport, format: DocumentFormat): string {
+  return renderDocument(report, format);
 }

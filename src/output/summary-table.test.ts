@@ -3,8 +3,8 @@ import { aBackupReport } from '../../test/unit/builders/backup-report.js';
 import { describeExporting, renderSummaryTable } from './summary-table.js';
 
 describe('renderSummaryTable', () => {
-  it('prints a header and one borderless row per part, kubectl style', () => {
-    expect(renderSummaryTable(aBackupReport())).toBe(
+  it('prints a header and one borderless row per part with every column with -o wide, kubectl style', () => {
+    expect(renderSummaryTable(aBackupReport(), { wide: true })).toBe(
       [
         'Backup 1748937221 of release camunda in namespace camunda: COMPLETED in 1m12s',
         'Camunda 8.7.37 (chart 12.13.3), access port-forward',
@@ -21,6 +21,15 @@ describe('renderSummaryTable', () => {
     );
   });
 
+  it('leaves the target out of the default table, which fits 100 columns by shortening the message', () => {
+    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe-records', state: 'FAILED', target: 'http://camunda-elasticsearch:9200', durationMs: 2300, message: 'y '.repeat(200) }] }), { wide: false });
+    expect(text).toContain('PART            STATE    DURATION   MESSAGE\n');
+    expect(text).toMatch(/^zeebe-records {3}FAILED {3}2\.3s {7}y y .*…$/m);
+    expect(text).not.toContain('camunda-elasticsearch');
+    const tableLines = text.slice(text.indexOf('PART')).split('\n');
+    expect(Math.max(...tableLines.map((line) => line.length))).toBe(100);
+  });
+
   it('shows the failure, the warnings, and keeps multi-line component messages on one row', () => {
     const text = renderSummaryTable(
       aBackupReport({
@@ -29,6 +38,7 @@ describe('renderSummaryTable', () => {
         error: { message: 'operate: FAILED: Failed to take snapshot', step: 'backup-operate' },
         warnings: ['forced procedure 8.7 (--camunda-version)'],
       }),
+      { wide: true },
     );
     expect(text).toContain('operate   FAILED   pod/op:9600   500ms      Failed to take snapshot: repository missing\n');
     expect(text).toContain('\nError: operate: FAILED: Failed to take snapshot\nWarning: forced procedure 8.7 (--camunda-version)\n');
@@ -41,6 +51,7 @@ describe('renderSummaryTable', () => {
         parts: [{ part: 'webapps', state: 'FAILED', message: 'There were failures with the following snapshots: s_part_1_of_5' }],
         error: { message: 'webapps: There were failures with the following snapshots: s_part_1_of_5', step: 'backup-webapps' },
       }),
+      { wide: false },
     );
     expect(text.split('There were failures').length - 1).toBe(1);
     expect(text).not.toContain('Error');
@@ -55,16 +66,17 @@ describe('renderSummaryTable', () => {
         error: { message: 'interrupted by SIGINT during the zeebe backup', step: 'backup-zeebe' },
         leftBehind: { backupId: 1748937221, parts: [{ part: 'operate', state: 'COMPLETED' }, { part: 'zeebe', state: 'INTERRUPTED' }], deleteCommand },
       }),
+      { wide: false },
     );
     expect(text).toContain(
       '\nLeft behind: operate (COMPLETED), zeebe (INTERRUPTED): parts of backup 1748937221, which is not restorable (a part that was still running may finish on its own; it stays unrestorable).\n' +
         `Delete them with: ${deleteCommand}\n`,
     );
-    expect(renderSummaryTable(aBackupReport({ state: 'FAILED', leftBehind: { backupId: 5, parts: [] } }))).toContain('Left behind: nothing of backup 5 (no part had started).');
+    expect(renderSummaryTable(aBackupReport({ state: 'FAILED', leftBehind: { backupId: 5, parts: [] } }), { wide: false })).toContain('Left behind: nothing of backup 5 (no part had started).');
   });
 
   it('shortens very long messages in the table (the JSON keeps them whole)', () => {
-    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe', state: 'FAILED', message: 'x'.repeat(500) }] }));
+    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe', state: 'FAILED', message: 'x'.repeat(500) }] }), { wide: true });
     expect(text).toContain(`${'x'.repeat(199)}…`);
     expect(text).not.toContain('x'.repeat(200));
   });
@@ -85,6 +97,7 @@ describe('renderSummaryTable', () => {
           { order: 3, step: 'backup-operate', method: 'GET', path: '/actuator/backups/1', target: 'pod/op:9600', note: 'repeats until the state is final' },
         ],
       }),
+      { wide: true },
     );
     expect(text).toBe(
       [
@@ -102,8 +115,25 @@ describe('renderSummaryTable', () => {
     );
   });
 
+  it('leaves the dry-run plan\'s note whole when its paths are too long to fit 100 columns anyway', () => {
+    const path = `/_snapshot/camunda-backup/camunda_zeebe_records_backup_1748937221?wait_for_completion=true`;
+    const text = renderSummaryTable(
+      aBackupReport({
+        state: 'PLANNED',
+        exporting: { paused: false, resumed: null, pausedMs: null },
+        plan: [
+          { order: 1, step: 'backup-zeebe-records', method: 'PUT', path, target: 'http://es:9200', note: 'must end SUCCESS with 0 failed shards' },
+          { order: 2, step: 'backup-operate', method: 'GET', path: '/actuator/backups/1', target: 'pod/op:9600', note: 'repeats until the state is final' },
+        ],
+      }),
+      { wide: false },
+    );
+    expect(text).toMatch(new RegExp(`^1 +backup-zeebe-records +PUT +${path.replace(/[?.]/g, '\\$&')} +must end SUCCESS with 0 failed shards$`, 'm'));
+    expect(text).toMatch(/^2 +backup-operate +GET +\/actuator\/backups\/1 +repeats until the state is final$/m);
+  });
+
   it('redacts credentials that a component echoed into a message', () => {
-    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe-records', state: 'FAILED', message: 'GET http://elastic:s3cr3t@es:9200 failed' }] }));
+    const text = renderSummaryTable(aBackupReport({ parts: [{ part: 'zeebe-records', state: 'FAILED', message: 'GET http://elastic:s3cr3t@es:9200 failed' }] }), { wide: false });
     expect(text).not.toContain('s3cr3t');
   });
 });

@@ -1,5 +1,5 @@
 import type { BackupReport, ExportingReport } from '../backup/take/report.js';
-import { renderBorderlessTable } from './borderless-table.js';
+import { renderBorderlessTable, type TableView } from './borderless-table.js';
 import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
@@ -8,34 +8,43 @@ const MAX_MESSAGE_LENGTH = 200;
 
 /**
  * The text result of `create` for stdout: a header (backup id, release, versions, access, outcome, exporting window)
- * and one row per part, or, for a dry run, the calls the run would make in order.
+ * and one row per part, or, for a dry run, the calls the run would make in order. -o wide adds the pod each part
+ * was reached through.
  */
-export function renderSummaryTable(report: BackupReport): string {
-  const text = report.state === 'PLANNED' ? renderPlan(report) : renderOutcome(report);
+export function renderSummaryTable(report: BackupReport, view: Pick<TableView, 'wide'>): string {
+  const text = report.state === 'PLANNED' ? renderPlan(report, view.wide) : renderOutcome(report, view.wide);
   return redactSecrets(text);
 }
 
-function renderOutcome(report: BackupReport): string {
+function renderOutcome(report: BackupReport, wide: boolean): string {
   const lines = [
     `Backup ${report.backupId ?? '-'} of release ${report.release} in namespace ${report.namespace}: ${report.state} in ${formatDuration(report.durationMs)}`,
     `Camunda ${report.camundaVersion} (chart ${report.chartVersion}), access ${report.access}`,
     describeExporting(report.exporting),
   ];
-  const table = renderBorderlessTable(
-    ['part', 'state', 'target', 'duration', 'message'],
-    report.parts.map((part) => [part.part, part.state, part.target ?? '-', part.durationMs === undefined ? '-' : formatDuration(part.durationMs), truncate(part.message ?? '')]),
-  );
+  const duration = (ms: number | undefined): string => (ms === undefined ? '-' : formatDuration(ms));
+  const table = wide
+    ? renderBorderlessTable(
+        ['part', 'state', 'target', 'duration', 'message'],
+        report.parts.map((part) => [part.part, part.state, part.target ?? '-', duration(part.durationMs), truncate(part.message ?? '')]),
+      )
+    : renderBorderlessTable(
+        ['part', 'state', 'duration', 'message'],
+        report.parts.map((part) => [part.part, part.state, duration(part.durationMs), part.message ?? '']),
+        'truncate',
+      );
   return `${lines.join('\n')}\n\n${table}${renderFooter(report)}`;
 }
 
-function renderPlan(report: BackupReport): string {
+function renderPlan(report: BackupReport, wide: boolean): string {
   const lines = [
     `Dry run: backup ${report.backupId ?? '-'} of release ${report.release} in namespace ${report.namespace} would make these calls, in order (calls with the same ORDER run concurrently). Nothing was changed.`,
     `Camunda ${report.camundaVersion} (chart ${report.chartVersion}), access ${report.access}`,
   ];
   const table = renderBorderlessTable(
-    ['order', 'step', 'method', 'path', 'target', 'note'],
-    (report.plan ?? []).map((call) => [String(call.order), call.step, call.method, call.path, call.target, call.note ?? '']),
+    ['order', 'step', 'method', 'path', ...(wide ? ['target'] : []), 'note'],
+    (report.plan ?? []).map((call) => [String(call.order), call.step, call.method, call.path, ...(wide ? [call.target] : []), call.note ?? '']),
+    wide ? undefined : 'wrap',
   );
   const skipped = report.parts.filter((part) => part.state === 'SKIPPED').map((part) => `skipped: ${part.part}${part.message ? ` (${part.message})` : ''}`);
   const skippedText = skipped.length > 0 ? `\n${skipped.join('\n')}\n` : '';

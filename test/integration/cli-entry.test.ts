@@ -33,6 +33,33 @@ describe('the built CLI: help and version', () => {
   });
 });
 
+describe('the built CLI: kubectl habits', () => {
+  it('prints the overview on stdout and exits 0 when no command is given, as kubectl alone does', async () => {
+    const result = await runCli(undefined, []);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^kubectl camunda-backup <command> \[flags\]\n/);
+    expect(result.stdout).toContain("Use 'kubectl camunda-backup options' for a list of global command-line options");
+    expect(result.stderr).toBe('');
+  });
+
+  it('lists the global flags once with options, and not in a command\'s help', async () => {
+    const options = await runCli(undefined, ['options']);
+    expect(options.code).toBe(0);
+    expect(options.stdout).toMatch(/^ {6}--kubeconfig <path> /m);
+    expect(options.stdout).toMatch(/^ {2}-v, --v <level> /m);
+    const help = await runCli(undefined, ['status', '--help']);
+    expect(help.stdout).not.toMatch(/^\s*--kubeconfig/m);
+    expect(help.stdout.trimEnd()).toMatch(/Use 'kubectl camunda-backup options' for a list of global command-line options \(applies to all commands\)\.$/);
+  });
+
+  it('still completes the global flags and their values in a shell, although help leaves them out', async () => {
+    const flags = await runCli(undefined, ['--get-yargs-completions', 'create', '--']);
+    expect(flags.stdout.split('\n')).toEqual(expect.arrayContaining(['--kubeconfig', '--context', '--namespace', '--output', '--access', '--backup-id']));
+    const formats = await runCli(undefined, ['--get-yargs-completions', 'list', '-o', '']);
+    expect(formats.stdout.split('\n').filter(Boolean)).toEqual(['text', 'wide', 'json', 'yaml']);
+  });
+});
+
 describe('the built CLI: start-up of --help and completion', () => {
   // Node's record of the built-in modules it loaded, printed at exit: what kubectl's TAB and --help pay for.
   // (net is no sign: a piped stdout is a net.Socket.)
@@ -63,12 +90,15 @@ describe('the built CLI: start-up of --help and completion', () => {
 
 describe('the built CLI: bad input', () => {
   it.each([
-    [['create', '--backup-id', 'abc'], /^error: --backup-id: invalid backup ID "abc": expected a positive integer[^\n]*\nhint: [^\n]*\n$/],
-    [['create', '--timeout', 'banana'], /^error: --timeout: "banana" is not a duration[^\n]*\nhint: [^\n]*\n$/],
-    [['create', '--exec-container', 'curl'], /^error: --exec-container needs --exec-pod[^\n]*\nhint: [^\n]*\n$/],
-    [['create', '--frobnicate'], /^error: unknown argument: frobnicate\nhint: [^\n]*\n$/],
+    [['create', '--backup-id', 'abc'], /^error: --backup-id: invalid backup ID "abc": expected a positive integer[^\n]*\nSee 'kubectl camunda-backup create --help' for usage\.\n$/],
+    [['create', '--timeout', 'banana'], /^error: --timeout: "banana" is not a duration[^\n]*\nSee 'kubectl camunda-backup create --help' for usage\.\n$/],
+    [['create', '--exec-container', 'curl'], /^error: --exec-container needs --exec-pod[^\n]*\nSee 'kubectl camunda-backup create --help' for usage\.\n$/],
+    [['create', '--frobnicate'], /^error: unknown flag: --frobnicate\nSee 'kubectl camunda-backup create --help' for usage\.\n$/],
+    [['list', '-v', 'loud'], /^error: -v: "loud" is not a log level[^\n]*\nSee 'kubectl camunda-backup list --help' for usage\.\n$/],
+    [['status', '1748937221', '-o', 'xml'], /^error: -o\/--output: "xml" is not an output format; use text, wide, json or yaml\nSee 'kubectl camunda-backup status --help' for usage\.\n$/],
+    [['lst'], /^error: unknown command "lst" for "kubectl camunda-backup"; did you mean list\?\nSee 'kubectl camunda-backup --help' for usage\.\n$/],
     [['create', '--release', 'nope'], /^error: [^\n]*"nope"[^\n]*\n(hint: [^\n]*\n)?$/],
-  ])('%j: exit 2, one error line and a hint, nothing on stdout, nothing changed', async (args, stderr) => {
+  ])('%j: exit 2, one error line and where to read the usage, nothing on stdout, nothing changed', async (args, stderr) => {
     await withWorld({}, async (world) => {
       const result = await runCli(world, [...args, '-n', world.namespace]);
       expect(result.code, describeRun(result)).toBe(2);

@@ -3,6 +3,7 @@
  * real bundle against the simulated cluster, the procedure asserted from what the components received.
  */
 import { describe, expect } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { fixturesPresent } from '../fixtures-available.js';
 import type { World } from '../world/index.js';
 import { describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
@@ -29,7 +30,7 @@ interface Case {
   readonly line: Line;
   readonly access: Access;
   readonly protocol?: 'v4' | 'v5';
-  readonly output: 'json' | 'text';
+  readonly output: 'json' | 'yaml' | 'text' | 'wide';
 }
 
 const CASES: readonly Case[] = [
@@ -39,8 +40,8 @@ const CASES: readonly Case[] = [
   { line: '8.7', access: 'exec', output: 'text' },
   { line: '8.7', access: 'exec', protocol: 'v4', output: 'json' },
   { line: '8.8', access: 'port-forward', output: 'json' },
-  { line: '8.8', access: 'exec', output: 'text' },
-  { line: '8.8', access: 'exec', protocol: 'v4', output: 'json' },
+  { line: '8.8', access: 'exec', output: 'wide' },
+  { line: '8.8', access: 'exec', protocol: 'v4', output: 'yaml' },
   { line: '8.9', access: 'port-forward', output: 'text' },
   { line: '8.9', access: 'exec', output: 'json' },
   { line: '8.9', access: 'exec', protocol: 'v4', output: 'text' },
@@ -65,8 +66,8 @@ function expectAccessMode(world: World, access: Access): void {
   expect(new Set(streams.map((r) => r.kind))).toEqual(new Set(access === 'exec' ? ['exec'] : relayed ? ['portforward', 'exec'] : ['portforward']));
 }
 
-function expectJsonReport(result: CliResult, world: World, line: Line, access: Access): void {
-  const report = result.json<Record<string, unknown>>();
+function expectJsonReport(result: CliResult, world: World, line: Line, access: Access, format: 'json' | 'yaml'): void {
+  const report = format === 'json' ? result.json<Record<string, unknown>>() : (parseYaml(result.stdout) as Record<string, unknown>);
   expect(report).toMatchObject({
     schemaVersion: 1,
     command: 'create',
@@ -90,15 +91,22 @@ function expectJsonReport(result: CliResult, world: World, line: Line, access: A
   for (const part of parts) {
     expect(part, String(part['part'])).toMatchObject({ state: 'COMPLETED', target: expect.any(String), durationMs: expect.any(Number) });
   }
-  // Progress never leaks into the one JSON document.
-  expect(result.stdout.trim().startsWith('{')).toBe(true);
-  expect(result.stdout.trim().endsWith('}')).toBe(true);
+  // Progress never leaks into the one JSON (or YAML) document.
+  if (format === 'json') {
+    expect(result.stdout.trim().startsWith('{')).toBe(true);
+    expect(result.stdout.trim().endsWith('}')).toBe(true);
+  } else {
+    expect(result.stdout).toMatch(/^schemaVersion: 1\ncommand: create\n/);
+  }
   expect(result.stderr).toMatch(/Soft-pause Zeebe exporting/);
 }
 
-function expectTextReport(result: CliResult, world: World): void {
+function expectTextReport(result: CliResult, world: World, wide: boolean): void {
   expect(result.stdout).toContain(`Backup ${BACKUP_ID} of release ${world.release} in namespace ${world.namespace}: COMPLETED`);
-  expect(result.stdout).toMatch(/PART\s+STATE\s+TARGET/);
+  // The default table fits 100 columns; -o wide adds the pod each part was reached through.
+  expect(result.stdout).toMatch(wide ? /^PART\s+STATE\s+TARGET\s+DURATION\s+MESSAGE$/m : /^PART\s+STATE\s+DURATION\s+MESSAGE$/m);
+  if (wide) expect(result.stdout).toMatch(/^zeebe\s+COMPLETED\s+pod\//m);
+  else expect(Math.max(...result.stdout.slice(result.stdout.indexOf('PART')).split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
   expect(result.stdout).toMatch(/zeebe\s+COMPLETED/);
   expect(result.stdout).not.toMatch(/Soft-pause Zeebe exporting/);
   expect(result.stderr).toMatch(/Soft-pause Zeebe exporting/);
@@ -187,8 +195,8 @@ describe('create: happy path per version line and access mode', () => {
       await withWorld({ ...cluster, ...(c.protocol ? { execProtocol: c.protocol } : {}) }, async (world) => {
         const result = await runCli(world, ['create', '--access', c.access, '--backup-id', String(BACKUP_ID), '-o', c.output]);
         expect(result.code, describeRun(result)).toBe(0);
-        if (c.output === 'json') expectJsonReport(result, world, c.line, c.access);
-        else expectTextReport(result, world);
+        if (c.output === 'json' || c.output === 'yaml') expectJsonReport(result, world, c.line, c.access, c.output);
+        else expectTextReport(result, world, c.output === 'wide');
         if (c.line === '8.6' || c.line === '8.7') expectClassicOrder(world);
         else expectOrchestrationOrder(world);
         expectResumedAfterPause(world);

@@ -279,7 +279,8 @@ describe('REST', () => {
     const otherCa = api.kubeconfig({ namespace: NS }).replace(/certificate-authority-data: .*/, `certificate-authority-data: ${Buffer.from(other.cert).toString('base64')}`);
     const error = await rejection(clientFor(otherCa).listPods(NS, 'a=b'));
     expect(error).toBeInstanceOf(KubeApiError);
-    expect(error.message).toMatch(/^cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: .*certificate/);
+    expect(error.message).toMatch(/^TLS: cannot trust the API server at https:\/\/127\.0\.0\.1:\d+: its certificate is not signed by a certificate authority the kubeconfig trusts \(.*certificate.*\)$/);
+    expect((error as KubeApiError).hint).toMatch(/certificate-authority/);
   });
 
   it('a request that gets no answer fails at the deadline', async () => {

@@ -32,10 +32,10 @@ describeWithFixtures('create with Web Modeler', () => {
     });
   }
 
-  it('the text summary has the Web Modeler row', async () => {
+  it('the text summary has the Web Modeler row (with its pod, -o wide)', async () => {
     await withWorld(WORLD, async (world) => {
       const file = join(mkdtempSync(join(tmpdir(), 'wm-text-')), 'dump.sql');
-      const result = await runCli(world, ['create', '-n', world.namespace, ...ARGS, '--web-modeler-output', file]);
+      const result = await runCli(world, ['create', '-n', world.namespace, ...ARGS, '--web-modeler-output', file, '-o', 'wide']);
       expect(result.code, describeRun(result)).toBe(0);
       expect(result.stdout).toMatch(/^web-modeler\s+COMPLETED\s+pod\/camunda-postgresql-web-modeler-0/m);
       expect(result.stderr).toMatch(/bytes written to /);

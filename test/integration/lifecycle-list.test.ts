@@ -53,7 +53,7 @@ describe('list', () => {
       const result = await runCli(world, ['list', '-n', world.namespace, '--limit', '2']);
       expect(result.code, describeRun(result)).toBe(0);
       expect(result.stdout).toMatch(/^3 backup\(s\) of release camunda in namespace camunda, newest 2 shown \(--limit\)$/m);
-      expect(result.stdout).toMatch(/BACKUP ID\s+TIME\s+OPTIMIZE\s+WEBAPPS\s+ZEEBE-RECORDS\s+ZEEBE\s+RESTORABLE/);
+      expect(result.stdout).toMatch(/BACKUP ID\s+AGE\s+OPTIMIZE\s+WEBAPPS\s+ZEEBE-RECORDS\s+ZEEBE\s+RESTORABLE/);
       expect(result.stdout).toMatch(new RegExp(`^${BASE + 3}\\s.*COMPLETED\\s+yes`, 'm'));
       expect(result.stdout).toMatch(new RegExp(`^${BASE + 2}\\s`, 'm'));
       expect(result.stdout).not.toMatch(new RegExp(`^${BASE + 1}\\s`, 'm'));

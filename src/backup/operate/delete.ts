@@ -6,6 +6,7 @@
 import type { Installation } from '../../camunda/installation.js';
 import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { PreconditionError, UsageError } from '../../errors.js';
+import { toolCommand, type ClusterFlags, type CommandTarget } from '../../kube/cluster-flags.js';
 import type { AccessMode } from '../../reach/component-http.js';
 import type { ConnectionPool } from '../connections.js';
 import { layoutOf, type BackupLayout, type PartEndpoint } from '../layout.js';
@@ -53,6 +54,8 @@ export interface DeletePlan {
 
 export interface PlanDeleteOptions {
   readonly access: AccessMode;
+  /** How a command named in a hint reaches this cluster. */
+  readonly cluster: ClusterFlags;
   readonly nowMs: number;
   /** The record of create runs: retention never counts an ID whose create did not complete as a complete backup. */
   readonly runs?: RunBookRead | undefined;
@@ -63,13 +66,14 @@ export async function planDelete(installation: Installation, selection: DeleteSe
   refuseUnsupportedTopology(installation, 'delete');
   const parts = layoutOf(installation);
   const base = { installation, access: options.access, selection, parts, runsWarning: options.runs?.warning };
-  if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool, options)), kept: [] };
+  const target: CommandTarget = { cluster: options.cluster, namespace: installation.namespace, release: installation.release, access: options.access };
+  if (selection.kind === 'ids') return { ...base, ...(await planIds(parts, selection.ids, pool, options, target)), kept: [] };
 
   const inventory = await collectInventory(installation, pool, options.runs, options.nowMs);
   if (!inventory.complete) {
     const failed = inventory.listed.filter((p) => p.state === 'ERROR').map((p) => `${p.part} (${p.message})`);
     throw new PreconditionError(`retention needs the backup list of every part, but ${failed.join('; ')} could not be listed; nothing was deleted`, {
-      hint: 'fix the component (kubectl camunda-backup check shows what is wrong) or delete backups by ID',
+      hint: `fix the component (${toolCommand('check', target)} shows what is wrong) or delete backups by ID`,
     });
   }
   const { decisions, notes } = selectForRetention(inventory.entries, { keep: selection.keep, olderThanMs: selection.olderThanMs, nowMs: options.nowMs });
@@ -93,7 +97,7 @@ export async function planDelete(installation: Installation, selection: DeleteSe
   return { ...base, targets, kept, notes };
 }
 
-async function planIds(parts: BackupLayout, ids: readonly number[], pool: ConnectionPool, options: PlanDeleteOptions): Promise<Pick<DeletePlan, 'targets' | 'notes'>> {
+async function planIds(parts: BackupLayout, ids: readonly number[], pool: ConnectionPool, options: PlanDeleteOptions, target: CommandTarget): Promise<Pick<DeletePlan, 'targets' | 'notes'>> {
   const unique = [...new Set(ids)].sort((a, b) => b - a);
   const observed = await Promise.all(unique.map((id) => observeAll(pool, parts, id)));
   const unknown: number[] = [];
@@ -124,12 +128,12 @@ async function planIds(parts: BackupLayout, ids: readonly number[], pool: Connec
   });
   if (unknown.length > 0) {
     throw new UsageError(`no component knows backup ID${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; nothing was deleted`, {
-      hint: "see 'kubectl camunda-backup list' for the IDs that exist",
+      hint: `see ${toolCommand('list', target)} for the IDs that exist`,
     });
   }
   if (unreadable.length > 0) {
     throw new PreconditionError(`cannot tell whether backup ${unreadable.join(', ')} exists: no part that answered has it; nothing was deleted`, {
-      hint: 'fix the component that could not be read (kubectl camunda-backup check), then run delete again',
+      hint: `fix the component that could not be read (${toolCommand('check', target)}), then run delete again`,
     });
   }
   return { targets, notes: [] };

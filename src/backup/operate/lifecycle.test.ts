@@ -128,7 +128,10 @@ describe('delete', () => {
   it('an ID no component knows is bad input: UsageError before any DELETE', async () => {
     const cluster = fakeCluster(unknownRoutes(ID));
     const session = openPool(deps(cluster));
-    await expect(planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', nowMs: 0 })).rejects.toThrow(UsageError);
+    const refused = planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', cluster: { context: 'prod' }, nowMs: 0 });
+    await expect(refused).rejects.toThrow(UsageError);
+    // The command the hint names reaches the cluster this run reached.
+    await expect(refused).rejects.toMatchObject({ hint: expect.stringMatching(/^see kubectl camunda-backup list --context prod -n \S+ --release \S+ --access port-forward for the IDs/) as unknown });
     expect(cluster.mutations()).toEqual([]);
   });
 
@@ -140,7 +143,7 @@ describe('delete', () => {
       [`operate-0 DELETE /actuator/backups/${ID}`]: { status: 502, body: { status: 502, message: 'Encountered an error connecting to Elasticsearch.' } },
     });
     const session = openPool(deps(cluster));
-    const plan = await planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', nowMs: 0 });
+    const plan = await planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', cluster: { context: 'prod' }, nowMs: 0 });
     expect(cluster.mutations()).toEqual([]);
     const report = await executeDelete(plan, session, { emit: memoryReporter().emit });
     await session.close();
@@ -172,7 +175,9 @@ describe('delete', () => {
       'gateway-0 GET /actuator/backups': { status: 502, body: { message: 'Expected to send request to all 3 partitions' } },
     });
     const session = openPool(deps(cluster));
-    await expect(planDelete(installation, { kind: 'retention', keep: 1 }, session, { access: 'port-forward', nowMs: 0 })).rejects.toThrow(/retention needs the backup list of every part/);
+    const refused = planDelete(installation, { kind: 'retention', keep: 1 }, session, { access: 'port-forward', cluster: { kubeconfig: '/k/prod', context: 'prod' }, nowMs: 0 });
+    await expect(refused).rejects.toThrow(/retention needs the backup list of every part/);
+    await expect(refused).rejects.toMatchObject({ hint: expect.stringContaining('kubectl camunda-backup check --kubeconfig /k/prod --context prod -n ') as unknown });
     expect(cluster.mutations()).toEqual([]);
   });
 });
@@ -201,7 +206,7 @@ describe('the run record in status and delete', () => {
   it('delete: the IDs gone from every part are pruned from the record; a prune failure is a warning', async () => {
     const cluster = fakeCluster({ ...completeRoutes(ID), ...deleteRoutes(ID) });
     const session = openPool(deps(cluster));
-    const plan = await planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', nowMs: 0, runs: interrupted(ID) });
+    const plan = await planDelete(installation, { kind: 'ids', ids: [ID] }, session, { access: 'port-forward', cluster: { context: 'prod' }, nowMs: 0, runs: interrupted(ID) });
     expect(plan.targets[0]?.verdict).toBe('INCOMPLETE');
     const pruned: number[][] = [];
     const report = await executeDelete(plan, session, { emit: memoryReporter().emit, pruneRecord: async (ids) => (pruned.push([...ids]), 'could not remove') });

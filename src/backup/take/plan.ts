@@ -14,7 +14,7 @@ import type { AccessMode } from '../../reach/component-http.js';
 import { resumeCommandFor } from '../exporting.js';
 import { DEFAULT_RESUME_TIMING, type ResumeTiming } from '../resume-exporting.js';
 import { layoutOf, partOf, type BackupLayout, type PartEndpoint, type ProcedureKind } from '../layout.js';
-import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import { kubectlCommand, type ClusterFlags } from '../../kube/cluster-flags.js';
 
 export type { ProcedureKind } from '../layout.js';
 
@@ -161,7 +161,7 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
   const layout = layoutOf(installation);
   const kind = layout.procedure;
   const { procedure } = installation;
-  const zeebe = requiredZeebe(layout, installation);
+  const zeebe = requiredZeebe(layout, installation, options.cluster);
   for (const part of layout.present) if (part.problem) throw new PreconditionError(part.problem.message, { hint: part.problem.hint });
 
   const warnings: string[] = [...installation.warnings];
@@ -277,14 +277,14 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
 
 const PART_ROWS: readonly PlannedPart['part'][] = ['optimize', 'operate', 'tasklist', 'webapps', 'zeebe-records', 'zeebe', 'web-modeler'];
 
-function requiredZeebe(layout: BackupLayout, installation: Installation): Endpoint {
+function requiredZeebe(layout: BackupLayout, installation: Installation, cluster: ClusterFlags): Endpoint {
   const zeebe = partOf(layout, 'zeebe');
   if (zeebe && !zeebe.problem) return zeebe;
   const skipped = layout.skipped.find((s) => s.part === 'zeebe')?.reason;
   throw new PreconditionError(
     zeebe?.problem?.message ??
       `no ${installation.procedure.pauseBeforeWebapps ? 'orchestration' : 'Zeebe gateway'} pod found for release "${installation.release}" in namespace "${installation.namespace}"${skipped ? ` (${skipped})` : ''}`,
-    { hint: 'the Zeebe part cannot be skipped: check that the release is running (kubectl get pods)' },
+    { hint: `the Zeebe part cannot be skipped: check that the release is running (${kubectlCommand('get pods', { cluster, namespace: installation.namespace })})` },
   );
 }
 

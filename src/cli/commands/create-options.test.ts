@@ -6,7 +6,7 @@ import { parseCreateOptions } from './create-options.js';
 const NOW = Date.parse('2026-11-27T06:00:00Z');
 
 /** What yargs hands the handler for `create` without flags. */
-const defaults: CreateArgs = { output: 'text', verbose: false, color: true, access: 'port-forward', 'dry-run': false, timeout: '30m', 'poll-interval': '2s' };
+const defaults: CreateArgs = { output: 'text', verbose: false, quiet: false, color: true, access: 'port-forward', 'dry-run': false, timeout: '30m', 'poll-interval': '2s' };
 
 describe('parseCreateOptions', () => {
   it('fills defaults: backup ID from the clock, 30m timeout, 2s poll interval', () => {
@@ -16,7 +16,8 @@ describe('parseCreateOptions', () => {
       namespace: undefined,
       requestTimeoutMs: undefined,
       output: 'text',
-      verbose: false,
+      verbosity: 0,
+      quiet: false,
       webModeler: false,
       webModelerOutput: undefined,
       force: false,
@@ -128,7 +129,7 @@ describe('parseCreateOptions', () => {
     expect((error as UsageError).exitCode).toBe(2);
     expect((error as UsageError).message).toContain(message);
     expect((error as UsageError).message).not.toContain('\n');
-    expect((error as UsageError).hint).toBe("see 'kubectl camunda-backup create --help'");
+    expect((error as UsageError).usage).toBe('create');
   });
 
   it('reports several problems in one line', () => {

@@ -104,7 +104,7 @@ export function parseCreateOptions(argv: CreateArgs, nowMs: number): CreateComma
   const create = CreateSchema.safeParse(argv);
   if (!global.success || !create.success) {
     const issues = [...(global.error?.issues ?? []), ...(create.error?.issues ?? [])];
-    throw new UsageError(issues.map(describeIssue).join('; '), { hint: "see 'kubectl camunda-backup create --help'" });
+    throw new UsageError(issues.map(describeIssue).join('; '), { usage: 'create' });
   }
   const backupId = create.data['backup-id'];
   return {

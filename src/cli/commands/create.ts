@@ -8,10 +8,7 @@ import type { BackupReport } from '../../backup/take/report.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, UsageError } from '../../errors.js';
 import type { CliError } from '../../errors.js';
 import { formatDuration } from '../../format-duration.js';
-import { createReporter } from '../../output/reporter.js';
 import { renderStillPausedWarning } from '../../output/still-paused-warning.js';
-import { renderSummaryJson } from '../../output/summary-json.js';
-import { renderSummaryTable } from '../../output/summary-table.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs, OutputFormat } from '../global-options.js';
 import type { CreateArgs, CreateCommandOptions } from './create-options.js';
@@ -19,6 +16,8 @@ import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { connectorFor, openInstallation, signalName } from './open-installation.js';
 import { buildPlannedReport } from './planned-report.js';
 import { RESUME_TIMEOUT_OPTION } from './resume-timeout-option.js';
+import { createCommandReporter } from './command-reporter.js';
+import { GLOBAL_OPTIONS_LINE } from './lifecycle-help.js';
 
 /** kubectl-style examples (comment, then command) read better than yargs' two-column table at 80-110 columns. */
 const EXAMPLES: readonly (readonly [string, string])[] = [
@@ -41,6 +40,8 @@ const CREATE_EPILOG = [
   '           (resuming is retried with back-off for --resume-timeout first)',
   '  128+n    stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, … (exporting was resumed)',
   '           a second signal while resuming gives up: exporting may still be paused, run the printed command',
+  '',
+  GLOBAL_OPTIONS_LINE,
 ].join('\n');
 
 export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateArgs> {
@@ -73,13 +74,13 @@ export function createCommand(deps: CliDeps): CommandModule<GlobalArgs, CreateAr
 
 /** The create flow after validation. Prints the report in every case; throws for any outcome but COMPLETED. */
 async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): Promise<void> {
-  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  const reporter = createCommandReporter(options, deps);
   // --timeout bounds discovery too (a hung API call), then the backup run gets its own --timeout from its start.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatDuration(options.timeoutMs)} (--timeout)`)), options.timeoutMs);
   try {
     // Web Modeler has no backup API: when discovery finds it, the plan ends with a dump of its database (§3.6).
-    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal])).finally(() =>
+    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal]), reporter.emit).finally(() =>
       clearTimeout(timer),
     );
     const plan = backup.buildCreatePlan(installation, {
@@ -102,7 +103,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     if (options.dryRun) {
       const report = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
       reporter.close();
-      deps.stdout.write(renderReport(report, options.output));
+      deps.stdout.write(await renderReport(report, options.output));
       return;
     }
     if (deps.signal.aborted) {
@@ -132,7 +133,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
       return backup.runCreatePlan(plan, { connect, emit: reporter.emit, signal: deps.signal, giveUp: deps.giveUp, now: deps.now, kube, record });
     });
     reporter.close();
-    deps.stdout.write(renderReport(report, options.output));
+    deps.stdout.write(await renderReport(report, options.output));
     if (report.state === 'CLEANUP_FAILED' && report.exporting.resumed === false) {
       deps.stderr.write(renderStillPausedWarning(report, plan.resumeCommand));
     }
@@ -143,8 +144,14 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
   }
 }
 
-function renderReport(report: BackupReport, output: OutputFormat): string {
-  return output === 'json' ? renderSummaryJson(report) : renderSummaryTable(report);
+/** The report as -o asks; loaded only now, so that --help does not load the table and YAML modules. */
+async function renderReport(report: BackupReport, output: OutputFormat): Promise<string> {
+  if (output === 'json' || output === 'yaml') {
+    const { renderSummaryDocument } = await import('../../output/summary-json.js');
+    return renderSummaryDocument(report, output);
+  }
+  const { renderSummaryTable } = await import('../../output/summary-table.js');
+  return renderSummaryTable(report, { wide: output === 'wide' });
 }
 
 interface OutcomeContext {

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { parseAgeMs, parseCheckOptions, parseDeleteOptions, parseListOptions, parseResumeOptions, parseStatusOptions, type DeleteArgs } from './lifecycle-options.js';
 
-const globals: GlobalArgs = { output: 'text', verbose: false, color: true, access: 'port-forward' };
+const globals: GlobalArgs = { output: 'text', verbose: false, quiet: false, color: true, access: 'port-forward' };
 const deleteArgs = (overrides: Partial<DeleteArgs>): DeleteArgs => ({ ...globals, 'dry-run': false, yes: false, ...overrides });
 
 describe('parseAgeMs', () => {

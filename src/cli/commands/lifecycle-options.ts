@@ -110,7 +110,7 @@ function parse<T>(argv: GlobalArgs, schema: z.ZodType<T>, command: string): Glob
   const own = schema.safeParse(argv);
   if (!global.success || !own.success) {
     const issues = [...(global.error?.issues ?? []), ...(own.error?.issues ?? [])];
-    throw new UsageError(issues.map(describeIssue).join('; '), { hint: `see 'kubectl camunda-backup ${command} --help'` });
+    throw new UsageError(issues.map(describeIssue).join('; '), { usage: command });
   }
   return { ...global.data, extra: own.data };
 }

@@ -48,7 +48,8 @@ function harness() {
 
 const options = (overrides: Partial<DeleteOptions> = {}): DeleteOptions => ({
   output: 'text',
-  verbose: false,
+  verbosity: 0,
+  quiet: false,
   color: false,
   access: 'port-forward',
   ids: [ID],

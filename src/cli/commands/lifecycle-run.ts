@@ -13,13 +13,14 @@ import { runResume } from '../../backup/operate/resume.js';
 import { headerOf, runStatus } from '../../backup/operate/status.js';
 import { pruneRunRecord, readRunBook } from '../../backup/run-record-store.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
-import { clusterFlagsOf } from '../../kube/cluster-flags.js';
+import { clusterFlagsOf, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
-import { renderLifecycleJson } from '../../output/lifecycle-json.js';
+import type { TableView } from '../../output/borderless-table.js';
+import { renderLifecycleDocument } from '../../output/lifecycle-json.js';
 import { renderListTable } from '../../output/list-table.js';
-import { createReporter, type ProgressReporter } from '../../output/reporter.js';
+import type { ProgressReporter } from '../../output/reporter.js';
 import { renderResumeText } from '../../output/resume-text.js';
 import { renderStatusTable } from '../../output/status-table.js';
 import type { CliDeps } from '../cli-deps.js';
@@ -27,6 +28,7 @@ import type { GlobalOptions } from '../global-options.js';
 import type { CheckOptions, DeleteOptions, ListOptions, ResumeOptions, StatusOptions } from './lifecycle-options.js';
 import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
 import { withReleaseLock } from './release-lock.js';
+import { createCommandReporter } from './command-reporter.js';
 
 /** How delete asks for confirmation; the default reads the terminal, tests pass their own. */
 export interface ConfirmIo {
@@ -37,7 +39,7 @@ export interface ConfirmIo {
 }
 
 async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (reporter: ProgressReporter) => Promise<T>): Promise<T> {
-  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  const reporter = createCommandReporter(options, deps);
   try {
     return await body(reporter);
   } catch (error) {
@@ -53,7 +55,7 @@ async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (rep
 
 /** Discovery for status, list, delete and resume; what it warns about is shown before the operation runs. */
 async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter): Promise<OpenedInstallation> {
-  const opened = await openInstallation(options, deps);
+  const opened = await openInstallation(options, deps, undefined, deps.signal, reporter.emit);
   for (const message of opened.installation.warnings) reporter.emit({ kind: 'warning', message });
   return opened;
 }
@@ -78,6 +80,17 @@ function throwIfInterrupted(deps: CliDeps): void {
   if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'stopped while reading; nothing was changed' });
 }
 
+/** The report as -o asks: the JSON or YAML document, or the table (wide or fitting 100 columns). */
+function render<R extends Parameters<typeof renderLifecycleDocument>[0]>(report: R, options: GlobalOptions, deps: CliDeps, table: (report: R, view: TableView) => string): string {
+  if (options.output === 'json' || options.output === 'yaml') return renderLifecycleDocument(report, options.output);
+  return table(report, { wide: options.output === 'wide', nowMs: deps.now() });
+}
+
+/** Where a tool command printed in a hint must go: this run's cluster, namespace, release and access. */
+function targetOf(options: GlobalOptions, kube: KubeClient, installation: OpenedInstallation['installation']): CommandTarget {
+  return { cluster: clusterFlagsOf(options, kube.contextName), namespace: installation.namespace, release: installation.release, access: options.access };
+}
+
 function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
   reporter.close();
   deps.stdout.write(text);
@@ -90,28 +103,28 @@ export async function runStatusCommand(options: StatusOptions, deps: CliDeps): P
     const { kube, installation } = await open(options, deps, reporter);
     const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter, installation));
     throwIfInterrupted(deps);
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderStatusTable(report));
-    const error = statusOutcome(report);
+    print(deps, reporter, render(report, options, deps, renderStatusTable));
+    const error = statusOutcome(report, targetOf(options, kube, installation));
     if (error) throw error;
     return report;
   });
 }
 
 /** 0 COMPLETE; 4 anything that is not restorable; 3 when only unreadable parts stand between us and a verdict. */
-function statusOutcome(report: StatusReport): CliError | undefined {
+function statusOutcome(report: StatusReport, target: CommandTarget): CliError | undefined {
   if (report.verdict === 'COMPLETE') return undefined;
   const why = report.reasons.join('; ');
   if (report.verdict === 'UNKNOWN') {
     return new PreconditionError(`the state of backup ${report.backupId} could not be read in every part: ${why}`, {
-      hint: 'run kubectl camunda-backup check to see which component is not reachable',
+      hint: `run ${toolCommand('check', target)} to see which component is not reachable`,
     });
   }
   const hint =
     report.verdict === 'NOT_FOUND'
-      ? "no component has a backup with this ID; see 'kubectl camunda-backup list'"
+      ? `no component has a backup with this ID; see ${toolCommand('list', target)}`
       : report.verdict === 'IN_PROGRESS'
         ? 'the backup is still running; ask again later'
-        : 'this backup cannot be restored; take a new one with kubectl camunda-backup create';
+        : `this backup cannot be restored; take a new one with ${toolCommand('create', target)}`;
   return new BackupFailedError(`backup ${report.backupId} is ${report.verdict}${why ? `: ${why}` : ''}`, { hint });
 }
 
@@ -122,11 +135,11 @@ export async function runListCommand(options: ListOptions, deps: CliDeps): Promi
     const { kube, installation } = await open(options, deps, reporter);
     const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter, installation), { limit: options.limit });
     throwIfInterrupted(deps);
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderListTable(report));
+    print(deps, reporter, render(report, options, deps, renderListTable));
     const failed = report.parts.filter((part) => part.state === 'ERROR');
     if (failed.length > 0) {
       throw new PreconditionError(`the backups of ${failed.map((p) => `${p.part} (${p.message})`).join('; ')} could not be listed`, {
-        hint: 'the list above misses what those parts hold; run kubectl camunda-backup check',
+        hint: `the list above misses what those parts hold; run ${toolCommand('check', targetOf(options, kube, installation))}`,
       });
     }
     return report;
@@ -167,16 +180,16 @@ async function deleteOpened(
     const session = openPool(lifecycleDeps(options, deps, kube, reporter));
     try {
       const runs = await readRunBook(kube, installation, deps.now());
-      const plan = await planDelete(installation, selection, session, { access: options.access, nowMs: deps.now(), runs });
-      const render = (report: DeleteReport): string => (options.output === 'json' ? renderLifecycleJson(report) : renderDeleteTable(report));
+      const plan = await planDelete(installation, selection, session, { access: options.access, cluster: clusterFlagsOf(options, kube.contextName), nowMs: deps.now(), runs });
+      const renderReport = (report: DeleteReport): string => render(report, options, deps, renderDeleteTable);
       if (options.dryRun || plan.targets.length === 0) {
         const report = plannedDeleteReport(plan, 'PLANNED');
-        print(deps, reporter, render(report));
+        print(deps, reporter, renderReport(report));
         return report;
       }
       if (!options.yes) {
         reporter.close();
-        deps.stderr.write(renderDeleteTable(plannedDeleteReport(plan, 'PLANNED')));
+        deps.stderr.write(renderDeleteTable(plannedDeleteReport(plan, 'PLANNED'), { wide: options.output === 'wide', nowMs: deps.now() }));
         const ids = plan.targets.map((t) => t.backupId);
         const agreed = await io.confirm(
           `Delete ${ids.length} backup(s) (${ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')}) of release ${installation.release} in namespace ${installation.namespace}? [y/N] `,
@@ -184,7 +197,7 @@ async function deleteOpened(
         );
         if (!agreed) {
           const report = plannedDeleteReport(plan, 'CANCELLED');
-          print(deps, reporter, render(report));
+          print(deps, reporter, renderReport(report));
           deps.stderr.write('cancelled: nothing was deleted\n');
           return report;
         }
@@ -195,7 +208,7 @@ async function deleteOpened(
         signal: deps.signal,
         pruneRecord: (ids) => pruneRunRecord(kube.configMaps, installation, ids),
       });
-      print(deps, reporter, render(report));
+      print(deps, reporter, renderReport(report));
       const failures = report.backups.flatMap((entry) => entry.parts.filter((p) => p.state === 'FAILED').map((p) => `${entry.backupId}/${p.part}: ${p.message ?? 'failed'}`));
       if (deps.signal.aborted) throw new InterruptedError(signalName(deps.signal), { hint: 'some backups were not deleted; see the report' });
       if (failures.length > 0) {
@@ -214,14 +227,14 @@ async function deleteOpened(
 
 export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Promise<CheckReport> {
   return withReporter(options, deps, async (reporter) => {
-    const { backup, kube: client } = await openCluster(options, deps);
+    const { backup, kube: client } = await openCluster(options, deps, reporter.emit);
     // check only reads: every call it makes, to Kubernetes and through it, stops at Ctrl-C.
     const kube = client.withSignal(deps.signal);
     const report = await runCheck(
       {
         access: options.access,
         cluster: clusterFlagsOf(options, kube.contextName),
-        discovery: discoveryOptionsOf(options, kube.namespace),
+        discovery: discoveryOptionsOf(options, kube),
         maxBackupAgeMs: options.maxBackupAgeMs,
         nowMs: deps.now(),
       },
@@ -236,7 +249,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
     );
     // Stopped: the checks that were cut short would read as failures ("SIGINT"); there is no verdict to print.
     throwIfInterrupted(deps);
-    print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderCheckList(report));
+    print(deps, reporter, render(report, options, deps, renderCheckList));
     if (report.result === 'FAIL') {
       const failed = report.checks.filter((item) => item.status === 'FAIL');
       throw new PreconditionError(`check failed: ${failed.map((item) => `${item.title}: ${item.message}`).join('; ')}`, {
@@ -278,9 +291,9 @@ async function resumeOpened(options: ResumeOptions, deps: CliDeps, reporter: Pro
     ...result,
     warnings: [...installation.warnings, ...result.warnings],
   };
-  print(deps, reporter, options.output === 'json' ? renderLifecycleJson(report) : renderResumeText(report));
+  print(deps, reporter, render(report, options, deps, renderResumeText));
   if (!result.resumed) {
-    if (options.output === 'json' && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    if ((options.output === 'json' || options.output === 'yaml') && result.resumeCommand) deps.stderr.write(`Resume it by hand:\n${result.resumeCommand.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
     if (result.stopped && deps.signal.aborted) {
       throw new InterruptedError(signalName(deps.signal), {
         hint: 'resuming was stopped: Zeebe exporting may STILL BE PAUSED; brokers keep filling their disks until it is resumed: run the command printed above',

@@ -8,9 +8,11 @@ import type { DiscoveryOptions } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Connector } from '../../reach/component-http.js';
+import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { CliError, InterruptedError, isSignalName, messageOf, PreconditionError } from '../../errors.js';
 import type { CliDeps, CreateBackupApi } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
+import { apiRequestLogger } from './command-reporter.js';
 
 export interface OpenedCluster {
   readonly backup: CreateBackupApi;
@@ -22,22 +24,25 @@ export interface OpenedInstallation extends OpenedCluster {
 }
 
 /** The backup modules and a Kubernetes client; nothing is read from the cluster yet. */
-export async function openCluster(options: GlobalOptions, deps: CliDeps): Promise<OpenedCluster> {
+export async function openCluster(options: GlobalOptions, deps: CliDeps, emit?: Reporter): Promise<OpenedCluster> {
   const backup = await deps.loadBackupApi();
+  const onRequest = emit ? apiRequestLogger(options, emit) : undefined;
   const kube = await deps.createKubeClient({
     kubeconfig: options.kubeconfig,
     context: options.context,
     namespace: options.namespace,
     requestTimeoutMs: options.requestTimeoutMs,
     env: deps.env,
+    ...(onRequest ? { onRequest } : {}),
   });
   return { backup, kube };
 }
 
-/** What discovery needs from the global flags; `namespace` is the client's (the flag, else the context's). */
-export function discoveryOptionsOf(options: GlobalOptions, namespace: string, extra: Pick<DiscoveryOptions, 'webModeler'> = {}): DiscoveryOptions {
+/** What discovery needs from the global flags; the namespace is the client's (the flag, else the context's). */
+export function discoveryOptionsOf(options: GlobalOptions, kube: Pick<KubeClient, 'namespace' | 'contextName'>, extra: Pick<DiscoveryOptions, 'webModeler'> = {}): DiscoveryOptions {
   return {
-    namespace,
+    namespace: kube.namespace,
+    cluster: clusterFlagsOf(options, kube.contextName),
     release: options.release,
     snapshotRepository: options.snapshotRepository,
     camundaVersion: options.camundaVersion,
@@ -53,11 +58,17 @@ export function discoveryOptionsOf(options: GlobalOptions, namespace: string, ex
  * adds its --timeout). Stopped, it throws InterruptedError or a timeout PreconditionError: nothing was changed.
  * The returned client is not bound to `stop`: what comes later (a resume) must not be cut short by it.
  */
-export async function openInstallation(options: GlobalOptions, deps: CliDeps, extra?: Pick<DiscoveryOptions, 'webModeler'>, stop: AbortSignal = deps.signal): Promise<OpenedInstallation> {
-  const { backup, kube } = await openCluster(options, deps);
+export async function openInstallation(
+  options: GlobalOptions,
+  deps: CliDeps,
+  extra?: Pick<DiscoveryOptions, 'webModeler'>,
+  stop: AbortSignal = deps.signal,
+  emit?: Reporter,
+): Promise<OpenedInstallation> {
+  const { backup, kube } = await openCluster(options, deps, emit);
   let installation: Installation;
   try {
-    installation = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube.namespace, extra));
+    installation = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube, extra));
   } catch (error) {
     if (stop.aborted && !(error instanceof CliError)) throw stoppedBeforeAnyChange(stop, 'during discovery');
     throw error;

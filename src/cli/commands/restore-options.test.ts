@@ -4,7 +4,7 @@ import type { GlobalArgs } from '../global-options.js';
 import { parseRestoreOptions, type RestoreArgs } from './restore-options.js';
 import { continueCommandFor } from './restore-run.js';
 
-const globals: GlobalArgs = { output: 'text', verbose: false, color: true, access: 'port-forward' };
+const globals: GlobalArgs = { output: 'text', verbose: false, quiet: false, color: true, access: 'port-forward' };
 const args = (overrides: Partial<RestoreArgs>): RestoreArgs => ({
   ...globals,
   'dry-run': false,

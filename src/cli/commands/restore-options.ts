@@ -77,11 +77,11 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
   const restore = RestoreSchema.safeParse(argv);
   if (!global.success || !restore.success) {
     const issues = [...(global.error?.issues ?? []), ...(restore.error?.issues ?? [])];
-    throw new UsageError(issues.map((issue) => issue.message).join('; '), { hint: "see 'kubectl camunda-backup restore --help'" });
+    throw new UsageError(issues.map((issue) => issue.message).join('; '), { usage: 'restore' });
   }
   const r = restore.data;
   const usage = (message: string, hint?: string): never => {
-    throw new UsageError(message, { hint: hint ?? "see 'kubectl camunda-backup restore --help'" });
+    throw new UsageError(message, { hint, usage: 'restore' });
   };
   if (r.status && (r.backupId !== undefined || r['dry-run'] || r['database-restored'] || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
     usage('--status shows the journal of the release and takes no backup ID or restore flags');

@@ -18,9 +18,11 @@ import type { Reporter } from '../../events.js';
 import { clusterFlagsOf, clusterFlagsText, shellWord } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { WorkloadClient } from '../../kube/workload-client.js';
-import { createReporter } from '../../output/reporter.js';
+import { renderDocument, type DocumentFormat } from '../../output/document.js';
 import { renderRestoreJson, renderRestoreOutcomeText, renderRestorePlanText, renderRestoreStatusText, restoreStatusJson, type RestoreReport } from '../../output/restore-report.js';
 import type { CliDeps } from '../cli-deps.js';
+import type { OutputFormat } from '../global-options.js';
+import { createCommandReporter } from './command-reporter.js';
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
@@ -93,7 +95,7 @@ async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
   let discovered: Installation | undefined;
   let discoveryError: unknown;
   try {
-    discovered = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube.namespace, options.webModelerDump !== undefined ? { webModeler: true } : {}));
+    discovered = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube, options.webModelerDump !== undefined ? { webModeler: true } : {}));
   } catch (error) {
     if (stop.aborted) throw stoppedBeforeAnyChange(stop, 'during discovery');
     if (!(error instanceof PreconditionError)) throw error;
@@ -122,7 +124,7 @@ async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
 
 export async function runRestoreCommand(options: RestoreCommandOptions, deps: CliDeps, guard: RestoreGuard): Promise<void> {
   if (options.status) return showStatus(options, deps);
-  const reporter = createReporter({ stream: deps.stderr, env: deps.env, color: options.color, verbose: options.verbose });
+  const reporter = createCommandReporter(options, deps);
   try {
     const { backup, kube, installation, discovered, previous, journalDeps } = await openForRestore(options, deps);
     for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
@@ -188,7 +190,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       if (loadStep?.action === 'load-web-modeler-dump') assertWebModelerDump(loadStep.file, loadStep.database);
       const continueCommand = continueCommandFor(options, plan, kube.contextName);
       if (options.dryRun || options.output === 'text') {
-        if (options.output === 'json') deps.stdout.write(renderRestoreJson({ state: 'PLANNED', plan, journal: continuing, journalName: continuing ? journalName : undefined }));
+        if (isDocument(options.output)) deps.stdout.write(documentText(options.output, renderRestoreJson({ state: 'PLANNED', plan, journal: continuing, journalName: continuing ? journalName : undefined })));
         else deps.stdout.write(renderRestorePlanText(plan, continuing));
       }
       if (options.dryRun) return;
@@ -197,7 +199,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       await guard.confirm({ ...checkContext, plan });
 
       const connect = connectorFor(options, deps, kube, reporter.emit);
-      const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube.namespace));
+      const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube));
       const verifyDeps = { kube, connect, emit: reporter.emit, rediscover };
       const search = installation.search;
       const { withReleaseLock } = await import('./release-lock.js');
@@ -220,7 +222,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       });
       reporter.close();
       const report = reportOf(outcome, plan, journalName, continueCommand, deps.now() - started);
-      deps.stdout.write(options.output === 'json' ? renderRestoreJson(report) : renderRestoreOutcomeText(report));
+      deps.stdout.write(isDocument(options.output) ? documentText(options.output, renderRestoreJson(report)) : renderRestoreOutcomeText(report));
       const error = outcomeError(outcome, continueCommand);
       if (error) throw error;
     } finally {
@@ -273,11 +275,18 @@ async function showStatus(options: RestoreCommandOptions, deps: CliDeps): Promis
   const found = await readJournal({ configMaps: kube.configMaps, now: deps.now }, namespace, release);
   const name = journalNameFor(release);
   if (!found) {
-    deps.stdout.write(options.output === 'json' ? `${JSON.stringify({ schemaVersion: 1, command: 'restore', journal: null, release, namespace, state: 'NONE' }, null, 2)}\n` : `No restore journal for release ${release} in namespace ${namespace}.\n`);
+    deps.stdout.write(isDocument(options.output) ? documentText(options.output, `${JSON.stringify({ schemaVersion: 1, command: 'restore', journal: null, release, namespace, state: 'NONE' }, null, 2)}\n`) : `No restore journal for release ${release} in namespace ${namespace}.\n`);
     return;
   }
   if ('unreadable' in found.journal) throw new PreconditionError(`the restore journal cannot be read: ${found.journal.unreadable}`);
   const journal = found.journal;
   const command = continueCommandFor(options, journal.plan, kube.contextName);
-  deps.stdout.write(options.output === 'json' ? restoreStatusJson(journal, name, command) : renderRestoreStatusText(journal, name, command));
+  deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command)) : renderRestoreStatusText(journal, name, command));
+}
+
+const isDocument = (output: OutputFormat): output is DocumentFormat => output === 'json' || output === 'yaml';
+
+/** restore's JSON document as -o asks: as is for json, the same document in YAML for yaml. */
+function documentText(format: DocumentFormat, json: string): string {
+  return format === 'yaml' ? renderDocument(JSON.parse(json) as object, 'yaml') : json;
 }

@@ -9,7 +9,7 @@ import type { Installation } from '../../../camunda/installation.js';
 import { unsupportedTopology } from '../../../camunda/resolve-topology.js';
 import { CliError, messageOf, UsageError } from '../../../errors.js';
 import type { Reporter } from '../../../events.js';
-import type { ClusterFlags } from '../../../kube/cluster-flags.js';
+import { kubectlCommand, type ClusterFlags } from '../../../kube/cluster-flags.js';
 import type { AccessCheckResult, KubeClient } from '../../../kube/kube-client.js';
 import type { AccessMode, Connector } from '../../../reach/component-http.js';
 import { openPool } from '../../connections.js';
@@ -64,7 +64,7 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
       title: 'Kubernetes API reachable, credentials accepted',
       status: 'FAIL',
       message: messageOf(error),
-      fix: error instanceof CliError && error.hint ? error.hint : 'check the kube context (kubectl cluster-info) and your credentials',
+      fix: error instanceof CliError && error.hint ? error.hint : `check the kube context (${kubectlCommand('cluster-info', { cluster: options.cluster, namespace })}) and your credentials`,
     });
     add({ id: 'rbac', title: 'Permissions (RBAC)', status: 'SKIP', message: 'the API server could not be asked' });
     add({ id: 'release', title: 'Camunda release found, version supported', status: 'SKIP', message: 'the Kubernetes API could not be used' });

@@ -7,7 +7,7 @@ import type { Installation } from '../../../camunda/installation.js';
 import { readHealth } from '../../../camunda/management-api.js';
 import { checkpointIdOf, type RuntimeState } from '../../../camunda/responses.js';
 import { clusterHealth, searchApi } from '../../../camunda/search-api.js';
-import type { ClusterFlags } from '../../../kube/cluster-flags.js';
+import { kubectlCommand, toolCommand, type ClusterFlags, type CommandTarget } from '../../../kube/cluster-flags.js';
 import type { KubeClient } from '../../../kube/kube-client.js';
 import type { AccessMode, HttpTarget } from '../../../reach/component-http.js';
 import type { ConnectionPool } from '../../connections.js';
@@ -36,21 +36,26 @@ export interface CheckFacts {
 export type CheckRule = (facts: CheckFacts) => Promise<readonly CheckItem[]> | readonly CheckItem[];
 
 export const RULES: readonly CheckRule[] = [
-  ({ installation, pool }) => healthItems(installation, pool),
+  (facts) => healthItems(facts.installation, facts.pool, targetOf(facts)),
   ({ installation }) => [repositoryConfigItem(installation)],
   async ({ installation, pool }) => {
     const item = await searchRepositoryItem(installation, pool);
     return item ? [item] : [];
   },
-  async ({ inventory }) => backupApiItems(await inventory),
+  async (facts) => backupApiItems(await facts.inventory, targetOf(facts)),
   async ({ installation, kube, pool, access, cluster }) => [await exportingItem(installation, kube, pool, access, cluster)],
   async (facts) => {
-    if (facts.installation.secondaryStorage === 'rdbms') return [await continuousItem(facts.installation, facts.pool, facts)];
+    if (facts.installation.secondaryStorage === 'rdbms') return [await continuousItem(facts.installation, facts.pool, facts, targetOf(facts))];
     return facts.installation.zeebeStore.continuous ? [continuousOnElasticsearchItem()] : [];
   },
-  async (facts) => (facts.installation.secondaryStorage === 'rdbms' ? [] : [newestBackupItem(await facts.inventory, facts)]),
+  async (facts) => (facts.installation.secondaryStorage === 'rdbms' ? [] : [newestBackupItem(await facts.inventory, facts, targetOf(facts))]),
   ({ installation }) => (installation.webModeler ? [webModelerItem(installation.webModeler)] : []),
 ];
+
+/** Where the commands a fix names must go: this run's cluster, namespace, release and access. */
+function targetOf(facts: Pick<CheckFacts, 'installation' | 'cluster' | 'access'>): CommandTarget {
+  return { cluster: facts.cluster, namespace: facts.installation.namespace, release: facts.installation.release, access: facts.access };
+}
 
 export async function runRules(facts: CheckFacts): Promise<CheckItem[]> {
   return (await Promise.all(RULES.map((rule) => rule(facts)))).flat();
@@ -75,7 +80,7 @@ function webModelerItem(database: NonNullable<Installation['webModeler']>): Chec
   };
 }
 
-async function healthItems(installation: Installation, pool: ConnectionPool): Promise<CheckItem[]> {
+async function healthItems(installation: Installation, pool: ConnectionPool, target: CommandTarget): Promise<CheckItem[]> {
   // One item per distinct pod: on 8.8+ the web apps and Zeebe are the same orchestration pod.
   const groups = new Map<string, { target: HttpTarget; basePath: string; parts: string[] }>();
   for (const component of installation.components) {
@@ -97,7 +102,7 @@ async function healthItems(installation: Installation, pool: ConnectionPool): Pr
       try {
         const health = await readHealth(await pool.context({ target: group.target }), group.basePath);
         if (health.status === 'UP') return { id, title, status: 'PASS', message: `UP at ${where}` };
-        return { id, title, status: 'FAIL', message: `${health.status} (HTTP ${health.httpStatus}) at ${where}`, fix: `look at the pod's logs and events (kubectl describe ${where.split(':')[0]})` };
+        return { id, title, status: 'FAIL', message: `${health.status} (HTTP ${health.httpStatus}) at ${where}`, fix: `look at the pod's logs and events (${kubectlCommand(`describe ${where.split(':')[0]}`, target)})` };
       } catch (error) {
         return { id, title, status: 'FAIL', message: `${where}: ${describeFailure(error)}`, fix: 'check that the pod runs and the management port answers; --access exec may help when port-forwards are blocked' };
       }
@@ -174,14 +179,14 @@ async function searchRepositoryItem(installation: Installation, pool: Connection
 }
 
 
-function backupApiItems(inventory: Inventory): CheckItem[] {
+function backupApiItems(inventory: Inventory, target: CommandTarget): CheckItem[] {
   return inventory.listed
     .filter((part) => part.state !== 'SKIPPED')
     .map((part): CheckItem => {
       const id = `backup-api:${part.part}`;
       const title = `${part.part} backup API answers`;
       if (part.state === 'LISTED') return { id, title, status: 'PASS', message: `${part.count ?? 0} backup(s) at ${part.target}` };
-      return { id, title, status: 'FAIL', message: part.message ?? 'no answer', fix: fixFor(inventory.failures.get(part.part), part.part) };
+      return { id, title, status: 'FAIL', message: part.message ?? 'no answer', fix: fixFor(inventory.failures.get(part.part), part.part, target) };
     });
 }
 
@@ -233,11 +238,11 @@ async function exportingItem(installation: Installation, kube: KubeClient, pool:
 }
 
 
-function newestBackupItem(inventory: Inventory, options: Pick<CheckFacts, 'maxBackupAgeMs' | 'nowMs'>): CheckItem {
+function newestBackupItem(inventory: Inventory, options: Pick<CheckFacts, 'maxBackupAgeMs' | 'nowMs'>, target: CommandTarget): CheckItem {
   const id = 'newest-backup';
   const title = 'Newest complete backup';
   const newest = inventory.entries.find((entry) => entry.restorable);
-  const fix = 'take one now: kubectl camunda-backup create';
+  const fix = `take one now: ${toolCommand('create', target)}`;
   if (!newest) {
     if (!inventory.complete) return { id, title, status: 'WARN', message: 'unknown: not every part could be listed (see above)', fix: 'fix the backup APIs, then check again' };
     return { id, title, status: 'WARN', message: inventory.entries.length === 0 ? 'there is no backup' : `none of the ${inventory.entries.length} backup(s) is complete`, fix };
@@ -260,7 +265,7 @@ function describeAge(ms: number): string {
 }
 
 
-async function continuousItem(installation: Installation, pool: ConnectionPool, options: Pick<CheckFacts, 'maxBackupAgeMs' | 'nowMs'>): Promise<CheckItem> {
+async function continuousItem(installation: Installation, pool: ConnectionPool, options: Pick<CheckFacts, 'maxBackupAgeMs' | 'nowMs'>, target: CommandTarget): Promise<CheckItem> {
   const id = 'continuous-backups';
   const title = 'Continuous Zeebe backups configured and recent (RDBMS)';
   if (!installation.zeebeStore.continuous) {
@@ -282,7 +287,7 @@ async function continuousItem(installation: Installation, pool: ConnectionPool, 
   }
   const backups = state.backupStates ?? [];
   if (backups.length === 0) {
-    return { id, title, status: 'WARN', message: 'continuous backups are on, but no partition has a backup yet', fix: 'configure a schedule (e.g. PT1H) or trigger one: kubectl camunda-backup create' };
+    return { id, title, status: 'WARN', message: 'continuous backups are on, but no partition has a backup yet', fix: `configure a schedule (e.g. PT1H) or trigger one: ${toolCommand('create', target)}` };
   }
   const times = backups.map((b) => (typeof b['checkpointTimestamp'] === 'string' ? Date.parse(b['checkpointTimestamp']) : typeof b['checkpointTimestamp'] === 'number' ? b['checkpointTimestamp'] : NaN));
   const oldest = Math.min(...times.filter((t) => Number.isFinite(t)));
