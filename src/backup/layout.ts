@@ -134,7 +134,9 @@ export function layoutOf(installation: Installation): BackupLayout {
       path: procedure.backupPaths.zeebe,
       problem: {
         message: `no ${procedure.pauseBeforeWebapps ? 'orchestration' : 'Zeebe gateway'} pod found for release "${installation.release}" in namespace "${installation.namespace}"`,
-        hint: 'the Zeebe part cannot be skipped: check that the release is running (kubectl get pods)',
+        // No command here: the layout does not know the run's cluster flags, and a bare kubectl line could read another
+        // cluster (create's plan names the command with them).
+        hint: 'the Zeebe part cannot be skipped: check that the release is running and its Zeebe pods are Ready',
       },
     });
   }

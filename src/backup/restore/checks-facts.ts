@@ -8,6 +8,7 @@ import type { Installation } from '../../camunda/installation.js';
 import { listSnapshots, searchApi } from '../../camunda/search-api.js';
 import { messageOf } from '../../errors.js';
 import { propertyKeyForEnv, springPropertiesFrom } from '../../camunda/spring-properties.js';
+import type { ClusterFlags } from '../../kube/cluster-flags.js';
 import type { AccessCheck, ConfigMap, EnvVar, KubeClient, Pod } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { AccessMode } from '../../reach/component-http.js';
@@ -36,6 +37,8 @@ export interface RestoreFactsRequest {
    * the versions and the repository were judged by the run that started it; only what this run itself needs is read.
    */
   readonly continuing?: boolean | undefined;
+  /** How commands named in fixes reach this run's cluster, and its access mode. */
+  readonly cluster?: ClusterFlags | undefined;
 }
 
 /** `<release>-zeebe`: the brokers' StatefulSet of every chart line (helm-layout.md §1). */
@@ -73,6 +76,8 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
       brokers,
       startupScript: startupScriptFact(configMaps),
       access,
+      cluster: request.cluster,
+      accessMode: deps.access,
     };
   } finally {
     await pool.close();

@@ -6,6 +6,7 @@
  */
 import { PreconditionError, UsageError } from '../../errors.js';
 import type { CamundaLine } from '../../camunda/versions.js';
+import { toolCommand, type ClusterFlags } from '../../kube/cluster-flags.js';
 import type { AccessCheck } from '../../kube/kube-client.js';
 import type { RestoreMode } from './plan.js';
 
@@ -93,6 +94,9 @@ export interface AccessFact {
 export interface RestoreCheckFacts {
   readonly release: string;
   readonly namespace: string;
+  /** How the commands named in fixes reach this run's cluster (--kubeconfig, --context), and its access mode. */
+  readonly cluster?: ClusterFlags | undefined;
+  readonly accessMode?: string | undefined;
   readonly line: CamundaLine;
   readonly chartVersion: string;
   readonly camundaVersion: string;
@@ -184,7 +188,10 @@ function zeebePartitions(facts: RestoreCheckFacts): PartitionFact[] {
 
 export type RestoreRule = (facts: RestoreCheckFacts) => readonly RestoreCheck[];
 
-const LIST_FIX = (facts: RestoreCheckFacts): string => `pick a backup that is COMPLETE in every part: kubectl camunda-backup list -n ${facts.namespace}`;
+/** A tool command named in a fix, reaching the same cluster, namespace and release as this run. */
+const tool = (facts: RestoreCheckFacts, command: string): string =>
+  toolCommand(command, { cluster: facts.cluster ?? {}, namespace: facts.namespace, release: facts.release, access: facts.accessMode });
+const LIST_FIX = (facts: RestoreCheckFacts): string => `pick a backup that is COMPLETE in every part: ${tool(facts, 'list')}`;
 
 /** 1. The backup is complete in every part: the verdict of `status` (camunda-restore.md §9 #1). */
 export function backupCompleteRule(facts: RestoreCheckFacts): RestoreCheck[] {
@@ -192,9 +199,9 @@ export function backupCompleteRule(facts: RestoreCheckFacts): RestoreCheck[] {
   if (facts.mode === 'rdbms') {
     const title = 'A completed Zeebe backup to restore from';
     const rdbms = facts.rdbmsBackup;
-    if (rdbms?.error) return [{ id, title, status: 'FAIL', message: `the Zeebe backups could not be listed: ${rdbms.error}`, fix: 'check the orchestration pods and the backup store (kubectl camunda-backup check)' }];
+    if (rdbms?.error) return [{ id, title, status: 'FAIL', message: `the Zeebe backups could not be listed: ${rdbms.error}`, fix: `check the orchestration pods and the backup store (${tool(facts, 'check')})` }];
     if (!rdbms?.newest) {
-      return [{ id, title, status: 'FAIL', message: 'the backup store holds no completed Zeebe backup', fix: 'Zeebe backs up continuously on RDBMS: check the schedule and the backup store (kubectl camunda-backup check)' }];
+      return [{ id, title, status: 'FAIL', message: 'the backup store holds no completed Zeebe backup', fix: `Zeebe backs up continuously on RDBMS: check the schedule and the backup store (${tool(facts, 'check')})` }];
     }
     return [{ id, title, status: 'PASS', message: `the newest completed Zeebe backup is ${rdbms.newest.backupId}` }];
   }
@@ -205,7 +212,7 @@ export function backupCompleteRule(facts: RestoreCheckFacts): RestoreCheck[] {
     const parts = backup.parts.filter((p) => p.state === 'COMPLETED').map((p) => p.part);
     return [{ id, title, status: 'PASS', message: `backup ${backup.backupId} is COMPLETE (${parts.join(', ')})` }];
   }
-  const fix = backup.verdict === 'IN_PROGRESS' ? 'wait until the backup finished (kubectl camunda-backup status), or pick another one' : LIST_FIX(facts);
+  const fix = backup.verdict === 'IN_PROGRESS' ? `wait until the backup finished (${tool(facts, `status ${backup.backupId}`)}), or pick another one` : LIST_FIX(facts);
   return [{ id, title, status: 'FAIL', message: `backup ${backup.backupId} is ${backup.verdict}: ${backup.reasons.join('; ')}`, fix }];
 }
 
@@ -237,7 +244,7 @@ export function versionRule(facts: RestoreCheckFacts): RestoreCheck[] {
     matched.add(key);
   }
   if (taken.length === 0) {
-    return [{ id, title, status: 'FAIL', message: 'the backup names no version (no snapshot name or broker version to compare)', fix: 'check the backup with kubectl camunda-backup status -o json' }];
+    return [{ id, title, status: 'FAIL', message: 'the backup names no version (no snapshot name or broker version to compare)', fix: `check the backup with ${tool(facts, facts.backup ? `status ${facts.backup.backupId} -o json` : 'list -o json')}` }];
   }
   if (problems.length > 0) {
     return [
@@ -259,7 +266,7 @@ export function partitionRule(facts: RestoreCheckFacts): RestoreCheck[] {
   const id = 'partitions';
   const title = "Partition count: the backup's equals the release's";
   const partitions = zeebePartitions(facts);
-  if (partitions.length === 0) return [{ id, title, status: 'FAIL', message: 'the Zeebe backup lists no partitions', fix: 'check the backup with kubectl camunda-backup status -o json' }];
+  if (partitions.length === 0) return [{ id, title, status: 'FAIL', message: 'the Zeebe backup lists no partitions', fix: `check the backup with ${tool(facts, facts.backup ? `status ${facts.backup.backupId} -o json` : 'list -o json')}` }];
   if (facts.partitionCount === undefined) {
     return [{ id, title, status: 'FAIL', message: `the backup has ${partitions.length} partition(s); the release's partition count is not readable`, fix: 'set the partition count in the release values (orchestration.partitionCount / zeebe.partitionCount), so the restore can be checked against it' }];
   }
@@ -414,7 +421,7 @@ export function judgeRestore(facts: RestoreCheckFacts): RestoreChecks {
 export function restoreRefusal(facts: RestoreCheckFacts, result: RestoreChecks): UsageError | PreconditionError | undefined {
   if (!facts.continuing && facts.mode === 'backup-id' && facts.backup?.verdict === 'NOT_FOUND') {
     return new UsageError(`unknown backup ID ${facts.backup.backupId}: no part of release ${facts.release} knows it; nothing was changed`, {
-      hint: `list the backups: kubectl camunda-backup list -n ${facts.namespace}`,
+      hint: `list the backups: ${tool(facts, 'list')}`,
     });
   }
   const failed = result.checks.filter((c) => c.status === 'FAIL');

@@ -10,7 +10,7 @@ import { deleteIndex, existingIndices, listIndicesByPrefix, restoreSnapshot } fr
 import { isSignalName, messageOf } from '../../errors.js';
 import type { Reporter } from '../../events.js';
 import { formatDuration } from '../../format-duration.js';
-import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import { kubectlCommand, type ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { WorkloadClient, WorkloadRef } from '../../kube/workload-client.js';
 import { waitForWorkload } from '../../kube/workload-wait.js';
@@ -350,7 +350,7 @@ async function awaitBrokerRestore(plan: RestorePlan, pods: readonly string[], de
     const elapsed = Date.now() - started;
     if (elapsed > timing.brokerRestoreTimeoutMs) {
       const waiting = pods.filter((p) => !restored.has(p));
-      throw new Error(`no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')} (see kubectl logs ${waiting[0] ?? ''} -c ${container})`);
+      throw new Error(`no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')} (see ${kubectlCommand(`logs ${waiting[0] ?? ''} -c ${container}`, { cluster: deps.cluster, namespace: plan.namespace })})`);
     }
     await sleep(interval, signal);
     interval = Math.min(timing.pollMs, Math.round(interval * 1.5));

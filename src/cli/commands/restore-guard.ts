@@ -6,6 +6,7 @@
 import { gatherRestoreFacts } from '../../backup/restore/checks-facts.js';
 import { readRunBook } from '../../backup/run-record-store.js';
 import { judgeRestore, restoreRefusal, type RestoreCheck } from '../../backup/restore/checks.js';
+import { clusterFlagsOf } from '../../kube/cluster-flags.js';
 import { connectorFor } from './open-installation.js';
 import { confirmRestore, destructivePartsOf, requireConfirmable, type RestoreConfirmIo } from './restore-confirm.js';
 import type { RestoreGuard } from './restore-run.js';
@@ -26,7 +27,7 @@ export function restoreGuard(io: RestoreConfirmIo): RestoreGuard {
       // Without a way to confirm, nothing else matters: say so before the checks read anything more.
       requireConfirmable(options, io);
       const facts = await gatherRestoreFacts(
-        { installation, mode, backupId: backupId ?? undefined, continuing: continuing !== undefined },
+        { installation, mode, backupId: backupId ?? undefined, continuing: continuing !== undefined, cluster: clusterFlagsOf(options, kube.contextName) },
         {
           kube,
           workloads,

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { parseBackupId } from '../../backup/backup-id.js';
 import { messageOf, UsageError } from '../../errors.js';
+import { shellWord } from '../../kube/cluster-flags.js';
 import { GlobalOptionsSchema } from '../global-options-schema.js';
 import type { GlobalArgs, GlobalOptions } from '../global-options.js';
 import { durationFlag, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './create-options.js';
@@ -87,7 +88,14 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
     usage('--status shows the journal of the release and takes no backup ID or restore flags');
   }
   if (!r.status && r.backupId === undefined && !r['database-restored']) {
-    usage('a backup ID is required, e.g. restore 1748937221', "list the backups with 'kubectl camunda-backup list'; on an RDBMS installation pass --database-restored instead");
+    // Nothing is resolved yet (no kubeconfig read): the list command carries the cluster flags exactly as typed.
+    const typed = [
+      ...(argv.kubeconfig !== undefined ? [`--kubeconfig ${shellWord(argv.kubeconfig)}`] : []),
+      ...(argv.context !== undefined ? [`--context ${shellWord(argv.context)}`] : []),
+      ...(argv.namespace !== undefined ? [`-n ${shellWord(argv.namespace)}`] : []),
+      ...(argv.release !== undefined ? [`--release ${shellWord(argv.release)}`] : []),
+    ];
+    usage('a backup ID is required, e.g. restore 1748937221', `list the backups with '${['kubectl camunda-backup list', ...typed].join(' ')}'; on an RDBMS installation pass --database-restored instead`);
   }
   if (r.to !== undefined && !r['database-restored']) usage('--to is only for the RDBMS mode (--database-restored)');
   if (r['database-restored'] && r.backupId !== undefined) {
