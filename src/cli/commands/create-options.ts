@@ -47,6 +47,21 @@ export const MAX_TIMEOUT_MS = 24 * 3_600_000;
 /** The shortest --poll-interval: faster polling only loads the components (Camunda's docs poll every 5 s). */
 export const MIN_POLL_INTERVAL_MS = 500;
 
+/** An optional backup ID argument or flag, checked by the one rule (backup-id.ts); `label` prefixes the message. */
+export const backupIdFlag = (label = '') =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      try {
+        return parseBackupId(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `${label}${messageOf(error)}` });
+        return z.NEVER;
+      }
+    });
+
 /** A duration flag ("90s", "30m") as milliseconds, within bounds; shared by the commands that take durations. */
 export const durationFlag = (flag: string, bounds: { readonly min?: [number, string]; readonly max?: [number, string] } = {}) =>
   z.string().transform((text, ctx) => {
@@ -72,18 +87,7 @@ export const durationFlag = (flag: string, bounds: { readonly min?: [number, str
 
 const CreateSchema = z
   .object({
-    'backup-id': z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
-        if (text === undefined) return undefined;
-        try {
-          return parseBackupId(text);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `--backup-id: ${messageOf(error)}` });
-          return z.NEVER;
-        }
-      }),
+    'backup-id': backupIdFlag('--backup-id: '),
     'dry-run': z.boolean(),
     timeout: durationFlag('--timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
     'poll-interval': durationFlag('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'] }),

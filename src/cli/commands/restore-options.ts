@@ -4,12 +4,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { parseBackupId } from '../../backup/backup-id.js';
-import { messageOf, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { shellWord } from '../../kube/cluster-flags.js';
 import { GlobalOptionsSchema } from '../global-options-schema.js';
 import type { GlobalArgs, GlobalOptions } from '../global-options.js';
-import { durationFlag, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './create-options.js';
+import { backupIdFlag, durationFlag, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './create-options.js';
 
 export interface RestoreArgs extends GlobalArgs {
   readonly backupId?: string | undefined;
@@ -39,18 +38,7 @@ export interface RestoreCommandOptions extends GlobalOptions {
 }
 
 const RestoreSchema = z.object({
-  backupId: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return undefined;
-      try {
-        return parseBackupId(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: messageOf(error) });
-        return z.NEVER;
-      }
-    }),
+  backupId: backupIdFlag(),
   'dry-run': z.boolean(),
   yes: z.boolean(),
   status: z.boolean(),
