@@ -51,8 +51,12 @@ function readEnds(file: string): { head: string; tail: string } {
   }
 }
 
-/** Bad input before any change (exit 2): the file must be a complete plain-text pg_dump, and not of another database. */
-export function assertWebModelerDump(file: string, database: string): void {
+/**
+ * Bad input before any change (exit 2): the file must be a complete plain-text pg_dump, and not of another database.
+ * Checked once when the options are read (no database known yet: the shape only, before the cluster is asked
+ * anything) and again with the database the plan found.
+ */
+export function assertWebModelerDump(file: string, database: string | undefined): void {
   const flag = '--web-modeler-dump';
   if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${flag}: ${file} is not a file`);
   const { head, tail } = readEnds(file);
@@ -65,7 +69,7 @@ export function assertWebModelerDump(file: string, database: string): void {
     throw new UsageError(`${flag}: ${file} ends without "${DUMP_COMPLETE}": the dump is cut off; nothing was changed`);
   }
   const named = /^-- Name: ([^;]+); Type: DATABASE/m.exec(head)?.[1];
-  if (named !== undefined && named !== database) {
+  if (database !== undefined && named !== undefined && named !== database) {
     throw new UsageError(`${flag}: ${file} is a dump of database "${named}", not of the Web Modeler database "${database}"; nothing was changed`);
   }
 }

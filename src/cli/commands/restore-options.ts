@@ -2,8 +2,8 @@
  * `restore` flags → RestoreCommandOptions, validated before any cluster call; every problem is one UsageError
  * (exit 2): a backup ID that is not a positive integer, a --to that is not a time, flags that do not go together.
  */
-import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { assertWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { UsageError } from '../../errors.js';
 import { shellWord } from '../../kube/cluster-flags.js';
 import { GlobalOptionsSchema } from '../global-options-schema.js';
@@ -90,7 +90,8 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
     usage('--database-restored takes no backup ID: the restore application picks the Zeebe backups that match the restored database', 'bound it with --to <time> if needed');
   }
   const dump = r['web-modeler-dump'];
-  if (dump !== undefined && !(existsSync(dump) && statSync(dump).isFile())) usage(`--web-modeler-dump: ${dump} is not a file`);
+  // A file that is no complete pg_dump is bad input: exit 2 before discovery, the checks or any change.
+  if (dump !== undefined) assertWebModelerDump(dump, undefined);
   return {
     ...global.data,
     backupId: r.backupId,
