@@ -49,6 +49,16 @@ function finish(table: InstanceType<typeof Table>): string {
   return `${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
 }
 
+/**
+ * How many characters of the last column a fitted table shows whole: undefined when it leaves that column whole
+ * (no fit, or too little room to bother). Lets a renderer say elsewhere what a cut cell would lose.
+ */
+export function lastColumnRoom(head: readonly string[], rows: readonly (readonly string[])[], fit: FitMode | undefined): number | undefined {
+  if (!fit) return undefined;
+  const room = roomForLastColumn(head, rows.map((row) => row.map(oneLine)));
+  return room < MIN_LAST_COLUMN ? undefined : room;
+}
+
 function roomForLastColumn(head: readonly string[], rows: readonly (readonly string[])[]): number {
   const widths = head.slice(0, -1).map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const used = widths.reduce((sum, width) => sum + width + GAP, 0);

@@ -51,11 +51,23 @@ describe('renderSummaryTable', () => {
         parts: [{ part: 'webapps', state: 'FAILED', message: 'There were failures with the following snapshots: s_part_1_of_5' }],
         error: { message: 'webapps: There were failures with the following snapshots: s_part_1_of_5', step: 'backup-webapps' },
       }),
-      { wide: false },
+      { wide: true },
     );
     expect(text.split('There were failures').length - 1).toBe(1);
     expect(text).not.toContain('Error');
     expect(text).not.toContain('backup-webapps');
+  });
+
+  it('the default table cuts a reason (here under the 200-character cell limit) to fit 100 columns, so the footer says it in full, once', () => {
+    const message = `There were failures with the following snapshots: ${Array.from({ length: 3 }, (_, i) => `camunda_webapps_1_8.7.0_part_${i + 1}_of_3`).join(', ')}`;
+    const text = renderSummaryTable(
+      aBackupReport({ state: 'FAILED', parts: [{ part: 'webapps', state: 'FAILED', message }], error: { message: `webapps: ${message}`, step: 'backup-webapps' } }),
+      { wide: false },
+    );
+    expect(text).toContain(`\nError: webapps: ${message}\n`);
+    expect(text).toMatch(/\nwebapps +FAILED +- +see Error below\n/);
+    expect(text.split(message).length - 1).toBe(1);
+    expect(Math.max(...text.split('\n').filter((l) => l.startsWith('webapps')).map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 
   it('after a run that did not complete: which parts of the ID it left, and the delete command', () => {

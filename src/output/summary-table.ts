@@ -1,5 +1,5 @@
 import type { BackupReport, ExportingReport } from '../backup/take/report.js';
-import { renderBorderlessTable, type TableView } from './borderless-table.js';
+import { lastColumnRoom, renderBorderlessTable, type TableView } from './borderless-table.js';
 import { formatDuration } from '../format-duration.js';
 import { redactSecrets } from './redact.js';
 
@@ -23,17 +23,18 @@ function renderOutcome(report: BackupReport, wide: boolean): string {
     describeExporting(report.exporting),
   ];
   const duration = (ms: number | undefined): string => (ms === undefined ? '-' : formatDuration(ms));
-  const table = wide
-    ? renderBorderlessTable(
-        ['part', 'state', 'target', 'duration', 'message'],
-        report.parts.map((part) => [part.part, part.state, part.target ?? '-', duration(part.durationMs), truncate(part.message ?? '')]),
-      )
-    : renderBorderlessTable(
-        ['part', 'state', 'duration', 'message'],
-        report.parts.map((part) => [part.part, part.state, duration(part.durationMs), part.message ?? '']),
-        'truncate',
-      );
-  return `${lines.join('\n')}\n\n${table}${renderFooter(report)}`;
+  const head = wide ? ['part', 'state', 'target', 'duration', 'message'] : ['part', 'state', 'duration', 'message'];
+  const rowOf = (part: BackupReport['parts'][number], message: string): string[] =>
+    wide ? [part.part, part.state, part.target ?? '-', duration(part.durationMs), message] : [part.part, part.state, duration(part.durationMs), message];
+  const rows = report.parts.map((part) => rowOf(part, wide ? truncate(part.message ?? '') : (part.message ?? '')));
+  // The reason of a failed part is said once: whole in its row when the row shows it whole, else in the footer,
+  // with the row pointing there (a cut reason above a whole one would say it twice, and half of it once).
+  const failed = partSayingTheError(report);
+  const room = wide ? MAX_MESSAGE_LENGTH : lastColumnRoom(head, rows, 'truncate');
+  const rowSaysIt = failed !== undefined && (room === undefined || oneLine(failed.message ?? '').length <= room);
+  const shown = failed !== undefined && !rowSaysIt ? report.parts.map((part) => (part === failed ? rowOf(part, 'see Error below') : rowOf(part, wide ? truncate(part.message ?? '') : (part.message ?? '')))) : rows;
+  const table = renderBorderlessTable(head, shown, wide ? undefined : 'truncate');
+  return `${lines.join('\n')}\n\n${table}${renderFooter(report, rowSaysIt)}`;
 }
 
 function renderPlan(report: BackupReport, wide: boolean): string {
@@ -48,13 +49,13 @@ function renderPlan(report: BackupReport, wide: boolean): string {
   );
   const skipped = report.parts.filter((part) => part.state === 'SKIPPED').map((part) => `skipped: ${part.part}${part.message ? ` (${part.message})` : ''}`);
   const skippedText = skipped.length > 0 ? `\n${skipped.join('\n')}\n` : '';
-  return `${lines.join('\n')}\n\n${table}${skippedText}${renderFooter(report)}`;
+  return `${lines.join('\n')}\n\n${table}${skippedText}${renderFooter(report, false)}`;
 }
 
-function renderFooter(report: BackupReport): string {
+function renderFooter(report: BackupReport, saidByARow: boolean): string {
   const lines: string[] = [];
-  // A part's failure is said by its row; the footer names only what no row says (a failed pause, an interrupt).
-  if (report.error && !isSaidByARow(report)) lines.push(`Error: ${report.error.message}`);
+  // The footer names what no row says whole: a failed pause, an interrupt, or a part's reason too long for its row.
+  if (report.error && !saidByARow) lines.push(`Error: ${report.error.message}`);
   lines.push(...describeLeftBehind(report));
   for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
   return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
@@ -83,10 +84,13 @@ export function describeExporting(exporting: ExportingReport): string {
   return `Exporting: STILL PAUSED (paused${window}, resume failed).${how}`;
 }
 
-function isSaidByARow(report: BackupReport): boolean {
+/** The part whose failure is the run's error (`<part>: <message>`), if any. */
+function partSayingTheError(report: BackupReport): BackupReport['parts'][number] | undefined {
   const message = report.error?.message;
-  return report.parts.some((part) => part.message !== undefined && message === `${part.part}: ${part.message}` && truncate(part.message) === part.message);
+  return report.parts.find((part) => part.message !== undefined && message === `${part.part}: ${part.message}`);
 }
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 function truncate(message: string): string {
   const flat = message.replace(/\s+/g, ' ').trim();

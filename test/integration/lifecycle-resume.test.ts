@@ -58,7 +58,7 @@ describe('resume', () => {
       expect(result.stdout).toContain('kubectl camunda-backup resume --context fake -n camunda --release camunda --access exec');
       expect(result.stdout).toMatch(/kubectl exec --context fake -n camunda camunda-zeebe-gateway-\S+ -c zeebe-gateway -- curl -sS -X POST http:\/\/localhost:9600\/actuator\/exporting\/resume/);
       expect(result.stderr).toMatch(/^error: Zeebe exporting could NOT be resumed/m);
-      expect(result.stderr).toMatch(/resume-exporting: attempt 1 failed \(pod\/camunda-zeebe-gateway-\S+:9600\): .*; next try in 500ms, giving up in/);
+      expect(result.stderr).toMatch(/Resume Zeebe exporting: attempt 1 failed \(pod\/camunda-zeebe-gateway-\S+:9600\): .*; next try in 500ms, giving up in/);
     });
   });
 });

@@ -121,7 +121,7 @@ describe('resume keeps trying for minutes, with back-off and progress (item 3)',
       // The steps after the pause could not reach anything: the backup failed, but exporting was resumed.
       expect(result.code, describeRun(result)).toBe(4);
       expectResumedAfterPause(world);
-      expect(result.stderr).toMatch(/resume-exporting: attempt 1 failed \(pod\/camunda-zeebe-gateway-\S+:9600\): .*; next try in \S+, giving up in \S+/);
+      expect(result.stderr).toMatch(/Resume Zeebe exporting: attempt 1 failed \(pod\/camunda-zeebe-gateway-\S+:9600\): .*; next try in \S+, giving up in \S+/);
       expect(result.stderr).toMatch(/attempt [3-9] failed/);
       expect(result.stderr).not.toMatch(/STILL PAUSED/);
     });
