@@ -32,7 +32,7 @@ function renderOutcome(report: BackupReport, wide: boolean): string {
   const failed = partSayingTheError(report);
   const room = wide ? MAX_MESSAGE_LENGTH : lastColumnRoom(head, rows, 'truncate');
   const rowSaysIt = failed !== undefined && (room === undefined || oneLine(failed.message ?? '').length <= room);
-  const shown = failed !== undefined && !rowSaysIt ? report.parts.map((part) => (part === failed ? rowOf(part, 'see Error below') : rowOf(part, wide ? truncate(part.message ?? '') : (part.message ?? '')))) : rows;
+  const shown = failed !== undefined && !rowSaysIt ? rows.map((row, i) => (report.parts[i] === failed ? rowOf(failed, 'see Error below') : row)) : rows;
   const table = renderBorderlessTable(head, shown, wide ? undefined : 'truncate');
   return `${lines.join('\n')}\n\n${table}${renderFooter(report, rowSaysIt)}`;
 }
