@@ -205,7 +205,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         expect(run.stderr).not.toMatch(STACK_FRAME);
         expect(run.stderr).toMatch(/restore failed in phase restore-zeebe: the restore application on camunda-zeebe-\d failed: .*BackupNotFoundException/);
         expect(run.stdout).toMatch(/Cluster state:[\s\S]*applications stopped[\s\S]*no restore env on the StatefulSet/);
-        expect(run.stdout).toMatch(new RegExp(`Continue with: kubectl camunda-backup restore ${ID} .*--context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes`));
+        expect(run.stdout).toMatch(new RegExp(`Continue with: kubectl camunda-backup restore ${ID} .*--context \\S+ -n ${world.namespace} --release camunda --access ${access} --wait-timeout 20s --poll-interval 500ms --yes`));
         // Restore mode is off and the brokers are down: nothing runs on half-restored data.
         expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
         expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
@@ -238,7 +238,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(first.stderr).not.toMatch(STACK_FRAME);
       expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
       const command = /Continue with: (.+)/.exec(first.stdout)?.[1];
-      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore ${ID} --context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes$`));
+      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore ${ID} --context \\S+ -n ${world.namespace} --release camunda --access ${access} --wait-timeout 20s --poll-interval 500ms --yes$`));
       // A safe point: nothing scaled back up, no PVC touched, no restore env.
       expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
       expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);

@@ -15,7 +15,7 @@ import type { Installation } from '../../camunda/installation.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
-import { clusterFlagsOf, clusterFlagsText, shellWord } from '../../kube/cluster-flags.js';
+import { clusterFlagsOf, clusterFlagsText } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { WorkloadClient } from '../../kube/workload-client.js';
 import { renderDocument, type DocumentFormat } from '../../output/document.js';
@@ -23,6 +23,7 @@ import { renderRestoreJson, renderRestoreOutcomeText, renderRestorePlanText, ren
 import type { CliDeps } from '../cli-deps.js';
 import type { OutputFormat } from '../global-options.js';
 import { createCommandReporter } from './command-reporter.js';
+import { continueRestoreCommand, restoreCommandTarget, type RestoreIdentity } from './restore-commands.js';
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
@@ -68,16 +69,13 @@ export const defaultRestoreGuard: RestoreGuard = {
   },
 };
 
-/** The command that continues (or reruns) this restore, reaching the same cluster. */
-export function continueCommandFor(options: RestoreCommandOptions, plan: Pick<RestorePlan, 'mode' | 'backupId' | 'restoreTo' | 'namespace' | 'release'>, contextName: string): string {
-  const words = ['kubectl camunda-backup restore'];
-  if (plan.mode === 'backup-id' && plan.backupId !== null) words.push(String(plan.backupId));
-  words.push(clusterFlagsText(clusterFlagsOf(options, contextName), plan.namespace), `--release ${shellWord(plan.release)}`, `--access ${options.access}`);
-  if (plan.mode === 'rdbms') words.push('--database-restored');
-  if (plan.restoreTo !== undefined) words.push(`--to ${plan.restoreTo}`);
-  if (options.webModelerDump !== undefined) words.push(`--web-modeler-dump ${shellWord(options.webModelerDump)}`);
-  words.push('--yes');
-  return words.join(' ');
+/** The command that continues (or reruns) this restore, reaching the same cluster the same way (every flag that shapes the run). */
+export function continueCommandFor(options: RestoreCommandOptions, plan: RestoreIdentity, contextName: string): string {
+  return continueRestoreCommand(
+    restoreCommandTarget(options, contextName, plan),
+    { ...plan, webModelerDump: plan.webModelerDump ?? options.webModelerDump },
+    { waitTimeoutMs: options.waitTimeoutMs, pollIntervalMs: options.pollIntervalMs },
+  );
 }
 
 async function createWorkloads(options: RestoreCommandOptions, deps: CliDeps): Promise<WorkloadClient> {

@@ -8,6 +8,7 @@ import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs } from '../global-options.js';
 import type { RestoreArgs } from './restore-options.js';
 import type { RestoreGuard } from './restore-run.js';
+import { RESTORE_POLL_INTERVAL_DEFAULT, RESTORE_WAIT_TIMEOUT_DEFAULT } from './restore-commands.js';
 
 const EXAMPLES: readonly (readonly [string, string])[] = [
   ['Show what a restore of backup 1748937221 would do, and change nothing', '$0 restore 1748937221 -n camunda --dry-run'],
@@ -52,8 +53,8 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS: the database was restored with the vendor's tools; restore Zeebe to match it" })
         .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
         .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Replace the Web Modeler database with this pg_dump file (written by create) once everything else is up; Web Modeler is stopped meanwhile' })
-        .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
-        .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
+        .option('wait-timeout', { type: 'string', default: RESTORE_WAIT_TIMEOUT_DEFAULT, requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
+        .option('poll-interval', { type: 'string', default: RESTORE_POLL_INTERVAL_DEFAULT, requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
         .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
         .group(['database-restored', 'to'], 'RDBMS (8.9):')
         .group(['web-modeler-dump'], 'Web Modeler:')
