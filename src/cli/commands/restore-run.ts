@@ -13,9 +13,12 @@ import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/w
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
-import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
+import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
-import { clusterFlagsOf, clusterFlagsText } from '../../kube/cluster-flags.js';
+import { clusterFlagsOf, clusterFlagsText, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
+import { ComponentHttpError } from '../../camunda/management-api.js';
+import { whereOf } from '../../backup/layout.js';
+import { describeFailure } from '../../backup/part-clients.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { WorkloadClient } from '../../kube/workload-client.js';
 import { renderDocument, type DocumentFormat } from '../../output/document.js';
@@ -68,6 +71,24 @@ export const defaultRestoreGuard: RestoreGuard = {
     );
   },
 };
+
+/**
+ * What planning throws, for a person: planning only reads, so a refusal or a bad answer of Elasticsearch/OpenSearch
+ * (an HTTP error, an answer of the wrong shape) is the cluster's state, exit 3 with nothing changed, not an internal
+ * error. Anything else that is no CliError is a bug and stays one.
+ */
+export function planningError(error: unknown, installation: Pick<Installation, 'search'>, target: CommandTarget): unknown {
+  if (error instanceof CliError) return error;
+  const answered = error instanceof ComponentHttpError || (error instanceof Error && error.name === 'UnexpectedResponseError');
+  if (!answered) return error;
+  const search = installation.search;
+  const engine = search?.engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+  const where = search ? ` at ${whereOf(search.target, search.url)}` : '';
+  return new PreconditionError(`${engine}${where} failed a read while planning the restore: ${describeFailure(error)}; nothing was changed`, {
+    hint: `fix the search engine (${toolCommand('check', target)} shows its health), then run the restore again`,
+    cause: error,
+  });
+}
 
 /** The command that continues (or reruns) this restore, reaching the same cluster the same way (every flag that shapes the run). */
 export function continueCommandFor(options: RestoreCommandOptions, plan: RestoreIdentity, contextName: string): string {
@@ -178,7 +199,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       } catch (error) {
         // Planning only reads; an interrupt there is a stop before any change, not a failure.
         if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
-        throw error;
+        throw planningError(error, installation, restoreCommandTarget(options, kube.contextName, installation));
       }
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
         throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
