@@ -1,58 +1,7 @@
-/**
- * The restore commands printed for a person (continue a restore, abandon it), built by the one builder of tool
- * commands (toolCommand) from the run's options: every flag that shapes the run is carried, so the printed command
- * reaches the same cluster the same way (an --exec-pod relay, a named repository, a forced version, the waits).
- * Imports nothing heavy: create, delete and resume name these commands when they refuse.
- */
-import { clusterFlagsOf, installationFlagsOf, shellWord, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
-import { durationText } from '../../parse-duration.js';
+/** Where a restore command printed by this run goes: this run's cluster and installation flags, the restore's namespace and release. */
+import { clusterFlagsOf, installationFlagsOf, type CommandTarget } from '../../kube/cluster-flags.js';
 import type { GlobalOptions } from '../global-options.js';
 
-/** restore's defaults for --wait-timeout and --poll-interval: a printed command repeats only what differs. */
-export const RESTORE_WAIT_TIMEOUT_DEFAULT = '10m';
-export const RESTORE_POLL_INTERVAL_DEFAULT = '2s';
-
-/** What identifies the restore a command continues: the journal's plan (or the one just made). */
-export interface RestoreIdentity {
-  readonly mode: 'backup-id' | 'rdbms';
-  readonly backupId: number | null;
-  readonly restoreTo?: string | undefined;
-  readonly webModelerDump?: string | undefined;
-  readonly namespace: string;
-  readonly release: string;
-}
-
-/** The restore's own flags of this run that shape how it waits (restore only; other commands have none). */
-export interface RestoreRunFlags {
-  readonly waitTimeoutMs?: number | undefined;
-  readonly pollIntervalMs?: number | undefined;
-}
-
-/** Where a printed restore command goes: this run's cluster, the restore's namespace and release, this run's access and installation flags. */
-export function restoreCommandTarget(options: GlobalOptions, contextName: string, where: Pick<RestoreIdentity, 'namespace' | 'release'>): CommandTarget {
+export function restoreCommandTarget(options: GlobalOptions, contextName: string, where: { readonly namespace: string; readonly release: string }): CommandTarget {
   return { cluster: clusterFlagsOf(options, contextName), namespace: where.namespace, release: where.release, access: options.access, installation: installationFlagsOf(options) };
-}
-
-/** The flags of a duration that differs from its default, e.g. ["--wait-timeout 30m"]. */
-function durationFlag(flag: string, ms: number | undefined, defaultText: string): string[] {
-  if (ms === undefined || durationText(ms) === defaultText) return [];
-  return [`${flag} ${durationText(ms)}`];
-}
-
-/** The command that continues (or reruns) a restore, with every flag that shapes it, and --yes. */
-export function continueRestoreCommand(target: CommandTarget, restore: RestoreIdentity, run: RestoreRunFlags = {}): string {
-  const id = restore.mode === 'backup-id' && restore.backupId !== null ? ` ${restore.backupId}` : '';
-  return toolCommand(`restore${id}`, target, [
-    ...(restore.mode === 'rdbms' ? ['--database-restored'] : []),
-    ...(restore.restoreTo !== undefined ? [`--to ${restore.restoreTo}`] : []),
-    ...(restore.webModelerDump !== undefined ? [`--web-modeler-dump ${shellWord(restore.webModelerDump)}`] : []),
-    ...durationFlag('--wait-timeout', run.waitTimeoutMs, RESTORE_WAIT_TIMEOUT_DEFAULT),
-    ...durationFlag('--poll-interval', run.pollIntervalMs, RESTORE_POLL_INTERVAL_DEFAULT),
-    '--yes',
-  ]);
-}
-
-/** The command that abandons the release's unfinished restore (asks for confirmation: no --yes). */
-export function abandonRestoreCommand(target: CommandTarget): string {
-  return toolCommand('restore --abandon', target);
 }

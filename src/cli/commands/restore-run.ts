@@ -26,7 +26,9 @@ import { renderRestoreJson, renderRestoreOutcomeText, renderRestorePlanText, ren
 import type { CliDeps } from '../cli-deps.js';
 import type { OutputFormat } from '../global-options.js';
 import { createCommandReporter } from './command-reporter.js';
-import { continueRestoreCommand, restoreCommandTarget, type RestoreIdentity } from './restore-commands.js';
+import { restoreCommandTarget } from './restore-commands.js';
+import { unfinishedRestoreRefusal } from './unfinished-restore.js';
+import { abandonRestoreCommand, continueRestoreCommand, type RestoreIdentity } from '../../backup/restore/restore-commands.js';
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
@@ -165,10 +167,9 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
     if (previous && isUnfinished(previous.journal)) {
       const other = previous.journal.plan;
       if (restoreKeyOf(other) !== key) {
-        throw new PreconditionError(
-          `a restore of ${other.mode === 'rdbms' ? 'Zeebe (RDBMS mode)' : `backup ${other.backupId ?? ''}`} into release ${installation.release} is unfinished (${previous.journal.state} in phase ${previous.journal.phase}); it must be finished before another restore starts`,
-          { hint: `continue it with: ${continueCommandFor(options, other, kube.contextName)}` },
-        );
+        // Another ID: not while this one is unfinished; the refusal names both ways on (continue it, or abandon it).
+        const what = options.databaseRestored ? 'restore --database-restored' : `restore of backup ${options.backupId ?? ''}`;
+        throw unfinishedRestoreRefusal({ kind: 'unfinished', journal: previous.journal, journalName }, what, options, kube, { namespace: other.namespace, release: other.release });
       }
       continuing = previous.journal;
     }
@@ -300,7 +301,8 @@ async function showStatus(options: RestoreCommandOptions, deps: CliDeps): Promis
   if ('unreadable' in found.journal) throw new PreconditionError(`the restore journal cannot be read: ${found.journal.unreadable}`);
   const journal = found.journal;
   const command = continueCommandFor(options, journal.plan, kube.contextName);
-  deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command)) : renderRestoreStatusText(journal, name, command));
+  const abandon = abandonRestoreCommand(restoreCommandTarget(options, kube.contextName, journal.plan));
+  deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command, abandon)) : renderRestoreStatusText(journal, name, command, abandon));
 }
 
 const isDocument = (output: OutputFormat): output is DocumentFormat => output === 'json' || output === 'yaml';

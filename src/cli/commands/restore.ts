@@ -8,7 +8,7 @@ import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs } from '../global-options.js';
 import type { RestoreArgs } from './restore-options.js';
 import type { RestoreGuard } from './restore-run.js';
-import { RESTORE_POLL_INTERVAL_DEFAULT, RESTORE_WAIT_TIMEOUT_DEFAULT } from './restore-commands.js';
+import { RESTORE_POLL_INTERVAL_DEFAULT, RESTORE_WAIT_TIMEOUT_DEFAULT } from '../../backup/restore/restore-commands.js';
 
 const EXAMPLES: readonly (readonly [string, string])[] = [
   ['Show what a restore of backup 1748937221 would do, and change nothing', '$0 restore 1748937221 -n camunda --dry-run'],
