@@ -101,6 +101,12 @@ describe.each(['port-forward', 'exec'] as const)('an unfinished restore, through
       expect(item).toMatchObject({ status: 'FAIL', title: 'No restore unfinished' });
       expect(String(item?.['fix'])).toMatch(/abandon it with: kubectl camunda-backup restore --abandon/);
 
+      // status and list are reads: the restore stopped what they read, and they say so, with the ways on.
+      for (const args of [['list', ...flags], ['status', String(GOOD), ...flags]]) {
+        const result = await refused(world, args);
+        expect(result.stderr, args.join(' ')).toMatch(new RegExp(`error: ${args[0] ?? ''}: a restore of backup ${BAD} into release camunda is unfinished \\(FAILED in phase restore-zeebe since \\S+\\) and keeps the applications stopped`));
+        expect(result.stderr, args.join(' ')).toMatch(waysOn);
+      }
       // Another ID refuses too, and names the way out.
       const other = await refused(world, ['restore', String(GOOD), ...flags, '--yes']);
       expect(other.stderr).toMatch(new RegExp(`error: restore of backup ${GOOD} ${unfinished.source}`));

@@ -80,6 +80,13 @@ export async function explainDiscoveryFailure(error: unknown, command: string, o
     const release = (await findCamundaRelease(kube, kube.namespace, options.release)).release.name;
     const place = { namespace: kube.namespace, release };
     const read = await readUnfinishedRestore(kube.configMaps, place);
+    if (read.kind === 'unfinished' && (command === 'status' || command === 'list')) {
+      // A read, not a refusal: it cannot see the backups while the restore keeps the applications stopped.
+      return new PreconditionError(`${command}: ${describeUnfinishedRestore(read.journal)} and keeps the applications stopped, so the backups cannot be read until it is continued or abandoned`, {
+        hint: waysOnFrom(read, options, kube.contextName),
+        cause: error,
+      });
+    }
     return read.kind === 'unfinished' || read.kind === 'unreadable' ? unfinishedRestoreRefusal(read, command, options, kube, place) : error;
   } catch {
     return error;
