@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { restoreFacts } from '../../../test/unit/builders/restore-facts.js';
 import { memoryConfigMapApi } from '../../../test/unit/memory-config-map-api.js';
 import { openJournal } from './journal.js';
-import { buildRestorePlan, type RestoreFacts } from './plan.js';
+import { buildRestorePlan } from './plan.js';
 import { describeUnfinishedRestore, readUnfinishedRestore, unfinishedRestoreCheckItem } from './unfinished.js';
 
-const facts: RestoreFacts = {
-  release: 'camunda',
-  namespace: 'camunda',
-  line: '8.8',
-  camundaVersion: '8.8.35',
-  chartVersion: '13.12.7',
-  mode: 'backup-id',
-  backupId: 12,
-  indexPrefixes: [],
-  workloads: [{ kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 2 }],
-  indices: [],
-  snapshots: [],
-  claims: ['data-camunda-zeebe-0', 'data-camunda-zeebe-1'],
-  broker: { statefulSet: 'camunda-zeebe', container: 'orchestration', env: [] },
-  webModelerDeployed: false,
-};
+const facts = restoreFacts();
 const place = { namespace: 'camunda', release: 'camunda' };
 const target = { cluster: { context: 'prod' }, namespace: 'camunda', release: 'camunda', access: 'exec', installation: { execPod: 'curl' } };
 

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { restoreFacts } from '../../../test/unit/builders/restore-facts.js';
 import { memoryConfigMapApi } from '../../../test/unit/memory-config-map-api.js';
 import { openJournal } from '../../backup/restore/journal.js';
-import { buildRestorePlan, type RestoreFacts } from '../../backup/restore/plan.js';
+import { buildRestorePlan } from '../../backup/restore/plan.js';
 import { PreconditionError } from '../../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { refuseWhileRestoreUnfinished, unfinishedRestoreWarning } from './unfinished-restore.js';
 
-const facts: RestoreFacts = {
-  release: 'camunda',
-  namespace: 'camunda',
-  line: '8.8',
-  camundaVersion: '8.8.35',
-  chartVersion: '13.12.7',
-  mode: 'backup-id',
-  backupId: 12,
-  indexPrefixes: [],
-  workloads: [{ kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 2 }],
-  indices: [],
-  snapshots: [],
-  claims: [],
-  broker: { statefulSet: 'camunda-zeebe', container: 'orchestration', env: [] },
-  webModelerDeployed: false,
-};
+const facts = restoreFacts();
 const options: GlobalOptions = { output: 'text', verbosity: 0, quiet: false, color: false, access: 'port-forward', kubeconfig: '/k', execPod: 'curl' };
 const place = { namespace: 'camunda', release: 'camunda' };
 
