@@ -215,7 +215,8 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         // Another ID is refused while this one is unfinished.
         const other = await runCli(world, ['restore', String(ID + 1), '-n', world.namespace, '--access', access, '--yes']);
         expect(other.code, describeRun(other)).toBe(3);
-        expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe\\)`));
+        expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe since \\S+\\); nothing was changed`));
+        expect(other.stderr).toMatch(/or, if it cannot be finished, abandon it with: kubectl camunda-backup restore --abandon /);
       } finally {
         clearInterval(deleteOnce);
       }
