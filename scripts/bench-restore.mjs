@@ -74,10 +74,34 @@ async function withBackup(fn) {
 /** The simulated work of one restore: every snapshot restored one after the other, then the brokers (in parallel). */
 const simulatedWorkMs = (search) => search.restores.length * SNAPSHOT_RESTORE_MS + BROKER_RESTORE_MS;
 
+/**
+ * The round trips one restore run made: calls the search engine received (each one `kubectl exec … curl` in exec
+ * mode, one port-forwarded request otherwise) and requests the API server received, with the ones that cost most.
+ */
+function roundTrips(world, logFrom, requestsFrom) {
+  const searchCalls = world.log.slice(logFrom).filter((e) => e.component === 'elasticsearch' || e.component === 'opensearch');
+  const requests = world.api.requests.slice(requestsFrom);
+  const byMethod = (list) => Object.fromEntries([...new Set(list.map((e) => e.method))].sort().map((m) => [m, list.filter((e) => e.method === m).length]));
+  const rest = requests.filter((r) => r.kind === 'rest');
+  return {
+    search: { total: searchCalls.length, ...byMethod(searchCalls) },
+    api: {
+      total: requests.length,
+      exec: requests.filter((r) => r.kind === 'exec').length,
+      portforward: requests.filter((r) => r.kind === 'portforward').length,
+      rest: rest.length,
+      journalWrites: rest.filter((r) => r.method !== 'GET' && /\/configmaps(\/[^/]*-camunda-restore)?$/.test(r.path)).length,
+      podLogReads: rest.filter((r) => r.method === 'GET' && /\/pods\/[^/]+\/log$/.test(r.path)).length,
+    },
+  };
+}
+
 async function measureTool(access) {
   return withBackup(async (world, backupId, search) => {
+    const logFrom = world.log.length;
+    const requestsFrom = world.api.requests.length;
     const { ms, firstChangeMs } = await run(process.execPath, [cli, 'restore', String(backupId), '-n', world.namespace, '--access', access, '--yes'], world.env);
-    return { wallMs: ms, beforeFirstChangeMs: firstChangeMs ?? 0, snapshots: search.restores.length, workMs: simulatedWorkMs(search) };
+    return { wallMs: ms, beforeFirstChangeMs: firstChangeMs ?? 0, snapshots: search.restores.length, workMs: simulatedWorkMs(search), roundTrips: roundTrips(world, logFrom, requestsFrom), indices: search.restores.reduce((n, r) => n + r.indices.length, 0) };
   });
 }
 
@@ -95,7 +119,15 @@ function summary(samples) {
   const wallMs = Math.round(median(samples.map((s) => s.wallMs)));
   const workMs = Math.round(median(samples.map((s) => s.workMs)));
   const beforeFirstChangeMs = samples[0].beforeFirstChangeMs === undefined ? undefined : Math.round(median(samples.map((s) => s.beforeFirstChangeMs)));
-  return { wallMs, workMs, snapshots: samples[0].snapshots, overheadMs: wallMs - workMs, overheadRatio: Number(((wallMs - workMs) / workMs).toFixed(3)), beforeFirstChangeMs };
+  return {
+    wallMs,
+    workMs,
+    snapshots: samples[0].snapshots,
+    overheadMs: wallMs - workMs,
+    overheadRatio: Number(((wallMs - workMs) / workMs).toFixed(3)),
+    beforeFirstChangeMs,
+    ...(samples[0].roundTrips ? { roundTrips: samples[0].roundTrips, indicesRestored: samples[0].indices } : {}),
+  };
 }
 
 const results = { runs, resources: RESOURCES, snapshotRestoreMs: SNAPSHOT_RESTORE_MS, brokerRestoreMs: BROKER_RESTORE_MS, workloadTiming, tool: {}, docsScript: undefined, target: TARGET };
@@ -131,6 +163,12 @@ if (asJson) {
   lines.push('', "Where the tool's overhead goes:");
   for (const [access, r] of Object.entries(results.tool)) {
     lines.push(`  ${access}: ${s(r.beforeFirstChangeMs)} before the first change (start-up, discovery, checks, plan), ${s(r.overheadMs - r.beforeFirstChangeMs)} while it runs (steps, journal, waits, verification)`);
+  }
+  lines.push('', `Round trips of one run (${results.tool['port-forward']?.indicesRestored ?? '?'} indices restored from ${d.snapshots} snapshots):`);
+  const counts = (o) => Object.entries(o).filter(([k]) => k !== 'total').map(([k, v]) => `${v} ${k}`).join(', ');
+  for (const [access, r] of Object.entries(results.tool)) {
+    const { search, api } = r.roundTrips;
+    lines.push(`  ${access}: ${search.total} search-engine calls (${counts(search)}); ${api.total} API-server requests (${counts(api)})`);
   }
   const failed = Object.entries(results.tool).filter(([, r]) => r.verdict !== 'PASS');
   lines.push('', failed.length === 0 ? `Verdict: PASS, the tool's overhead is within ${TARGET * 100}% of the simulated work in both access modes.` : `Verdict: FAIL for ${failed.map(([a]) => a).join(', ')}: overhead above ${TARGET * 100}% of the simulated work.`);
