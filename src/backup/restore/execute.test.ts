@@ -7,7 +7,7 @@ import type { ContainerChange, PersistentVolumeClaim, PodLogRequest, Workload, W
 import { judgeBrokerLogs } from './broker-logs.js';
 import { describeClusterState, runRestorePlan, type RestoreRunDeps } from './execute.js';
 import { journalNameFor, openJournal, parseJournal, readJournal } from './journal.js';
-import { buildRestorePlan, type RestoreFacts } from './plan.js';
+import { buildRestorePlan, type RestoreFacts, type RestorePlan, type RestoreStep } from './plan.js';
 import { restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
 
 const LIVENESS = { httpGet: { path: '/actuator/health/liveness', port: 9600 } };
@@ -151,8 +151,8 @@ function fakeCluster(options: { brokerLog?: (pod: string) => string | undefined;
   return { client, kube, calls, workloads };
 }
 
-async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal, over: { facts?: RestoreFacts; search?: ReturnType<typeof simSearch> } = {}) {
-  const plan = buildRestorePlan(over.facts ?? facts);
+async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal, over: { facts?: RestoreFacts; search?: ReturnType<typeof simSearch>; plan?: RestorePlan } = {}) {
+  const plan = over.plan ?? buildRestorePlan(over.facts ?? facts);
   const journalDeps = { configMaps, now: () => Date.parse('2026-12-06T03:00:00Z') };
   const existing = await readJournal(journalDeps, 'camunda', 'camunda');
   const journal = await openJournal(journalDeps, plan, existing as never, undefined);
@@ -296,6 +296,19 @@ describe('runRestorePlan', () => {
     // The verification listed the prefixes once: no planned index is left, and no other Camunda one.
     expect(search.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
     expect(describeClusterState(outcome.journal)).toContain(`indices deleted: ${plan.indices.length} of ${plan.indices.length}`);
+  });
+
+  it('a step this version does not know (a journal of another version) fails the run; it is never recorded done unrun', async () => {
+    const base = buildRestorePlan({ ...facts, indexPrefixes: ['operate-'], indices: ['operate-a'] });
+    const foreignStep = { id: 'delete-index:operate-a', phase: 'delete-indices', action: 'delete-index', index: 'operate-a' } as unknown as RestoreStep;
+    const plan: RestorePlan = { ...base, steps: base.steps.map((s) => (s.action === 'delete-indices' ? foreignStep : s)) };
+    const search = simSearch({ flavor: 'elasticsearch', indices: ['operate-a'] });
+    const { outcome } = await run(fakeCluster({ brokerLog: () => SUCCESS }), undefined, undefined, { plan, search });
+    expect(outcome).toMatchObject({ state: 'FAILED', step: 'delete-index:operate-a' });
+    if (outcome.state !== 'FAILED') return;
+    expect(outcome.message).toMatch(/does not know the step delete-index:operate-a \(delete-index\)/);
+    expect(outcome.journal.done).not.toContain('delete-index:operate-a');
+    expect(search.store.indices).toEqual(['operate-a']);
   });
 
   it('says how many indices a stopped run deleted, counting the names of the lists done', async () => {

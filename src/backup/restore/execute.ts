@@ -352,6 +352,9 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       if (!deps.loadWebModelerDump) throw new Error('internal error: no Web Modeler loader');
       return deps.loadWebModelerDump(step, signal);
   }
+  // A journal written by another version of the tool can hold a step this one does not know: never record it done unrun.
+  const unknown: { readonly id?: unknown; readonly action?: unknown } = step;
+  throw new Error(`this version of the tool does not know the step ${String(unknown.id)} (${String(unknown.action)}) of the journal; continue the restore with the version that started it`);
 }
 
 /** Polls every broker's current and previous log until each logged its restore; fails fast on a failure line. */
