@@ -6,7 +6,9 @@
 //   target: overhead <= 10% of the simulated work
 // The yardstick, run in the same process against a world set up the same way: the docs' procedure as a shell script
 // (scripts/bench/docs-restore.sh: kubectl, the docs' curl calls, `sleep 5` loops). Output judges both ratios.
-// Usage: npm run bench:restore [-- --runs 3] [-- --json]
+// Usage: npm run bench:restore [-- --runs 3] [-- --json] [-- --indices 300]
+//   --indices N: N more dated zeebe-record indices in the backup (a long-running installation has hundreds); the
+//   tool's round trips must grow with the work (requests' worth of names), not with the number of indices.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ const cli = join(root, 'bin', 'kubectl-camunda_backup');
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf('--runs') + 1] ?? 0) || 2;
 const asJson = argv.includes('--json');
+const extraIndices = argv.includes('--indices') ? Number(argv[argv.indexOf('--indices') + 1]) || 0 : 0;
 
 /** Fixed simulated durations (ms): each snapshot's restore, and the restore application on a broker. */
 /** A small installation: real snapshot restores take from seconds to hours, a broker's download from S3 minutes. */
@@ -61,6 +64,8 @@ function run(command, args, env = {}) {
 async function withBackup(fn) {
   const world = await startWorld({ resources: RESOURCES, durations, workloadTiming });
   try {
+    // One exporter index per value type and day: N days' worth of one type.
+    for (let i = 0; i < extraIndices; i++) world.sims.search.indices.push(`zeebe-record_job_8.8.0_${new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)}`);
     const created = await run(process.execPath, [cli, 'create', '-n', world.namespace, '-o', 'json'], world.env);
     const backupId = JSON.parse(created.stdout).backupId;
     const search = indexStateOf(world.sims.search);
@@ -130,7 +135,7 @@ function summary(samples) {
   };
 }
 
-const results = { runs, resources: RESOURCES, snapshotRestoreMs: SNAPSHOT_RESTORE_MS, brokerRestoreMs: BROKER_RESTORE_MS, workloadTiming, tool: {}, docsScript: undefined, target: TARGET };
+const results = { runs, resources: RESOURCES, extraIndices, snapshotRestoreMs: SNAPSHOT_RESTORE_MS, brokerRestoreMs: BROKER_RESTORE_MS, workloadTiming, tool: {}, docsScript: undefined, target: TARGET };
 for (const access of ['port-forward', 'exec']) {
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await measureTool(access));
