@@ -15,7 +15,7 @@ import { indexStateOf } from '../world/sim/search-indices.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
 import { describeRun, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import { dumpLog } from './helpers/sim-log.js';
-import { configuredCluster, fixture, itOnLine, withWorld, type Line } from './helpers/world-run.js';
+import { configuredCluster, fixture, itOnLine, relayFlags, withWorld, type Line } from './helpers/world-run.js';
 import { itWithFixtures } from '../fixtures-available.js';
 
 /** Pods come and go in tens of milliseconds; the back-off leaves the success line readable between restarts. */
@@ -131,14 +131,6 @@ function restoreOrder(starts: string[]): string[] {
 
 function clusterOf(line: Line): WorldOptions {
   return { ...configuredCluster(line), durations: DURATIONS, workloadTiming: TIMING };
-}
-
-/** 8.10 bundles no search engine: the external one is reached through a pod the restore keeps (Identity). */
-function relayFlags(line: Line, world: World): string[] {
-  if (line !== '8.10') return [];
-  const relay = world.sims.pods.find((p) => p.name.includes('identity'))?.name;
-  if (!relay) throw new Error('no identity pod to reach the search engine through');
-  return ['--exec-pod', relay];
 }
 
 /** One installation a restore runs against: an Elasticsearch/OpenSearch line with backup 12, or a line on an RDBMS. */
