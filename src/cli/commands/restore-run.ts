@@ -217,7 +217,12 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           cluster: clusterFlagsOf(options, kube.contextName),
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
-          loadWebModelerDump: (step, signal) => loadWebModelerDump(kube, plan.namespace, step, { signal, timeoutMs: options.waitTimeoutMs }),
+          loadWebModelerDump: (step, signal) =>
+            loadWebModelerDump(kube, plan.namespace, step, {
+              signal,
+              timeoutMs: options.webModelerTimeoutMs,
+              onProgress: (message) => reporter.emit({ kind: 'step-progress', step: step.id, message }),
+            }),
         });
       });
       reporter.close();
