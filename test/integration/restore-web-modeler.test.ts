@@ -195,6 +195,50 @@ describeWithFixtures('restore --web-modeler-dump', () => {
     });
   }, 90_000);
 
+  it('a restore planned without --web-modeler-dump, continued with it: the load is added as the last phase, not ignored', async () => {
+    await withWorld(WORLD, async (world) => {
+      configureBackups(world);
+      seedBackup(world, ID);
+      await settle(world);
+      const dump = bigDump(1);
+      const before = replicas(world);
+      // The first run fails after changes began: deleting the Zeebe volumes is forbidden once the brokers stopped.
+      const deny = { verb: 'delete', resource: 'persistentvolumeclaims' };
+      const denyLater = setInterval(() => {
+        if (world.api.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/statefulsets/camunda-zeebe/scale'))) {
+          world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
+          clearInterval(denyLater);
+        }
+      }, 2);
+      try {
+        const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'exec', '--yes', '-o', 'json', ...FAST_FLAGS]);
+        expect(first.code, describeRun(first)).toBe(4);
+        expect(first.json()).toMatchObject({ state: 'FAILED', phase: 'delete-zeebe-volumes' });
+        expect(first.json().webModelerDump).toBeUndefined();
+      } finally {
+        clearInterval(denyLater);
+      }
+      world.api.faults.deny = [];
+
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'exec', '--web-modeler-dump', dump.file, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(rerun.stderr).toContain(`this restore was planned without --web-modeler-dump: the load of ${dump.file} is added as its last phase`);
+      expect(rerun.json()).toMatchObject({ state: 'COMPLETED', webModelerDump: dump.file });
+      expect(world.sims.pg.loads).toHaveLength(1);
+      expect(world.sims.pg.loads[0]).toMatchObject({ committed: true, quit: true, sha256: dump.sha256 });
+      expect(world.sims.pg.tables.get(DB_POD)).toEqual(tablesOfDump(dump.text));
+      // Web Modeler was stopped for the load and runs its replicas again; the journal kept the extended plan.
+      const loadAt = world.api.requests.find((r) => r.kind === 'exec' && r.pod === DB_POD && /\bpsql\b/.test(r.argv?.join(' ') ?? ''))?.at ?? 0;
+      const scales = world.api.requests.filter((r) => r.method !== 'GET' && /web-modeler-(restapi|websockets)\/scale$/.test(r.path));
+      expect(scales.filter((r) => r.at < loadAt)).toHaveLength(WEB_MODELER.length);
+      expect(scales.filter((r) => r.at > loadAt)).toHaveLength(WEB_MODELER.length);
+      expect(replicas(world)).toEqual(before);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+      expect(status.json()).toMatchObject({ state: 'COMPLETED' });
+      expect(JSON.stringify(status.json())).toContain('load-web-modeler-dump');
+    });
+  }, 120_000);
+
   for (const [what, content] of [
     ['missing', undefined],
     ['garbage', 'this is not a dump\n'],
