@@ -32,14 +32,14 @@ export function baseAccessNeeds(namespace: string, access: AccessMode): Permissi
 }
 
 /** Extra RBAC that only discovery reveals: exec for URLs outside the cluster and Web Modeler, a search password Secret. */
-export function installationAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
+export function installationAccessNeeds(installation: Installation, access: AccessMode, webModelerUse = 'run pg_dump in the Web Modeler database pod'): Permission[] {
   const namespace = installation.namespace;
   const needs: Permission[] = [];
   const exec = (why: string): void => {
     needs.push({ check: { namespace, verb: 'get', resource: 'pods', subresource: 'exec' }, why }, { check: { namespace, verb: 'create', resource: 'pods', subresource: 'exec' }, why });
   };
   if (access === 'port-forward' && installation.search?.target.kind === 'url') exec(`reach ${installation.search.url} with curl from a pod`);
-  else if (access === 'port-forward' && installation.webModeler) exec('run pg_dump in the Web Modeler database pod');
+  else if (access === 'port-forward' && installation.webModeler) exec(webModelerUse);
   if (installation.search?.credentials?.passwordSecret) {
     needs.push({ check: { namespace, verb: 'get', resource: 'secrets' }, why: `read the ${installation.search.engine} password (Secret ${installation.search.credentials.passwordSecret.name})` });
   }
