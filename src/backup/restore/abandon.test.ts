@@ -23,7 +23,7 @@ describe('abandonedDataState: what the data is when a restore is given up', () =
   });
 
   it('stopped inside a snapshot restore: indices deleted, one snapshot restored, the current one maybe partly', () => {
-    const done = ['scale-down:statefulset/camunda-zeebe', 'delete-index:operate-a', 'delete-index:operate-b', 'verify-indices-gone', 'restore-snapshot:camunda_webapps_12_8.8.35_part_1_of_2'];
+    const done = ['scale-down:statefulset/camunda-zeebe', ...plan.steps.filter((s) => s.action === 'delete-indices').map((s) => s.id), 'verify-indices-gone', 'restore-snapshot:camunda_webapps_12_8.8.35_part_1_of_2'];
     expect(abandonedDataState({ plan, done, phase: 'restore-snapshots', current: 'restore-snapshot:camunda_webapps_12_8.8.35_part_2_of_2' })).toEqual([
       'Elasticsearch/OpenSearch in pod/es-0:9200: 2 of 2 Camunda indices DELETED (they are not brought back)',
       'snapshots of backup 12 restored: 1 of 2; snapshot camunda_webapps_12_8.8.35_part_2_of_2 may be partly restored (the components create what is missing empty when they start)',

@@ -63,7 +63,10 @@ export function abandonedDataState(journal: Pick<RestoreJournal, 'plan' | 'done'
     return [steps.filter((s) => done.includes(s.id)).length, steps.length];
   };
   const lines: string[] = [];
-  const [deleted, toDelete] = count('delete-indices', 'delete-index');
+  // Indices go in batches (one request each): count the names of the batches done.
+  const batches = plan.steps.filter((s): s is Extract<RestoreStep, { action: 'delete-indices' }> => s.action === 'delete-indices');
+  const deleted = batches.filter((s) => done.includes(s.id)).reduce((sum, s) => sum + s.indices.length, 0);
+  const toDelete = batches.reduce((sum, s) => sum + s.indices.length, 0);
   const [restored, toRestore] = count('restore-snapshots', 'restore-snapshot');
   const where = plan.searchWhere ? ` in ${plan.searchWhere}` : '';
   if (plan.mode === 'backup-id') {

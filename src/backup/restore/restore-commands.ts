@@ -10,6 +10,8 @@ import { durationText } from '../../parse-duration.js';
 /** restore's defaults for --wait-timeout and --poll-interval: a printed command repeats only what differs. */
 export const RESTORE_WAIT_TIMEOUT_DEFAULT = '10m';
 export const RESTORE_POLL_INTERVAL_DEFAULT = '2s';
+/** --web-modeler-timeout's default, as the flag reads it. */
+export const RESTORE_WEB_MODELER_TIMEOUT_DEFAULT = '1h';
 
 /** What identifies the restore a command continues: the journal's plan (or the one just made). */
 export interface RestoreIdentity {
@@ -25,6 +27,7 @@ export interface RestoreIdentity {
 export interface RestoreRunFlags {
   readonly waitTimeoutMs?: number | undefined;
   readonly pollIntervalMs?: number | undefined;
+  readonly webModelerTimeoutMs?: number | undefined;
 }
 
 /** The flags of a duration that differs from its default, e.g. ["--wait-timeout 30m"]. */
@@ -42,6 +45,7 @@ export function continueRestoreCommand(target: CommandTarget, restore: RestoreId
     ...(restore.webModelerDump !== undefined ? [`--web-modeler-dump ${shellWord(restore.webModelerDump)}`] : []),
     ...durationFlag('--wait-timeout', run.waitTimeoutMs, RESTORE_WAIT_TIMEOUT_DEFAULT),
     ...durationFlag('--poll-interval', run.pollIntervalMs, RESTORE_POLL_INTERVAL_DEFAULT),
+    ...(restore.webModelerDump !== undefined ? durationFlag('--web-modeler-timeout', run.webModelerTimeoutMs, RESTORE_WEB_MODELER_TIMEOUT_DEFAULT) : []),
     '--yes',
   ]);
 }

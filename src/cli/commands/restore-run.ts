@@ -7,11 +7,12 @@ import { openPool } from '../../backup/connections.js';
 import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../../backup/restore/execute.js';
 import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
 import type { RestorePlan } from '../../backup/restore/plan.js';
-import { planRestore } from '../../backup/restore/resolve.js';
+import { continuedPlanWithDump, planRestore } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
+import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
@@ -94,11 +95,12 @@ export function planningError(error: unknown, installation: Pick<Installation, '
 
 /** The command that continues (or reruns) this restore, reaching the same cluster the same way (every flag that shapes the run). */
 export function continueCommandFor(options: RestoreCommandOptions, plan: RestoreIdentity, contextName: string): string {
-  return continueRestoreCommand(
-    restoreCommandTarget(options, contextName, plan),
-    { ...plan, webModelerDump: plan.webModelerDump ?? options.webModelerDump },
-    { waitTimeoutMs: options.waitTimeoutMs, pollIntervalMs: options.pollIntervalMs },
-  );
+  // The plan's dump (the journal keeps it), not the flag: another restore's plan does not load this run's file.
+  return continueRestoreCommand(restoreCommandTarget(options, contextName, plan), plan, {
+    waitTimeoutMs: options.waitTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs,
+    webModelerTimeoutMs: options.webModelerTimeoutMs,
+  });
 }
 
 async function createWorkloads(options: RestoreCommandOptions, deps: CliDeps): Promise<WorkloadClient> {
@@ -160,6 +162,8 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
       });
     }
+    // A release this tool cannot restore as one (Physical Tenants, a split topology): refused before the plan's reads.
+    refuseUnsupportedTopology(installation, 'restore');
     const workloads = await createWorkloads(options, deps);
     const journalName = journalNameFor(installation.release);
     const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
@@ -197,6 +201,11 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
               },
               { kube, workloads, pool },
             );
+        if (continuing && options.webModelerDump !== undefined) {
+          const withDump = await continuedPlanWithDump(plan, continuing.done, options.webModelerDump, installation, { workloads });
+          plan = withDump.plan;
+          if (withDump.change) reporter.emit({ kind: 'info', message: withDump.change });
+        }
       } catch (error) {
         // Planning only reads; an interrupt there is a stop before any change, not a failure.
         if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
@@ -237,7 +246,12 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           cluster: clusterFlagsOf(options, kube.contextName),
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
-          loadWebModelerDump: (step, signal) => loadWebModelerDump(kube, plan.namespace, step, { signal, timeoutMs: options.waitTimeoutMs }),
+          loadWebModelerDump: (step, signal) =>
+            loadWebModelerDump(kube, plan.namespace, step, {
+              signal,
+              timeoutMs: options.webModelerTimeoutMs,
+              onProgress: (message) => reporter.emit({ kind: 'step-progress', step: step.id, message }),
+            }),
         });
       });
       reporter.close();
