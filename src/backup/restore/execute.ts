@@ -44,6 +44,11 @@ export interface RestoreRunDeps {
   readonly timing: RestoreTiming;
   /** For the printed kubectl commands. */
   readonly cluster: ClusterFlags;
+  /**
+   * Shows that every broker holds the backup's data once they run again (their partitions' snapshots and positions,
+   * and no partition that started empty); throws naming the broker and the partition otherwise.
+   */
+  readonly verifyZeebeData: (step: Extract<RestoreStep, { action: 'verify-zeebe-data' }>, signal: AbortSignal) => Promise<string>;
   /** Makes sure exporting is not paused after the restart (resumes it when it is); resolves with what it saw. */
   readonly verifyExporting: (signal: AbortSignal) => Promise<string>;
   /** Shows that the restored backup is listed by the components again; resolves with what it saw. */
@@ -119,6 +124,8 @@ export function stepTitle(step: RestoreStep): string {
       return `Take statefulset/${step.statefulSet} out of restore mode`;
     case 'await-ready':
       return `Wait until ${describeWorkload(step.workload)} is ready`;
+    case 'verify-zeebe-data':
+      return `Check that every broker holds the backup's data (${step.partitions.length} partition(s))`;
     case 'verify-exporting':
       return 'Make sure Zeebe exporting is not paused';
     case 'verify-backup-listed':
@@ -246,7 +253,9 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
   switch (step.action) {
     case 'scale-down': {
       const ref = refOf(plan, step.workload);
-      await deps.workloads.scale(ref, 0);
+      // The brokers' scale-down after their restore was asked by await-broker-restore already.
+      const already = step.phase === 'leave-restore-mode' && (await deps.workloads.readWorkload(ref))?.replicas === 0;
+      if (!already) await deps.workloads.scale(ref, 0);
       await wait(ref, 'gone', progress);
       return 'no pod left';
     }
@@ -312,6 +321,8 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       const state = await wait(refOf(plan, step.workload), 'ready', progress);
       return `${state.pods.length} pod(s) ready`;
     }
+    case 'verify-zeebe-data':
+      return deps.verifyZeebeData(step, signal);
     case 'verify-exporting':
       return deps.verifyExporting(signal);
     case 'verify-backup-listed':
@@ -322,38 +333,64 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
   }
 }
 
-/** Polls every broker's current and previous log until each logged its restore; fails fast on a failure line. */
+/**
+ * Polls every broker's previous and current log until each one's latest run restored the backup; fails fast on a
+ * failure line. Every pod is read on every poll, also those that restored already: with the restore env still set
+ * they restart, and on the patches with the succeed-restart-delete bug a restart deletes the restored data again
+ * (broker-logs.ts). The moment every broker's latest run is a success, the StatefulSet is scaled to 0 here, before
+ * the journal is written: every restart from then on could delete the data.
+ */
 async function awaitBrokerRestore(plan: RestorePlan, pods: readonly string[], deps: RestoreRunDeps, progress: (message: string) => void): Promise<string> {
   const { timing, signal } = deps;
   const container = plan.restoreMode.container;
   const restored = new Map<string, string>();
+  const seen = new Set<string>();
+  const wiped = new Map<string, string>();
   const started = Date.now();
   let interval = 100;
   for (;;) {
     await Promise.all(
-      pods
-        .filter((pod) => !restored.has(pod))
-        .map(async (pod) => {
-          const [current, previous] = await Promise.all([
-            deps.workloads.podLog({ namespace: plan.namespace, pod, container, tailLines: 400 }),
-            deps.workloads.podLog({ namespace: plan.namespace, pod, container, previous: true, tailLines: 400 }),
-          ]);
-          const verdict = judgeBrokerLogs(current, previous);
-          if (verdict.state === 'failed') throw new BrokerRestoreError(pod, verdict.line);
-          if (verdict.state === 'restored') {
-            restored.set(pod, verdict.line);
-            progress(`${pod}: ${verdict.line}`);
+      pods.map(async (pod) => {
+        const [current, previous] = await Promise.all([
+          deps.workloads.podLog({ namespace: plan.namespace, pod, container, tailLines: 400 }),
+          deps.workloads.podLog({ namespace: plan.namespace, pod, container, previous: true, tailLines: 400 }),
+        ]);
+        const verdict = judgeBrokerLogs(current, previous, restored.has(pod));
+        if (verdict.state === 'failed') throw new BrokerRestoreError(pod, verdict.line);
+        if (verdict.state === 'wiped') {
+          if (restored.delete(pod) || !wiped.has(pod)) {
+            deps.emit({
+              kind: 'warning',
+              message: `${pod}: the restore application deleted the data it had restored when the pod restarted (${verdict.line}; camunda/camunda#48199, fixed in later patches): waiting for it to restore again`,
+            });
           }
-        }),
+          wiped.set(pod, verdict.line);
+          return;
+        }
+        if (verdict.state === 'restored') {
+          restored.set(pod, verdict.line);
+          wiped.delete(pod);
+          if (!seen.has(pod)) progress(`${pod}: ${verdict.line}`);
+          seen.add(pod);
+        }
+      }),
     );
-    if (restored.size === pods.length) return `${pods.length} broker(s) restored`;
+    if (restored.size === pods.length) {
+      // Every restart from here on runs the restore application again: stop them before anything else.
+      await deps.workloads.scale({ kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet }, 0);
+      return `${pods.length} broker(s) restored; statefulset/${plan.restoreMode.statefulSet} scaled to 0 at once`;
+    }
     const elapsed = Date.now() - started;
     if (elapsed > timing.brokerRestoreTimeoutMs) {
       const waiting = pods.filter((p) => !restored.has(p));
-      throw new Error(`no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')} (see ${kubectlCommand(`logs ${waiting[0] ?? ''} -c ${container}`, { cluster: deps.cluster, namespace: plan.namespace })})`);
+      const lost = waiting.filter((p) => wiped.has(p));
+      throw new Error(
+        `no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')}${lost.length > 0 ? ` (${lost.join(', ')}: the restored data was deleted by a restart of the restore application)` : ''} (see ${kubectlCommand(`logs ${waiting[0] ?? ''} -c ${container}`, { cluster: deps.cluster, namespace: plan.namespace })})`,
+      );
     }
     await sleep(interval, signal);
-    interval = Math.min(timing.pollMs, Math.round(interval * 1.5));
+    // Once a broker restored, it restarts with the restore env: poll fast so that the last one is seen at once.
+    interval = Math.min(restored.size > 0 ? Math.min(timing.pollMs, 250) : timing.pollMs, Math.round(interval * 1.5));
   }
 }
 

@@ -13,9 +13,10 @@ import type { ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { ConnectionPool } from '../connections.js';
-import { whereOf } from '../layout.js';
+import { layoutOf, partOf, whereOf } from '../layout.js';
+import { describeFailure } from '../part-clients.js';
 import { webModelerLoadCommand } from './web-modeler.js';
-import { buildRestorePlan, claimOrdinal, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
+import { buildRestorePlan, claimOrdinal, type ExpectedPartition, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
 
 /**
  * The components that write Camunda data and must be stopped (§9 #6): the brokers (orchestration on 8.8+), the
@@ -106,6 +107,8 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     indices = [...new Set([...indices, ...held])].sort();
   }
 
+  const zeebePartitions = await expectedPartitions(installation, options, deps.pool);
+
   const claims = (await deps.workloads.listClaims(namespace)).map((c) => c.name).filter((name) => claimOrdinal(broker.name, name) !== undefined);
   if (claims.length === 0) {
     warnings.push(`no data PVC (data-${broker.name}-<n>) found: the brokers keep their data elsewhere (persistenceType local or memory?), which a restore cannot empty`);
@@ -127,6 +130,7 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     indices,
     snapshots,
     claims,
+    zeebePartitions,
     broker: {
       statefulSet: broker.name,
       container: container.name,
@@ -169,6 +173,31 @@ async function snapshotsOf(context: ApiContext, repository: string, backupId: nu
   if (records) found.push({ part: 'zeebe-records', snapshot: records.snapshot, repository, indices: [...(records.indices ?? [])].sort() });
   const order = ['operate', 'tasklist', 'webapps', 'optimize', 'zeebe-records'];
   return found.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part) || a.snapshot.localeCompare(b.snapshot, 'en', { numeric: true }));
+}
+
+/**
+ * What each partition of the Zeebe backup holds (its snapshot and checkpoint position, `GET …/<id>` while the
+ * brokers run), so that the run can tell restored brokers from empty ones once they run again (§8.2). On RDBMS the
+ * restore application picks the backups itself: every partition of the release, without positions.
+ */
+async function expectedPartitions(installation: Installation, options: ResolveOptions, pool: ConnectionPool): Promise<ExpectedPartition[]> {
+  if (options.mode === 'rdbms' || options.backupId === null) {
+    return Array.from({ length: installation.partitionCount ?? 0 }, (_, i) => ({ partitionId: i + 1 }));
+  }
+  const zeebe = partOf(layoutOf(installation), 'zeebe');
+  if (!zeebe?.target) throw new PreconditionError(`no Zeebe endpoint found to read backup ${options.backupId} from`, { hint: 'check that the brokers (and on 8.6/8.7 the gateway) run' });
+  try {
+    const backup = await (await pool.api({ ...zeebe, target: zeebe.target })).zeebeBackup(zeebe.path, options.backupId);
+    return (backup.details ?? [])
+      .map((d) => ({
+        partitionId: d.partitionId,
+        ...(d.snapshotId ? { snapshotId: d.snapshotId } : {}),
+        ...(typeof d.checkpointPosition === 'number' ? { checkpointPosition: d.checkpointPosition } : {}),
+      }))
+      .sort((a, b) => a.partitionId - b.partitionId);
+  } catch (error) {
+    throw new PreconditionError(`the Zeebe backup ${options.backupId} cannot be read (${describeFailure(error)}); nothing was changed`, { hint: 'the brokers must run while the restore is planned' });
+  }
 }
 
 /** Resolves the facts and builds the plan. */
