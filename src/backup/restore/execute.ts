@@ -182,6 +182,7 @@ export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): P
         const undone = await leaveRestoreMode(plan, deps, results);
         if (undone) return undone;
       }
+      if (step.action === 'verify-zeebe-data') await stopForZeebeRedo(plan, deps, results);
       await journal.update({ state: 'FAILED', error: `${title}: ${message}` });
       return { state: 'FAILED', journal: journal.journal, results, step: step.id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) };
     }
@@ -238,6 +239,31 @@ async function leaveRestoreMode(plan: RestorePlan, deps: RestoreRunDeps, results
   results.push({ id: 'revert-restore-mode', phase: 'leave-restore-mode', message: 'restore env removed, probes put back, brokers at 0', durationMs: Date.now() - started });
   emit({ kind: 'cleanup-succeeded', title });
   return undefined;
+}
+
+/**
+ * The brokers came back without the backup's data: nothing may start on top of them, and they must not take new
+ * work on empty partitions. Stop them again and make the next run restore Zeebe again from emptied volumes (the
+ * volume, restore and leave-restore-mode steps count as not done). A failure here is said, not thrown: the run
+ * fails either way, and the cluster state says what runs.
+ */
+async function stopForZeebeRedo(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[]): Promise<void> {
+  const { journal, emit } = deps;
+  const title = `Stop statefulset/${plan.restoreMode.statefulSet} again, to restore Zeebe again`;
+  emit({ kind: 'cleanup-started', title });
+  const started = Date.now();
+  const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet };
+  try {
+    await deps.workloads.scale(ref, 0);
+    await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+  } catch (error) {
+    emit({ kind: 'cleanup-failed', title, message: `the brokers without the backup's data still run: ${messageOf(error)}` });
+    return;
+  }
+  const redo = new Set(plan.steps.filter((s) => s.phase === 'delete-zeebe-volumes' || s.phase === 'restore-zeebe' || s.phase === 'leave-restore-mode').map((s) => s.id));
+  await journal.update({ current: undefined, done: journal.journal.done.filter((id) => !redo.has(id)) });
+  results.push({ id: 'stop-for-zeebe-redo', phase: 'leave-restore-mode', message: 'brokers at 0; the next run deletes their volumes and restores Zeebe again', durationMs: Date.now() - started });
+  emit({ kind: 'cleanup-succeeded', title });
 }
 
 async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDeps, resuming: boolean): Promise<string> {

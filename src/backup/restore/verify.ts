@@ -40,7 +40,8 @@ export async function verifyExportingAfterRestore(deps: VerifyDeps, signal: Abor
   const installation = await deps.rediscover(signal);
   const timing = deps.resumeTiming ?? DEFAULT_RESUME_TIMING;
   const pool = openPool({ connect: deps.connect, emit: deps.emit, signal });
-  const byHand = (): string => resumeCommandFor(installation, deps.access, deps.cluster);
+  // The tool's resume, and the raw call for when the tool itself is what fails: one line each in the error.
+  const byHand = (): string => resumeCommandFor(installation, deps.access, deps.cluster).split('\n').join('  or, by hand: ');
   try {
     const read = async () => readExporterStates(await findBrokers(deps.kube, installation), pool);
     const states = await read();
@@ -48,12 +49,12 @@ export async function verifyExportingAfterRestore(deps: VerifyDeps, signal: Abor
     if (paused.length === 0 && states.length > 0 && states.every((s) => s.ok)) return `exporting on ${states.length} broker(s)`;
     // Paused, or not known: resume (harmless when it runs), with the retries every command shares, then read back.
     const zeebe = partOf(layoutOf(installation), 'zeebe');
-    if (!zeebe?.target) throw new Error(`${describeExporting(states)}, and no Zeebe endpoint was found to resume it; make sure exporting runs:\n${byHand()}`);
+    if (!zeebe?.target) throw new Error(`${describeExporting(states)}, and no Zeebe endpoint was found to resume it; make sure exporting runs: ${byHand()}`);
     const outcome = await resumeUntilConfirmed(
       { zeebe, resumePath: installation.procedure.exportingResumePath, namespace: installation.namespace, release: installation.release },
       { pool, kube: deps.kube, emit: deps.emit, stop: signal, timing },
     );
-    if (!outcome.resumed) throw new Error(`${describeExporting(states)}; the resume failed after ${outcome.attempts} attempt(s): ${outcome.message ?? 'no answer'}. Resume it by hand:\n${byHand()}`);
+    if (!outcome.resumed) throw new Error(`${describeExporting(states)}; the resume failed after ${outcome.attempts} attempt(s): ${outcome.message ?? 'no answer'}. Resume it: ${byHand()}`);
     // Confirmed only when every broker tells: a broker whose partitions cannot be read may be the paused one.
     const started = Date.now();
     let after = await read();
@@ -63,7 +64,7 @@ export async function verifyExportingAfterRestore(deps: VerifyDeps, signal: Abor
     }
     if (!confirmed(after)) {
       throw new Error(
-        `whether exporting runs is not known: ${describeExporting(after)} after the resume and ${formatDuration(Date.now() - started)} of retries. Make sure it is not left paused:\n${byHand()}`,
+        `whether exporting runs is not known: ${describeExporting(after)} after the resume and ${formatDuration(Date.now() - started)} of retries. Make sure it is not left paused: ${byHand()}`,
       );
     }
     return paused.length > 0 ? `exporting was paused on ${paused.length} partition(s) after the restore: resumed` : `exporting confirmed on ${after.length} broker(s) after a resume`;
@@ -144,8 +145,9 @@ export async function verifyZeebeData(
   try {
     for (;;) {
       const emptyStarts = await startedEmpty(deps, target, step.pods);
-      if (emptyStarts.length > 0) throw new Error(`the brokers came back without the backup's data: ${emptyStarts.join('; ')}`);
       const problems = await partitionProblems(await findBrokers(deps.kube, target), step, pool);
+      // A partition that logged starting without data did: no need to wait for it to say so on the actuator too.
+      if (emptyStarts.length > 0) throw new Error(`the brokers came back without the backup's data: ${[...problems, ...emptyStarts].join('; ')}`);
       if (problems.length === 0) return `${step.pods.length} broker(s) hold partition(s) ${step.partitions.map((p) => p.partitionId).join(', ')} of the backup`;
       if (Date.now() - started >= deps.timeoutMs) {
         throw new Error(`the brokers do not hold the backup's data after ${formatDuration(Date.now() - started)}: ${problems.join('; ')}`);

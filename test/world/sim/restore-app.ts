@@ -58,6 +58,8 @@ export interface RestoreAppControls {
    * again on the now empty directory: succeed, restart, delete, restore, …
    */
   wipeOnRestart?: boolean;
+  /** Set by the world: how many times a restart deleted restored data (wipeOnRestart). */
+  wipes?: number;
 }
 
 /** What the restore app wrote on a volume. */
@@ -276,6 +278,7 @@ function restoreScript(
     lines.push({ atMs: 12, text: line('ERROR', managerLogger, `Failed to restore broker. Deleting data directory ${dataDir}`) });
     lines.push({ atMs: 12, text: `java.util.concurrent.ExecutionException: java.nio.file.DirectoryNotEmptyException: ${partition}` });
     const failed = fail(14, [], `java.nio.file.DirectoryNotEmptyException: ${partition}`);
+    if (config.controls) config.controls.wipes = (config.controls.wipes ?? 0) + 1;
     return { ...failed, onExit: () => run.setVolume(volumeName, { empty: true }) };
   }
   if (!volume || !volume.data.empty) {
