@@ -201,6 +201,14 @@ async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: Step
   return interrupted();
 }
 
+const brokersOf = (plan: RestorePlan): WorkloadRef => ({ kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet });
+
+/** Scales the brokers to 0 and waits until their pods are gone (no signal: an interrupt must not stop it). */
+async function stopBrokers(ref: WorkloadRef, deps: RestoreRunDeps): Promise<void> {
+  await deps.workloads.scale(ref, 0);
+  await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+}
+
 /**
  * Scales the brokers to 0 and applies the inverse patch, whatever stopped the run (no signal: an interrupt must not
  * stop the undo). When every broker had restored already, the leave-restore-mode steps count as done; otherwise
@@ -211,10 +219,9 @@ async function leaveRestoreMode(plan: RestorePlan, deps: RestoreRunDeps, results
   const title = `Take statefulset/${plan.restoreMode.statefulSet} out of restore mode`;
   emit({ kind: 'cleanup-started', title });
   const started = Date.now();
-  const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet };
+  const ref = brokersOf(plan);
   try {
-    await deps.workloads.scale(ref, 0);
-    await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+    await stopBrokers(ref, deps);
     const reverted = await deps.workloads.patchContainer(ref, restoreModeOffChange(plan));
     const left = restoreModeLeftovers(plan, reverted);
     if (left.length > 0) throw new Error(`still on the StatefulSet after the patch: ${left.join(', ')}`);
@@ -252,10 +259,8 @@ async function stopForZeebeRedo(plan: RestorePlan, deps: RestoreRunDeps, results
   const title = `Stop statefulset/${plan.restoreMode.statefulSet} again, to restore Zeebe again`;
   emit({ kind: 'cleanup-started', title });
   const started = Date.now();
-  const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet };
   try {
-    await deps.workloads.scale(ref, 0);
-    await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+    await stopBrokers(brokersOf(plan), deps);
   } catch (error) {
     emit({ kind: 'cleanup-failed', title, message: `the brokers without the backup's data still run: ${messageOf(error)}` });
     return;
@@ -403,7 +408,7 @@ async function awaitBrokerRestore(plan: RestorePlan, pods: readonly string[], de
     );
     if (restored.size === pods.length) {
       // Every restart from here on runs the restore application again: stop them before anything else.
-      await deps.workloads.scale({ kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet }, 0);
+      await deps.workloads.scale(brokersOf(plan), 0);
       return `${pods.length} broker(s) restored; statefulset/${plan.restoreMode.statefulSet} scaled to 0 at once`;
     }
     const elapsed = Date.now() - started;
