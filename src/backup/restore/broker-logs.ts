@@ -21,6 +21,8 @@ const DATA_DELETED = /Deleting data directory[^\n]*/;
 /** The emptiness checks (RestoreManager, and PartitionRestoreService on the affected patches). */
 const NOT_EMPTY = /is not empty|DirectoryNotEmptyException/;
 
+const GENERIC_FAILURE = /Application run failed/;
+
 /** The failure lines of the restore application and its Spring start, most telling first. */
 const FAILURES: readonly RegExp[] = [
   /BackupNotFoundException[^\n]*/,
@@ -29,7 +31,7 @@ const FAILURES: readonly RegExp[] = [
   /data directory [^\n]* is not empty[^\n]*/,
   /Either --backupId or both[^\n]*/,
   /APPLICATION FAILED TO START/,
-  /Application run failed/,
+  GENERIC_FAILURE,
 ];
 
 export type BrokerRestoreVerdict =
@@ -77,7 +79,14 @@ function failureLine(text: string): string | undefined {
     if (match) {
       // The line that explains best: the matching line, with the APPLICATION FAILED TO START description after it.
       const explanation = /Description:\s*\n\s*\n?([^\n]+)/.exec(text)?.[1];
-      return match[0].includes('APPLICATION FAILED TO START') && explanation ? `APPLICATION FAILED TO START: ${explanation.trim()}` : lineAround(text, match.index);
+      if (match[0].includes('APPLICATION FAILED TO START') && explanation) return `APPLICATION FAILED TO START: ${explanation.trim()}`;
+      // Spring's "Application run failed" says nothing by itself: the root cause is the last "Caused by:" after it
+      // (the RDBMS mode's "no backup in the range", a gap, a missing exporter position, …).
+      if (pattern === GENERIC_FAILURE) {
+        const cause = rootCauseAfter(text, match.index);
+        if (cause) return cause;
+      }
+      return lineAround(text, match.index);
     }
   }
   return undefined;
@@ -93,6 +102,16 @@ export function partitionsStartedEmpty(log: string | undefined): { partitionId: 
     const last = /(\d+)\/?$/.exec(match[1] ?? '')?.[1];
     return { partitionId: last === undefined ? undefined : Number(last), line: lineAround(log, match.index) };
   });
+}
+
+/** The last "Caused by:" line after `index` (the exception chain's root), without the prefix. */
+function rootCauseAfter(text: string, index: number): string | undefined {
+  const causes = text
+    .slice(index)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('Caused by: '));
+  return causes.at(-1)?.slice('Caused by: '.length);
 }
 
 function lineAround(text: string, index: number): string {
