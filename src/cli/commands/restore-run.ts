@@ -209,7 +209,8 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       const resumeTiming = { ...DEFAULT_RESUME_TIMING, timeoutMs: Math.min(options.waitTimeoutMs, DEFAULT_RESUME_TIMING.timeoutMs) };
       const verifyDeps = { kube, connect, emit: reporter.emit, rediscover, access: options.access, cluster, resumeTiming };
       // A follower may still catch up from its leader: a little time, never the whole wait for pods.
-      const dataDeps = { kube, workloads, connect, emit: reporter.emit, timeoutMs: Math.min(options.waitTimeoutMs, 2 * 60_000), pollMs: options.pollIntervalMs };
+      // Its own connector: the exec relay keeps the pod listing it first read (the brokers', before the others start).
+      const dataDeps = { kube, workloads, connect: connectorFor(options, deps, kube, reporter.emit), emit: reporter.emit, timeoutMs: Math.min(options.waitTimeoutMs, 2 * 60_000), pollMs: options.pollIntervalMs };
       const search = installation.search;
       const { withReleaseLock } = await import('./release-lock.js');
       const started = deps.now();
