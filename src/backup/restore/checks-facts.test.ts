@@ -24,7 +24,7 @@ const CALLS: Record<RestoreAction, (step: RestoreStep, access: AccessMode) => Ca
   'scale-down': (step) => (step.action === 'scale-down' ? [workload(step).get, workload(step).scale, 'list /pods'] : []),
   'scale-up': (step) => (step.action === 'scale-up' ? [workload(step).scale] : []),
   'await-ready': (step) => (step.action === 'await-ready' ? [workload(step).get, 'list /pods'] : []),
-  'delete-index': (_step, access) => [tunnel(access)],
+  'delete-indices': (_step, access) => [tunnel(access)],
   'verify-indices-gone': (_step, access) => [tunnel(access)],
   'restore-snapshot': (_step, access) => [tunnel(access)],
   'delete-pvc': () => ['delete /persistentvolumeclaims', 'get /persistentvolumeclaims'],

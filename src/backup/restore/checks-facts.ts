@@ -37,10 +37,10 @@ export interface RestoreFactsRequest {
    * the versions and the repository were judged by the run that started it; only what this run itself needs is read.
    */
   readonly continuing?: boolean | undefined;
+  /** The run loads a Web Modeler dump (--web-modeler-dump, or the continued plan's): psql runs through exec. */
+  readonly loadsWebModelerDump?: boolean | undefined;
   /** How commands named in fixes reach this run's cluster, and its access mode. */
   readonly cluster?: ClusterFlags | undefined;
-  /** --web-modeler-dump was given: the run loads it with an exec in the database pod. */
-  readonly webModelerDump?: boolean | undefined;
 }
 
 /** `<release>-zeebe`: the brokers' StatefulSet of every chart line (helm-layout.md §1). */
@@ -50,7 +50,7 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
   const { installation } = request;
   const { mode } = request;
   const fresh = request.continuing !== true;
-  const needs = restoreAccessNeeds(installation, deps.access, { webModelerDump: request.webModelerDump, mode });
+  const needs = restoreAccessNeeds(installation, deps.access, { webModelerDump: request.loadsWebModelerDump === true, mode });
   const pool = openPool(deps);
   try {
     const configMaps = await brokerConfigMaps(installation, deps.kube);
@@ -246,7 +246,7 @@ export function restoreStepAccess(release: string): Record<RestoreAction, readon
     'scale-up': scale,
     'await-ready': readWorkloads,
     // The search engine is reached through the tunnel of the access mode (the installation's needs).
-    'delete-index': [],
+    'delete-indices': [],
     'verify-indices-gone': [],
     'restore-snapshot': [],
     'delete-pvc': [
@@ -272,7 +272,7 @@ export function plannedActions(options: RestoreAccessOptions): RestoreAction[] {
   const all = Object.keys(restoreStepAccess('')) as RestoreAction[];
   return all.filter((action) => {
     if (action === 'load-web-modeler-dump') return options.webModelerDump === true;
-    if (action === 'delete-index' || action === 'verify-indices-gone' || action === 'restore-snapshot' || action === 'verify-backup-listed') return options.mode !== 'rdbms';
+    if (action === 'delete-indices' || action === 'verify-indices-gone' || action === 'restore-snapshot' || action === 'verify-backup-listed') return options.mode !== 'rdbms';
     return true;
   });
 }
