@@ -200,6 +200,8 @@ export type Health = z.infer<typeof HealthSchema>;
 export const PartitionStatusSchema = z
   .object({
     role: optionalString,
+    /** `<index>-<term>-<processedPosition>-<exportedPosition>…`; null while the partition has no snapshot. */
+    snapshotId: optionalString,
     exporterPhase: optionalString,
     exportedPosition: z.number().nullish(),
     processedPosition: z.number().nullish(),

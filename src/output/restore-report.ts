@@ -43,6 +43,7 @@ function targetOf(step: RestoreStep): string {
     case 'patch-restore-mode':
     case 'revert-restore-mode':
     case 'await-broker-restore':
+    case 'verify-zeebe-data':
       return `statefulset/${step.statefulSet}`;
     case 'verify-exporting':
       return 'zeebe';
@@ -68,6 +69,8 @@ function stepJson(step: RestoreStep, done: ReadonlySet<string>): Record<string, 
       return { ...base, orphan: step.claim.orphan };
     case 'await-broker-restore':
       return { ...base, pods: step.pods };
+    case 'verify-zeebe-data':
+      return { ...base, pods: step.pods, partitions: step.partitions };
     default:
       return base;
   }

@@ -535,4 +535,88 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       }
     });
   }, 60_000);
+  itOnLine('8.8')("a broker that comes back without the backup's data (a restart deleted what it restored): exit 4 naming broker and partition, nothing started on top, Zeebe stopped again; the rerun restores Zeebe again", async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const stsPatches = (): number => world.api.requests.filter((r) => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path)).length;
+      // After every broker logged its success, a restart with the restore env still set deletes broker 1's restored
+      // data (camunda/camunda#48199) just before the scale to 0 takes it down: its log goes with its pod, so only
+      // the brokers themselves can tell once they run again.
+      const wipe = setInterval(() => {
+        if (stsPatches() >= 2) {
+          world.workloads.setVolumeData(world.namespace, 'data-camunda-zeebe-1', { empty: true });
+          clearInterval(wipe);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(4);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).toMatch(/restore failed in phase leave-restore-mode: the brokers came back without the backup's data: /);
+        expect(run.stderr).toMatch(/camunda-zeebe-1 partition \d+: no snapshot, processed position -1 \(the backup has the backup's snapshot \S+ and its checkpoint position \d+\)/);
+        expect(run.stderr).toMatch(/camunda-zeebe-1 partition \d+: .*Root directory \/usr\/local\/camunda\/data\/raft-partition\/partitions\/\d+ for partition .* is starting with no pre-existing data/);
+        expect(run.stderr).not.toMatch(/camunda-zeebe-[02] partition/);
+        // Nothing started on top of empty brokers, and the brokers themselves are stopped again.
+        expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+        expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+        const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+        expect(status.json()).toMatchObject({ state: 'FAILED', restoreModeOn: false, backupId: ID });
+      } finally {
+        clearInterval(wipe);
+      }
+
+      const pvcDeletes = (): number => world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length;
+      const deletesBefore = pvcDeletes();
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(pvcDeletes() - deletesBefore).toBe(3);
+      expectRestoredState(world, before);
+      for (const ordinal of [0, 1, 2]) expect(world.workloads.volumeData(world.namespace, `data-camunda-zeebe-${ordinal}`)).toMatchObject({ restoredFrom: [ID] });
+    });
+  }, 90_000);
+
+  itOnLine('8.8')('the succeed-restart-delete bug of the restore application: the brokers are stopped before their restart can delete what they restored, and the data they run on is checked', async () => {
+    // The kubelet restarts the exited restore application after a back-off (10 s at first on a real node).
+    await withWorld({ ...clusterOf('8.8'), workloadTiming: { ...TIMING, backoffMs: 1500, maxBackoffMs: 1500 } }, async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      world.sims.restoreApp.wipeOnRestart = true;
+      const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      expect(run.code, describeRun(run)).toBe(0);
+      const steps = asArray(run.json().plan).map(asRecord);
+      expect(world.sims.restoreApp.wipes ?? 0).toBe(0);
+      expect(steps.find((s) => s['id'] === 'verify-zeebe-data')).toMatchObject({ done: true, phase: 'leave-restore-mode', pods: ['camunda-zeebe-0', 'camunda-zeebe-1', 'camunda-zeebe-2'] });
+      expectRestoredState(world, before);
+      for (const ordinal of [0, 1, 2]) expect(world.workloads.volumeData(world.namespace, `data-camunda-zeebe-${ordinal}`)).toMatchObject({ restoredFrom: [ID] });
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('exporting that cannot be judged after the resume retries is a failure (exit 4) with the exact resume command, not a pass', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      // Once the applications start again, no broker answers /actuator/partitions any more.
+      const started = (): boolean => world.api.requests.filter((r) => r.method === 'PATCH' && /\/deployments\/camunda-optimize\/scale$/.test(r.path)).length >= 2;
+      const trap = setInterval(() => {
+        if (started()) {
+          world.faults.http.push({ path: '/actuator/partitions', status: 503, message: 'Service Unavailable' });
+          clearInterval(trap);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '--poll-interval', '500ms', '--wait-timeout', '4s']);
+        expect(run.code, describeRun(run)).toBe(4);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).toMatch(/restore failed in phase verify: whether exporting runs is not known: the exporter state cannot be read \(camunda-zeebe-0: /);
+        expect(run.stderr).toMatch(new RegExp(`Make sure it is not left paused: kubectl camunda-backup resume --context \\S+ -n ${world.namespace} --release camunda --access ${access}`));
+        const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+        expect(status.json()).toMatchObject({ state: 'FAILED', phase: 'verify' });
+      } finally {
+        clearInterval(trap);
+      }
+    });
+  }, 60_000);
 });

@@ -116,6 +116,19 @@ describeWithFixtures('restore --web-modeler-dump', () => {
     }, 90_000);
   }
 
+  it('port-forward: an identity that may not exec is refused before any change (the load runs psql through exec whatever the access mode)', async () => {
+    await withWorld(WORLD, async (world) => {
+      const file = await createWithDump(world, 'port-forward');
+      const changesBefore = kubeChanges(world).length;
+      world.api.faults.deny = [{ verb: 'create', resource: 'pods', subresource: 'exec' }];
+      const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'port-forward', '--web-modeler-dump', file, '--yes', ...FAST_FLAGS]);
+      world.api.faults.deny = [];
+      expect(run.code, describeRun(run)).toBe(3);
+      expect(run.stderr).toMatch(/create pods\/exec \(to load the Web Modeler dump with psql in its database pod/);
+      expect(kubeChanges(world).slice(changesBefore).filter((c) => !c.includes('/leases'))).toEqual([]);
+    });
+  }, 90_000);
+
   it('a dump that fails to load: exit 4 in phase web-modeler, the database as it was; the rerun with a good dump finishes', async () => {
     await withWorld(WORLD, async (world) => {
       const file = await createWithDump(world, 'exec');

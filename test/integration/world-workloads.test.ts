@@ -344,6 +344,49 @@ describe('the broker restore application', () => {
     expect((await brokerPods(w)).filter((p) => p.ready).map((p) => p.name)).toEqual(['camunda-zeebe-0', 'camunda-zeebe-1']);
   });
 
+  it('the succeed-restart-delete bug (wipeOnRestart): a restart deletes the restored data and the next run restores it again; brokers report restored vs empty data', async () => {
+    world = await startWorld({ resources: 'demo-8.8', ...FAST, workloadTiming: { ...FAST.workloadTiming, backoffMs: 200, maxBackoffMs: 200 } });
+    const w = world;
+    const zeebe = w.sims.zeebe;
+    if (!zeebe) throw new Error('no zeebe');
+    zeebe.take(9);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    w.sims.restoreApp.wipeOnRestart = true;
+    await prepare(w, 9);
+    const wiped = await until(() => log(w, 'camunda-zeebe-0'), (r) => r.text.includes('Deleting data directory'));
+    expect(wiped.text).toContain('ERROR io.camunda.zeebe.restore.RestoreManager - Failed to restore broker. Deleting data directory /usr/local/camunda/data');
+    expect(wiped.text).toContain('DirectoryNotEmptyException');
+    expect(w.sims.restoreApp.wipes).toBeGreaterThanOrEqual(1);
+    await until(() => w.workloads.volumeData(NS, 'data-camunda-zeebe-0'), (data) => data?.empty === true);
+    // Restored again on the emptied directory: the cycle goes on while the restore env is set.
+    await until(() => log(w, 'camunda-zeebe-0'), (r) => r.text.includes('Successfully restored broker from backup [9]'));
+    await until(() => w.workloads.volumeData(NS, 'data-camunda-zeebe-0'), (data) => Array.isArray(data?.['restoredFrom']));
+
+    await scaleTo(w, 0);
+    await until(() => brokerPods(w), (pods) => pods.length === 0);
+    w.sims.restoreApp.wipeOnRestart = false;
+    const removeEnv = (name: string) => ({ name, $patch: 'delete' });
+    await kube(w, 'PATCH', STS, { spec: { template: { spec: { containers: [{ name: 'orchestration', env: [removeEnv('ZEEBE_RESTORE'), removeEnv('ZEEBE_RESTORE_FROM_BACKUP_ID'), removeEnv('SPRING_PROFILES_ACTIVE')] }] } } } }, STRATEGIC);
+    // Broker 1's data is gone (wiped after its success); broker 0's is there.
+    w.workloads.setVolumeData(NS, 'data-camunda-zeebe-1', { empty: true });
+    w.workloads.setVolumeData(NS, 'data-camunda-zeebe-0', { empty: false, restoredFrom: [9], nodeId: 0, version: zeebe.config.version, partitions: [1] });
+    await scaleTo(w, 3);
+    await until(() => brokerPods(w), (pods) => pods.length === 3 && pods.every((p) => p.ready));
+    const backup = zeebe.status(9) as { details: { partitionId: number; snapshotId: string; checkpointPosition: number }[] };
+    const held = zeebe.partitionsOfBroker(0) as Record<string, { snapshotId: string | null; processedPosition: number }>;
+    for (const [id, status] of Object.entries(held)) {
+      const detail = backup.details.find((d) => d.partitionId === Number(id));
+      expect(status.snapshotId).toBe(detail?.snapshotId);
+      expect(status.processedPosition).toBeGreaterThanOrEqual(detail?.checkpointPosition ?? Infinity);
+    }
+    const empty = zeebe.partitionsOfBroker(1) as Record<string, { snapshotId: string | null; processedPosition: number }>;
+    expect(Object.values(empty).length).toBeGreaterThan(0);
+    for (const status of Object.values(empty)) expect(status).toMatchObject({ snapshotId: null, processedPosition: -1 });
+    const started = (await log(w, 'camunda-zeebe-1')).text;
+    expect(started).toMatch(/Root directory \/usr\/local\/camunda\/data\/raft-partition\/partitions\/\d+ for partition PartitionId\{id=\d+, group=raft-partition\} is empty or does not exist\. The partition PartitionId\{id=\d+, group=raft-partition\} is starting with no pre-existing data\./);
+    expect((await log(w, 'camunda-zeebe-0')).text).not.toContain('Root directory');
+  });
+
   it('through the real client-node: scale, patch and read current and previous logs', async () => {
     world = await startWorld({ resources: 'demo-8.8', ...FAST, workloadTiming: { ...FAST.workloadTiming, backoffMs: 400, maxBackoffMs: 400 } });
     const w = world;

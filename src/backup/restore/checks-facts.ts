@@ -18,7 +18,7 @@ import { describeFailure, partClient } from '../part-clients.js';
 import { baseAccessNeeds, installationAccessNeeds, type Permission } from '../operate/check/access.js';
 import { runStatus, type LifecycleDeps } from '../operate/status.js';
 import { journalNameFor } from './journal.js';
-import type { RestoreMode } from './plan.js';
+import type { RestoreAction, RestoreMode } from './plan.js';
 import type { AccessFact, BackupFact, BrokerStatefulSetFact, RdbmsBackupFact, RepositoryFact, RestoreCheckFacts, RunningVersion, StartupScriptFact } from './checks.js';
 
 /** `runs` and `now` as status has them: the verdict reads how each ID's create ended (the run record). */
@@ -50,7 +50,7 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
   const { installation } = request;
   const { mode } = request;
   const fresh = request.continuing !== true;
-  const needs = restoreAccessNeeds(installation, deps.access, request.loadsWebModelerDump === true);
+  const needs = restoreAccessNeeds(installation, deps.access, { webModelerDump: request.loadsWebModelerDump === true, mode });
   const pool = openPool(deps);
   try {
     const configMaps = await brokerConfigMaps(installation, deps.kube);
@@ -212,38 +212,102 @@ async function repositoryFact(installation: Installation, backupId: number | und
   }
 }
 
+/** What a restore run asks the access review about, besides the installation: the steps its plan will have. */
+export interface RestoreAccessOptions {
+  /** --web-modeler-dump: the run loads the dump with psql in the database pod (an exec, in either access mode). */
+  readonly webModelerDump?: boolean | undefined;
+  /** RDBMS: no index is deleted and no snapshot restored. */
+  readonly mode?: RestoreMode | undefined;
+}
+
+type KubeVerb = Pick<Permission['check'], 'verb' | 'group' | 'resource' | 'subresource' | 'name'> & { readonly why: string };
+
 /**
- * Everything a restore asks of Kubernetes: what create needs to find and reach the components, and the restore's
- * own verbs (camunda-restore.md §12; test/world/README.md "RBAC"): scale and patch the workloads, delete the Zeebe
- * PVCs, read the brokers' logs, keep the journal in a ConfigMap. The release's Lease is not asked here: the lock
- * says itself when it cannot be taken, and a Role narrows it by name, which an access review without one cannot match.
+ * The Kubernetes API calls each kind of plan step makes (restore/execute.ts, verify.ts, web-modeler.ts), beyond the
+ * discovery and the tunnels every command opens (baseAccessNeeds, installationAccessNeeds: pods, services,
+ * configmaps, secrets, port-forward or exec, which also carry the search engine and the components' actuators).
+ * A Record over every action: a new kind of step does not compile until it says what it needs.
  */
-export function restoreAccessNeeds(installation: Installation, access: AccessMode, loadsWebModelerDump = false): Permission[] {
+export function restoreStepAccess(release: string): Record<RestoreAction, readonly KubeVerb[]> {
+  const brokers = brokerStatefulSetName(release);
+  const readWorkloads: KubeVerb[] = [
+    { verb: 'get', group: 'apps', resource: 'deployments', why: 'read their replicas and readiness' },
+    { verb: 'get', group: 'apps', resource: 'statefulsets', why: 'read its replicas and readiness' },
+  ];
+  const scale: KubeVerb[] = [
+    ...readWorkloads,
+    { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', why: 'scale them down and back up' },
+    { verb: 'patch', group: 'apps', resource: 'statefulsets', subresource: 'scale', name: brokers, why: 'scale the brokers down and up' },
+  ];
+  const brokerPatch: KubeVerb = { verb: 'patch', group: 'apps', resource: 'statefulsets', name: brokers, why: 'set and remove the restore env on the brokers' };
+  const brokerLogs: KubeVerb = { verb: 'get', group: '', resource: 'pods', subresource: 'log', why: "read whether the restore succeeded in the brokers' logs" };
+  return {
+    'scale-down': scale,
+    'scale-up': scale,
+    'await-ready': readWorkloads,
+    // The search engine is reached through the tunnel of the access mode (the installation's needs).
+    'delete-indices': [],
+    'verify-indices-gone': [],
+    'restore-snapshot': [],
+    'delete-pvc': [
+      { verb: 'delete', group: '', resource: 'persistentvolumeclaims', why: 'delete the Zeebe volumes before the restore' },
+      { verb: 'get', group: '', resource: 'persistentvolumeclaims', why: 'wait until they are gone' },
+    ],
+    'patch-restore-mode': [brokerPatch],
+    // Scales the brokers to 0 itself the moment every one restored.
+    'await-broker-restore': [brokerLogs, ...scale],
+    'revert-restore-mode': [brokerPatch, ...scale],
+    'verify-zeebe-data': [brokerLogs],
+    'verify-exporting': [],
+    'verify-backup-listed': [],
+    'load-web-modeler-dump': [
+      { verb: 'get', group: '', resource: 'pods', subresource: 'exec', why: 'load the Web Modeler dump with psql in its database pod' },
+      { verb: 'create', group: '', resource: 'pods', subresource: 'exec', why: 'load the Web Modeler dump with psql in its database pod' },
+    ],
+  };
+}
+
+/** The kinds of step a plan for this run will have (plan.ts builds them; the checks run before it). */
+export function plannedActions(options: RestoreAccessOptions): RestoreAction[] {
+  const all = Object.keys(restoreStepAccess('')) as RestoreAction[];
+  return all.filter((action) => {
+    if (action === 'load-web-modeler-dump') return options.webModelerDump === true;
+    if (action === 'delete-indices' || action === 'verify-indices-gone' || action === 'restore-snapshot' || action === 'verify-backup-listed') return options.mode !== 'rdbms';
+    return true;
+  });
+}
+
+/**
+ * Everything a restore asks of Kubernetes (camunda-restore.md §12; test/world/README.md "RBAC"): what create needs
+ * to find and reach the components, what each kind of step of the plan calls (restoreStepAccess), the PVC listing
+ * of the plan, and the journal in a ConfigMap. The release's Lease is not asked here: the lock says itself when it
+ * cannot be taken, and a Role narrows it by name, which an access review without one cannot match.
+ */
+export function restoreAccessNeeds(installation: Installation, access: AccessMode, options: RestoreAccessOptions = {}): Permission[] {
   const namespace = installation.namespace;
   const at = (verb: string, group: string, resource: string, why: string, subresource?: string, name?: string): Permission => ({
     check: { namespace, verb, group, resource, subresource, ...(name !== undefined ? { name } : {}) },
     why,
   });
-  const brokers = brokerStatefulSetName(installation.release);
   const journal = journalNameFor(installation.release);
-  const restore: Permission[] = [
+  const table = restoreStepAccess(installation.release);
+  const steps = plannedActions(options).flatMap((action) => table[action].map((v) => at(v.verb, v.group ?? '', v.resource, v.why, v.subresource, v.name)));
+  const plan: Permission[] = [
     at('list', 'apps', 'deployments', 'find the Camunda Deployments to stop'),
-    at('get', 'apps', 'deployments', 'read their replicas and readiness'),
-    at('patch', 'apps', 'deployments', 'scale them down and back up', 'scale'),
     at('list', 'apps', 'statefulsets', "find the brokers' StatefulSet"),
-    at('get', 'apps', 'statefulsets', 'read its replicas and readiness'),
-    at('patch', 'apps', 'statefulsets', 'set and remove the restore env on the brokers', undefined, brokers),
-    at('patch', 'apps', 'statefulsets', 'scale the brokers down and up', 'scale', brokers),
     at('list', '', 'persistentvolumeclaims', 'find the Zeebe volumes'),
-    at('get', '', 'persistentvolumeclaims', 'wait until they are gone'),
-    at('delete', '', 'persistentvolumeclaims', 'delete the Zeebe volumes before the restore'),
-    at('get', '', 'pods', "read whether the restore succeeded in the brokers' logs", 'log'),
     at('create', '', 'configmaps', 'keep the restore journal'),
     at('update', '', 'configmaps', 'keep the restore journal', undefined, journal),
   ];
-  // exec for psql only when this run loads the Web Modeler dump; otherwise the report prints the command.
-  const webModeler = loadsWebModelerDump ? installation.webModeler : undefined;
-  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds({ ...installation, webModeler }, access, 'load the Web Modeler dump with psql in its database pod'), ...restore];
+  // Web Modeler's database is reached only by the dump load (a step of its own above), never by pg_dump here.
+  const needs = [...baseAccessNeeds(namespace, access), ...installationAccessNeeds({ ...installation, webModeler: undefined }, access), ...plan, ...steps];
+  const seen = new Set<string>();
+  return needs.filter((need) => {
+    const key = JSON.stringify(need.check);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 async function accessFacts(needs: readonly Permission[], kube: KubeClient): Promise<AccessFact[]> {

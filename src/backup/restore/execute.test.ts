@@ -164,6 +164,7 @@ async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryC
     signal,
     timing: { workloadTimeoutMs: 2_000, snapshotTimeoutMs: 2_000, brokerRestoreTimeoutMs: 2_000, pollMs: 20 },
     cluster: { context: 'prod' },
+    verifyZeebeData: () => Promise.resolve('holds the backup'),
     verifyExporting: () => Promise.resolve('exporting'),
     verifyBackupListed: () => Promise.resolve('listed'),
     ...(over.search ? { search: () => Promise.resolve({ http: over.search!.http, emit: () => undefined }) } : {}),
@@ -325,5 +326,77 @@ describe('runRestorePlan', () => {
       unreadable: 'ConfigMap x: journal.json is not a restore journal this version understands',
     });
     expect(parseJournal({ name: 'x', namespace: 'n', uid: 'u', resourceVersion: '1', labels: {}, data: {} })).toEqual({ unreadable: 'ConfigMap x has no journal.json' });
+  });
+});
+
+describe('awaitBrokerRestore: the window in which a restart can delete the restored data', () => {
+  const WIPE = 'ERROR io.camunda.zeebe.restore.RestoreManager - Failed to restore broker. Deleting data directory /usr/local/camunda/data\njava.util.concurrent.ExecutionException: java.nio.file.DirectoryNotEmptyException: /usr/local/camunda/data/raft-partition/partitions/1';
+
+  it('scales the brokers to 0 the moment every one restored, before the journal records it, and the leave step does not scale again', async () => {
+    const cluster = fakeCluster({ brokerLog: () => SUCCESS });
+    const configMaps = memoryConfigMapApi();
+    const journalAtScale: string[][] = [];
+    const scale = cluster.client.scale.bind(cluster.client);
+    cluster.client.scale = async (ref, replicas) => {
+      const record = configMaps.store.get(`camunda/${journalNameFor('camunda')}`);
+      const journal = record ? parseJournal(record) : undefined;
+      if (ref.name === 'camunda-zeebe' && replicas === 0 && journal && !('unreadable' in journal)) journalAtScale.push([...journal.done]);
+      return scale(ref, replicas);
+    };
+    const { outcome } = await run(cluster, configMaps);
+    expect(outcome.state).toBe('COMPLETED');
+    // The first scale to 0 stops the applications; the second comes from inside the broker wait, not from a later step.
+    expect(journalAtScale).toHaveLength(2);
+    expect(journalAtScale[1]).toContain('restore-scale-up:statefulset/camunda-zeebe');
+    expect(journalAtScale[1]).not.toContain('await-broker-restore');
+    expect(cluster.calls.filter((c) => c === 'scale camunda-zeebe 0')).toHaveLength(2);
+    expect(outcome.results.find((r) => r.id === 'await-broker-restore')?.message).toMatch(/scaled to 0 at once/);
+  });
+
+  it('a broker whose restart deleted the restored data is not restored: warned, waited for, done once it restored again', async () => {
+    // Per pod, what its current container logs on each poll (the last entry repeats).
+    const script: Record<string, string[]> = {
+      'camunda-zeebe-0': ['Starting to restore from backup [12]', SUCCESS],
+      'camunda-zeebe-1': [SUCCESS, WIPE, WIPE, 'Starting to restore from backup [12]', SUCCESS],
+    };
+    const reads = new Map<string, number>();
+    const cluster = fakeCluster({
+      brokerLog: (pod) => {
+        const lines = script[pod] ?? [SUCCESS];
+        const n = reads.get(pod) ?? 0;
+        reads.set(pod, n + 1);
+        return lines[Math.min(n, lines.length - 1)];
+      },
+    });
+    const warnings: string[] = [];
+    const plan = buildRestorePlan(facts);
+    const journal = await openJournal({ configMaps: memoryConfigMapApi(), now: () => Date.parse('2026-12-06T03:00:00Z') }, plan, undefined, undefined);
+    const outcome = await runRestorePlan(plan, {
+      kube: cluster.kube,
+      workloads: cluster.client,
+      journal,
+      emit: (event) => {
+        if (event.kind === 'warning') warnings.push(event.message);
+      },
+      signal: new AbortController().signal,
+      timing: { workloadTimeoutMs: 2_000, snapshotTimeoutMs: 2_000, brokerRestoreTimeoutMs: 2_000, pollMs: 20 },
+      cluster: {},
+      verifyZeebeData: () => Promise.resolve('holds the backup'),
+      verifyExporting: () => Promise.resolve('exporting'),
+      verifyBackupListed: () => Promise.resolve('listed'),
+    });
+    expect(outcome.state).toBe('COMPLETED');
+    expect(reads.get('camunda-zeebe-1')).toBeGreaterThanOrEqual(5);
+    expect(warnings.filter((w) => /^camunda-zeebe-1: the restore application deleted the data it had restored .*camunda\/camunda#48199/.test(w))).toHaveLength(1);
+  });
+
+  it('still wiped when the wait runs out: the failure says the data was deleted by a restart', async () => {
+    const cluster = fakeCluster({ brokerLog: (pod) => (pod.endsWith('-1') ? WIPE : SUCCESS) });
+    const { outcome } = await run(cluster);
+    expect(outcome).toMatchObject({ state: 'FAILED', step: 'await-broker-restore' });
+    if (outcome.state !== 'FAILED') return;
+    expect(outcome.message).toMatch(/no restore result after .* from camunda-zeebe-1 \(camunda-zeebe-1: the restored data was deleted by a restart of the restore application\)/);
+    expect(cluster.workloads.get('camunda-zeebe')?.replicas).toBe(0);
+    expect(envOf(cluster)).toEqual(['CAMUNDA_DATA_BACKUP_STORE=S3', 'SPRING_PROFILES_ACTIVE=broker,operate']);
   });
 });

@@ -44,6 +44,11 @@ export interface RestoreRunDeps {
   readonly timing: RestoreTiming;
   /** For the printed kubectl commands. */
   readonly cluster: ClusterFlags;
+  /**
+   * Shows that every broker holds the backup's data once they run again (their partitions' snapshots and positions,
+   * and no partition that started empty); throws naming the broker and the partition otherwise.
+   */
+  readonly verifyZeebeData: (step: Extract<RestoreStep, { action: 'verify-zeebe-data' }>, signal: AbortSignal) => Promise<string>;
   /** Makes sure exporting is not paused after the restart (resumes it when it is); resolves with what it saw. */
   readonly verifyExporting: (signal: AbortSignal) => Promise<string>;
   /** Shows that the restored backup is listed by the components again; resolves with what it saw. */
@@ -119,6 +124,8 @@ export function stepTitle(step: RestoreStep): string {
       return `Take statefulset/${step.statefulSet} out of restore mode`;
     case 'await-ready':
       return `Wait until ${describeWorkload(step.workload)} is ready`;
+    case 'verify-zeebe-data':
+      return `Check that every broker holds the backup's data (${step.partitions.length} partition(s))`;
     case 'verify-exporting':
       return 'Make sure Zeebe exporting is not paused';
     case 'verify-backup-listed':
@@ -195,6 +202,7 @@ export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): P
         const undone = await leaveRestoreMode(plan, deps, results);
         if (undone) return undone;
       }
+      if (step.action === 'verify-zeebe-data') await stopForZeebeRedo(plan, deps, results);
       return { state: 'FAILED', journal: journal.journal, results, step: step.id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) };
     }
   }
@@ -221,6 +229,14 @@ async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: Step
 /** What taking restore mode off needs: a run's deps, or those of `restore --abandon` (abandon.ts). */
 export type LeaveRestoreModeDeps = Pick<RestoreRunDeps, 'kube' | 'workloads' | 'journal' | 'emit' | 'timing' | 'cluster'>;
 
+const brokersOf = (plan: RestorePlan): WorkloadRef => ({ kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet });
+
+/** Scales the brokers to 0 and waits until their pods are gone (no signal: an interrupt must not stop it). */
+async function stopBrokers(ref: WorkloadRef, deps: Pick<RestoreRunDeps, 'kube' | 'workloads' | 'timing'>): Promise<void> {
+  await deps.workloads.scale(ref, 0);
+  await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+}
+
 /**
  * Scales the brokers to 0 and applies the inverse patch, whatever stopped the run (no signal: an interrupt must not
  * stop the undo). When every broker had restored already, the leave-restore-mode steps count as done; otherwise
@@ -231,10 +247,9 @@ export async function leaveRestoreMode(plan: RestorePlan, deps: LeaveRestoreMode
   const title = `Take statefulset/${plan.restoreMode.statefulSet} out of restore mode`;
   emit({ kind: 'cleanup-started', title });
   const started = Date.now();
-  const ref: WorkloadRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.restoreMode.statefulSet };
+  const ref = brokersOf(plan);
   try {
-    await deps.workloads.scale(ref, 0);
-    await waitForWorkload(deps, ref, 'gone', { timeoutMs: deps.timing.workloadTimeoutMs, maxIntervalMs: deps.timing.pollMs });
+    await stopBrokers(ref, deps);
     const reverted = await deps.workloads.patchContainer(ref, restoreModeOffChange(plan));
     const left = restoreModeLeftovers(plan, reverted);
     if (left.length > 0) throw new Error(`still on the StatefulSet after the patch: ${left.join(', ')}`);
@@ -261,6 +276,29 @@ export async function leaveRestoreMode(plan: RestorePlan, deps: LeaveRestoreMode
   return undefined;
 }
 
+/**
+ * The brokers came back without the backup's data: nothing may start on top of them, and they must not take new
+ * work on empty partitions. Stop them again and make the next run restore Zeebe again from emptied volumes (the
+ * volume, restore and leave-restore-mode steps count as not done). A failure here is said, not thrown: the run
+ * fails either way, and the cluster state says what runs.
+ */
+async function stopForZeebeRedo(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[]): Promise<void> {
+  const { journal, emit } = deps;
+  const title = `Stop statefulset/${plan.restoreMode.statefulSet} again, to restore Zeebe again`;
+  emit({ kind: 'cleanup-started', title });
+  const started = Date.now();
+  try {
+    await stopBrokers(brokersOf(plan), deps);
+  } catch (error) {
+    emit({ kind: 'cleanup-failed', title, message: `the brokers without the backup's data still run: ${messageOf(error)}` });
+    return;
+  }
+  const redo = new Set(plan.steps.filter((s) => s.phase === 'delete-zeebe-volumes' || s.phase === 'restore-zeebe' || s.phase === 'leave-restore-mode').map((s) => s.id));
+  await journal.update({ current: undefined, done: journal.journal.done.filter((id) => !redo.has(id)) });
+  results.push({ id: 'stop-for-zeebe-redo', phase: 'leave-restore-mode', message: 'brokers at 0; the next run deletes their volumes and restores Zeebe again', durationMs: Date.now() - started });
+  emit({ kind: 'cleanup-succeeded', title });
+}
+
 async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDeps, resuming: boolean): Promise<string> {
   const { signal, timing } = deps;
   const wait = (ref: WorkloadRef, goal: 'gone' | 'ready', onProgress?: (m: string) => void) =>
@@ -274,7 +312,9 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
   switch (step.action) {
     case 'scale-down': {
       const ref = refOf(plan, step.workload);
-      await deps.workloads.scale(ref, 0);
+      // The brokers' scale-down after their restore was asked by await-broker-restore already.
+      const already = step.phase === 'leave-restore-mode' && (await deps.workloads.readWorkload(ref))?.replicas === 0;
+      if (!already) await deps.workloads.scale(ref, 0);
       await wait(ref, 'gone', progress);
       return 'no pod left';
     }
@@ -347,6 +387,8 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       const state = await wait(refOf(plan, step.workload), 'ready', progress);
       return `${state.pods.length} pod(s) ready`;
     }
+    case 'verify-zeebe-data':
+      return deps.verifyZeebeData(step, signal);
     case 'verify-exporting':
       return deps.verifyExporting(signal);
     case 'verify-backup-listed':
@@ -360,38 +402,64 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
   throw new Error(`this version of the tool does not know the step ${String(unknown.id)} (${String(unknown.action)}) of the journal; continue the restore with the version that started it`);
 }
 
-/** Polls every broker's current and previous log until each logged its restore; fails fast on a failure line. */
+/**
+ * Polls every broker's previous and current log until each one's latest run restored the backup; fails fast on a
+ * failure line. Every pod is read on every poll, also those that restored already: with the restore env still set
+ * they restart, and on the patches with the succeed-restart-delete bug a restart deletes the restored data again
+ * (broker-logs.ts). The moment every broker's latest run is a success, the StatefulSet is scaled to 0 here, before
+ * the journal is written: every restart from then on could delete the data.
+ */
 async function awaitBrokerRestore(plan: RestorePlan, pods: readonly string[], deps: RestoreRunDeps, progress: (message: string) => void): Promise<string> {
   const { timing, signal } = deps;
   const container = plan.restoreMode.container;
   const restored = new Map<string, string>();
+  const seen = new Set<string>();
+  const wiped = new Map<string, string>();
   const started = Date.now();
   let interval = 100;
   for (;;) {
     await Promise.all(
-      pods
-        .filter((pod) => !restored.has(pod))
-        .map(async (pod) => {
-          const [current, previous] = await Promise.all([
-            deps.workloads.podLog({ namespace: plan.namespace, pod, container, tailLines: 400 }),
-            deps.workloads.podLog({ namespace: plan.namespace, pod, container, previous: true, tailLines: 400 }),
-          ]);
-          const verdict = judgeBrokerLogs(current, previous);
-          if (verdict.state === 'failed') throw new BrokerRestoreError(pod, verdict.line);
-          if (verdict.state === 'restored') {
-            restored.set(pod, verdict.line);
-            progress(`${pod}: ${verdict.line}`);
+      pods.map(async (pod) => {
+        const [current, previous] = await Promise.all([
+          deps.workloads.podLog({ namespace: plan.namespace, pod, container, tailLines: 400 }),
+          deps.workloads.podLog({ namespace: plan.namespace, pod, container, previous: true, tailLines: 400 }),
+        ]);
+        const verdict = judgeBrokerLogs(current, previous, restored.has(pod));
+        if (verdict.state === 'failed') throw new BrokerRestoreError(pod, verdict.line);
+        if (verdict.state === 'wiped') {
+          if (restored.delete(pod) || !wiped.has(pod)) {
+            deps.emit({
+              kind: 'warning',
+              message: `${pod}: the restore application deleted the data it had restored when the pod restarted (${verdict.line}; camunda/camunda#48199, fixed in later patches): waiting for it to restore again`,
+            });
           }
-        }),
+          wiped.set(pod, verdict.line);
+          return;
+        }
+        if (verdict.state === 'restored') {
+          restored.set(pod, verdict.line);
+          wiped.delete(pod);
+          if (!seen.has(pod)) progress(`${pod}: ${verdict.line}`);
+          seen.add(pod);
+        }
+      }),
     );
-    if (restored.size === pods.length) return `${pods.length} broker(s) restored`;
+    if (restored.size === pods.length) {
+      // Every restart from here on runs the restore application again: stop them before anything else.
+      await deps.workloads.scale(brokersOf(plan), 0);
+      return `${pods.length} broker(s) restored; statefulset/${plan.restoreMode.statefulSet} scaled to 0 at once`;
+    }
     const elapsed = Date.now() - started;
     if (elapsed > timing.brokerRestoreTimeoutMs) {
       const waiting = pods.filter((p) => !restored.has(p));
-      throw new Error(`no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')} (see ${kubectlCommand(`logs ${waiting[0] ?? ''} -c ${container}`, { cluster: deps.cluster, namespace: plan.namespace })})`);
+      const lost = waiting.filter((p) => wiped.has(p));
+      throw new Error(
+        `no restore result after ${formatDuration(elapsed)} from ${waiting.join(', ')}${lost.length > 0 ? ` (${lost.join(', ')}: the restored data was deleted by a restart of the restore application)` : ''} (see ${kubectlCommand(`logs ${waiting[0] ?? ''} -c ${container}`, { cluster: deps.cluster, namespace: plan.namespace })})`,
+      );
     }
     await sleep(interval, signal);
-    interval = Math.min(timing.pollMs, Math.round(interval * 1.5));
+    // Once a broker restored, it restarts with the restore env: poll fast so that the last one is seen at once.
+    interval = Math.min(restored.size > 0 ? Math.min(timing.pollMs, 250) : timing.pollMs, Math.round(interval * 1.5));
   }
 }
 

@@ -69,6 +69,18 @@ export interface RestoreModeChange {
   readonly startupProbeBefore?: RawProbe | undefined;
 }
 
+/**
+ * What one partition of the restored backup holds (the Zeebe backup's details, read while the brokers ran): a broker
+ * that restored it starts from this snapshot, so its own snapshot and processed position are at least these.
+ * Both undefined on RDBMS, where the restore application picks the backups itself.
+ */
+export interface ExpectedPartition {
+  readonly partitionId: number;
+  /** `<index>-<term>-<processedPosition>-<exportedPosition>…` of the snapshot in the backup. */
+  readonly snapshotId?: string | undefined;
+  readonly checkpointPosition?: number | undefined;
+}
+
 interface StepBase {
   /** Stable within a plan: the journal records done steps by it. */
   readonly id: string;
@@ -88,6 +100,7 @@ export type RestoreStep =
   | (StepBase & { readonly action: 'await-broker-restore'; readonly statefulSet: string; readonly pods: readonly string[] })
   | (StepBase & { readonly action: 'revert-restore-mode'; readonly statefulSet: string })
   | (StepBase & { readonly action: 'await-ready'; readonly workload: PlannedWorkload })
+  | (StepBase & { readonly action: 'verify-zeebe-data'; readonly statefulSet: string; readonly pods: readonly string[]; readonly partitions: readonly ExpectedPartition[] })
   | (StepBase & { readonly action: 'verify-exporting' })
   | (StepBase & { readonly action: 'verify-backup-listed'; readonly backupId: number })
   | (StepBase & ({ readonly action: 'load-web-modeler-dump'; readonly file: string } & WebModelerTarget));
@@ -147,6 +160,8 @@ export interface RestoreFacts extends RestoreTarget {
     readonly livenessProbe?: RawProbe | undefined;
     readonly startupProbe?: RawProbe | undefined;
   };
+  /** Every partition of the backup (1..partitionCount on RDBMS), with what it holds when the backup says. */
+  readonly zeebePartitions?: readonly ExpectedPartition[] | undefined;
   /** --web-modeler-dump: the file, its database, and the Web Modeler Deployments stopped while it loads. */
   readonly webModeler?: (WebModelerTarget & { readonly file: string; readonly workloads: readonly PlannedWorkload[] }) | undefined;
   readonly webModelerDeployed: boolean;
@@ -225,6 +240,10 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
     { id: 'revert-restore-mode', phase: 'leave-restore-mode', action: 'revert-restore-mode', statefulSet: broker.statefulSet },
     { id: `scale-up:${ref(zeebe)}`, phase: 'leave-restore-mode', action: 'scale-up', workload: zeebe },
     { id: `await-ready:${ref(zeebe)}`, phase: 'leave-restore-mode', action: 'await-ready', workload: zeebe },
+    // Before anything else starts on top of them: the brokers hold the backup's data (§8.2), judged, not assumed.
+    ...(facts.zeebePartitions && facts.zeebePartitions.length > 0
+      ? [{ id: 'verify-zeebe-data', phase: 'leave-restore-mode', action: 'verify-zeebe-data', statefulSet: broker.statefulSet, pods, partitions: facts.zeebePartitions } as const]
+      : []),
     ...others.map((workload): RestoreStep => ({ id: `scale-up:${ref(workload)}`, phase: 'start-workloads', action: 'scale-up', workload })),
     ...others.map((workload): RestoreStep => ({ id: `await-ready:${ref(workload)}`, phase: 'start-workloads', action: 'await-ready', workload })),
     { id: 'verify-exporting', phase: 'verify', action: 'verify-exporting' },
@@ -248,7 +267,7 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
           : 'Web Modeler data (not part of this backup; restored from its own database dump)',
     );
   }
-  const { broker: _broker, claims: _claims, webModeler, webModelerDeployed: _deployed, webModelerLoad: _load, warnings, indices: _indices, ...target } = facts;
+  const { broker: _broker, claims: _claims, zeebePartitions: _partitions, webModeler, webModelerDeployed: _deployed, webModelerLoad: _load, warnings, indices: _indices, ...target } = facts;
   return {
     schemaVersion: 1,
     ...target,

@@ -14,9 +14,10 @@ import type { ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { ConnectionPool } from '../connections.js';
-import { whereOf } from '../layout.js';
+import { layoutOf, partOf, whereOf } from '../layout.js';
+import { describeFailure } from '../part-clients.js';
 import { webModelerLoadCommand } from './web-modeler.js';
-import { buildRestorePlan, claimOrdinal, withWebModelerDumpFile, withWebModelerLoad, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
+import { buildRestorePlan, claimOrdinal, withWebModelerDumpFile, withWebModelerLoad, type ExpectedPartition, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
 
 /**
  * The components that write Camunda data and must be stopped (§9 #6): the brokers (orchestration on 8.8+), the
@@ -107,6 +108,8 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     indices = [...new Set([...indices, ...held])].sort();
   }
 
+  const zeebePartitions = await expectedPartitions(installation, options, deps.pool, warnings);
+
   const claims = (await deps.workloads.listClaims(namespace)).map((c) => c.name).filter((name) => claimOrdinal(broker.name, name) !== undefined);
   if (claims.length === 0) {
     warnings.push(`no data PVC (data-${broker.name}-<n>) found: the brokers keep their data elsewhere (persistenceType local or memory?), which a restore cannot empty`);
@@ -128,6 +131,7 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     indices,
     snapshots,
     claims,
+    zeebePartitions,
     broker: {
       statefulSet: broker.name,
       container: container.name,
@@ -204,6 +208,32 @@ async function snapshotsOf(context: ApiContext, repository: string, backupId: nu
   if (records) found.push({ part: 'zeebe-records', snapshot: records.snapshot, repository, indices: [...(records.indices ?? [])].sort() });
   const order = ['operate', 'tasklist', 'webapps', 'optimize', 'zeebe-records'];
   return found.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part) || a.snapshot.localeCompare(b.snapshot, 'en', { numeric: true }));
+}
+
+/**
+ * What each partition of the Zeebe backup holds (its snapshot and checkpoint position, `GET …/<id>` while the
+ * brokers run), so that the run can tell restored brokers from empty ones once they run again (§8.2). On RDBMS the
+ * restore application picks the backups itself: every partition of the release, without positions.
+ */
+async function expectedPartitions(installation: Installation, options: ResolveOptions, pool: ConnectionPool, warnings: string[]): Promise<ExpectedPartition[]> {
+  const eachPartition = (): ExpectedPartition[] => Array.from({ length: installation.partitionCount ?? 0 }, (_, i) => ({ partitionId: i + 1 }));
+  if (options.mode === 'rdbms' || options.backupId === null) return eachPartition();
+  const zeebe = partOf(layoutOf(installation), 'zeebe');
+  try {
+    if (!zeebe?.target) throw new Error('no Zeebe endpoint found');
+    const backup = await (await pool.api({ ...zeebe, target: zeebe.target })).zeebeBackup(zeebe.path, options.backupId);
+    return (backup.details ?? [])
+      .map((d) => ({
+        partitionId: d.partitionId,
+        ...(d.snapshotId ? { snapshotId: d.snapshotId } : {}),
+        ...(typeof d.checkpointPosition === 'number' ? { checkpointPosition: d.checkpointPosition } : {}),
+      }))
+      .sort((a, b) => a.partitionId - b.partitionId);
+  } catch (error) {
+    // A real run has just read it in its checks; a dry run does not check. Either way the plan says what it lacks.
+    warnings.push(`the Zeebe backup ${options.backupId} cannot be read (${describeFailure(error)}): after the restore, each partition is only required to have a snapshot`);
+    return eachPartition();
+  }
 }
 
 /** Resolves the facts and builds the plan. */

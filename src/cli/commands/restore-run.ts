@@ -8,7 +8,8 @@ import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../
 import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
 import type { RestorePlan } from '../../backup/restore/plan.js';
 import { continuedPlanWithDump, planRestore } from '../../backup/restore/resolve.js';
-import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
+import { verifyBackupListed, verifyExportingAfterRestore, verifyZeebeData } from '../../backup/restore/verify.js';
+import { DEFAULT_RESUME_TIMING } from '../../backup/resume-exporting.js';
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
@@ -229,7 +230,13 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
 
       const connect = connectorFor(options, deps, kube, reporter.emit);
       const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube));
-      const verifyDeps = { kube, connect, emit: reporter.emit, rediscover };
+      const cluster = clusterFlagsOf(options, kube.contextName);
+      // Resuming and reading the exporter state back are retried as long as the other waits of this run (at most the resume command's default).
+      const resumeTiming = { ...DEFAULT_RESUME_TIMING, timeoutMs: Math.min(options.waitTimeoutMs, DEFAULT_RESUME_TIMING.timeoutMs) };
+      const verifyDeps = { kube, connect, emit: reporter.emit, rediscover, access: options.access, cluster, resumeTiming };
+      // A follower may still catch up from its leader: a little time, never the whole wait for pods.
+      // Its own connector: the exec relay keeps the pod listing it first read (the brokers', before the others start).
+      const dataDeps = { kube, workloads, connect: connectorFor(options, deps, kube, reporter.emit), emit: reporter.emit, timeoutMs: Math.min(options.waitTimeoutMs, 2 * 60_000), pollMs: options.pollIntervalMs };
       const search = installation.search;
       const { withReleaseLock } = await import('./release-lock.js');
       const started = deps.now();
@@ -244,6 +251,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           signal: deps.signal,
           timing: { ...DEFAULT_RESTORE_TIMING, workloadTimeoutMs: options.waitTimeoutMs, pollMs: options.pollIntervalMs },
           cluster: clusterFlagsOf(options, kube.contextName),
+          verifyZeebeData: (step, signal) => verifyZeebeData(dataDeps, { namespace: plan.namespace, release: plan.release, container: plan.restoreMode.container }, step, signal),
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
           loadWebModelerDump: (step, signal) =>

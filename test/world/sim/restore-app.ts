@@ -10,6 +10,11 @@
  * restarts it: the next run finds the data directory not empty and crash-loops (the docs' "expected"
  * CrashLoopBackOff). Every failure logs the real lines and exits 1.
  *
+ * With `controls.wipeOnRestart` a restart after a success deletes the restored data (the succeed-restart-delete bug).
+ * A broker started on an empty volume logs, per partition, RaftPartitionFactory's "Root directory … is empty or does
+ * not exist" line and reports no snapshot on /actuator/partitions; one started on restored data reports the
+ * backup's snapshot and positions (ZeebeCluster.brokerData).
+ *
  * Not checked by the real restore application, so marked "[simulated]" here: a broker later started on data
  * restored from a backup of another version, or restored under another node ID, logs that and never becomes Ready —
  * the world's way of making such a restore fail visibly.
@@ -46,6 +51,15 @@ export interface RestoreAppControls {
    * EXPORTING; PAUSED/SOFT_PAUSED let a test check that the tool resumes.
    */
   exportingAfterRestore: 'EXPORTING' | 'PAUSED' | 'SOFT_PAUSED' | 'unchanged';
+  /**
+   * The succeed-restart-delete bug of some 8.8/8.9 patches (camunda/camunda#48199, 8.9 backport #48257): a restart
+   * of the restore application with the restore env still set finds the restored data, a partition-level emptiness
+   * check throws inside the restore, and RestoreManager deletes the whole data directory. The next run restores
+   * again on the now empty directory: succeed, restart, delete, restore, …
+   */
+  wipeOnRestart?: boolean;
+  /** Set by the world: how many times a restart deleted restored data (wipeOnRestart). */
+  wipes?: number;
 }
 
 /** What the restore app wrote on a volume. */
@@ -155,12 +169,12 @@ export function restoreAppProgram(config: RestoreAppConfig): ContainerProgram {
       : launchViaCommand(asArray(run.container['command']).map(String), asArray(run.container['args']).map(String));
     const image = String(run.container['image'] ?? '');
     const version = /:([^:@]+)$/.exec(image)?.[1] ?? config.zeebe.config.version;
-    if (launch.mode === 'broker') return brokerScript(run, config, launch, version, volumeName);
+    if (launch.mode === 'broker') return brokerScript(run, config, launch, version, volumeName, dataDir);
     return restoreScript(run, config, launch, env, version, volumeName, dataDir, modern);
   };
 }
 
-function brokerScript(run: ContainerRun, config: RestoreAppConfig, launch: Launch, version: string, volumeName: string): ContainerScript {
+function brokerScript(run: ContainerRun, config: RestoreAppConfig, launch: Launch, version: string, volumeName: string, dataDir: string): ContainerScript {
   const logger = 'io.camunda.zeebe.broker.Broker';
   const nodeId = launch.nodeId ?? 0;
   const volume = run.volume(volumeName);
@@ -174,7 +188,21 @@ function brokerScript(run: ContainerRun, config: RestoreAppConfig, launch: Launc
     lines.push({ atMs: 5, text: line('ERROR', logger, `[simulated] partitions restored for node ${data.nodeId} found on node ${nodeId}`) });
     return { lines };
   }
-  if (volume && volume.data.empty && !run.adopted) run.setVolume(volumeName, { empty: false, fresh: true });
+  const ordinal = run.ordinal ?? nodeId;
+  if (volume && volume.data.empty && !run.adopted) {
+    run.setVolume(volumeName, { empty: false, fresh: true });
+    // RaftPartitionFactory, once per partition of this broker (camunda/camunda#21589).
+    for (let p = 1; p <= config.zeebe.config.partitions; p++) {
+      if (!config.zeebe.membersOf(p).includes(ordinal)) continue;
+      const id = `PartitionId{id=${p}, group=raft-partition}`;
+      lines.push({ atMs: 2, text: line('INFO', 'io.camunda.zeebe.broker.system', `Root directory ${dataDir}/raft-partition/partitions/${p} for partition ${id} is empty or does not exist. The partition ${id} is starting with no pre-existing data.`) });
+    }
+    config.zeebe.setBrokerData(ordinal, { kind: 'empty' });
+  } else if (data?.restoredFrom) {
+    config.zeebe.setBrokerData(ordinal, { kind: 'restored', backupId: data.restoredFrom[data.restoredFrom.length - 1] ?? 0 });
+  } else if (data?.['fresh'] === true && !config.zeebe.brokerData.has(ordinal)) {
+    config.zeebe.setBrokerData(ordinal, { kind: 'empty' });
+  }
   if (data?.restoredFrom && !data['started']) {
     run.setVolume(volumeName, { ...data, started: true });
     const phase = config.controls?.exportingAfterRestore ?? 'EXPORTING';
@@ -243,6 +271,16 @@ function restoreScript(
   }
 
   const volume = run.volume(volumeName);
+  const onVolume = volume?.data as RestoredVolume | undefined;
+  if (volume && onVolume?.restoredFrom && config.controls?.wipeOnRestart) {
+    // camunda/camunda#48199: the partition-level check throws inside the restore, RestoreManager deletes everything.
+    const partition = `${dataDir}/raft-partition/partitions/1`;
+    lines.push({ atMs: 12, text: line('ERROR', managerLogger, `Failed to restore broker. Deleting data directory ${dataDir}`) });
+    lines.push({ atMs: 12, text: `java.util.concurrent.ExecutionException: java.nio.file.DirectoryNotEmptyException: ${partition}` });
+    const failed = fail(14, [], `java.nio.file.DirectoryNotEmptyException: ${partition}`);
+    if (config.controls) config.controls.wipes = (config.controls.wipes ?? 0) + 1;
+    return { ...failed, onExit: () => run.setVolume(volumeName, { empty: true }) };
+  }
   if (!volume || !volume.data.empty) {
     return fail(15, [line('ERROR', managerLogger, `Brokers's data directory ${dataDir} is not empty. Aborting restore to avoid overwriting data. Please restart with a clean directory.`)], `java.nio.file.DirectoryNotEmptyException: ${dataDir}`);
   }

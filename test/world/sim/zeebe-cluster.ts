@@ -78,6 +78,9 @@ function alreadyExistsMessage(minor: ZeebeMinor, requested: number, latest: numb
   return `Requested backup has id ${requested}. The latest backup has id ${latest}. A backupId is an integer and must be greater than the ID of previous backups that are completed, failed, or deleted. Zeebe does not take two backups with the same ids.`;
 }
 
+/** The snapshot a partition backup holds (`<index>-<term>-<processedPosition>-<exportedPosition>`), from its checkpoint. */
+const backupSnapshotId = (checkpointPosition: number): string => `${checkpointPosition - 2}-1-${checkpointPosition}-${checkpointPosition - 1}`;
+
 /** Nanosecond-precision timestamp like Zeebe prints (the extra digits are deterministic filler). */
 export function nanoTimestamp(ms: number): string {
   const iso = new Date(ms).toISOString();
@@ -94,6 +97,11 @@ export class ZeebeCluster {
   /** Backups up to this id are ignored by the 8.9 checkpoint state after DELETE …/state. */
   private stateFloor = 0;
   readonly exporting = new Map<number, ExporterPhase>();
+  /**
+   * What each broker (by ordinal) started on, when it did not start on the data the world began with: the data a
+   * restore wrote from a backup, or an empty volume (a new cluster). /actuator/partitions reports accordingly.
+   */
+  readonly brokerData = new Map<number, { readonly kind: 'restored'; readonly backupId: number; readonly since: number } | { readonly kind: 'empty'; readonly since: number }>();
   /** Position frozen while exporting is paused. */
   private readonly exportedFrozenAt = new Map<number, number>();
 
@@ -198,7 +206,7 @@ export class ZeebeCluster {
         return base;
       }
       base['lastUpdatedAt'] = nanoTimestamp(partitionState === 'IN_PROGRESS' ? this.now() : p.endMs);
-      if (partitionState === 'COMPLETED') base['snapshotId'] = `${p.checkpointPosition - 2}-1-${p.checkpointPosition}-${p.checkpointPosition - 1}`;
+      if (partitionState === 'COMPLETED') base['snapshotId'] = backupSnapshotId(p.checkpointPosition);
       base['checkpointPosition'] = p.checkpointPosition;
       if (since89(this.config.minor)) base['firstLogPosition'] = p.firstLogPosition;
       base['brokerId'] = p.brokerId;
@@ -272,21 +280,53 @@ export class ZeebeCluster {
     return [...this.exporting.values()].some((phase) => phase !== 'EXPORTING');
   }
 
-  /** GET /actuator/partitions of one broker: only the partitions it holds. */
+  /** A broker started on data restored from a backup, or on an empty volume (see brokerData). */
+  setBrokerData(brokerIndex: number, data: { kind: 'restored'; backupId: number } | { kind: 'empty' }): void {
+    this.brokerData.set(brokerIndex, { ...data, since: this.now() });
+  }
+
+  /**
+   * GET /actuator/partitions of one broker: only the partitions it holds (PartitionStatus: role, snapshotId,
+   * positions, phases). A broker restored from a backup starts from the backup's snapshot and log; one that started
+   * on an empty volume has no snapshot and no processed record yet.
+   */
   partitionsOfBroker(brokerIndex: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
+    const data = this.brokerData.get(brokerIndex);
+    const elapsed = data ? Math.floor((this.now() - data.since) / 10) : 0;
     for (let p = 1; p <= this.config.partitions; p++) {
       const members = this.membersOf(p);
       if (!members.includes(brokerIndex)) continue;
+      const role = members[0] === brokerIndex ? 'LEADER' : 'FOLLOWER';
+      const exporterPhase = this.exporting.get(p) ?? 'EXPORTING';
+      const restoredFrom = data?.kind === 'restored' ? this.backups.get(data.backupId)?.partitions.find((b) => b.partitionId === p) : undefined;
+      if (data?.kind === 'empty' || (data?.kind === 'restored' && !restoredFrom)) {
+        result[String(p)] = { role, snapshotId: null, processedPosition: -1, processedPositionInSnapshot: null, streamProcessorPhase: 'PROCESSING', exportedPosition: -1, exporterPhase, health: { status: 'HEALTHY' } };
+        continue;
+      }
+      if (restoredFrom) {
+        const checkpoint = restoredFrom.checkpointPosition;
+        result[String(p)] = {
+          role,
+          snapshotId: backupSnapshotId(checkpoint),
+          processedPosition: checkpoint + elapsed,
+          processedPositionInSnapshot: checkpoint,
+          streamProcessorPhase: 'PROCESSING',
+          exportedPosition: checkpoint - 1 + (exporterPhase === 'EXPORTING' ? elapsed : 0),
+          exporterPhase,
+          health: { status: 'HEALTHY' },
+        };
+        continue;
+      }
       const processed = this.processedPosition(p);
       result[String(p)] = {
-        role: members[0] === brokerIndex ? 'LEADER' : 'FOLLOWER',
+        role,
         snapshotId: `${processed - 100}-1-${processed - 90}-${processed - 95}`,
         processedPosition: processed,
         processedPositionInSnapshot: processed - 90,
         streamProcessorPhase: 'PROCESSING',
         exportedPosition: this.exportedPosition(p),
-        exporterPhase: this.exporting.get(p) ?? 'EXPORTING',
+        exporterPhase,
         health: { status: 'HEALTHY' },
       };
     }
