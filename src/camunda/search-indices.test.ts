@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fakeCluster, ok } from '../../test/unit/create-test-kit.js';
 import type { Route } from '../../test/unit/create-test-kit.js';
 import { PreconditionError } from '../errors.js';
-import { deleteIndex, listIndicesByPrefix, restoreSnapshot, SnapshotRestoreError, unsafeIndexName } from './search-indices.js';
+import type { HttpRequest } from '../reach/component-http.js';
+import { deleteIndex, existingIndices, listIndicesByPrefix, MAX_NAMES_IN_URL_BYTES, namesInChunks, restoreSnapshot, SnapshotRestoreError, unsafeIndexName } from './search-indices.js';
 
 const ES = 'http://es:9200';
 
@@ -103,5 +104,44 @@ describe('restoreSnapshot', () => {
     await expect(restoreSnapshot(partial.context, 'repo', SNAPSHOT.snapshot, 1000)).rejects.toThrow('the snapshot is PARTIAL, not SUCCESS');
     const absent = await context({ [`GET ${SNAPSHOT_PATH}`]: { status: 404, body: { error: { type: 'snapshot_missing_exception', reason: 'missing' }, status: 404 } } });
     await expect(restoreSnapshot(absent.context, 'repo', SNAPSHOT.snapshot, 1000)).rejects.toThrow('does not exist in repository repo');
+  });
+});
+
+/** Hundreds of daily indices with long names, as weeks of zeebe-record and archived Operate indices leave. */
+const manyNames = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `zeebe-record_process-instance-modification_8.7.37_2026-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}-${i}`);
+
+describe('namesInChunks', () => {
+  it('keeps every comma-joined, encoded group under the limit, in order, every name once', () => {
+    const names = manyNames(400);
+    const chunks = namesInChunks(names);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.flat()).toEqual(names);
+    for (const chunk of chunks) expect(chunk.map(encodeURIComponent).join(',').length).toBeLessThanOrEqual(MAX_NAMES_IN_URL_BYTES);
+  });
+  it('one group for a few names; none for none', () => {
+    expect(namesInChunks(['a', 'b'])).toEqual([['a', 'b']]);
+    expect(namesInChunks([])).toEqual([]);
+  });
+});
+
+describe('existingIndices', () => {
+  it('asks in requests whose line stays under 4096 bytes, however many names, and merges the answers', async () => {
+    const names = manyNames(500);
+    const present = new Set(names.filter((_, i) => i % 3 === 0));
+    const lines: string[] = [];
+    const http = {
+      description: 'fake es',
+      close: () => Promise.resolve(),
+      request: (request: HttpRequest) => {
+        lines.push(`${request.method} ${request.path} HTTP/1.1`);
+        const asked = decodeURIComponent(/^\/_cat\/indices\/([^?]+)/.exec(request.path)?.[1] ?? '').split(',');
+        return Promise.resolve({ status: 200, body: JSON.stringify(asked.filter((n) => present.has(n)).map((index) => ({ index, health: 'green', status: 'open' }))) });
+      },
+    };
+    const found = await existingIndices({ http, emit: () => undefined }, names);
+    expect([...found].sort()).toEqual([...present].sort());
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(4096);
   });
 });

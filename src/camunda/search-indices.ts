@@ -78,18 +78,51 @@ export async function deleteIndex(context: ApiContext, name: string): Promise<bo
   throw new ComponentHttpError({ method: 'DELETE', path }, response);
 }
 
-/** Which of the names exist now (`GET /_cat/indices/<a>,<b>`; names the cluster does not know are left out). */
+/**
+ * Elasticsearch and OpenSearch refuse a request line over 4096 bytes (`http.max_initial_line_length`: 400
+ * too_long_http_line_exception). Names that go into a URL are sent in groups whose joined, encoded form stays under
+ * this many bytes, leaving room for the method, the path around them, the query and the protocol.
+ */
+export const MAX_NAMES_IN_URL_BYTES = 3000;
+
+/** The names in groups whose comma-joined, URL-encoded form fits MAX_NAMES_IN_URL_BYTES (one name per group at least). */
+export function namesInChunks(names: readonly string[], maxBytes = MAX_NAMES_IN_URL_BYTES): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const name of names) {
+    const size = encodeURIComponent(name).length + (current.length > 0 ? 1 : 0);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    bytes += current.length > 0 ? size : encodeURIComponent(name).length;
+    current.push(name);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Which of the names exist now (`GET /_cat/indices/<a>,<b>`; names the cluster does not know are left out), asked in
+ * groups that keep every request line under the servers' limit, however many names there are.
+ */
 export async function existingIndices(context: ApiContext, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
   for (const name of names) {
     const problem = unsafeIndexName(name);
     if (problem) throw new PreconditionError(`refusing to look up the index "${name}": it is ${problem}`);
   }
-  const path = `/_cat/indices/${names.map(encodeURIComponent).join(',')}?format=json&h=index,health,status&expand_wildcards=all&ignore_unavailable=true`;
-  const response = await send(context, { method: 'GET', path });
-  if (response.status === 404) return new Set();
-  if (response.status < 200 || response.status > 299) throw new ComponentHttpError({ method: 'GET', path }, response);
-  return new Set(parseJsonBody(CatIndicesSchema, response.body, `GET ${path}`).map((row) => row.index));
+  const found = new Set<string>();
+  for (const chunk of namesInChunks([...new Set(names)])) {
+    const path = `/_cat/indices/${chunk.map(encodeURIComponent).join(',')}?format=json&h=index,health,status&expand_wildcards=all&ignore_unavailable=true`;
+    const response = await send(context, { method: 'GET', path });
+    if (response.status === 404) continue;
+    if (response.status < 200 || response.status > 299) throw new ComponentHttpError({ method: 'GET', path }, response);
+    for (const row of parseJsonBody(CatIndicesSchema, response.body, `GET ${path}`)) found.add(row.index);
+  }
+  return found;
 }
 
 /** `GET /_snapshot/<repo>/<snapshot>`: its indices, state and shard counts; undefined when it does not exist. */

@@ -257,7 +257,9 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
     case 'verify-indices-gone': {
       // Neither a deleted index nor any new Camunda index (something still running would recreate them).
       const context = await search();
-      const left = new Set([...(await existingIndices(context, step.indices)), ...(await listIndicesByPrefix(context, step.prefixes ?? [])).map((row) => row.index)]);
+      const kept = new Set(step.kept ?? []);
+      const listed = (await listIndicesByPrefix(context, step.prefixes ?? [])).map((row) => row.index).filter((index) => !kept.has(index));
+      const left = new Set([...(await existingIndices(context, step.indices)), ...listed]);
       if (left.size > 0) throw new Error(`still there (recreated by something still running?): ${[...left].sort().join(', ')}`);
       return `none of ${step.indices.length} is left, and no other Camunda index exists`;
     }
