@@ -51,6 +51,11 @@ export interface SimServerOptions {
   /** Spring `management.server.base-path`; paths outside it get the Spring 404. */
   readonly basePath?: string | undefined;
   readonly tls?: { cert: string; key: string } | undefined;
+  /**
+   * The server's limit on the request line (`<method> <uri> HTTP/1.1`, bytes, CRLF not counted) and its answer to a
+   * longer one, judged before anything else (Elasticsearch/OpenSearch: Netty's `http.max_initial_line_length`).
+   */
+  readonly initialLine?: { readonly maxBytes: number; readonly answer: () => SimResponse } | undefined;
 }
 
 export interface SimServer {
@@ -108,6 +113,14 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     const method = (req.method ?? 'GET').toUpperCase();
     const entry = { at, component: options.component, pod: options.pod, method, path: rawUrl, body, status: 0 };
     options.log.push(entry);
+    const limit = options.initialLine;
+    if (limit && Buffer.byteLength(`${req.method ?? 'GET'} ${rawUrl} HTTP/${req.httpVersion}`) > limit.maxBytes) {
+      const answer = limit.answer();
+      entry.status = answer.status;
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+      return;
+    }
     const fullPath = decodeURIComponent(url.pathname);
     const inBase = basePath === '' || fullPath === basePath || fullPath.startsWith(`${basePath}/`);
     const request: SimHttpRequest = {
@@ -160,7 +173,11 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       res.end();
     });
   };
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
+  // A server with a request-line limit of its own must see the long line to answer it (Node's default cap is 16 KiB).
+  const maxHeaderSize = options.initialLine ? 1024 * 1024 : undefined;
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(maxHeaderSize ? { maxHeaderSize } : {}) }, listener)
+    : createHttpServer({ ...(maxHeaderSize ? { maxHeaderSize } : {}) }, listener);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

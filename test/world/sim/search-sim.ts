@@ -22,6 +22,15 @@ export function searchError(status: number, type: string, reason: string): SimRe
   return json(status, { error: { root_cause: [cause], type, reason }, status });
 }
 
+/**
+ * Elasticsearch and OpenSearch (Netty) refuse a request line over `http.max_initial_line_length`, 4 KiB by default,
+ * with 400 and this body (ES 8.x; ES 7 said too_long_frame_exception), before routing or authentication.
+ */
+export const SEARCH_MAX_INITIAL_LINE_BYTES = 4096;
+export function searchInitialLine(maxBytes = SEARCH_MAX_INITIAL_LINE_BYTES): { maxBytes: number; answer: () => SimResponse } {
+  return { maxBytes, answer: () => searchError(400, 'too_long_http_line_exception', `An HTTP line is larger than ${maxBytes} bytes.`) };
+}
+
 export function searchErrorShape(flavor: 'elasticsearch' | 'opensearch') {
   return (status: number, message: string): SimResponse =>
     status === 401 && flavor === 'opensearch'
