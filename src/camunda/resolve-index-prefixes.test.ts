@@ -3,11 +3,11 @@
  * fixtures) and from what users change in them: env on the container, the configuration file, the Helm values.
  */
 import { describe, expect } from 'vitest';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { itWithFixtures } from '../../test/fixtures-available.js';
 import { clusterFromFixture } from '../../test/world/cluster-from-manifests.js';
+import { patchConfigFile } from '../../test/unit/config-file-patch.js';
 import { FakeKubeClient } from '../../test/unit/fake-kube-client.js';
-import type { ConfigMap, EnvVar, Pod } from '../kube/kube-client.js';
+import type { EnvVar, Pod } from '../kube/kube-client.js';
 import { discoverInstallation } from './discover.js';
 import type { Installation } from './installation.js';
 
@@ -26,14 +26,6 @@ function setEnv(kube: FakeKubeClient, component: string, env: EnvVar): void {
   );
 }
 
-function patchConfigFile(kube: FakeKubeClient, name: string, file: string, patch: (doc: Json) => void): void {
-  kube.configMapObjects = kube.configMapObjects.map((cm): ConfigMap => {
-    if (cm.name !== name) return cm;
-    const doc = (parseYaml(cm.data[file] ?? '') as Json | null) ?? {};
-    patch(doc);
-    return { ...cm, data: { ...cm.data, [file]: stringifyYaml(doc) } };
-  });
-}
 
 const at = (doc: Json, path: string): Json => path.split('.').reduce<Json>((node, key) => (node[key] ??= {}) as Json, doc);
 

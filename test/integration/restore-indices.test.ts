@@ -148,14 +148,15 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       const total = search.indices.length;
       expect(total).toBeGreaterThan(200);
 
-      const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      // Hundreds of deletes, each through curl in a pod in exec mode: more time than the default.
+      const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS], { killAfterMs: 150_000 });
       expect(run.code, describeRun(run)).toBe(0);
       expect(strings(asRecord(run.json()['indices'])['delete']).length).toBe(total);
       const tooLong = searchRequests(world).filter((e) => Buffer.byteLength(`${e.method} ${e.path} HTTP/1.1`) > SEARCH_MAX_INITIAL_LINE_BYTES);
       expect(tooLong.map((e) => `${e.method} ${e.path.slice(0, 80)}… (${e.status})`)).toEqual([]);
       expect(searchRequests(world).filter((e) => e.status === 400)).toEqual([]);
     });
-  }, 120_000);
+  }, 180_000);
 
   it('an Elasticsearch error while planning: one line naming the cluster and its answer, exit 3, nothing changed, no stack trace', async () => {
     await withWorld({ resources: 'demo-8.7', durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
