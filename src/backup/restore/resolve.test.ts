@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, PreconditionError } from '../../errors.js';
 import { procedureForLine, type VersionProcedure } from '../../camunda/versions.js';
-import { camundaIndexPrefixes, usageMetricsKept } from './resolve.js';
+import { camundaIndexPrefixes, lookForeign, usageMetricsKept } from './resolve.js';
 
 const procedure = (line: string): VersionProcedure => {
   const found = procedureForLine(line);
@@ -66,5 +66,16 @@ describe('usageMetricsKept (camunda/camunda#47122)', () => {
 
   it('only under an orchestration prefix of this release', () => {
     expect(usageMetricsKept({ procedure: procedure('8.8'), camundaVersion: '8.8.3' }, ['operate-'], ['camunda-usage-metric-8.8.0_2026-11-01'], new Set())).toEqual([]);
+  });
+});
+
+describe('lookForeign', () => {
+  it("names indices under this release's prefix that carry another release's Camunda naming under a longer prefix", () => {
+    const prefixes = ['camunda-', 'operate-', 'tasklist-', 'zeebe-record_'];
+    const listed = ['camunda-usage-metric-8.8.0_', 'camunda-operate-list-view-8.3.0_', 'camunda-camunda-user-8.8.0_', 'operate-list-view-8.3.0_', 'operate-tasklist-task-8.5.0_', 'zeebe-record_job_8.8.0_2026-12-01'];
+    expect(lookForeign(listed, prefixes)).toEqual(['camunda-operate-list-view-8.3.0_', 'camunda-camunda-user-8.8.0_', 'operate-tasklist-task-8.5.0_']);
+  });
+  it("a longer prefix of this release's own is its own (8.6: Operate `custom-`, Optimize `custom-optimize-`)", () => {
+    expect(lookForeign(['custom-list-view-8.3.0_', 'custom-optimize-report_v1'], ['custom-', 'custom-optimize-'])).toEqual([]);
   });
 });

@@ -66,6 +66,19 @@ function usageMetricsMissFromBackups({ procedure, camundaVersion }: Pick<Install
   return patch === undefined || Number(patch) < 15;
 }
 
+/**
+ * Indices under one of the release's prefixes that are named like another release's Camunda indices under a longer
+ * prefix (this release `camunda-`, another `camunda-operate-…` from its prefix `camunda`): Camunda's docs forbid one
+ * prefix beginning another in a shared cluster, and the names alone cannot tell whose they are.
+ */
+export function lookForeign(indices: readonly string[], prefixes: readonly string[]): string[] {
+  const camundaName = /^(operate|tasklist|camunda|optimize)-|^zeebe-record/;
+  return indices.filter((index) => {
+    const own = prefixes.filter((p) => index.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+    return own !== undefined && camundaName.test(index.slice(own.length));
+  });
+}
+
 /** The indices of the snapshots that do not start with one of the release's prefixes: another release's or application's. */
 function foreignSnapshotIndices(snapshots: readonly PlannedSnapshot[], prefixes: readonly string[]): string[] {
   return [...new Set(snapshots.flatMap((s) => s.indices.filter((index) => !prefixes.some((p) => index.startsWith(p)))))].sort();
@@ -161,6 +174,13 @@ export async function resolveRestoreFacts(installation: Installation, options: R
       throw new PreconditionError(
         `backup ${options.backupId} holds indices that are not under the index prefixes of release ${release} (${indexPrefixes.join(', ')}): ${foreign.join(', ')}; restoring it could overwrite another release's or application's data; nothing was changed`,
         { hint: 'check the index prefixes the release is configured with against the ones the backup was taken with' },
+      );
+    }
+    const ambiguous = lookForeign(listed, indexPrefixes);
+    if (ambiguous.length > 0) {
+      throw new PreconditionError(
+        `indices under the prefixes of release ${release} are named like another release's Camunda indices: ${ambiguous.join(', ')}; a restore cannot tell whose they are; nothing was changed`,
+        { hint: 'give every release in this search engine an index prefix that does not begin another one (Camunda requires it for shared clusters)' },
       );
     }
     const held = new Set(snapshots.flatMap((s) => s.indices));
