@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { World, WorldOptions } from '../world/index.js';
 import { indexStateOf } from '../world/sim/search-indices.js';
-import { SEARCH_MAX_INITIAL_LINE_BYTES } from '../world/sim/search-sim.js';
+import { MAX_INITIAL_LINE_LENGTH } from '../world/sim/search-sim.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
 import { describeRun, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import { dumpLog } from './helpers/sim-log.js';
@@ -152,7 +152,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS], { killAfterMs: 150_000 });
       expect(run.code, describeRun(run)).toBe(0);
       expect(strings(asRecord(run.json()['indices'])['delete']).length).toBe(total);
-      const tooLong = searchRequests(world).filter((e) => Buffer.byteLength(`${e.method} ${e.path} HTTP/1.1`) > SEARCH_MAX_INITIAL_LINE_BYTES);
+      const tooLong = searchRequests(world).filter((e) => Buffer.byteLength(`${e.method} ${e.path} HTTP/1.1`) > MAX_INITIAL_LINE_LENGTH);
       expect(tooLong.map((e) => `${e.method} ${e.path.slice(0, 80)}… (${e.status})`)).toEqual([]);
       expect(searchRequests(world).filter((e) => e.status === 400)).toEqual([]);
     });

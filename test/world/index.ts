@@ -24,7 +24,7 @@ import { createPgDumpExecHandler, pgDumpText } from './sim/pg-dump.js';
 import { createPsqlExecHandler, tablesOfDump, type PgState } from './sim/psql.js';
 import type { PgDatabase, PgDumpConfig } from './sim/pg-dump.js';
 import type { RequestLog, SimRequest } from './sim/request-log.js';
-import { createSearchHandler, searchErrorShape, searchInitialLine } from './sim/search-sim.js';
+import { createSearchHandler, SEARCH_SIM_MAX_HEADER_SIZE, searchErrorShape } from './sim/search-sim.js';
 import type { SearchSimConfig } from './sim/search-sim.js';
 import { defaultIndices, defaultNaming, isDatedUsageMetric, SearchStore, type IndexNaming } from './sim/search-store.js';
 import { SnapshotBackups } from './sim/snapshot-backups.js';
@@ -402,8 +402,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   // One simulator per management port.
   const simPods: SimPod[] = [];
   const portsByPod = new Map<string, Record<number, number>>();
-  const addServer = async (pod: PodInfo, containerPort: number, component: string, handler: SimHandler, errorShape: ErrorShape, basePath = '', initialLine?: ReturnType<typeof searchInitialLine>): Promise<void> => {
-    const server = await startSimServer({ component, pod: pod.name, handler, log, faults, errorShape, basePath, initialLine });
+  const addServer = async (pod: PodInfo, containerPort: number, component: string, handler: SimHandler, errorShape: ErrorShape, basePath = '', maxHeaderSize?: number): Promise<void> => {
+    const server = await startSimServer({ component, pod: pod.name, handler, log, faults, errorShape, basePath, maxHeaderSize });
     servers.push(server);
     const key = `${pod.namespace}/${pod.name}`;
     const ports = portsByPod.get(key) ?? {};
@@ -463,7 +463,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       }
       case 'elasticsearch': {
         if (!search) break;
-        starts.push(addServer(pod, 9200, search.flavor, createSearchHandler(search, searchConfig, faults), searchErrorShape(search.flavor), '', searchInitialLine()));
+        starts.push(addServer(pod, 9200, search.flavor, createSearchHandler(search, searchConfig, faults), searchErrorShape(search.flavor), '', SEARCH_SIM_MAX_HEADER_SIZE));
         break;
       }
       default:
@@ -492,7 +492,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         log,
         faults,
         errorShape: searchErrorShape(search.flavor),
-        initialLine: searchInitialLine(),
+        maxHeaderSize: SEARCH_SIM_MAX_HEADER_SIZE,
         ...(tls && endpoint.scheme === 'https' ? { tls: { cert: tls.certPem, key: tls.keyPem } } : {}),
       });
       servers.push(server);

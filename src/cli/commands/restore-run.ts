@@ -12,6 +12,7 @@ import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/re
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
+import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
@@ -139,6 +140,8 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
       });
     }
+    // A release this tool cannot restore as one (Physical Tenants, a split topology): refused before the plan's reads.
+    refuseUnsupportedTopology(installation, 'restore');
     const workloads = await createWorkloads(options, deps);
     const journalName = journalNameFor(installation.release);
     const key = options.databaseRestored ? 'rdbms' : String(options.backupId);

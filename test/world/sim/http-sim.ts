@@ -16,6 +16,8 @@ export interface SimHttpRequest {
   readonly path: string;
   /** Path as sent (base path included), without query; Spring error bodies echo this. */
   readonly fullPath: string;
+  /** The request target as sent (path and query, still encoded); absent when a test calls a handler directly. */
+  readonly target?: string | undefined;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
@@ -52,10 +54,10 @@ export interface SimServerOptions {
   readonly basePath?: string | undefined;
   readonly tls?: { cert: string; key: string } | undefined;
   /**
-   * The server's limit on the request line (`<method> <uri> HTTP/1.1`, bytes, CRLF not counted) and its answer to a
-   * longer one, judged before anything else (Elasticsearch/OpenSearch: Netty's `http.max_initial_line_length`).
+   * Node's cap on the request line and headers (default 16 KiB, answered 431 before any handler runs). A simulator
+   * that answers over-long lines itself, as Elasticsearch does (400 too_long_http_line_exception), raises it.
    */
-  readonly initialLine?: { readonly maxBytes: number; readonly answer: () => SimResponse } | undefined;
+  readonly maxHeaderSize?: number | undefined;
 }
 
 export interface SimServer {
@@ -113,20 +115,13 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     const method = (req.method ?? 'GET').toUpperCase();
     const entry = { at, component: options.component, pod: options.pod, method, path: rawUrl, body, status: 0 };
     options.log.push(entry);
-    const limit = options.initialLine;
-    if (limit && Buffer.byteLength(`${req.method ?? 'GET'} ${rawUrl} HTTP/${req.httpVersion}`) > limit.maxBytes) {
-      const answer = limit.answer();
-      entry.status = answer.status;
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
-      return;
-    }
     const fullPath = decodeURIComponent(url.pathname);
     const inBase = basePath === '' || fullPath === basePath || fullPath.startsWith(`${basePath}/`);
     const request: SimHttpRequest = {
       method,
       path: inBase ? fullPath.slice(basePath.length) || '/' : fullPath,
       fullPath,
+      target: rawUrl,
       query: url.searchParams,
       headers: req.headers,
       body,
@@ -173,8 +168,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       res.end();
     });
   };
-  // A server with a request-line limit of its own must see the long line to answer it (Node's default cap is 16 KiB).
-  const maxHeaderSize = options.initialLine ? 1024 * 1024 : undefined;
+  const maxHeaderSize = options.maxHeaderSize;
   const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(maxHeaderSize ? { maxHeaderSize } : {}) }, listener)
     : createHttpServer({ ...(maxHeaderSize ? { maxHeaderSize } : {}) }, listener);

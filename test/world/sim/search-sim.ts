@@ -17,19 +17,16 @@ export interface SearchSimConfig {
   rejectFeatureStates: boolean;
 }
 
+/** `http.max_initial_line_length`: 4 KB by default in Elasticsearch and OpenSearch. */
+export const MAX_INITIAL_LINE_LENGTH = 4096;
+
 export function searchError(status: number, type: string, reason: string): SimResponse {
   const cause = { type, reason };
   return json(status, { error: { root_cause: [cause], type, reason }, status });
 }
 
-/**
- * Elasticsearch and OpenSearch (Netty) refuse a request line over `http.max_initial_line_length`, 4 KiB by default,
- * with 400 and this body (ES 8.x; ES 7 said too_long_frame_exception), before routing or authentication.
- */
-export const SEARCH_MAX_INITIAL_LINE_BYTES = 4096;
-export function searchInitialLine(maxBytes = SEARCH_MAX_INITIAL_LINE_BYTES): { maxBytes: number; answer: () => SimResponse } {
-  return { maxBytes, answer: () => searchError(400, 'too_long_http_line_exception', `An HTTP line is larger than ${maxBytes} bytes.`) };
-}
+/** Node's header cap for search simulators: long request lines must reach the handler, which answers them as Netty does. */
+export const SEARCH_SIM_MAX_HEADER_SIZE = 1024 * 1024;
 
 export function searchErrorShape(flavor: 'elasticsearch' | 'opensearch') {
   return (status: number, message: string): SimResponse =>
@@ -142,6 +139,11 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
   };
 
   return (request: SimHttpRequest): SimResponse => {
+    // Netty refuses a request line over http.max_initial_line_length (4 KB by default) before anything else.
+    const target = request.target ?? `${request.fullPath.split('/').map(encodeURIComponent).join('/')}${request.query.size > 0 ? `?${request.query.toString()}` : ''}`;
+    if (`${request.method} ${target} HTTP/1.1`.length > MAX_INITIAL_LINE_LENGTH) {
+      return searchError(400, 'too_long_http_line_exception', `An HTTP line is larger than ${MAX_INITIAL_LINE_LENGTH} bytes.`);
+    }
     const denied = checkAuth(store, request);
     if (denied) return denied;
     const parts = request.path.split('/').filter((p) => p !== '');
