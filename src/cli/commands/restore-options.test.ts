@@ -34,6 +34,13 @@ describe('parseRestoreOptions', () => {
     expect(() => parseRestoreOptions(args({ 'database-restored': true, to: '2026-12-06T03:00:00' }))).toThrow(/with a zone/);
   });
 
+  it('--web-modeler-timeout bounds the dump load on its own (default 1h, at most 24h), not --wait-timeout', () => {
+    expect(parseRestoreOptions(args({ backupId: '5' })).webModelerTimeoutMs).toBe(3_600_000);
+    expect(parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': '3h', 'wait-timeout': '5m' }))).toMatchObject({ webModelerTimeoutMs: 3 * 3_600_000, waitTimeoutMs: 300_000 });
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': 'soon' }))).toThrow(/--web-modeler-timeout: "soon" is not a duration/);
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': '48h' }))).toThrow(/--web-modeler-timeout/);
+  });
+
   it('--status takes nothing else; durations are checked; a missing dump file is bad input', () => {
     expect(parseRestoreOptions(args({ status: true })).status).toBe(true);
     expect(() => parseRestoreOptions(args({ status: true, backupId: '5' }))).toThrow(/--status/);

@@ -25,7 +25,9 @@ const RESTORE_EPILOG = [
   'next and kept in a journal (ConfigMap <release>-camunda-restore): run the same command again to continue',
   'an interrupted or failed restore.',
   'With --web-modeler-dump, last: stop Web Modeler, replace its database with the dump in one transaction',
-  '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again.',
+  '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again. The dump',
+  'is streamed (progress shows the bytes sent) within --web-modeler-timeout; given to a rerun of a restore',
+  'planned without it, the load is added to the journal\'s plan as its last phase.',
   'Not restored: Identity/Keycloak, the RDBMS itself, Web Modeler unless --web-modeler-dump is given.',
   '',
   'Examples:',
@@ -52,11 +54,12 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS: the database was restored with the vendor's tools; restore Zeebe to match it" })
         .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
         .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Replace the Web Modeler database with this pg_dump file (written by create) once everything else is up; Web Modeler is stopped meanwhile' })
+        .option('web-modeler-timeout', { type: 'string', requiresArg: true, describe: 'Longest load of the Web Modeler dump, until psql committed it (default 1h; progress shows the bytes sent)' })
         .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
         .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
         .group(['database-restored', 'to'], 'RDBMS (8.9):')
-        .group(['web-modeler-dump'], 'Web Modeler:')
+        .group(['web-modeler-dump', 'web-modeler-timeout'], 'Web Modeler:')
         .epilog(RESTORE_EPILOG),
     handler: async (argv) => {
       const [{ parseRestoreOptions }, { runRestoreCommand }, { restoreGuard }, { terminalRestoreConfirm }] = await Promise.all([
