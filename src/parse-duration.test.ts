@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from './parse-duration.js';
+import { durationText, parseDurationMs } from './parse-duration.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -17,5 +17,19 @@ describe('parseDurationMs', () => {
 
   it.each(['', '30', 's', '1d', '-5s', '1 h', '1h 30m', 'banana', '1.s', '1e3s'])('rejects %j', (text) => {
     expect(parseDurationMs(text)).toBeUndefined();
+  });
+});
+
+describe('durationText', () => {
+  it.each([
+    [20_000, '20s'],
+    [600_000, '10m'],
+    [3_600_000, '1h'],
+    [90_000, '90s'],
+    [500, '500ms'],
+    [1500, '1500ms'],
+  ])('%d ms → %s, read back as the same', (ms, text) => {
+    expect(durationText(ms)).toBe(text);
+    expect(parseDurationMs(text)).toBe(ms);
   });
 });

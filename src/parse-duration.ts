@@ -13,3 +13,11 @@ export function parseDurationMs(text: string): number | undefined {
   for (const [, amount, unit] of trimmed.matchAll(PART)) total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+
+/** The shortest duration text parseDurationMs reads back as exactly `ms` ("20s", "15m", "1500ms"), for printed flags. */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [['h', UNIT_MS.h], ['m', UNIT_MS.m], ['s', UNIT_MS.s]] as const) {
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms)}ms`;
+}

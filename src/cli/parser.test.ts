@@ -5,6 +5,7 @@ import type { Installation } from '../camunda/installation.js';
 import { ExitCode, PreconditionError, UsageError, exitCodeFor } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { memoryLeaseApi } from '../../test/unit/memory-lease-api.js';
+import { memoryConfigMapApi } from '../../test/unit/memory-config-map-api.js';
 import { aBackupReport } from '../../test/unit/builders/backup-report.js';
 import type { CliDeps } from './cli-deps.js';
 import { createParser, runCommandLine } from './parser.js';
@@ -36,7 +37,7 @@ function harness(options: { report?: BackupReport; discover?: () => Promise<Inst
   const out: string[] = [];
   const err: string[] = [];
   // No broker pods (exporting cannot be paused) and a free Lease: the run goes ahead.
-  const kube = { namespace: 'from-context', contextName: 'test', listPods: async () => [], leases: memoryLeaseApi(), withSignal: () => kube } as unknown as KubeClient;
+  const kube = { namespace: 'from-context', contextName: 'test', listPods: async () => [], leases: memoryLeaseApi(), configMaps: memoryConfigMapApi(), withSignal: () => kube } as unknown as KubeClient;
   const deps: CliDeps = {
     stdout: { write: (chunk: string) => out.push(chunk) },
     stderr: { write: (chunk: string) => err.push(chunk), isTTY: false },

@@ -36,6 +36,19 @@ export function clusterFlagsText(flags: ClusterFlags, namespace: string): string
   ].join(' ');
 }
 
+/**
+ * The installation flags that shape how a run finds and reaches the installation (global flags beyond the cluster
+ * ones): a printed command that continues or repeats the run must carry them, or it reaches the components another
+ * way (an --exec-pod relay dropped: curl from a pod the restore stopped), reads another repository, or runs another
+ * version's procedure.
+ */
+export interface InstallationFlags {
+  readonly execPod?: string | undefined;
+  readonly execContainer?: string | undefined;
+  readonly snapshotRepository?: string | undefined;
+  readonly camundaVersion?: string | undefined;
+}
+
 /** Where a printed command must go: this run's cluster and namespace, and its release and access mode when known. */
 export interface CommandTarget {
   readonly cluster: ClusterFlags;
@@ -43,19 +56,34 @@ export interface CommandTarget {
   readonly release?: string | undefined;
   /** --access as the run used it ('port-forward' | 'exec'). */
   readonly access?: string | undefined;
+  /** The run's installation flags, carried as given. */
+  readonly installation?: InstallationFlags | undefined;
+}
+
+/** The installation flags of parsed global options, as the run was given them. */
+export function installationFlagsOf(options: InstallationFlags): InstallationFlags {
+  return { execPod: options.execPod, execContainer: options.execContainer, snapshotRepository: options.snapshotRepository, camundaVersion: options.camundaVersion };
 }
 
 /**
- * `kubectl camunda-backup <command> --kubeconfig … --context … -n … --release … --access …`: the one builder of
- * every tool command printed for a person (hints, fixes, resume), so each reaches what this run reached.
- * `command` is the subcommand and its own arguments, e.g. "create" or "list -v 4".
+ * `kubectl camunda-backup <command> --kubeconfig … --context … -n … --release … --access … [--exec-pod …] [flags]`:
+ * the one builder of every tool command printed for a person (hints, fixes, resume, continue), so each reaches what
+ * this run reached, the same way. `command` is the subcommand and its own arguments, e.g. "create" or "list -v 4";
+ * `flags` are the command's own flags that belong after the common ones (e.g. --yes), each already a shell text.
  */
-export function toolCommand(command: string, target: CommandTarget): string {
+export function toolCommand(command: string, target: CommandTarget, flags: readonly string[] = []): string {
+  const installation = target.installation ?? {};
+  const optional = (flag: string, value: string | undefined): string[] => (value !== undefined ? [`${flag} ${shellWord(value)}`] : []);
   return [
     `kubectl camunda-backup ${command}`,
     clusterFlagsText(target.cluster, target.namespace),
-    ...(target.release !== undefined ? [`--release ${shellWord(target.release)}`] : []),
-    ...(target.access !== undefined ? [`--access ${shellWord(target.access)}`] : []),
+    ...optional('--release', target.release),
+    ...optional('--access', target.access),
+    ...optional('--exec-pod', installation.execPod),
+    ...optional('--exec-container', installation.execContainer),
+    ...optional('--snapshot-repository', installation.snapshotRepository),
+    ...optional('--camunda-version', installation.camundaVersion),
+    ...flags,
   ].join(' ');
 }
 

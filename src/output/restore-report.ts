@@ -2,7 +2,7 @@
  * What `restore` prints on stdout: the plan (text, or JSON with `schemaVersion: 1` and `plan[]`), the outcome of a
  * run, and the journal for `--status`. Everything by exact name; progress goes to stderr elsewhere.
  */
-import type { RestoreJournal } from '../backup/restore/journal.js';
+import { isUnfinished, type RestoreJournal } from '../backup/restore/journal.js';
 import type { RestorePlan, RestoreStep } from '../backup/restore/plan.js';
 import type { StepResult } from '../backup/restore/execute.js';
 import { stepTitle } from '../backup/restore/execute.js';
@@ -183,7 +183,7 @@ export function renderRestoreOutcomeText(report: RestoreReport): string {
 }
 
 /** `restore --status`: the journal. */
-export function renderRestoreStatusText(journal: RestoreJournal, journalName: string, continueCommand?: string): string {
+export function renderRestoreStatusText(journal: RestoreJournal, journalName: string, continueCommand?: string, abandonCommand?: string): string {
   const { plan } = journal;
   const current = journal.current !== undefined ? plan.steps.find((s) => s.id === journal.current) : undefined;
   const lines = [
@@ -197,12 +197,13 @@ export function renderRestoreStatusText(journal: RestoreJournal, journalName: st
     `Replicas:     ${plan.workloads.map((w) => `${w.kind.toLowerCase()}/${w.name}=${w.replicas}`).join(', ')}`,
   ];
   if (journal.error) lines.push(`Last error:   ${journal.error}`);
-  if (continueCommand !== undefined && journal.state !== 'COMPLETED') lines.push(`Continue with: ${continueCommand}`);
+  if (continueCommand !== undefined && isUnfinished(journal)) lines.push(`Continue with: ${continueCommand}`);
+  if (abandonCommand !== undefined && isUnfinished(journal)) lines.push(`Or abandon it: ${abandonCommand}`);
   lines.push(`Journal:      configmap/${journalName}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function restoreStatusJson(journal: RestoreJournal, journalName: string, continueCommand?: string): string {
+export function restoreStatusJson(journal: RestoreJournal, journalName: string, continueCommand?: string, abandonCommand?: string): string {
   const { plan } = journal;
   return `${JSON.stringify(
     {
@@ -222,7 +223,8 @@ export function restoreStatusJson(journal: RestoreJournal, journalName: string, 
       current: journal.current ?? null,
       error: journal.error ?? null,
       workloads: plan.workloads,
-      ...(continueCommand !== undefined && journal.state !== 'COMPLETED' ? { continueCommand } : {}),
+      ...(continueCommand !== undefined && isUnfinished(journal) ? { continueCommand } : {}),
+      ...(abandonCommand !== undefined && isUnfinished(journal) ? { abandonCommand } : {}),
       plan: plan.steps.map((step) => stepJson(step, new Set(journal.done))),
     },
     null,

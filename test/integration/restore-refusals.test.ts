@@ -194,6 +194,17 @@ describe('restore refuses before any change', () => {
       });
     }, 60_000);
 
+    itOnLine('8.8')(`8.8, --access ${access}: Elasticsearch fails a read while the plan is made: exit 3, one line naming it, no internal error`, async () => {
+      await withWorld({ ...configuredCluster('8.8'), durations: SEED_DURATIONS }, async (world) => {
+        seedBackup(world, COMPLETE);
+        await settle(world);
+        world.faults.http.push({ component: 'elasticsearch', method: 'GET', path: '/_cat/indices/', status: 500, message: 'node not connected' });
+        const result = await refused(world, [String(COMPLETE), '--access', access, '--yes'], 3);
+        expect(result.stderr).toMatch(/error: Elasticsearch at \S+ failed a read while planning the restore: .*node not connected.*\(HTTP 500 from GET \/_cat\/indices\/.*; nothing was changed\nhint: fix the search engine \(kubectl camunda-backup check --context \S+ -n camunda --release camunda --access \S+ shows its health\)/);
+        expect(result.stderr).not.toMatch(/internal error/);
+      });
+    }, 60_000);
+
     itWithFixtures(`8.9 RDBMS, --access ${access}: no completed Zeebe backup, versions more than one minor apart, partitions, no confirmation`, async () => {
       await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: SEED_DURATIONS }, async (world) => {
         const flags = ['--database-restored', '--access', access, '--yes'];

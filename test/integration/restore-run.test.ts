@@ -206,7 +206,9 @@ const itOn = (setup: Setup): typeof itWithFixtures => (setup.rdbms ? itWithFixtu
 /** The command a stopped or failed run prints to continue, as a pattern. */
 function continuePattern(setup: Setup, world: World, access: string): RegExp {
   const head = setup.rdbms ? 'kubectl camunda-backup restore ' : `kubectl camunda-backup restore ${ID} `;
-  const tail = `${setup.rdbms ? ' --database-restored' : ''} --yes`;
+  // Every flag that shaped the run: the relay pod, and the waits that differ from the defaults (FAST_FLAGS).
+  const relay = setup.rdbms ? [] : relayFlags(setup.line, world);
+  const tail = `${relay.map((flag) => ` ${flag}`).join('')}${setup.rdbms ? ' --database-restored' : ''} --wait-timeout 20s --poll-interval 500ms --yes`;
   return new RegExp(`^${head}--context \\S+ -n ${world.namespace} --release camunda --access ${access}${tail}$`);
 }
 
@@ -313,7 +315,8 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
           // Another ID is refused while this one is unfinished.
           const other = await runCli(world, ['restore', String(ID + 1), ...relayFlags(setup.line, world), '-n', world.namespace, '--access', access, '--yes']);
           expect(other.code, describeRun(other)).toBe(3);
-          expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe\\)`));
+          expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe since \\S+\\); nothing was changed`));
+          expect(other.stderr).toMatch(/or, if it cannot be finished, abandon it with: kubectl camunda-backup restore --abandon /);
         } finally {
           clearInterval(deleteOnce);
         }

@@ -218,12 +218,15 @@ async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: Step
   return interrupted();
 }
 
+/** What taking restore mode off needs: a run's deps, or those of `restore --abandon` (abandon.ts). */
+export type LeaveRestoreModeDeps = Pick<RestoreRunDeps, 'kube' | 'workloads' | 'journal' | 'emit' | 'timing' | 'cluster'>;
+
 /**
  * Scales the brokers to 0 and applies the inverse patch, whatever stopped the run (no signal: an interrupt must not
  * stop the undo). When every broker had restored already, the leave-restore-mode steps count as done; otherwise
  * the volumes and the broker restore are done again by the next run. Returns an outcome only when the undo failed.
  */
-async function leaveRestoreMode(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[]): Promise<RestoreOutcome | undefined> {
+export async function leaveRestoreMode(plan: RestorePlan, deps: LeaveRestoreModeDeps, results: StepResult[]): Promise<RestoreOutcome | undefined> {
   const { journal, emit } = deps;
   const title = `Take statefulset/${plan.restoreMode.statefulSet} out of restore mode`;
   emit({ kind: 'cleanup-started', title });

@@ -10,7 +10,8 @@ import type { Installation, SearchEndpoint } from '../../camunda/installation.js
 import type { ConfigMapApi, RecordMap } from '../../kube/kube-client.js';
 import { RESTORE_PHASES, type RestorePhase, type RestorePlan } from './plan.js';
 
-export type JournalState = 'RUNNING' | 'INTERRUPTED' | 'FAILED' | 'COMPLETED';
+/** ABANDONED: given up with `restore --abandon` (applications started again on the data as it was); finished like COMPLETED. */
+export type JournalState = 'RUNNING' | 'INTERRUPTED' | 'FAILED' | 'COMPLETED' | 'ABANDONED';
 
 export interface RestoreJournal {
   readonly schemaVersion: 1;
@@ -62,7 +63,7 @@ export function restoreKeyOf(plan: Pick<RestorePlan, 'mode' | 'backupId'>): stri
 const JournalHeadSchema = z
   .object({
     schemaVersion: z.literal(1),
-    state: z.enum(['RUNNING', 'INTERRUPTED', 'FAILED', 'COMPLETED']),
+    state: z.enum(['RUNNING', 'INTERRUPTED', 'FAILED', 'COMPLETED', 'ABANDONED']),
     phase: z.enum(RESTORE_PHASES),
     startedAt: z.string(),
     updatedAt: z.string(),
@@ -91,7 +92,8 @@ export function parseJournal(record: RecordMap): RestoreJournal | { readonly unr
   return raw as RestoreJournal;
 }
 
-export const isUnfinished = (journal: RestoreJournal): boolean => journal.state !== 'COMPLETED';
+/** A restore is unfinished until it completed or was abandoned: until then it is continued, and nothing else changes the release. */
+export const isUnfinished = (journal: Pick<RestoreJournal, 'state'>): boolean => journal.state !== 'COMPLETED' && journal.state !== 'ABANDONED';
 
 /** A journal whose every write replaces the version it read: a concurrent writer makes the write fail with 409. */
 export interface JournalHandle {

@@ -80,7 +80,7 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
   const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatDuration(options.timeoutMs)} (--timeout)`)), options.timeoutMs);
   try {
     // Web Modeler has no backup API: when discovery finds it, the plan ends with a dump of its database (§3.6).
-    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal]), reporter.emit).finally(() =>
+    const { backup, kube, installation } = await openInstallation(options, deps, { webModeler: options.webModeler }, AbortSignal.any([deps.signal, deadline.signal]), reporter.emit, 'create').finally(() =>
       clearTimeout(timer),
     );
     const plan = backup.buildCreatePlan(installation, {
@@ -101,6 +101,10 @@ async function runCreateCommand(options: CreateCommandOptions, deps: CliDeps): P
     for (const message of plan.warnings) reporter.emit({ kind: 'warning', message });
 
     if (options.dryRun) {
+      // A dry run changes nothing, so it goes on during an unfinished restore; the real run would refuse.
+      const { unfinishedRestoreWarning } = await import('./unfinished-restore.js');
+      const restoreWarning = await unfinishedRestoreWarning(kube, options, installation);
+      if (restoreWarning) reporter.emit({ kind: 'warning', message: `${restoreWarning} (create refuses to run until then)` });
       const report = buildPlannedReport(plan, backup.describeCreatePlan(plan), new Date(deps.now()).toISOString());
       reporter.close();
       deps.stdout.write(await renderReport(report, options.output));

@@ -13,7 +13,9 @@ import { runResume } from '../../backup/operate/resume.js';
 import { headerOf, runStatus } from '../../backup/operate/status.js';
 import { pruneRunRecord, readRunBook } from '../../backup/run-record-store.js';
 import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
-import { clusterFlagsOf, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
+import { clusterFlagsOf, installationFlagsOf, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
+import { readUnfinishedRestore, unfinishedRestoreCheckItem } from '../../backup/restore/unfinished.js';
+import { findCamundaRelease } from '../../camunda/discover.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { renderCheckList } from '../../output/check-list.js';
 import { renderDeleteTable } from '../../output/delete-table.js';
@@ -29,6 +31,7 @@ import type { CheckOptions, DeleteOptions, ListOptions, ResumeOptions, StatusOpt
 import { connectorFor, discoveryOptionsOf, openCluster, openInstallation, signalName, type OpenedInstallation } from './open-installation.js';
 import { withReleaseLock } from './release-lock.js';
 import { createCommandReporter } from './command-reporter.js';
+import { unfinishedRestoreWarning } from './unfinished-restore.js';
 
 /** How delete asks for confirmation; the default reads the terminal, tests pass their own. */
 export interface ConfirmIo {
@@ -54,10 +57,13 @@ async function withReporter<T>(options: GlobalOptions, deps: CliDeps, body: (rep
 }
 
 /** Discovery for status, list, delete and resume; what it warns about is shown before the operation runs. */
-async function open(options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter): Promise<OpenedInstallation> {
-  const opened = await openInstallation(options, deps, undefined, deps.signal, reporter.emit);
-  for (const message of opened.installation.warnings) reporter.emit({ kind: 'warning', message });
-  return opened;
+async function open(command: 'status' | 'list' | 'delete' | 'resume', options: GlobalOptions, deps: CliDeps, reporter: ProgressReporter, readOnly: boolean): Promise<OpenedInstallation> {
+  const opened = await openInstallation(options, deps, undefined, deps.signal, reporter.emit, command);
+  // Reads (status, list, a dry run) go on during an unfinished restore and say it first; changes refuse under the Lease.
+  const restoreWarning = readOnly ? await unfinishedRestoreWarning(opened.kube, options, opened.installation) : undefined;
+  const installation = restoreWarning ? { ...opened.installation, warnings: [restoreWarning, ...opened.installation.warnings] } : opened.installation;
+  for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
+  return { ...opened, installation };
 }
 
 function lifecycleDeps(options: GlobalOptions, deps: CliDeps, kube: KubeClient, reporter: ProgressReporter, installation?: OpenedInstallation['installation']) {
@@ -100,7 +106,7 @@ function print(deps: CliDeps, reporter: ProgressReporter, text: string): void {
 
 export async function runStatusCommand(options: StatusOptions, deps: CliDeps): Promise<StatusReport> {
   return withReporter(options, deps, async (reporter) => {
-    const { kube, installation } = await open(options, deps, reporter);
+    const { kube, installation } = await open('status', options, deps, reporter, true);
     const report = await runStatus(installation, options.backupId, lifecycleDeps(options, deps, kube, reporter, installation));
     throwIfInterrupted(deps);
     print(deps, reporter, render(report, options, deps, renderStatusTable));
@@ -132,7 +138,7 @@ function statusOutcome(report: StatusReport, target: CommandTarget): CliError | 
 
 export async function runListCommand(options: ListOptions, deps: CliDeps): Promise<ListReport> {
   return withReporter(options, deps, async (reporter) => {
-    const { kube, installation } = await open(options, deps, reporter);
+    const { kube, installation } = await open('list', options, deps, reporter, true);
     const report = await runList(installation, lifecycleDeps(options, deps, kube, reporter, installation), { limit: options.limit });
     throwIfInterrupted(deps);
     print(deps, reporter, render(report, options, deps, renderListTable));
@@ -156,7 +162,7 @@ export async function runDeleteCommand(options: DeleteOptions, deps: CliDeps, io
     });
   }
   return withReporter(options, deps, async (reporter) => {
-    const { kube, installation } = await open(options, deps, reporter);
+    const { kube, installation } = await open('delete', options, deps, reporter, options.dryRun);
     const selection: DeleteSelection =
       options.ids.length > 0
         ? { kind: 'ids', ids: options.ids }
@@ -245,6 +251,11 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
         emit: reporter.emit,
         signal: deps.signal,
         runs: (installation) => readRunBook(kube, installation, deps.now()),
+        unfinishedRestore: async (installation) => {
+          const place = installation ?? { namespace: kube.namespace, release: (await findCamundaRelease(kube, kube.namespace, options.release)).release.name };
+          const target = { cluster: clusterFlagsOf(options, kube.contextName), ...place, access: options.access, installation: installationFlagsOf(options) };
+          return unfinishedRestoreCheckItem(await readUnfinishedRestore(kube.configMaps, place), target);
+        },
       },
     );
     // Stopped: the checks that were cut short would read as failures ("SIGINT"); there is no verdict to print.
@@ -264,7 +275,7 @@ export async function runCheckCommand(options: CheckOptions, deps: CliDeps): Pro
 
 export async function runResumeCommand(options: ResumeOptions, deps: CliDeps): Promise<ResumeReport> {
   return withReporter(options, deps, async (reporter) => {
-    const { kube, installation } = await open(options, deps, reporter);
+    const { kube, installation } = await open('resume', options, deps, reporter, false);
     return withReleaseLock({ command: 'resume', options, deps, kube, installation, emit: reporter.emit }, () => resumeOpened(options, deps, reporter, kube, installation));
   });
 }

@@ -56,7 +56,8 @@ export function discoveryOptionsOf(options: GlobalOptions, kube: Pick<KubeClient
 /**
  * openCluster, then discovery, whose every call stops when `stop` aborts (default: the interrupt signal; create
  * adds its --timeout). Stopped, it throws InterruptedError or a timeout PreconditionError: nothing was changed.
- * The returned client is not bound to `stop`: what comes later (a resume) must not be cut short by it.
+ * The returned client is not bound to `stop`: what comes later (a resume) must not be cut short by it. `command`
+ * names the command in the refusal when discovery fails because an unfinished restore stopped the applications.
  */
 export async function openInstallation(
   options: GlobalOptions,
@@ -64,6 +65,7 @@ export async function openInstallation(
   extra?: Pick<DiscoveryOptions, 'webModeler'>,
   stop: AbortSignal = deps.signal,
   emit?: Reporter,
+  command?: string,
 ): Promise<OpenedInstallation> {
   const { backup, kube } = await openCluster(options, deps, emit);
   let installation: Installation;
@@ -71,7 +73,10 @@ export async function openInstallation(
     installation = await backup.discoverInstallation(kube.withSignal(stop), discoveryOptionsOf(options, kube, extra));
   } catch (error) {
     if (stop.aborted && !(error instanceof CliError)) throw stoppedBeforeAnyChange(stop, 'during discovery');
-    throw error;
+    // The applications may be stopped by an unfinished restore: then that is what the person needs to hear.
+    if (command === undefined) throw error;
+    const { explainDiscoveryFailure } = await import('./unfinished-restore.js');
+    throw await explainDiscoveryFailure(error, command, options, kube);
   }
   // Discovery turns some failed reads into warnings; an abort among them must still stop here.
   if (stop.aborted) throw stoppedBeforeAnyChange(stop, 'during discovery');

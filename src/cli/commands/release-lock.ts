@@ -3,6 +3,8 @@
  * (src/kube/release-lease.ts), and create also refuses to start while exporting is already paused, because then
  * either another backup is running or an earlier one died paused, and a second pause/resume would end the first
  * run's window. Where RBAC forbids Leases this is said once and the exporter check is what is left.
+ * Between a failed or interrupted restore and its continuation the Lease is free: create, delete and resume also
+ * refuse, holding it, while the release's restore journal says that restore is unfinished (unfinished-restore.ts).
  */
 import { openPool } from '../../backup/connections.js';
 import { findBrokers, pausedPartitions, readExporterStates, resumeToolCommand } from '../../backup/exporting.js';
@@ -15,6 +17,7 @@ import { acquireReleaseLock, holderIdentity, leaseNameFor } from '../../kube/rel
 import type { Connector } from '../../reach/component-http.js';
 import type { CliDeps } from '../cli-deps.js';
 import type { GlobalOptions } from '../global-options.js';
+import { refuseWhileRestoreUnfinished } from './unfinished-restore.js';
 
 export type ChangingCommand = 'create' | 'delete' | 'resume' | 'restore';
 
@@ -36,7 +39,9 @@ function sameClusterFlags(context: Pick<ReleaseLockContext, 'options' | 'kube'>,
 
 /**
  * Runs `body` holding the release's Lease, released on every way out (result, error, signal). `body` learns whether
- * it holds the Lease (false where RBAC forbids Leases).
+ * it holds the Lease (false where RBAC forbids Leases). Every command but restore (which reads the journal itself to
+ * continue it) refuses first while a restore of the release is unfinished: checked holding the Lease, so no restore
+ * can start between the check and the body.
  */
 export async function withReleaseLock<T>(context: ReleaseLockContext, body: (locked: boolean) => Promise<T>): Promise<T> {
   const { installation } = context;
@@ -58,14 +63,21 @@ export async function withReleaseLock<T>(context: ReleaseLockContext, body: (loc
         `${context.command === 'create' ? 'relying on the paused-exporter check only' : 'going on without the lock'}. ` +
         'Grant get, create, update and delete on leases (coordination.k8s.io) in the namespace (README: RBAC)',
     });
+    await refuseWhileRestoring(context);
     return body(false);
   }
   if (lock.tookOver) context.emit({ kind: 'warning', message: `took over the expired lock of release ${installation.release} left by ${lock.previousHolder ?? 'an earlier run'}` });
   try {
+    await refuseWhileRestoring(context);
     return await body(true);
   } finally {
     await lock.release();
   }
+}
+
+async function refuseWhileRestoring(context: ReleaseLockContext): Promise<void> {
+  if (context.command === 'restore') return;
+  await refuseWhileRestoreUnfinished({ command: context.command, options: context.options, kube: context.kube, place: context.installation, emit: context.emit });
 }
 
 export interface PausedCheckContext {

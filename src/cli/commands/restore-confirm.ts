@@ -27,6 +27,10 @@ export interface DestructiveParts {
   /** "backup 1700000000", or what an RDBMS restore brings back. */
   readonly what: string;
   readonly sections: readonly { readonly title: string; readonly items: readonly string[] }[];
+  /** The line above the sections (default: what restoring destroys). */
+  readonly heading?: string | undefined;
+  /** What the typed name confirms (default: "restore"). */
+  readonly action?: string | undefined;
 }
 
 const NOTHING_CHANGED = 'nothing was changed';
@@ -69,7 +73,7 @@ export function destructivePartsOf(plan: RestorePlan): DestructiveParts {
 
 /** The text shown above the prompt. */
 export function renderDestructiveParts(parts: DestructiveParts): string {
-  const lines = [`Restoring ${parts.what} into release ${parts.release} in namespace ${parts.namespace} destroys its current data:`];
+  const lines = [parts.heading ?? `Restoring ${parts.what} into release ${parts.release} in namespace ${parts.namespace} destroys its current data:`];
   for (const section of parts.sections.filter((s) => s.items.length > 0)) {
     lines.push(`  ${section.title} (${section.items.length}):`);
     for (const item of section.items) lines.push(`    - ${item}`);
@@ -85,8 +89,9 @@ export async function confirmRestore(parts: DestructiveParts, choice: ConfirmCho
   if (choice.yes || choice.dryRun) return;
   requireConfirmable(choice, io);
   stderr.write(renderDestructiveParts(parts));
-  const answer = await io.ask(`Type the release name (${parts.release}) to restore, anything else cancels: `, signal);
+  const action = parts.action ?? 'restore';
+  const answer = await io.ask(`Type the release name (${parts.release}) to ${action}, anything else cancels: `, signal);
   if (answer.trim() !== parts.release) {
-    throw new UsageError(`the restore was not confirmed (${answer.trim() === '' ? 'no name typed' : `"${answer.trim()}" is not the release name`}); ${NOTHING_CHANGED}`, { hint: RETRY_HINT });
+    throw new UsageError(`the ${action} was not confirmed (${answer.trim() === '' ? 'no name typed' : `"${answer.trim()}" is not the release name`}); ${NOTHING_CHANGED}`, { hint: RETRY_HINT });
   }
 }

@@ -61,4 +61,26 @@ describe('continueCommandFor', () => {
       'kubectl camunda-backup restore --context c -n n --release r --access port-forward --database-restored --to 2026-12-06T02:00:00.000Z --yes',
     );
   });
+
+  it('carries every flag that shapes the run: the exec relay, the repository, a forced version, the Web Modeler dump, waits that differ from the defaults', () => {
+    const options = parseRestoreOptions(
+      args({
+        backupId: '12',
+        access: 'exec',
+        'exec-pod': 'curl-relay',
+        'exec-container': 'curl',
+        'snapshot-repository': 'camunda-backups',
+        'camunda-version': '8.8',
+        'wait-timeout': '30m',
+        'poll-interval': '500ms',
+      }),
+    );
+    expect(continueCommandFor(options, { mode: 'backup-id', backupId: 12, namespace: 'camunda', release: 'prod', webModelerDump: '/tmp/wm 12.sql' }, 'ctx')).toBe(
+      "kubectl camunda-backup restore 12 --context ctx -n camunda --release prod --access exec --exec-pod curl-relay --exec-container curl --snapshot-repository camunda-backups " +
+        "--camunda-version 8.8 --web-modeler-dump '/tmp/wm 12.sql' --wait-timeout 30m --poll-interval 500ms --yes",
+    );
+    // The defaults are not repeated; the dump of this run's flag is carried when the plan does not name one.
+    const plain = parseRestoreOptions(args({ backupId: '12', 'wait-timeout': '10m', 'poll-interval': '2s' }));
+    expect(continueCommandFor(plain, { mode: 'backup-id', backupId: 12, namespace: 'n', release: 'r' }, 'ctx')).toBe('kubectl camunda-backup restore 12 --context ctx -n n --release r --access port-forward --yes');
+  });
 });

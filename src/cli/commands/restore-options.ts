@@ -15,6 +15,7 @@ export interface RestoreArgs extends GlobalArgs {
   readonly 'dry-run': boolean;
   readonly yes: boolean;
   readonly status: boolean;
+  readonly abandon?: boolean | undefined;
   readonly 'database-restored': boolean;
   readonly to?: string | undefined;
   readonly 'web-modeler-dump'?: string | undefined;
@@ -29,6 +30,8 @@ export interface RestoreCommandOptions extends GlobalOptions {
   readonly dryRun: boolean;
   readonly yes: boolean;
   readonly status: boolean;
+  /** --abandon: give up the release's unfinished restore (start the applications again, close the journal). */
+  readonly abandon: boolean;
   readonly databaseRestored: boolean;
   /** --to as an ISO instant. */
   readonly to?: string | undefined;
@@ -48,6 +51,7 @@ const RestoreSchema = z.object({
   'dry-run': z.boolean(),
   yes: z.boolean(),
   status: z.boolean(),
+  abandon: z.boolean().optional(),
   'database-restored': z.boolean(),
   to: z
     .string()
@@ -82,7 +86,10 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
   if (r.status && (r.backupId !== undefined || r['dry-run'] || r['database-restored'] || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
     usage('--status shows the journal of the release and takes no backup ID or restore flags');
   }
-  if (!r.status && r.backupId === undefined && !r['database-restored']) {
+  if (r.abandon && (r.status || r.backupId !== undefined || r['dry-run'] || r['database-restored'] || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
+    usage('--abandon gives up the unfinished restore of the release and takes no backup ID, --status, --dry-run or restore flags', 'see what it would give up with restore --status');
+  }
+  if (!r.status && !r.abandon && r.backupId === undefined && !r['database-restored']) {
     // Nothing is resolved yet (no kubeconfig read): the list command carries the cluster flags exactly as typed.
     const typed = [
       ...(argv.kubeconfig !== undefined ? [`--kubeconfig ${shellWord(argv.kubeconfig)}`] : []),
@@ -105,6 +112,7 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
     dryRun: r['dry-run'],
     yes: r.yes,
     status: r.status,
+    abandon: r.abandon === true,
     databaseRestored: r['database-restored'],
     ...(r.to !== undefined ? { to: r.to } : {}),
     ...(dump !== undefined ? { webModelerDump: dump } : {}),

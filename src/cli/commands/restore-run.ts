@@ -14,9 +14,12 @@ import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
 import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
-import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
+import { BackupFailedError, CleanupFailedError, CliError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
-import { clusterFlagsOf, clusterFlagsText, shellWord } from '../../kube/cluster-flags.js';
+import { clusterFlagsOf, clusterFlagsText, toolCommand, type CommandTarget } from '../../kube/cluster-flags.js';
+import { ComponentHttpError } from '../../camunda/management-api.js';
+import { whereOf } from '../../backup/layout.js';
+import { describeFailure } from '../../backup/part-clients.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { WorkloadClient } from '../../kube/workload-client.js';
 import { renderDocument, type DocumentFormat } from '../../output/document.js';
@@ -24,6 +27,9 @@ import { renderRestoreJson, renderRestoreOutcomeText, renderRestorePlanText, ren
 import type { CliDeps } from '../cli-deps.js';
 import type { OutputFormat } from '../global-options.js';
 import { createCommandReporter } from './command-reporter.js';
+import { restoreCommandTarget } from './restore-commands.js';
+import { unfinishedRestoreRefusal } from './unfinished-restore.js';
+import { abandonRestoreCommand, continueRestoreCommand, type RestoreIdentity } from '../../backup/restore/restore-commands.js';
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
@@ -69,21 +75,32 @@ export const defaultRestoreGuard: RestoreGuard = {
   },
 };
 
-/** The command that continues (or reruns) this restore, reaching the same cluster. */
-export function continueCommandFor(
-  options: RestoreCommandOptions,
-  plan: Pick<RestorePlan, 'mode' | 'backupId' | 'restoreTo' | 'namespace' | 'release' | 'webModelerDump'>,
-  contextName: string,
-): string {
-  const words = ['kubectl camunda-backup restore'];
-  if (plan.mode === 'backup-id' && plan.backupId !== null) words.push(String(plan.backupId));
-  words.push(clusterFlagsText(clusterFlagsOf(options, contextName), plan.namespace), `--release ${shellWord(plan.release)}`, `--access ${options.access}`);
-  if (plan.mode === 'rdbms') words.push('--database-restored');
-  if (plan.restoreTo !== undefined) words.push(`--to ${plan.restoreTo}`);
+/**
+ * What planning throws, for a person: planning only reads, so a refusal or a bad answer of Elasticsearch/OpenSearch
+ * (an HTTP error, an answer of the wrong shape) is the cluster's state, exit 3 with nothing changed, not an internal
+ * error. Anything else that is no CliError is a bug and stays one.
+ */
+export function planningError(error: unknown, installation: Pick<Installation, 'search'>, target: CommandTarget): unknown {
+  if (error instanceof CliError) return error;
+  const answered = error instanceof ComponentHttpError || (error instanceof Error && error.name === 'UnexpectedResponseError');
+  if (!answered) return error;
+  const search = installation.search;
+  const engine = search?.engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+  const where = search ? ` at ${whereOf(search.target, search.url)}` : '';
+  return new PreconditionError(`${engine}${where} failed a read while planning the restore: ${describeFailure(error)}; nothing was changed`, {
+    hint: `fix the search engine (${toolCommand('check', target)} shows its health), then run the restore again`,
+    cause: error,
+  });
+}
+
+/** The command that continues (or reruns) this restore, reaching the same cluster the same way (every flag that shapes the run). */
+export function continueCommandFor(options: RestoreCommandOptions, plan: RestoreIdentity, contextName: string): string {
   // The plan's dump (the journal keeps it), not the flag: another restore's plan does not load this run's file.
-  if (plan.webModelerDump !== undefined) words.push(`--web-modeler-dump ${shellWord(plan.webModelerDump)}`);
-  words.push('--yes');
-  return words.join(' ');
+  return continueRestoreCommand(restoreCommandTarget(options, contextName, plan), plan, {
+    waitTimeoutMs: options.waitTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs,
+    webModelerTimeoutMs: options.webModelerTimeoutMs,
+  });
 }
 
 async function createWorkloads(options: RestoreCommandOptions, deps: CliDeps): Promise<WorkloadClient> {
@@ -154,10 +171,9 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
     if (previous && isUnfinished(previous.journal)) {
       const other = previous.journal.plan;
       if (restoreKeyOf(other) !== key) {
-        throw new PreconditionError(
-          `a restore of ${other.mode === 'rdbms' ? 'Zeebe (RDBMS mode)' : `backup ${other.backupId ?? ''}`} into release ${installation.release} is unfinished (${previous.journal.state} in phase ${previous.journal.phase}); it must be finished before another restore starts`,
-          { hint: `continue it with: ${continueCommandFor(options, other, kube.contextName)}` },
-        );
+        // Another ID: not while this one is unfinished; the refusal names both ways on (continue it, or abandon it).
+        const what = options.databaseRestored ? 'restore --database-restored' : `restore of backup ${options.backupId ?? ''}`;
+        throw unfinishedRestoreRefusal({ kind: 'unfinished', journal: previous.journal, journalName }, what, options, kube, { namespace: other.namespace, release: other.release });
       }
       continuing = previous.journal;
     }
@@ -193,7 +209,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       } catch (error) {
         // Planning only reads; an interrupt there is a stop before any change, not a failure.
         if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
-        throw error;
+        throw planningError(error, installation, restoreCommandTarget(options, kube.contextName, installation));
       }
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
         throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
@@ -299,7 +315,8 @@ async function showStatus(options: RestoreCommandOptions, deps: CliDeps): Promis
   if ('unreadable' in found.journal) throw new PreconditionError(`the restore journal cannot be read: ${found.journal.unreadable}`);
   const journal = found.journal;
   const command = continueCommandFor(options, journal.plan, kube.contextName);
-  deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command)) : renderRestoreStatusText(journal, name, command));
+  const abandon = abandonRestoreCommand(restoreCommandTarget(options, kube.contextName, journal.plan));
+  deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command, abandon)) : renderRestoreStatusText(journal, name, command, abandon));
 }
 
 const isDocument = (output: OutputFormat): output is DocumentFormat => output === 'json' || output === 'yaml';

@@ -8,6 +8,7 @@ import type { CliDeps } from '../cli-deps.js';
 import type { GlobalArgs } from '../global-options.js';
 import type { RestoreArgs } from './restore-options.js';
 import type { RestoreGuard } from './restore-run.js';
+import { RESTORE_POLL_INTERVAL_DEFAULT, RESTORE_WAIT_TIMEOUT_DEFAULT } from '../../backup/restore/restore-commands.js';
 
 const EXAMPLES: readonly (readonly [string, string])[] = [
   ['Show what a restore of backup 1748937221 would do, and change nothing', '$0 restore 1748937221 -n camunda --dry-run'],
@@ -15,6 +16,7 @@ const EXAMPLES: readonly (readonly [string, string])[] = [
   ['Restore it and load the Web Modeler dump that create wrote', '$0 restore 1748937221 -n camunda --web-modeler-dump web-modeler-1748937221.sql --yes'],
   ['8.9 on an RDBMS: the database was restored with its vendor tools; now restore Zeebe', '$0 restore --database-restored -n camunda --yes'],
   ['Where does the last restore stand?', '$0 restore --status -n camunda'],
+  ['Give up an unfinished restore that cannot be finished (start the applications again), then restore another ID', '$0 restore --abandon -n camunda'],
 ];
 
 const RESTORE_EPILOG = [
@@ -23,7 +25,9 @@ const RESTORE_EPILOG = [
   'script (ZEEBE_RESTORE env, never a command override); remove every restore change; start everything at',
   'its recorded replicas; check exporting and that the backup is listed. Each step is verified before the',
   'next and kept in a journal (ConfigMap <release>-camunda-restore): run the same command again to continue',
-  'an interrupted or failed restore.',
+  'an interrupted or failed restore. While it is unfinished, create, delete, resume and a restore of another',
+  'ID refuse; --abandon gives it up (restore mode off, applications started at their recorded replicas, the',
+  'data left as it is) so that another ID can be restored.',
   'With --web-modeler-dump, last: stop Web Modeler, replace its database with the dump in one transaction',
   '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again. The dump',
   'is streamed (progress shows the bytes sent) within --web-modeler-timeout; given to a rerun of a restore',
@@ -33,10 +37,10 @@ const RESTORE_EPILOG = [
   'Examples:',
   ...EXAMPLES.map(([what, command]) => `  # ${what}\n  ${command}\n`),
   'Exit codes:',
-  '  0        restored (or planned with --dry-run, or --status shown)',
+  '  0        restored (or planned with --dry-run, --status shown, or abandoned with --abandon)',
   '  2        bad input: ID not a positive integer, flags that do not go together, no --yes without a terminal',
   '  3        refused before any change (checks, another restore unfinished, release locked); nothing was changed',
-  '  4        failed after changes began: the report names the phase, the cluster state and the command to continue',
+  '  4        failed after changes began: the report names the phase, the cluster state and the command to continue\n           (--abandon: it failed, or a started workload did not get ready)',
   '  5        taking restore mode off failed: run the printed kubectl commands',
   '  130/143  stopped by SIGINT/SIGTERM at a safe point; the report names the phase and the command to continue',
 ].join('\n');
@@ -51,13 +55,14 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (every workload, index, snapshot and PVC by name) and change nothing' })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed when stdin is not a terminal)' })
         .option('status', { type: 'boolean', default: false, describe: "Show the release's restore journal: phase, steps done, recorded replicas" })
+        .option('abandon', { type: 'boolean', default: false, describe: 'Give up the unfinished restore of the release: take restore mode off, start the applications at their recorded replicas, close the journal (data is left as it is)' })
         .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS: the database was restored with the vendor's tools; restore Zeebe to match it" })
         .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
         .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Replace the Web Modeler database with this pg_dump file (written by create) once everything else is up; Web Modeler is stopped meanwhile' })
         .option('web-modeler-timeout', { type: 'string', requiresArg: true, describe: 'Longest load of the Web Modeler dump, until psql committed it (default 1h; progress shows the bytes sent)' })
-        .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
-        .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
-        .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
+        .option('wait-timeout', { type: 'string', default: RESTORE_WAIT_TIMEOUT_DEFAULT, requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
+        .option('poll-interval', { type: 'string', default: RESTORE_POLL_INTERVAL_DEFAULT, requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
+        .group(['dry-run', 'yes', 'status', 'abandon', 'wait-timeout', 'poll-interval'], 'Restore:')
         .group(['database-restored', 'to'], 'RDBMS (8.9):')
         .group(['web-modeler-dump', 'web-modeler-timeout'], 'Web Modeler:')
         .epilog(RESTORE_EPILOG),
@@ -68,7 +73,12 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         import('./restore-guard.js'),
         import('./restore-confirm.js'),
       ]);
-      await runRestoreCommand(parseRestoreOptions(argv), deps, guard ?? restoreGuard(terminalRestoreConfirm()));
+      const options = parseRestoreOptions(argv);
+      if (options.abandon) {
+        const { runAbandonCommand } = await import('./restore-abandon.js');
+        return runAbandonCommand(options, deps, terminalRestoreConfirm());
+      }
+      await runRestoreCommand(options, deps, guard ?? restoreGuard(terminalRestoreConfirm()));
     },
   };
 }

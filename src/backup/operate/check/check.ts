@@ -40,6 +40,12 @@ export interface CheckDeps {
   readonly requestTimeoutMs?: number | undefined;
   /** Reads the record of create runs: the newest complete backup is never one whose create did not complete. */
   readonly runs?: ((installation: Installation) => Promise<RunBookRead>) | undefined;
+  /**
+   * The item that says whether a restore of the release is unfinished (restore/unfinished.ts): of the installation,
+   * or, when discovery failed (an unfinished restore stops the applications), of the release the Helm Secrets name;
+   * undefined when there is no release to ask about.
+   */
+  readonly unfinishedRestore?: ((installation: Installation | undefined) => Promise<CheckItem | undefined>) | undefined;
 }
 
 export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<CheckReport> {
@@ -98,6 +104,8 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
   }
   add(rbacItem([...baseNeeds, ...extraNeeds], [...baseResults, ...extraResults], namespace, options.cluster));
 
+  // Read even without an installation: an unfinished restore that stopped the applications is why there is none.
+  const restore = await deps.unfinishedRestore?.(installation).catch(() => undefined);
   if (!installation) {
     add({
       id: 'release',
@@ -106,10 +114,12 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
       message: messageOf(discoveryError),
       fix: discoveryError instanceof CliError && discoveryError.hint ? discoveryError.hint : 'check -n/--namespace and --release',
     });
+    if (restore) add(restore);
     skipRest('no usable Camunda release');
     return finish(options, items, undefined, []);
   }
   add(releaseItem(installation));
+  if (restore) add(restore);
   const topologyProblem = unsupportedTopology(installation);
   if (topologyProblem) {
     add({
