@@ -5,11 +5,12 @@
  */
 import type { HelmRelease } from '../kube/helm-release.js';
 import type { ConfigMap, Pod, Service } from '../kube/kube-client.js';
-import { brokerSource, componentProperties, type DiscoveryChoices, type DiscoveryContext } from './discovery-context.js';
+import { brokerSource, componentProperties, type DiscoveryChoices, type DiscoveryContext, isSearchEngine } from './discovery-context.js';
 import { HelmValues } from './helm-values.js';
 import type { Installation } from './installation.js';
 import { execRelayTarget } from './pick-pod.js';
 import { componentsTakingPart, resolveComponents } from './resolve-components.js';
+import { resolveIndexPrefixes } from './resolve-index-prefixes.js';
 import { resolveSearchEndpoint, searchEngineInUse } from './resolve-search-endpoint.js';
 import { resolveSecondaryStorage, zeebeRecordExporter, zeebeRecordsExported, zeebeRecordsSkipped } from './resolve-secondary-storage.js';
 import { resolveSnapshotRepository } from './resolve-snapshot-repository.js';
@@ -59,6 +60,19 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
   const repository = resolveSnapshotRepository(components, props, searchEngine?.engine, ctx);
   const zeebeStore = resolveZeebeStore(broker, ctx);
   const webModeler = resolveWebModeler(ctx);
+  const indexPrefixes =
+    search &&
+    resolveIndexPrefixes(
+      {
+        engine: search.engine,
+        props,
+        broker,
+        components,
+        orchestrationInSearch: isSearchEngine(storage.storage),
+        zeebeRecords: { exported: records.exported, prefix: search.zeebeIndexPrefix },
+      },
+      ctx,
+    );
 
   return {
     release: ctx.release,
@@ -75,6 +89,7 @@ export function deriveInstallation(input: DiscoveryInput): Installation {
     zeebeStore,
     partitionCount: resolvePartitionCount(broker, ctx),
     zeebeRecordsExported: records.exported,
+    indexPrefixes,
     webModeler,
     topology,
     warnings: [...new Set(ctx.warnings)],

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { itWithFixtures } from '../../test/fixtures-available.js';
 import { clusterFromFixture } from '../../test/world/cluster-from-manifests.js';
 import { encodeHelmReleaseSecret } from '../../test/world/helm-secret.js';
+import { patchConfigFile } from '../../test/unit/config-file-patch.js';
 import { FakeKubeClient } from '../../test/unit/fake-kube-client.js';
 import { CliError, ExitCode, PreconditionError, UsageError } from '../errors.js';
 import { decodeHelmReleaseSecret, helmReleasesFromSecrets, type HelmRelease } from '../kube/helm-release.js';
-import type { ConfigMap, Container, Pod, Secret, Service } from '../kube/kube-client.js';
+import type { Container, Pod, Secret, Service } from '../kube/kube-client.js';
 import { secretFromK8s } from '../kube/objects.js';
 import { type DiscoveryOptions, discoverInstallation } from './discover.js';
 import { basePathFromProbe } from './resolve-components.js';
@@ -69,14 +69,6 @@ function patchService(kube: FakeKubeClient, name: string, patch: (svc: Service) 
   kube.services = kube.services.map((s) => (s.name === name ? patch(s) : s));
 }
 
-function patchConfigFile(kube: FakeKubeClient, name: string, file: string, patch: (doc: Json) => void): void {
-  kube.configMapObjects = kube.configMapObjects.map((cm): ConfigMap => {
-    if (cm.name !== name) return cm;
-    const doc = (parseYaml(cm.data[file] ?? '') as Json | null) ?? {};
-    patch(doc);
-    return { ...cm, data: { ...cm.data, [file]: stringifyYaml(doc) } };
-  });
-}
 
 describe('release selection', () => {
   const camunda = (name: string): Json => ({ name, chart: chart('camunda-platform', '13.12.7') });

@@ -3,6 +3,7 @@
  * and everything after it (plan, run, report) works from this value alone.
  */
 import type { HttpTarget, PodTarget } from '../reach/component-http.js';
+import type { IndexPrefixes } from './resolve-index-prefixes.js';
 import type { SecretValue } from '../secret-value.js';
 import type { BackupPart, CamundaLine, SearchEngine, SecondaryStorage, VersionProcedure } from './versions.js';
 
@@ -90,6 +91,11 @@ export interface Installation {
    * Optimize). false: the zeebe-records snapshot is skipped. Undefined: assume it does (always true on 8.6/8.7).
    */
   readonly zeebeRecordsExported?: boolean | undefined;
+  /**
+   * The name prefixes of the release's indices in the search engine, read from the configuration (a restore deletes
+   * only indices under these); undefined without a search engine, or in installations not built by discovery.
+   */
+  readonly indexPrefixes?: IndexPrefixes | undefined;
   readonly webModeler?: WebModelerDatabase | undefined;
   /** Undefined in hand-built installations: one combined release, one tenant. */
   readonly topology?: Topology | undefined;

@@ -99,7 +99,13 @@ export function restoreReportJson(report: RestoreReport): Record<string, unknown
     ...(report.journalName !== undefined ? { journal: { configMap: report.journalName, state: report.journal?.state ?? null, runs: report.journal?.runs ?? 0 } } : {}),
     plan: plan.steps.map((step) => stepJson(step, done)),
     workloads: plan.workloads,
-    indices: { where: plan.searchWhere ?? null, prefixes: plan.indexPrefixes, delete: plan.indices },
+    indices: {
+      where: plan.searchWhere ?? null,
+      prefixes: plan.indexPrefixes,
+      delete: plan.indices,
+      keep: plan.keptIndices?.indices ?? [],
+      ...(plan.keptIndices ? { keepReason: plan.keptIndices.reason } : {}),
+    },
     snapshots: plan.snapshots,
     persistentVolumeClaims: plan.claims,
     statefulSet: {
@@ -153,7 +159,12 @@ export function renderRestorePlanText(plan: RestorePlan, journal?: RestoreJourna
     if (step.action === 'revert-restore-mode') lines.push('       the exact inverse: the env and probes as they were before');
     if (step.action === 'delete-indices' && step.indices.length > 1) lines.push(...step.indices.map((index) => `       - ${index}`));
   });
-  if (plan.mode === 'backup-id' && plan.indices.length === 0) lines.push('', 'No Camunda index exists: nothing to delete.');
+  if (plan.mode === 'backup-id') {
+    lines.push('', `Indices of this release: the names that start with ${plan.indexPrefixes.join(', ') || '(none)'} (its configured index prefixes); no other index is touched.`);
+    if (plan.indices.length === 0) lines.push('No Camunda index exists: nothing to delete.');
+    const kept = plan.keptIndices;
+    if (kept && kept.indices.length > 0) lines.push(`Kept, not deleted: ${kept.indices.length} ${kept.reason}:`, ...kept.indices.map((index) => `  - ${index}`));
+  }
   lines.push('', 'Not restored by this run:', ...plan.notRestored.map((n) => `  - ${n}`));
   if (plan.warnings.length > 0) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
   return `${lines.join('\n')}\n`;

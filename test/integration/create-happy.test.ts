@@ -173,7 +173,7 @@ function expectZeebeTail(world: World, zeebe: number, resume: number): void {
   expect(JSON.parse(world.log[zeebe]!.body)).toEqual({ backupId: BACKUP_ID });
   const snapshot = world.log[indexOf(world, isSnapshotPut)]!;
   expect(snapshot.path).toBe(`/_snapshot/camunda-backup/camunda_zeebe_records_backup_${BACKUP_ID}?wait_for_completion=true`);
-  expect(JSON.parse(snapshot.body)).toEqual({ indices: 'zeebe-record*', feature_states: ['none'] });
+  expect(JSON.parse(snapshot.body)).toEqual({ indices: 'zeebe-record_*', feature_states: ['none'] });
   expect(snapshot.status).toBe(200);
   // Polled until COMPLETED, then resumed: the polls sit between the POST and the resume.
   const firstPoll = indexOf(world, isZeebePoll);

@@ -197,7 +197,7 @@ describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', (
       expect(result.code, describeRun(result)).toBe(0);
       const put = world.log.find(isSnapshotPut)!;
       expect(put, dumpLog(world)).toMatchObject({ component: 'opensearch', pod: 'opensearch.example.internal', status: 200 });
-      expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record*' });
+      expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record_*' });
       expect(world.log.filter((e) => e.component === 'opensearch').every((e) => e.status !== 401), dumpLog(world)).toBe(true);
       expect(result.stdout + result.stderr).not.toContain('sim-opensearch-credentials-password');
       // Reached through curl in a pod even in port-forward mode: the credentials went on stdin, not in any exec argv.
@@ -211,7 +211,7 @@ describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', (
     await withWorld({ fixture: fixture('8.7', 'opensearch-external'), ...CONFIGURED }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', ID, ...REPO, '--access', 'exec']);
       expect(result.code, describeRun(result)).toBe(0);
-      expect(JSON.parse(world.log.find(isSnapshotPut)!.body)).toEqual({ indices: 'zeebe-record*' });
+      expect(JSON.parse(world.log.find(isSnapshotPut)!.body)).toEqual({ indices: 'zeebe-record_*' });
       expectResumedAfterPause(world);
     });
   });
@@ -222,7 +222,7 @@ describeWithFixtures('create: Elasticsearch / OpenSearch outside the cluster', (
       expect(result.code, describeRun(result)).toBe(0);
       const put = world.log.find(isSnapshotPut)!;
       expect(put, dumpLog(world)).toMatchObject({ component: 'elasticsearch', pod: 'elasticsearch.example.internal', status: 200 });
-      expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record*', feature_states: ['none'] });
+      expect(JSON.parse(put.body)).toEqual({ indices: 'zeebe-record_*', feature_states: ['none'] });
       expect(world.log.filter((e) => e.component === 'elasticsearch').every((e) => e.status !== 401), dumpLog(world)).toBe(true);
       expect(result.stdout + result.stderr).not.toContain('sim-elasticsearch-credentials-password');
       expectNoCredentialInExecArgv(world, 'sim-elasticsearch-credentials-password');

@@ -24,9 +24,9 @@ import { createPgDumpExecHandler, pgDumpText } from './sim/pg-dump.js';
 import { createPsqlExecHandler, tablesOfDump, type PgState } from './sim/psql.js';
 import type { PgDatabase, PgDumpConfig } from './sim/pg-dump.js';
 import type { RequestLog, SimRequest } from './sim/request-log.js';
-import { createSearchHandler, searchErrorShape } from './sim/search-sim.js';
+import { createSearchHandler, SEARCH_SIM_MAX_HEADER_SIZE, searchErrorShape } from './sim/search-sim.js';
 import type { SearchSimConfig } from './sim/search-sim.js';
-import { defaultIndices, SearchStore } from './sim/search-store.js';
+import { defaultIndices, defaultNaming, isDatedUsageMetric, SearchStore, type IndexNaming } from './sim/search-store.js';
 import { SnapshotBackups } from './sim/snapshot-backups.js';
 import type { SnapshotBackupConfig } from './sim/snapshot-backups.js';
 import { commonActuator, notFound } from './sim/spring.js';
@@ -116,6 +116,16 @@ export interface WorldOptions {
    * username, existingSecret `<release>-search-credentials`, key `password`).
    */
   searchCredentials?: { username: string; password: string };
+  /**
+   * Edits the release's objects before anything runs, as a `helm upgrade` with other values would have left them
+   * (env on a component, other image tags): what the simulators run and what discovery reads follow from them.
+   */
+  customize?: (objects: ClusterObjects) => void;
+  /**
+   * Another release (or application) that shares this release's search engine: its indices, named by its own
+   * prefixes (defaults for what is not given), are in the store beside this release's.
+   */
+  neighbour?: { naming?: Partial<IndexNaming>; zeebeRecords?: boolean; optimize?: boolean; minor?: string };
 }
 
 export interface SimPod {
@@ -147,6 +157,10 @@ export interface WorldSims {
   readonly pg: PgState;
   /** Knobs of the simulated broker restore application (sim/restore-app.ts). */
   readonly restoreApp: RestoreAppControls;
+  /** How this release's components name their indices (from its configuration). */
+  readonly indexNaming: IndexNaming;
+  /** The indices of the neighbour release (WorldOptions.neighbour) in the shared store. */
+  readonly neighbourIndices: readonly string[];
   /** Forget per-pod memory (running web-app backups), as a pod restart does. Exporting state survives, like the real thing. */
   restartPod(name: string): void;
 }
@@ -256,6 +270,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       data: { password: Buffer.from(options.searchCredentials.password, 'utf8').toString('base64') },
     });
   }
+  options.customize?.(objects);
   const minor: ZeebeMinor = MINOR_BY_CHART_MAJOR[chartVersion.split('.')[0] ?? ''] ?? '8.7';
   const modern = minor === '8.8' || minor === '8.9' || minor === '8.10';
   const pods = podInfos(objects);
@@ -317,12 +332,26 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const password = auth ? secretValue(objects, namespace, auth.secret, auth.key) : undefined;
     if (auth && password !== undefined) credentials = { username: auth.username, password };
   }
+  const naming = indexNamingOf(minor, { brokers, operate: ofRole('operate'), tasklist: ofRole('tasklist'), optimize: ofRole('optimize') }, {
+    zeebe: zeebeConfigText,
+    operate: configMapText(objects, namespace, (n) => n.endsWith('operate-configuration')),
+    tasklist: configMapText(objects, namespace, (n) => n.endsWith('tasklist-configuration')),
+  });
+  const neighbour = options.neighbour;
+  const neighbourMinor = neighbour?.minor ?? minor;
+  const neighbourIndices = neighbour
+    ? defaultIndices(neighbourMinor, { zeebeRecords: neighbour.zeebeRecords ?? true, optimize: neighbour.optimize ?? true, naming: { ...defaultNaming(neighbourMinor), ...neighbour.naming } })
+    : [];
+  const ownIndices = defaultIndices(minor, { zeebeRecords, optimize: ofRole('optimize').length > 0, naming });
+  const shared = neighbourIndices.filter((index) => ownIndices.includes(index));
+  // Two releases with the same index names share their data: no real installation runs like that.
+  if (shared.length > 0) throw new Error(`the neighbour release would share these indices with ${release}: ${shared.join(', ')}; give it other prefixes`);
   const search = flavor
     ? new SearchStore({
         flavor,
         version: searchVersion,
         repositories: options.searchRepositories ?? (configuredRepos.length > 0 ? [...new Set(configuredRepos)] : ['camunda-backup']),
-        indices: defaultIndices(minor, { zeebeRecords, optimize: ofRole('optimize').length > 0 }),
+        indices: [...ownIndices, ...neighbourIndices],
         credentials,
       })
     : undefined;
@@ -354,7 +383,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const engine = (kind: 'operate' | 'tasklist' | 'webapps' | 'optimize', prefix: string, version: string, parts: number, sequential: boolean, repository: string | undefined, durationMs: number): SnapshotBackups | undefined => {
     if (!search) return undefined;
     const config: SnapshotBackupConfig = { repository, durationMs, incompleteCheckTimeoutMs: durations.incompleteCheckTimeout };
-    const indices = search.indices.filter((i) => i.startsWith(kind === 'webapps' ? 'operate' : kind) || (kind === 'webapps' && i.startsWith('tasklist')));
+    const own = kind === 'webapps' ? [naming.operate, naming.tasklist, naming.camunda ?? naming.operate] : [naming[kind]];
+    // 8.8 before 8.8.15 leaves the dated usage-metric indices out of its web-app backup (camunda/camunda#47122).
+    const withoutDatedMetrics = kind === 'webapps' && minor === '8.8' && Number(/^8\.8\.(\d+)/.exec(version)?.[1] ?? '99') < 15;
+    const indices = search.indices.filter((i) => own.some((p) => i.startsWith(p)) && !(withoutDatedMetrics && isDatedUsageMetric(i, naming)));
     const created = new SnapshotBackups({ kind, prefix, version, parts, sequential, indices }, search, config, faults);
     backups[kind] = created;
     return created;
@@ -370,8 +402,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   // One simulator per management port.
   const simPods: SimPod[] = [];
   const portsByPod = new Map<string, Record<number, number>>();
-  const addServer = async (pod: PodInfo, containerPort: number, component: string, handler: SimHandler, errorShape: ErrorShape, basePath = ''): Promise<void> => {
-    const server = await startSimServer({ component, pod: pod.name, handler, log, faults, errorShape, basePath });
+  const addServer = async (pod: PodInfo, containerPort: number, component: string, handler: SimHandler, errorShape: ErrorShape, basePath = '', maxHeaderSize?: number): Promise<void> => {
+    const server = await startSimServer({ component, pod: pod.name, handler, log, faults, errorShape, basePath, maxHeaderSize });
     servers.push(server);
     const key = `${pod.namespace}/${pod.name}`;
     const ports = portsByPod.get(key) ?? {};
@@ -431,7 +463,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       }
       case 'elasticsearch': {
         if (!search) break;
-        starts.push(addServer(pod, 9200, search.flavor, createSearchHandler(search, searchConfig, faults), searchErrorShape(search.flavor)));
+        starts.push(addServer(pod, 9200, search.flavor, createSearchHandler(search, searchConfig, faults), searchErrorShape(search.flavor), '', SEARCH_SIM_MAX_HEADER_SIZE));
         break;
       }
       default:
@@ -460,6 +492,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         log,
         faults,
         errorShape: searchErrorShape(search.flavor),
+        maxHeaderSize: SEARCH_SIM_MAX_HEADER_SIZE,
         ...(tls && endpoint.scheme === 'https' ? { tls: { cert: tls.certPem, key: tls.keyPem } } : {}),
       });
       servers.push(server);
@@ -608,6 +641,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     externalSearch,
     searchCaPem,
     searchCaFile,
+    indexNaming: naming,
+    neighbourIndices,
     pgDump,
     pg,
     restoreApp,
@@ -641,4 +676,25 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** How the release's components name their indices, read from their env and configuration files as they would. */
+function indexNamingOf(
+  minor: ZeebeMinor,
+  pods: { brokers: PodInfo[]; operate: PodInfo[]; tasklist: PodInfo[]; optimize: PodInfo[] },
+  config: { zeebe: string; operate: string; tasklist: string },
+): IndexNaming {
+  const both = (name: (engine: string) => string): string[] => ['ELASTICSEARCH', 'OPENSEARCH'].map(name);
+  const zeebe = envOf(pods.brokers, both((e) => `ZEEBE_BROKER_EXPORTERS_${e}_ARGS_INDEX_PREFIX`)) ?? yamlKey(config.zeebe, ['prefix']) ?? 'zeebe-record';
+  const optimizePrefix = envOf(pods.optimize, both((e) => `CAMUNDA_OPTIMIZE_${e}_SETTINGS_INDEX_PREFIX`));
+  // Optimize 8.6: the prefix replaces "optimize"; 8.7+ (camunda/camunda#26832) it comes before "optimize-".
+  const optimize = minor === '8.6' ? `${optimizePrefix ?? 'optimize'}-` : optimizePrefix ? `${optimizePrefix}-optimize-` : 'optimize-';
+  if (minor === '8.6' || minor === '8.7') {
+    const webapp = (part: 'operate' | 'tasklist', list: PodInfo[], text: string): string =>
+      `${envOf(list, [...both((e) => `CAMUNDA_${part.toUpperCase()}_${e}_INDEXPREFIX`), 'CAMUNDA_DATABASE_INDEXPREFIX']) ?? yamlKey(text, ['indexPrefix']) ?? part}-`;
+    return { operate: webapp('operate', pods.operate, config.operate), tasklist: webapp('tasklist', pods.tasklist, config.tasklist), optimize, zeebeRecord: `${zeebe}_` };
+  }
+  const prefix = envOf(pods.brokers, both((e) => `CAMUNDA_DATA_SECONDARYSTORAGE_${e}_INDEXPREFIX`)) ?? yamlKey(config.zeebe, ['index-prefix']);
+  const head = prefix ? `${prefix}-` : '';
+  return { operate: `${head}operate-`, tasklist: `${head}tasklist-`, camunda: `${head}camunda-`, optimize, zeebeRecord: `${zeebe}_` };
 }

@@ -329,8 +329,11 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       // another prefix) are asked for by exact name.
       const context = await search();
       const prefixes = step.prefixes ?? [];
+      // Kept on purpose (not in the backup, camunda/camunda#47122): under the prefixes, but not left over.
+      const kept = new Set(step.kept ?? []);
       const uncovered = step.indices.filter((index) => !prefixes.some((prefix) => index.startsWith(prefix)));
-      const left = new Set([...(await listIndicesByPrefix(context, prefixes)).map((row) => row.index), ...(await existingIndices(context, uncovered))]);
+      const listed = (await listIndicesByPrefix(context, prefixes)).map((row) => row.index).filter((index) => !kept.has(index));
+      const left = new Set([...listed, ...(await existingIndices(context, uncovered))]);
       if (left.size > 0) throw new Error(`still there (recreated by something still running?): ${[...left].sort().join(', ')}`);
       return `none of ${step.indices.length} is left, and no other Camunda index exists`;
     }

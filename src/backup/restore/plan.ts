@@ -92,7 +92,7 @@ export type RestoreStep =
   | (StepBase & { readonly action: 'scale-down'; readonly workload: PlannedWorkload })
   /** One request's worth of indices, by exact name (`delete-indices:<k>/<n>`): the plan lists every name. */
   | (StepBase & { readonly action: 'delete-indices'; readonly indices: readonly string[] })
-  | (StepBase & { readonly action: 'verify-indices-gone'; readonly indices: readonly string[]; readonly prefixes: readonly string[] })
+  | (StepBase & { readonly action: 'verify-indices-gone'; readonly indices: readonly string[]; readonly prefixes: readonly string[]; readonly kept?: readonly string[] | undefined })
   | (StepBase & { readonly action: 'restore-snapshot'; readonly snapshot: PlannedSnapshot })
   | (StepBase & { readonly action: 'delete-pvc'; readonly claim: PlannedClaim })
   | (StepBase & { readonly action: 'patch-restore-mode'; readonly statefulSet: string })
@@ -130,8 +130,10 @@ export interface RestoreTarget {
   readonly restoreTo?: string | undefined;
   /** Where the indices are deleted and the snapshots restored ("pod/camunda-elasticsearch-master-0:9200"); undefined in RDBMS mode. */
   readonly searchWhere?: string | undefined;
-  /** The prefixes Camunda's indices were found by. */
+  /** The prefixes Camunda's indices were found by: the release's configured ones, each ending in its separator. */
   readonly indexPrefixes: readonly string[];
+  /** Indices under those prefixes the run deliberately leaves (not in the backup, camunda/camunda#47122), and why. */
+  readonly keptIndices?: { readonly indices: readonly string[]; readonly reason: string } | undefined;
   readonly workloads: readonly PlannedWorkload[];
   readonly snapshots: readonly PlannedSnapshot[];
 }
@@ -230,7 +232,7 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
   const steps: RestoreStep[] = [
     ...facts.workloads.map((workload): RestoreStep => ({ id: `scale-down:${ref(workload)}`, phase: 'stop-workloads', action: 'scale-down', workload })),
     ...deleteBatches.map((batch, i): RestoreStep => ({ id: `delete-indices:${i + 1}/${deleteBatches.length}`, phase: 'delete-indices', action: 'delete-indices', indices: batch })),
-    ...(indices.length > 0 ? [{ id: 'verify-indices-gone', phase: 'delete-indices', action: 'verify-indices-gone', indices, prefixes: facts.indexPrefixes } as const] : []),
+    ...(indices.length > 0 ? [{ id: 'verify-indices-gone', phase: 'delete-indices', action: 'verify-indices-gone', indices, prefixes: facts.indexPrefixes, ...(facts.keptIndices ? { kept: facts.keptIndices.indices } : {}) } as const] : []),
     ...facts.snapshots.map((snapshot): RestoreStep => ({ id: `restore-snapshot:${snapshot.snapshot}`, phase: 'restore-snapshots', action: 'restore-snapshot', snapshot })),
     ...claims.map((claim): RestoreStep => ({ id: `delete-pvc:${claim.name}`, phase: 'delete-zeebe-volumes', action: 'delete-pvc', claim })),
     { id: 'patch-restore-mode', phase: 'restore-zeebe', action: 'patch-restore-mode', statefulSet: broker.statefulSet },

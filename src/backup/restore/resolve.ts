@@ -7,7 +7,9 @@
 import type { ApiContext } from '../../camunda/management-api.js';
 import { resolve as resolvePath } from 'node:path';
 import type { Installation, WebModelerDatabase } from '../../camunda/installation.js';
-import { existingIndices, listIndicesByPrefix } from '../../camunda/search-indices.js';
+import { ComponentHttpError } from '../../camunda/management-api.js';
+import { UnexpectedResponseError } from '../../camunda/responses.js';
+import { listIndicesByPrefix } from '../../camunda/search-indices.js';
 import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
 import { PreconditionError, UsageError } from '../../errors.js';
 import type { ClusterFlags } from '../../kube/cluster-flags.js';
@@ -26,14 +28,73 @@ import { buildRestorePlan, claimOrdinal, withWebModelerDumpFile, withWebModelerL
  */
 export const STOPPED_COMPONENTS: readonly string[] = ['zeebe-broker', 'zeebe-gateway', 'operate', 'tasklist', 'optimize', 'connectors', 'zeebe-migration-importer', 'migration-importer'];
 
-/** Camunda's index prefixes (the components' defaults, and the exporter's configured one). Never a bare word: a separator ends each. */
-export function camundaIndexPrefixes(installation: Pick<Installation, 'procedure' | 'search'>): string[] {
-  const prefixes = ['operate-', 'tasklist-', 'optimize-'];
-  // 8.8+: the harmonised indices of the orchestration cluster (camunda-…); §1 "Index deletion pattern".
-  if (installation.procedure.pauseBeforeWebapps) prefixes.push('camunda-');
-  const zeebe = installation.search?.zeebeIndexPrefix ?? 'zeebe-record';
-  prefixes.push(`${zeebe}_`, `${zeebe}-`);
-  return [...new Set(prefixes)];
+/**
+ * The release's index prefixes as discovery read them from its configuration (camunda/resolve-index-prefixes.ts),
+ * each ending in its separator. A prefix that cannot be read safely refuses the restore: guessing one could delete
+ * another release's or application's indices in a shared search engine.
+ */
+export function camundaIndexPrefixes(installation: Pick<Installation, 'release' | 'indexPrefixes'>): string[] {
+  const found = installation.indexPrefixes;
+  if (!found) {
+    throw new PreconditionError(`the index prefixes of release ${installation.release} are not known, so its indices cannot be told from others; nothing was changed`, {
+      hint: 'check that discovery finds the release\'s Elasticsearch/OpenSearch configuration',
+    });
+  }
+  if (found.unresolved.length > 0) {
+    throw new PreconditionError(`cannot tell which indices belong to release ${installation.release}: ${found.unresolved.join('; ')}; nothing was changed`, {
+      hint: 'set the index prefix as a plain value (container env, the Helm values or the configuration file) so that it can be read',
+    });
+  }
+  return [...new Set(found.prefixes.map((p) => p.prefix))].sort();
+}
+
+/**
+ * camunda/camunda#47122: web-app backups of 8.8 before 8.8.15 (and of 8.9 before the fix, version unverified) do not
+ * hold the dated usage-metric indices (`[<prefix>-]camunda-usage-metric[-tu]-<version>_<date>`). Deleting them would
+ * lose the usage metrics for good, so the ones no snapshot of the backup holds are kept (camunda-restore.md §2, §9 #5).
+ */
+export function usageMetricsKept(installation: Pick<Installation, 'procedure' | 'camundaVersion'>, prefixes: readonly string[], indices: readonly string[], held: ReadonlySet<string>): string[] {
+  if (!usageMetricsMissFromBackups(installation)) return [];
+  const dated = /^usage-metric(-tu)?-\d+(\.\d+)*_.+$/;
+  const orchestration = prefixes.filter((p) => p.endsWith('camunda-'));
+  return indices.filter((index) => !held.has(index) && orchestration.some((p) => index.startsWith(p) && dated.test(index.slice(p.length))));
+}
+
+function usageMetricsMissFromBackups({ procedure, camundaVersion }: Pick<Installation, 'procedure' | 'camundaVersion'>): boolean {
+  if (procedure.line === '8.9') return true;
+  if (procedure.line !== '8.8') return false;
+  const patch = /^8\.8\.(\d+)/.exec(camundaVersion)?.[1];
+  // An unreadable patch level: keep them (the safe side; a held index is deleted anyway).
+  return patch === undefined || Number(patch) < 15;
+}
+
+/**
+ * Indices under one of the release's prefixes that are named like another release's Camunda indices under a longer
+ * prefix (this release `camunda-`, another `camunda-operate-…` from its prefix `camunda`): Camunda's docs forbid one
+ * prefix beginning another in a shared cluster, and the names alone cannot tell whose they are.
+ */
+export function lookForeign(indices: readonly string[], prefixes: readonly string[]): string[] {
+  const camundaName = /^(operate|tasklist|camunda|optimize)-|^zeebe-record/;
+  return indices.filter((index) => {
+    const own = prefixes.filter((p) => index.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+    return own !== undefined && camundaName.test(index.slice(own.length));
+  });
+}
+
+/** The indices of the snapshots that do not start with one of the release's prefixes: another release's or application's. */
+function foreignSnapshotIndices(snapshots: readonly PlannedSnapshot[], prefixes: readonly string[]): string[] {
+  return [...new Set(snapshots.flatMap((s) => s.indices.filter((index) => !prefixes.some((p) => index.startsWith(p)))))].sort();
+}
+
+/** An Elasticsearch/OpenSearch answer that is not what planning needs: a cluster error, said in one line (exit 3, nothing changed). */
+function searchClusterError(error: unknown, where: string): unknown {
+  if (error instanceof ComponentHttpError || error instanceof UnexpectedResponseError) {
+    return new PreconditionError(`Elasticsearch/OpenSearch at ${where} refused a read of the restore plan: ${error.message}; nothing was changed`, {
+      hint: 'check the search cluster (its health, the credentials the release uses) and run the restore again',
+      cause: error,
+    });
+  }
+  return error;
 }
 
 const SNAPSHOT_PART = /^camunda_(operate|tasklist|webapps|optimize)_(\d+)_/;
@@ -83,6 +144,7 @@ export async function resolveRestoreFacts(installation: Installation, options: R
   let indices: string[] = [];
   let snapshots: PlannedSnapshot[] = [];
   let searchWhere: string | undefined;
+  let kept: string[] = [];
   const indexPrefixes = options.mode === 'rdbms' ? [] : camundaIndexPrefixes(installation);
   if (options.mode === 'backup-id' && options.backupId !== null) {
     const search = installation.search;
@@ -100,12 +162,34 @@ export async function resolveRestoreFacts(installation: Installation, options: R
       );
     }
     const context = await deps.pool.context({ target: search.target, authorization: search.authorization });
-    indices = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
-    snapshots = await snapshotsOf(context, repository, options.backupId);
-    // An open index of the same name blocks a snapshot's restore (§10): whatever the snapshots hold and the cluster
-    // has is deleted too, even where a configured prefix differs from the defaults.
-    const held = await existingIndices(context, [...new Set(snapshots.flatMap((s) => s.indices))]);
-    indices = [...new Set([...indices, ...held])].sort();
+    let listed: string[];
+    try {
+      listed = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
+      snapshots = await snapshotsOf(context, repository, options.backupId);
+    } catch (error) {
+      throw searchClusterError(error, searchWhere ?? search.url);
+    }
+    // A snapshot that holds an index under none of the release's prefixes would bring back (or, blocked by its open
+    // index, fail on) another release's or application's index: the prefixes and the backup do not agree.
+    const foreign = foreignSnapshotIndices(snapshots, indexPrefixes);
+    if (foreign.length > 0) {
+      throw new PreconditionError(
+        `backup ${options.backupId} holds indices that are not under the index prefixes of release ${release} (${indexPrefixes.join(', ')}): ${foreign.join(', ')}; restoring it could overwrite another release's or application's data; nothing was changed`,
+        { hint: 'check the index prefixes the release is configured with against the ones the backup was taken with' },
+      );
+    }
+    const ambiguous = lookForeign(listed, indexPrefixes);
+    if (ambiguous.length > 0) {
+      throw new PreconditionError(
+        `indices under the prefixes of release ${release} are named like another release's Camunda indices: ${ambiguous.join(', ')}; a restore cannot tell whose they are; nothing was changed`,
+        { hint: 'give every release in this search engine an index prefix that does not begin another one (Camunda requires it for shared clusters)' },
+      );
+    }
+    const held = new Set(snapshots.flatMap((s) => s.indices));
+    kept = usageMetricsKept(installation, indexPrefixes, listed, held);
+    // Every index of the release, and (already among them, by the check above) every index a snapshot brings back:
+    // an open index of the same name blocks a snapshot's restore (§10).
+    indices = listed.filter((index) => !kept.includes(index)).sort();
   }
 
   const zeebePartitions = await expectedPartitions(installation, options, deps.pool, warnings);
@@ -127,6 +211,14 @@ export async function resolveRestoreFacts(installation: Installation, options: R
     ...(options.restoreTo !== undefined ? { restoreTo: options.restoreTo } : {}),
     ...(searchWhere !== undefined ? { searchWhere } : {}),
     indexPrefixes,
+    ...(kept.length > 0
+      ? {
+          keptIndices: {
+            indices: kept,
+            reason: `dated usage-metric indices that backup ${options.backupId ?? ''} does not hold (Camunda ${installation.camundaVersion}, camunda/camunda#47122): deleting them would lose the usage metrics`,
+          },
+        }
+      : {}),
     workloads,
     indices,
     snapshots,

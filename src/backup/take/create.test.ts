@@ -79,7 +79,7 @@ describe('create on 8.6/8.7 (separate web apps, pause after them)', () => {
     expect(report.exporting.resumeCommand).toBeUndefined();
     expect(part(report, 'operate')?.details?.['scheduledSnapshots']).toEqual([`camunda_operate_${ID}_8.7.3_part_1_of_6`]);
     expect(part(report, 'zeebe')?.details?.['partitions']).toHaveLength(3);
-    expect(part(report, 'zeebe-records')?.details).toMatchObject({ snapshot: `camunda_zeebe_records_backup_${ID}`, state: 'SUCCESS', indices: 'zeebe-record*' });
+    expect(part(report, 'zeebe-records')?.details).toMatchObject({ snapshot: `camunda_zeebe_records_backup_${ID}`, state: 'SUCCESS', indices: 'zeebe-record_*' });
 
     // Every HTTP call is an event; progress shows remote states.
     expect(reporter.of('http')).toHaveLength(cluster.calls.length);
@@ -466,8 +466,8 @@ describe('create on 8.8/8.9 (orchestration layout, pause first)', () => {
     const es = fakeCluster(happyRoutes('8.8', ID));
     await run(fastPlan(anInstallation('8.8', { engine: 'elasticsearch' })), es);
     const put = (cluster: FakeCluster) => cluster.calls.find((call) => call.method === 'PUT')?.body;
-    expect(put(os)).toEqual({ indices: 'zeebe-record*' });
-    expect(put(es)).toEqual({ indices: 'zeebe-record*', feature_states: ['none'] });
+    expect(put(os)).toEqual({ indices: 'zeebe-record_*' });
+    expect(put(es)).toEqual({ indices: 'zeebe-record_*', feature_states: ['none'] });
   });
 
   it('SIGTERM while web apps are in progress: INTERRUPTED and resumed', async () => {
@@ -688,7 +688,7 @@ describe('describeCreatePlan (dry run)', () => {
       [8, 'POST', 'pod/gateway-0:9600', '/actuator/exporting/resume'],
     ]);
     expect(calls.filter((call) => call.order === 1).every((call) => call.method === 'GET' && call.step === 'preflight')).toBe(true);
-    expect(calls.find((call) => call.method === 'PUT')?.body).toEqual({ indices: 'zeebe-record*', feature_states: ['none'] });
+    expect(calls.find((call) => call.method === 'PUT')?.body).toEqual({ indices: 'zeebe-record_*', feature_states: ['none'] });
     expect(calls.find((call) => call.step === 'backup-zeebe' && call.method === 'GET')?.note).toMatch(/repeats/);
     // Never the credentials.
     expect(JSON.stringify(calls)).not.toContain('c2VjcmV0');

@@ -186,7 +186,9 @@ export function buildCreatePlan(installation: Installation, options: CreateOptio
     const search = installation.search!;
     const repository = records.repository!;
     const snapshot = zeebeRecordsSnapshotName(options.backupId);
-    const indices = `${search.zeebeIndexPrefix}*`;
+    // The exporter names its indices `<prefix>_<valueType>_…` (IndexRouter, INDEX_DELIMITER "_"): `<prefix>*` would
+    // also take another release's `<prefix>-b_…` indices in a shared search engine.
+    const indices = `${search.zeebeIndexPrefix}_*`;
     recordsAction = { kind: 'zeebe-records-snapshot', endpoint: records, engine: search.engine, repository, snapshot, indices, body: zeebeRecordsSnapshotBody(search.engine, indices) };
     checks.push({ kind: 'search-repository', endpoint: records, repository });
     checks.push({ kind: 'snapshot-absent', endpoint: records, repository, snapshot });

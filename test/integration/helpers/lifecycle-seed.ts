@@ -30,10 +30,12 @@ export function seedBackup(world: World, id: number, options: SeedOptions = {}):
     backups.take(`seed-${id}`, id);
   }
   const search = world.sims.search;
-  const recordsExported = search?.indices.some((index) => index.startsWith('zeebe-record')) ?? false;
+  // The exporter's indices of this release only (`<prefix>_…`), as create snapshots them.
+  const records = world.sims.indexNaming.zeebeRecord;
+  const recordsExported = search?.indices.some((index) => index.startsWith(records) && !world.sims.neighbourIndices.includes(index)) ?? false;
   if (search && recordsExported && !skip.has('zeebe-records')) {
     search.createSnapshot(REPOSITORY, `camunda_zeebe_records_backup_${id}`, {
-      indices: search.indices.filter((index) => index.startsWith('zeebe-record')),
+      indices: search.indices.filter((index) => index.startsWith(records)),
       includeGlobalState: false,
       durationMs: 1,
       finalState: failed.has('zeebe-records') ? 'FAILED' : 'SUCCESS',

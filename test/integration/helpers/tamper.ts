@@ -1,6 +1,6 @@
 /** Edits of the live simulated cluster that no fixture renders: another chart version, other images. */
 import { decodeHelmReleaseData, encodeHelmRelease } from '../../world/helm-secret.js';
-import type { World } from '../../world/index.js';
+import type { ClusterObjects, World } from '../../world/index.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -56,4 +56,40 @@ export function editConfigMapFile(world: World, name: string, file: string, edit
   const after = edit(before);
   if (after === before) throw new Error(`${name}/${file} unchanged`);
   configMap['data'][file] = after;
+}
+
+/** Every pod and pod template (Deployments, StatefulSets) of a component (app.kubernetes.io/component), before the world starts. */
+function podSpecsOf(objects: ClusterObjects, component: string): Json[] {
+  const isOf = (meta: Json | undefined): boolean => meta?.['labels']?.['app.kubernetes.io/component'] === component;
+  const templates = [...(objects.statefulSets ?? []), ...(objects.deployments ?? [])]
+    .map((w) => (w as Json)['spec']?.['template'] as Json | undefined)
+    .filter((t): t is Json => !!t && isOf(t['metadata'] as Json | undefined));
+  const pods = (objects.pods as Json[]).filter((p) => isOf(p['metadata'] as Json | undefined));
+  return [...templates, ...pods].map((t) => t['spec'] as Json);
+}
+
+/** Sets env on the main (first) container of a component, as `<component>.env` in the values and a `helm upgrade` would. */
+export function setComponentEnv(objects: ClusterObjects, component: string, env: Readonly<Record<string, string>>): void {
+  const specs = podSpecsOf(objects, component);
+  if (specs.length === 0) throw new Error(`no pods of component ${component}`);
+  for (const spec of specs) {
+    const container = (spec['containers'] as Json[])[0]!;
+    const kept = ((container['env'] ?? []) as Json[]).filter((e) => !(String(e['name']) in env));
+    container['env'] = [...kept, ...Object.entries(env).map(([name, value]) => ({ name, value }))];
+  }
+}
+
+/** Sets the image tag of a repository in every pod and pod template, before the world starts (what runs, and what scale-ups start). */
+export function setImageTagEverywhere(objects: ClusterObjects, repository: string, tag: string): void {
+  const retag = (image: string): string => {
+    const at = image.lastIndexOf(':');
+    return image.slice(0, at).endsWith(repository) ? `${image.slice(0, at)}:${tag}` : image;
+  };
+  const templates = [...(objects.statefulSets ?? []), ...(objects.deployments ?? [])].map((w) => (w as Json)['spec']?.['template'] as Json | undefined).filter((t): t is Json => !!t);
+  for (const holder of [...templates, ...(objects.pods as Json[])]) {
+    for (const container of [...(holder['spec']?.['containers'] ?? []), ...(holder['spec']?.['initContainers'] ?? [])] as Json[]) container['image'] = retag(String(container['image']));
+    for (const status of (holder['status']?.['containerStatuses'] ?? []) as Json[]) status['image'] = retag(String(status['image']));
+    const labels = holder['metadata']?.['labels'] as Json | undefined;
+    if (labels?.['app.kubernetes.io/version'] !== undefined && (holder['spec']?.['containers'] as Json[] | undefined)?.some((c) => String(c['image']).endsWith(`${repository}:${tag}`))) labels['app.kubernetes.io/version'] = tag;
+  }
 }

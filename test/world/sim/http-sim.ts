@@ -53,6 +53,11 @@ export interface SimServerOptions {
   /** Spring `management.server.base-path`; paths outside it get the Spring 404. */
   readonly basePath?: string | undefined;
   readonly tls?: { cert: string; key: string } | undefined;
+  /**
+   * Node's cap on the request line and headers (default 16 KiB, answered 431 before any handler runs). A simulator
+   * that answers over-long lines itself, as Elasticsearch does (400 too_long_http_line_exception), raises it.
+   */
+  readonly maxHeaderSize?: number | undefined;
 }
 
 export interface SimServer {
@@ -163,7 +168,10 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       res.end();
     });
   };
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
+  const maxHeaderSize = options.maxHeaderSize;
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(maxHeaderSize ? { maxHeaderSize } : {}) }, listener)
+    : createHttpServer({ ...(maxHeaderSize ? { maxHeaderSize } : {}) }, listener);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

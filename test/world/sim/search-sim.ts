@@ -25,6 +25,9 @@ export function searchError(status: number, type: string, reason: string): SimRe
   return json(status, { error: { root_cause: [cause], type, reason }, status });
 }
 
+/** Node's header cap for search simulators: long request lines must reach the handler, which answers them as Netty does. */
+export const SEARCH_SIM_MAX_HEADER_SIZE = 1024 * 1024;
+
 export function searchErrorShape(flavor: 'elasticsearch' | 'opensearch') {
   return (status: number, message: string): SimResponse =>
     status === 401 && flavor === 'opensearch'

@@ -209,14 +209,46 @@ export class SearchStore {
   }
 }
 
+/**
+ * The name prefix of each owner's indices, separator included, as the release's configuration makes them (see
+ * src/camunda/resolve-index-prefixes.ts for the rules and their sources): `operate-`, `prod-camunda-`, `zeebe-record_`.
+ */
+export interface IndexNaming {
+  readonly operate: string;
+  readonly tasklist: string;
+  /** 8.8+: the orchestration cluster's camunda-* indices. */
+  readonly camunda?: string | undefined;
+  readonly optimize: string;
+  readonly zeebeRecord: string;
+}
+
+const MODERN = new Set(['8.8', '8.9', '8.10']);
+
+export function defaultNaming(minor: string): IndexNaming {
+  return { operate: 'operate-', tasklist: 'tasklist-', ...(MODERN.has(minor) ? { camunda: 'camunda-' } : {}), optimize: 'optimize-', zeebeRecord: 'zeebe-record_' };
+}
+
+/** `[<prefix>-]camunda-usage-metric[-tu]-<version>_<date>`: the dated usage-metric indices (camunda/camunda#47122). */
+export function isDatedUsageMetric(index: string, naming: IndexNaming): boolean {
+  return naming.camunda !== undefined && index.startsWith(naming.camunda) && /^usage-metric(-tu)?-\d+(\.\d+)*_.+$/.test(index.slice(naming.camunda.length));
+}
+
 /** Indices a Camunda installation of this minor version keeps in ES/OS (names follow the real templates loosely). */
-export function defaultIndices(minor: string, options: { zeebeRecords: boolean; optimize: boolean; prefix?: string }): string[] {
+export function defaultIndices(minor: string, options: { zeebeRecords: boolean; optimize: boolean; prefix?: string; naming?: IndexNaming }): string[] {
   const day = new Date().toISOString().slice(0, 10);
-  const prefix = options.prefix ?? 'zeebe-record';
+  const naming = options.naming ?? { ...defaultNaming(minor), ...(options.prefix ? { zeebeRecord: `${options.prefix}_` } : {}) };
   const zeebe = options.zeebeRecords
-    ? ['process', 'job', 'deployment', 'process-instance', 'variable'].map((value) => `${prefix}_${value}_${minor}.0_${day}`)
+    ? ['process', 'job', 'deployment', 'process-instance', 'variable'].map((value) => `${naming.zeebeRecord}${value}_${minor}.0_${day}`)
     : [];
-  const webapps = ['operate-list-view-8.3.0_', 'operate-flownode-instance-8.3.1_', 'operate-variable-8.3.0_', 'tasklist-task-8.5.0_', 'tasklist-variable-8.3.0_'];
-  const optimize = options.optimize ? ['optimize-process-definition_v6', 'optimize-process-instance-index_v8', 'optimize-metadata_v3'] : [];
+  const webapps = [
+    `${naming.operate}list-view-8.3.0_`,
+    `${naming.operate}flownode-instance-8.3.1_`,
+    `${naming.operate}variable-8.3.0_`,
+    `${naming.tasklist}task-8.5.0_`,
+    `${naming.tasklist}variable-8.3.0_`,
+    // 8.8+: the usage metrics, the runtime index and the dated ones the archiver rolls them into.
+    ...(naming.camunda ? [`${naming.camunda}usage-metric-8.8.0_`, `${naming.camunda}usage-metric-8.8.0_${day}`, `${naming.camunda}usage-metric-tu-8.8.0_${day}`] : []),
+  ];
+  const optimize = options.optimize ? [`${naming.optimize}process-definition_v6`, `${naming.optimize}process-instance-index_v8`, `${naming.optimize}metadata_v3`] : [];
   return [...zeebe, ...webapps, ...optimize];
 }
