@@ -87,6 +87,22 @@ function expectRestoredState(world: World, before: Record<string, number>, sts =
   expect(world.log.filter((e) => e.method === 'DELETE' && /[*,]|_all/.test(e.path))).toEqual([]);
 }
 
+/** Someone else (Argo CD self-heal, a colleague) sets a workload's replicas, outside the tool. */
+function startOutOfBand(world: World, kind: 'deployment' | 'statefulset', name: string, count: number): void {
+  const workload = kind === 'deployment' ? world.workloads.deployment(world.namespace, name) : world.workloads.statefulSet(world.namespace, name);
+  if (!workload) throw new Error(`no ${kind} ${name}`);
+  asRecord(workload['spec'])['replicas'] = count;
+  world.workloads.specChanged(workload);
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the world');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function seeded(world: World): void {
   seedBackup(world, ID);
 }
@@ -166,24 +182,89 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
     }, 60_000);
   }
 
-  itWithFixtures('8.9 RDBMS: --database-restored restores Zeebe without an ID, touches no index, says what it did not do', async () => {
+  itWithFixtures('8.9 RDBMS in two runs: --stop-for-database-restore checks and stops Camunda (WAITING_FOR_DATABASE, exit 0); something started again is stopped and the database asked for again; --database-restored restores Zeebe without an ID', async () => {
     await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
       world.sims.zeebe?.take(undefined);
       await settle(world);
       const before = replicas(world);
-      const dry = await runCli(world, ['restore', '--database-restored', '-n', world.namespace, '--access', access, '--dry-run']);
+      const dry = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--dry-run']);
       expect(dry.code, describeRun(dry)).toBe(0);
       expect(dry.stdout).toMatch(/Camunda database \(RDBMS\)/);
+      expect(dry.stdout).toMatch(/Stop statefulset\/camunda-zeebe[\s\S]*Restore the Camunda database with the vendor's tools \(you, while Camunda is stopped\)[\s\S]*Put statefulset\/camunda-zeebe into restore mode/);
       expect(dry.stdout).not.toMatch(/Delete index|Restore snapshot/);
-      const run = await runCli(world, ['restore', '--database-restored', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
-      expect(run.code, describeRun(run)).toBe(0);
-      expect(run.stdout).toMatch(/COMPLETED/);
-      expect(run.stdout).toMatch(/vendor's tools/);
+
+      // Run 1 of 2: the checks while Camunda runs, then every Camunda workload stopped, and nothing else.
+      const first = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      expect(first.code, describeRun(first)).toBe(0);
+      expect(first.stderr).toMatch(/ok {3}A completed Zeebe backup to restore from/);
+      const waiting = first.json();
+      expect(waiting).toMatchObject({ state: 'WAITING_FOR_DATABASE', phase: 'restore-database', mode: 'rdbms', backupId: null, journal: { configMap: 'camunda-camunda-restore', state: 'WAITING_FOR_DATABASE' } });
+      const command = String(waiting.continueCommand);
+      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore --context \\S+ -n ${world.namespace} --release camunda --access ${access} --database-restored --yes$`));
+      expect(asArray(waiting.next).map(String)[0]).toMatch(/^restore the Camunda database with the vendor's tools .* now, while every Camunda workload is stopped/);
+      expect(asArray(waiting.clusterState)).toContain("waiting for the Camunda database to be restored with the vendor's tools (every Camunda workload is stopped)");
+      expect(changes(world), dumpLog(world)).toEqual(['scale statefulset/camunda-zeebe', 'scale deployment/camunda-connectors']);
+      expect([replicas(world)['statefulset/camunda-zeebe'], replicas(world)['deployment/camunda-connectors']]).toEqual([0, 0]);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace]);
+      expect(status.stdout).toMatch(/Restore of Zeebe \(RDBMS mode\) into release camunda: WAITING_FOR_DATABASE/);
+      expect(status.stdout).toMatch(/Continue with: kubectl camunda-backup restore .*--database-restored --yes/);
+      // Another run of the first step only checks that everything is still stopped.
+      const again = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(again.code, describeRun(again)).toBe(0);
+      expect(again.stdout).toMatch(/WAITING_FOR_DATABASE[\s\S]*Next:\n {2}1\. restore the Camunda database/);
+      expect(changes(world)).toHaveLength(2);
+
+      // While the database is restored, Argo CD's self-heal starts Connectors again: it may have written into the
+      // restored database. The run told the database was restored stops it again and asks for the database again.
+      startOutOfBand(world, 'deployment', 'camunda-connectors', 1);
+      await until(() => world.objects.pods.some((p) => String(asRecord(asRecord(p)['metadata'])['name']).startsWith('camunda-connectors-')));
+      const args = [...command.replace(/^kubectl camunda-backup /, '').split(' '), ...FAST_FLAGS];
+      const tooEarly = await runCli(world, args, { env: {} });
+      expect(tooEarly.code, describeRun(tooEarly)).toBe(4);
+      expect(tooEarly.stderr).toMatch(/restore failed in phase restore-database: running again since the restore stopped it: deployment\/camunda-connectors \(1 replica\(s\), \d pod\(s\); recorded \d\)\. Stopped again .*It may have written into the database after you restored it: restore the database again/);
+      expect(tooEarly.stdout).toMatch(/Continue with: kubectl camunda-backup restore .*--database-restored --yes/);
+      expect(replicas(world)['deployment/camunda-connectors']).toBe(0);
+      expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
+
+      // Run 2 of 2, after the database was restored again.
+      const second = await runCli(world, args, { env: {} });
+      expect(second.code, describeRun(second)).toBe(0);
+      expect(second.stdout).toMatch(/COMPLETED/);
+      expect(second.stdout).toMatch(/vendor's tools/);
       expect(changes(world), dumpLog(world)).toEqual([
         'scale statefulset/camunda-zeebe',
         'scale deployment/camunda-connectors',
+        'scale deployment/camunda-connectors',
         ...restoreOrder(['scale deployment/camunda-connectors']).slice(2),
       ]);
+      expectRestoredState(world, before);
+    });
+  }, 90_000);
+
+  itOnLine('8.8')('a workload started again between two runs (Argo CD self-heal) is stopped again before the next destructive step, its recorded replicas kept', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const search = world.sims.search;
+      if (!search) throw new Error('no search store');
+      indexStateOf(search).restoreDurationMs = 400;
+      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: () => indexStateOf(search).restores.length >= 1 });
+      expect(first.code, describeRun(first)).toBe(130);
+      expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+
+      startOutOfBand(world, 'deployment', 'camunda-optimize', 2);
+      await until(() => world.objects.pods.some((p) => String(asRecord(asRecord(p)['metadata'])['name']).startsWith('camunda-optimize-')));
+      indexStateOf(search).restoreDurationMs = 20;
+      const mark = Date.now();
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(rerun.stderr).toMatch(/running again since the restore stopped it: deployment\/camunda-optimize \(2 replica\(s\), \d pod\(s\); recorded 1\)\. Stopped again \(the journal keeps the recorded replicas\)/);
+      // Stopped again before the rerun's first change of data.
+      const restop = world.api.requests.find((r) => r.at >= mark && r.method === 'PATCH' && r.path.endsWith('/deployments/camunda-optimize/scale'));
+      const firstData = world.log.find((e) => e.at >= mark && (e.component === 'elasticsearch' || e.component === 'opensearch') && e.method !== 'GET' && e.method !== 'HEAD');
+      expect(restop && firstData && restop.at <= firstData.at, dumpLog(world)).toBe(true);
+      // Back at the recorded replicas (1), not at the 2 it was started with.
       expectRestoredState(world, before);
     });
   }, 60_000);

@@ -248,6 +248,7 @@ describe('runRestorePlan', () => {
     if ('unreadable' in journal) throw new Error(journal.unreadable);
     await configMaps.replace(record, { 'journal.json': JSON.stringify({ ...journal, restoreModeOn: true, done: [...journal.done, 'delete-pvc:data-camunda-zeebe-0'] }) });
     const next = fakeCluster({ brokerLog: () => SUCCESS });
+    for (const [name, w] of cluster.workloads) next.workloads.set(name, w);
     const rerun = await run(next, configMaps);
     expect(rerun.outcome.state).toBe('COMPLETED');
     expect(next.calls.slice(0, 4)).toEqual(['scale camunda-zeebe 0', 'patch camunda-zeebe', 'delete pvc data-camunda-zeebe-0', 'delete pvc data-camunda-zeebe-1']);

@@ -13,7 +13,8 @@ const EXAMPLES: readonly (readonly [string, string])[] = [
   ['Show what a restore of backup 1748937221 would do, and change nothing', '$0 restore 1748937221 -n camunda --dry-run'],
   ['Restore it (after reading the plan)', '$0 restore 1748937221 -n camunda --yes'],
   ['Restore it and load the Web Modeler dump that create wrote', '$0 restore 1748937221 -n camunda --web-modeler-dump web-modeler-1748937221.sql --yes'],
-  ['8.9 on an RDBMS: the database was restored with its vendor tools; now restore Zeebe', '$0 restore --database-restored -n camunda --yes'],
+  ['8.9 on an RDBMS, run 1 of 2: check, then stop every Camunda workload (replicas recorded) before the database is restored', '$0 restore --stop-for-database-restore -n camunda'],
+  ['8.9 on an RDBMS, run 2 of 2: the database was restored with its vendor tools; now restore Zeebe and start everything', '$0 restore --database-restored -n camunda --yes'],
   ['Where does the last restore stand?', '$0 restore --status -n camunda'],
 ];
 
@@ -26,12 +27,15 @@ const RESTORE_EPILOG = [
   'an interrupted or failed restore.',
   'With --web-modeler-dump, last: stop Web Modeler, replace its database with the dump in one transaction',
   '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again.',
+  '8.9 on an RDBMS, two runs: --stop-for-database-restore checks while Camunda runs, stops it and exits 0',
+  'WAITING_FOR_DATABASE; restore the database with the vendor\'s tools then; --database-restored continues',
+  '(it refuses without the first run: the database must be restored while Camunda is stopped).',
   'Not restored: Identity/Keycloak, the RDBMS itself, Web Modeler unless --web-modeler-dump is given.',
   '',
   'Examples:',
   ...EXAMPLES.map(([what, command]) => `  # ${what}\n  ${command}\n`),
   'Exit codes:',
-  '  0        restored (or planned with --dry-run, or --status shown)',
+  '  0        restored (or planned with --dry-run, or --status shown; RDBMS first run: Camunda stopped, waiting for the database)',
   '  2        bad input: ID not a positive integer, flags that do not go together, no --yes without a terminal',
   '  3        refused before any change (checks, another restore unfinished, release locked); nothing was changed',
   '  4        failed after changes began: the report names the phase, the cluster state and the command to continue',
@@ -49,13 +53,14 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (every workload, index, snapshot and PVC by name) and change nothing' })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed when stdin is not a terminal)' })
         .option('status', { type: 'boolean', default: false, describe: "Show the release's restore journal: phase, steps done, recorded replicas" })
-        .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS: the database was restored with the vendor's tools; restore Zeebe to match it" })
+        .option('stop-for-database-restore', { type: 'boolean', default: false, describe: '8.9 on an RDBMS, run 1 of 2: check, stop every Camunda workload (replicas recorded) and wait for the database to be restored' })
+        .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS, run 2 of 2: the database was restored with the vendor's tools while Camunda was stopped; restore Zeebe to match it" })
         .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
         .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Replace the Web Modeler database with this pg_dump file (written by create) once everything else is up; Web Modeler is stopped meanwhile' })
         .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
         .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
-        .group(['database-restored', 'to'], 'RDBMS (8.9):')
+        .group(['stop-for-database-restore', 'database-restored', 'to'], 'RDBMS (8.9):')
         .group(['web-modeler-dump'], 'Web Modeler:')
         .epilog(RESTORE_EPILOG),
     handler: async (argv) => {
