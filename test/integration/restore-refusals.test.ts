@@ -231,6 +231,30 @@ describe('restore refuses before any change', () => {
     }, 120_000);
   }
 
+  for (const access of ACCESS) {
+    itOnLine('8.8')(`--access ${access}: the brokers' StatefulSet at 0 replicas and no journal: the plan is refused (exit 3), with the way out`, async () => {
+      await withWorld({ ...configuredCluster('8.8'), durations: SEED_DURATIONS }, async (world) => {
+        seedBackup(world, COMPLETE);
+        await settle(world);
+        const sts = objectsNamed(world.objects.statefulSets, 'camunda-zeebe')[0];
+        if (!sts) throw new Error('no statefulset');
+        sts['spec']['replicas'] = 0;
+        world.workloads.specChanged(sts);
+        const started = Date.now();
+        while (world.objects.pods.some((p) => /^camunda-zeebe-\d+$/.test(String((p as Json)['metadata']['name'])))) {
+          if (Date.now() - started > 5_000) throw new Error('broker pods still there');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        for (const extra of [['--yes'], ['--dry-run']]) {
+          const result = await refused(world, [String(COMPLETE), '--access', access, ...extra], 3);
+          expect(result.stderr).toMatch(/error: statefulset\/camunda-zeebe has 0 replicas and no unfinished restore journal recorded how many brokers it runs: .* every Zeebe data PVC as an orphan; nothing was changed/);
+          expect(result.stderr).toMatch(new RegExp(`hint: if a restore stopped it, continue that restore \\(see kubectl camunda-backup restore --status --context \\S+ -n ${world.namespace} --release camunda --access ${access}; its journal is configmap/camunda-camunda-restore`));
+          expect(result.stderr).toMatch(new RegExp(`kubectl scale statefulset camunda-zeebe --context \\S+ -n ${world.namespace} --replicas=<clusterSize>`));
+        }
+      });
+    }, 60_000);
+  }
+
   describe.skipIf(process.platform !== 'linux')('on a terminal', () => {
     itOnLine('8.7')('shows the destructive parts and wants the release name: "y", another name, Ctrl-D and Ctrl-C decline with exit 2, nothing changed', async () => {
       await withWorld({ ...configuredCluster('8.7'), durations: SEED_DURATIONS }, async (world) => {

@@ -411,6 +411,78 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
     });
   }, 60_000);
 
+  itOnLine('8.8')('the journal cannot be written (API server answers 503 to its writes) while taking restore mode off fails too: still exit 5 with the exact commands, never 3; the report says the journal is behind', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const isRestorePatch = (r: { method: string; path: string }): boolean => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path);
+      const deny = { verb: 'patch', resource: 'statefulsets', group: 'apps' };
+      const trap = setInterval(() => {
+        if (world.api.requests.some(isRestorePatch) && world.api.faults.restError === undefined) {
+          world.api.faults.restError = { method: 'PUT', path: /\/configmaps\/camunda-camunda-restore$/, status: 503, message: 'etcdserver: request timed out', reason: 'ServiceUnavailable' };
+          world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
+          world.sims.zeebe?.delete(ID);
+          clearInterval(trap);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(5);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).not.toMatch(/nothing was changed/);
+        const commands = run.stdout.split('\n').filter((l) => /^\s+kubectl (scale|patch) statefulset camunda-zeebe /.test(l));
+        expect(commands).toHaveLength(3);
+        expect(run.stdout).toMatch(/JOURNAL NOT WRITTEN: .*etcdserver: request timed out\n {2}What it means: the journal in the cluster is behind this run/);
+        expect(run.stderr).toMatch(/the restore journal could not be written: .*etcdserver: request timed out/);
+        // The brokers were scaled to 0 before the inverse patch was refused: nothing runs in restore mode.
+        expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+        const json = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+        // The journal kept what was written before the outage (restore mode on): the next run takes it off first.
+        expect(json.json()).toMatchObject({ restoreModeOn: true });
+
+        world.api.faults.deny = [];
+        world.api.faults.restError = undefined;
+        const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(rerun.code, describeRun(rerun)).toBe(4);
+        expect(rerun.stderr).toMatch(/was in restore mode: taking it out of restore mode first/);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+        expect(rerun.stdout).not.toMatch(/JOURNAL NOT WRITTEN/);
+      } finally {
+        clearInterval(trap);
+      }
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('the journal cannot be written once the volumes are being deleted: exit 4 (not 3) naming the journal; once it can, the rerun finishes', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const trap = setInterval(() => {
+        if (world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')) && world.api.faults.restError === undefined) {
+          world.api.faults.restError = { method: 'PUT', path: /\/configmaps\/camunda-camunda-restore$/, status: 401, message: 'Unauthorized', reason: 'Unauthorized' };
+          clearInterval(trap);
+        }
+      }, 2);
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(4);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).toMatch(/restore failed in phase delete-zeebe-volumes: the restore journal \(configmap\/camunda-camunda-restore\) could not be written: /);
+        expect(run.stdout).toMatch(/JOURNAL NOT WRITTEN/);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
+        expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+        world.api.faults.restError = undefined;
+        const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(rerun.code, describeRun(rerun)).toBe(0);
+        expectRestoredState(world, before);
+        expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
+      } finally {
+        clearInterval(trap);
+      }
+    });
+  }, 60_000);
+
   itOnLine('8.8')('--dry-run prints the plan (text, and -o json with schemaVersion 1 and plan[]) by exact name, orphan PVCs included, and changes nothing', async () => {
     await withWorld(clusterOf('8.8'), async (world) => {
       seeded(world);
