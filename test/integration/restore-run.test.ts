@@ -213,6 +213,12 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(again.code, describeRun(again)).toBe(0);
       expect(again.stdout).toMatch(/WAITING_FOR_DATABASE[\s\S]*Next:\n {2}1\. restore the Camunda database/);
       expect(changes(world)).toHaveLength(2);
+      // The bound of the Zeebe restore is given with the run that says the database was restored.
+      const bounded = await runCli(world, ['restore', '--database-restored', '--to', '2026-12-06T03:00:00+01:00', '-n', world.namespace, '--access', access, '--dry-run']);
+      expect(bounded.code, describeRun(bounded)).toBe(0);
+      expect(bounded.stdout).toMatch(/Continuing the restore started .*\(WAITING_FOR_DATABASE\)/);
+      expect(bounded.stdout).toMatch(/set ZEEBE_RESTORE=true, ZEEBE_RESTORE_TO_TIMESTAMP=2026-12-06T02:00:00\.000Z, SPRING_PROFILES_ACTIVE=restore/);
+      expect(changes(world)).toHaveLength(2);
 
       // While the database is restored, Argo CD's self-heal starts Connectors again: it may have written into the
       // restored database. The run told the database was restored stops it again and asks for the database again.
