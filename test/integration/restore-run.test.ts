@@ -87,6 +87,32 @@ function expectRestoredState(world: World, before: Record<string, number>, sts =
   expect(world.log.filter((e) => e.method === 'DELETE' && /[*,]|_all/.test(e.path))).toEqual([]);
 }
 
+/** A restore of the seeded backup, stopped by `signal` once `restores` snapshot restores began (each takes 400 ms). */
+async function interruptedInSnapshots(world: World, access: string, restores: number, signal: 'SIGINT' | 'SIGTERM') {
+  seeded(world);
+  await settle(world);
+  const before = replicas(world);
+  const search = world.sims.search;
+  if (!search) throw new Error('no search store');
+  indexStateOf(search).restoreDurationMs = 400;
+  const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signal, signalWhen: () => indexStateOf(search).restores.length >= restores });
+  return { before, search, first };
+}
+
+/** Runs `act` once, as soon as `seen` holds while the CLI runs; returns what stops watching. */
+function once(seen: () => boolean, act: () => void): () => void {
+  const timer = setInterval(() => {
+    if (!seen()) return;
+    clearInterval(timer);
+    act();
+  }, 2);
+  return () => clearInterval(timer);
+}
+
+const journalWritesFail = (world: World, status: number, message: string, reason: string): void => {
+  world.api.faults.restError = { method: 'PUT', path: /\/configmaps\/camunda-camunda-restore$/, status, message, reason };
+};
+
 /** Someone else (Argo CD self-heal, a colleague) sets a workload's replicas, outside the tool. */
 function startOutOfBand(world: World, kind: 'deployment' | 'statefulset', name: string, count: number): void {
   const workload = kind === 'deployment' ? world.workloads.deployment(world.namespace, name) : world.workloads.statefulSet(world.namespace, name);
@@ -249,13 +275,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
 
   itOnLine('8.8')('a workload started again between two runs (Argo CD self-heal) is stopped again before the next destructive step, its recorded replicas kept', async () => {
     await withWorld(clusterOf('8.8'), async (world) => {
-      seeded(world);
-      await settle(world);
-      const before = replicas(world);
-      const search = world.sims.search;
-      if (!search) throw new Error('no search store');
-      indexStateOf(search).restoreDurationMs = 400;
-      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: () => indexStateOf(search).restores.length >= 1 });
+      const { before, search, first } = await interruptedInSnapshots(world, access, 1, 'SIGINT');
       expect(first.code, describeRun(first)).toBe(130);
       expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
 
@@ -311,16 +331,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
 
   itOnLine('8.7')('interrupted during the snapshot restores (SIGINT/SIGTERM): exit 130/143 with the phase and the command; the printed command finishes', async () => {
     await withWorld(clusterOf('8.7'), async (world) => {
-      seeded(world);
-      await settle(world);
-      const before = replicas(world);
-      const search = world.sims.search;
-      if (!search) throw new Error('no search store');
-      indexStateOf(search).restoreDurationMs = 400;
-      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], {
-        signal: access === 'exec' ? 'SIGTERM' : 'SIGINT',
-        signalWhen: () => indexStateOf(search).restores.length >= 2,
-      });
+      const { before, search, first } = await interruptedInSnapshots(world, access, 2, access === 'exec' ? 'SIGTERM' : 'SIGINT');
       expect(first.code, describeRun(first)).toBe(access === 'exec' ? 143 : 130);
       expect(first.stderr).not.toMatch(STACK_FRAME);
       expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
@@ -423,14 +434,14 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       await settle(world);
       const isRestorePatch = (r: { method: string; path: string }): boolean => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path);
       const deny = { verb: 'patch', resource: 'statefulsets', group: 'apps' };
-      const trap = setInterval(() => {
-        if (world.api.requests.some(isRestorePatch) && world.api.faults.restError === undefined) {
-          world.api.faults.restError = { method: 'PUT', path: /\/configmaps\/camunda-camunda-restore$/, status: 503, message: 'etcdserver: request timed out', reason: 'ServiceUnavailable' };
+      const stop = once(
+        () => world.api.requests.some(isRestorePatch),
+        () => {
+          journalWritesFail(world, 503, 'etcdserver: request timed out', 'ServiceUnavailable');
           world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
           world.sims.zeebe?.delete(ID);
-          clearInterval(trap);
-        }
-      }, 2);
+        },
+      );
       try {
         const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
         expect(run.code, describeRun(run)).toBe(5);
@@ -454,7 +465,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
         expect(rerun.stdout).not.toMatch(/JOURNAL NOT WRITTEN/);
       } finally {
-        clearInterval(trap);
+        stop();
       }
     });
   }, 60_000);
@@ -464,12 +475,10 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       seeded(world);
       await settle(world);
       const before = replicas(world);
-      const trap = setInterval(() => {
-        if (world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')) && world.api.faults.restError === undefined) {
-          world.api.faults.restError = { method: 'PUT', path: /\/configmaps\/camunda-camunda-restore$/, status: 401, message: 'Unauthorized', reason: 'Unauthorized' };
-          clearInterval(trap);
-        }
-      }, 2);
+      const stop = once(
+        () => world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')),
+        () => journalWritesFail(world, 401, 'Unauthorized', 'Unauthorized'),
+      );
       try {
         const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
         expect(run.code, describeRun(run)).toBe(4);
@@ -484,7 +493,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         expectRestoredState(world, before);
         expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
       } finally {
-        clearInterval(trap);
+        stop();
       }
     });
   }, 60_000);
