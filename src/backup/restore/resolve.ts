@@ -63,6 +63,9 @@ function brokerOf(workloads: readonly Workload[], installation: Installation): W
   return broker;
 }
 
+/** The refusal of a plan while the brokers are at 0 (a PreconditionError: exit 3, nothing changed). */
+export class StoppedBrokersError extends PreconditionError {}
+
 /**
  * A plan records the replicas it finds. With the brokers' StatefulSet at 0 it would record 0, wait for no broker
  * (the restore "succeeds" at once) and take every data PVC for an orphan: refused, saying how to get out. Only asked
@@ -73,11 +76,11 @@ export function stoppedBrokersRefusal(
   installation: Pick<Installation, 'release' | 'namespace'> & { readonly secondaryStorage?: Installation['secondaryStorage'] | undefined },
   cluster: ClusterFlags,
   access?: string,
-): PreconditionError | undefined {
+): StoppedBrokersError | undefined {
   if (broker.replicas > 0) return undefined;
   const target = { cluster, namespace: installation.namespace, release: installation.release, access };
   const rdbms = installation.secondaryStorage === 'rdbms';
-  return new PreconditionError(
+  return new StoppedBrokersError(
     `statefulset/${broker.name} has 0 replicas and no unfinished restore journal recorded how many brokers it runs: a restore planned now would record 0, wait for no broker and delete every Zeebe data PVC as an orphan; nothing was changed`,
     {
       hint: [

@@ -7,7 +7,7 @@ import { openPool } from '../../backup/connections.js';
 import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../../backup/restore/execute.js';
 import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
 import { withRestoreTo, type RestorePlan } from '../../backup/restore/plan.js';
-import { planRestore, refuseStoppedBrokers } from '../../backup/restore/resolve.js';
+import { planRestore, refuseStoppedBrokers, StoppedBrokersError } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
@@ -131,8 +131,11 @@ async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
     const stored = previous && isUnfinished(previous.journal) ? previous.journal.installation : undefined;
     if (!stored) {
       // Discovery fails when the brokers are at 0: say why no restore can be planned, and how to get out.
-      await refuseStoppedBrokers({ release, namespace }, workloads, clusterFlagsOf(options, kube.contextName), options.access);
-      throw discoveryError;
+      const stopped = await refuseStoppedBrokers({ release, namespace }, workloads, clusterFlagsOf(options, kube.contextName), options.access).then(
+        () => undefined,
+        (error: unknown) => (error instanceof StoppedBrokersError ? error : undefined),
+      );
+      throw stopped ?? discoveryError;
     }
     // The applications are stopped by the unfinished restore: go on with what the journal knows.
     const secret = stored.search?.credentials?.passwordSecret;
@@ -209,7 +212,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       if (continuing && plan.mode === 'rdbms' && options.to !== undefined && options.to !== plan.restoreTo) {
         if (continuing.restoreModeOn || continuing.done.includes('await-broker-restore')) {
           throw new UsageError(`--to ${options.to}: this restore already restored Zeebe ${plan.restoreTo ? `up to ${plan.restoreTo}` : "to the database's state"} (or is in the middle of it); the bound cannot change now`, {
-            hint: `continue without --to: ${continueCommandFor(options, plan, kube.contextName)}`,
+            hint: `continue with the bound it was given: ${continueCommandFor(options, plan, kube.contextName)}`,
           });
         }
         // The bound belongs to the database the owner restored: the run that says so may set it.
