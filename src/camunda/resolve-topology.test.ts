@@ -53,7 +53,7 @@ describe('resolveTopology', () => {
     expect(topology.declaredIn).toEqual(['camunda.physical-tenants in camunda-zeebe-configuration']);
     const why = unsupportedTopology({ release: 'camunda', topology })!;
     expect(why).toContain('release camunda declares Physical Tenants default, tenanta (camunda.physical-tenants in camunda-zeebe-configuration)');
-    expect(topologyWarning({ release: 'camunda', topology })).toMatch(/create, delete and resume refuse this release\.$/);
+    expect(topologyWarning({ release: 'camunda', topology })).toMatch(/create, delete, resume and restore refuse this release\.$/);
   });
 
   it('dotted keys and env vars (relaxed binding) declare tenants too', () => {
@@ -101,7 +101,7 @@ describe('resolveTopology', () => {
 describe('refuseUnsupportedTopology', () => {
   const multi = { release: 'camunda', topology: { mode: 'combined', physicalTenants: ['default', 'tenanta'], declaredIn: ['camunda.physical-tenants in camunda-zeebe-configuration'] } };
 
-  it.each(['create', 'delete', 'resume'] as const)('%s refuses with exit 3, naming the tenants, why, and that nothing changed', (command) => {
+  it.each(['create', 'delete', 'resume', 'restore'] as const)('%s refuses with exit 3, naming the tenants, why, and that nothing changed', (command) => {
     try {
       refuseUnsupportedTopology(multi, command);
       expect.unreachable();
@@ -116,13 +116,14 @@ describe('refuseUnsupportedTopology', () => {
     }
   });
 
-  it('an orchestration-only release: create and delete refuse for that reason, resume stays possible', () => {
+  it('an orchestration-only release: create, delete and restore refuse for that reason, resume stays possible', () => {
     const split = { release: 'camunda', topology: { mode: 'orchestration', physicalTenants: [], declaredIn: [] } };
     expect(() => refuseUnsupportedTopology(split, 'create')).toThrow(/split topology \(global\.topology\.mode: orchestration\).*create refuses until split-topology backups are designed; nothing was changed$/);
     expect(() => refuseUnsupportedTopology(split, 'delete')).toThrow(/delete refuses: it would delete only the parts of a backup that live in this release; nothing was changed$/);
+    expect(() => refuseUnsupportedTopology(split, 'restore')).toThrow(/restore refuses: it would stop and restore only the parts that live in this release while the others keep running on their own data; nothing was changed$/);
     expect(() => refuseUnsupportedTopology(split, 'resume')).not.toThrow();
-    expect(unsupportedTopology(split)).toMatch(/; create and delete refuse this release$/);
-    expect(topologyWarning(split)).toMatch(/status, list and check see only this release; create and delete refuse this release\.$/);
+    expect(unsupportedTopology(split)).toMatch(/; create, delete and restore refuse this release$/);
+    expect(topologyWarning(split)).toMatch(/status, list and check see only this release; create, delete and restore refuse this release\.$/);
   });
 
   it('a hand-built installation (no topology) and a single tenant pass', () => {

@@ -68,7 +68,7 @@ export function tenantsBeyondDefault(backupIds: Readonly<Record<string, number>>
     .sort();
 }
 
-export type ChangingCommand = 'create' | 'delete' | 'resume';
+export type ChangingCommand = 'create' | 'delete' | 'resume' | 'restore';
 
 interface TopologyProblem {
   readonly message: string;
@@ -90,8 +90,10 @@ function topologyProblem(installation: Pick<Installation, 'release' | 'topology'
         create: 'create refuses until multi-tenant backups are designed',
         delete: 'delete refuses: backup IDs are per tenant, and the management API would delete that ID in every tenant',
         resume: 'resume refuses: without a tenant, resuming resumes exporting of every tenant, also pauses set on purpose',
+        restore:
+          "restore refuses: each tenant has its own indices, snapshot repository and Zeebe partitions, and the chart's start script runs the restore application without ZEEBE_RESTORE_ALL_TENANTS or ZEEBE_RESTORE_TENANT_ID",
       },
-      hint: 'back up, delete or resume one Physical Tenant as the Camunda 8.10 backup docs describe (?physicalTenant=<id> on the management calls, one snapshot repository per tenant); this tool supports combined, single-tenant releases',
+      hint: 'back up, restore, delete or resume one Physical Tenant as the Camunda 8.10 backup and restore docs describe (?physicalTenant=<id> on the management calls, one snapshot repository per tenant); this tool supports combined, single-tenant releases',
     };
   }
   if (topology.mode !== COMBINED) {
@@ -102,6 +104,7 @@ function topologyProblem(installation: Pick<Installation, 'release' | 'topology'
       refusals: {
         create: 'create refuses until split-topology backups are designed',
         delete: 'delete refuses: it would delete only the parts of a backup that live in this release',
+        restore: 'restore refuses: it would stop and restore only the parts that live in this release while the others keep running on their own data',
         // resume stays allowed: this release is the whole orchestration cluster, and exporting lives there.
       },
       hint: 'this tool backs up combined releases (global.topology.mode: combined, the default); follow the Camunda 8.10 backup docs for each release of a split installation',

@@ -92,6 +92,24 @@ describeWithFixtures('8.10 Physical Tenants (physical-tenants: tenants default a
     });
   });
 
+  it.each(ACCESS)('%s: restore and its --dry-run plan → exit 3 naming the tenants, before any read of a component or change', async (access) => {
+    await withWorld({ fixture: fixture('8.10', 'physical-tenants') }, async (world) => {
+      const relay = world.sims.pods.find((p) => p.name.includes('identity'))?.name;
+      if (!relay) throw new Error('no identity pod');
+      for (const extra of [['--yes'], ['--dry-run', '-o', 'json']]) {
+        const result = await runCli(world, ['restore', String(ID), '--access', access, '--exec-pod', relay, ...extra]);
+        expect(result.code, describeRun(result)).toBe(3);
+        expect(result.stderr).toMatch(TENANTS);
+        expect(result.stderr).toContain('restore refuses: each tenant has its own indices, snapshot repository and Zeebe partitions');
+        expect(result.stderr).toMatch(/nothing was changed\nhint: back up, restore, delete or resume one Physical Tenant/);
+        expect(result.stderr).not.toMatch(STACK_FRAME);
+        expect(result.stdout).toBe('');
+      }
+      expectUntouched(world);
+      expect(world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET'), dumpLog(world)).toEqual([]);
+    });
+  });
+
   it.each(ACCESS)('%s: tenants declared where discovery cannot see them (a Secret-mounted file) → the runtime answer names them: exit 4, zeebe FAILED, exporting resumed', async (access) => {
     await withWorld({ fixture: fixture('8.10', 'backup-configured'), zeebe: { physicalTenants: ['default', 'tenanta'] } }, async (world) => {
       const result = await runCli(world, ['create', '--backup-id', String(ID), '--access', access, '-o', 'json']);
@@ -131,7 +149,14 @@ describeWithFixtures('8.10 split topologies (global.topology.mode)', () => {
       // This release is the whole orchestration cluster: resuming its exporting is safe and stays possible.
       const resumed = await runCli(world, ['resume', '--access', access]);
       expect(resumed.code, describeRun(resumed)).toBe(0);
-      expect(resumed.stderr).toContain('status, list and check see only this release; create and delete refuse this release.');
+      expect(resumed.stderr).toContain('status, list and check see only this release; create, delete and restore refuse this release.');
+      // A restore would stop and overwrite only this release's part while the others keep running.
+      const writesBefore = world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET').length;
+      const restored = await runCli(world, ['restore', String(ID), '--access', access, '--yes']);
+      expect(restored.code, describeRun(restored)).toBe(3);
+      expect(restored.stderr).toContain('restore refuses: it would stop and restore only the parts that live in this release');
+      expect(restored.stderr).not.toMatch(STACK_FRAME);
+      expect(world.api.requests.filter((r) => r.kind === 'rest' && r.method !== 'GET').length).toBe(writesBefore);
     });
   });
 

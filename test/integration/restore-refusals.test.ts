@@ -1,6 +1,6 @@
 /**
  * `restore` refuses before any change (issue 12 items 3 and 4): the built CLI against the test world, in both access
- * modes, on 8.7 and 8.8 (our own resources), 8.9 and 8.9 on an RDBMS (the Helm fixtures). Each refusal exits 3 (2
+ * modes, on 8.7 and 8.8 (our own resources), 8.9, 8.10 and 8.9 on an RDBMS (the Helm fixtures). Each refusal exits 3 (2
  * for an ID no part knows, a bad ID, or no way to confirm), lists every failed check with its fix, and changes
  * nothing: the API server saw no request but reads, SelfSubjectAccessReviews and the Lease, and the components and
  * the search engine saw only reads.
@@ -18,7 +18,7 @@ import { assertBuilt, BIN, cliEnv, describeRun, runCli, STACK_FRAME, type CliRes
 import { repoRoot } from '../world/cluster-from-manifests.js';
 import { dumpLog, isMutating, line } from './helpers/sim-log.js';
 import { editConfigMapFile, setChartVersion, setImageTag } from './helpers/tamper.js';
-import { configuredCluster, fixture, itOnLine, withWorld, type Line } from './helpers/world-run.js';
+import { configuredCluster, fixture, itOnLine, relayFlags, withWorld, type Line } from './helpers/world-run.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -91,7 +91,7 @@ async function searchRefusals(world: World, line: Line, access: string): Promise
   seedBackup(world, COMPLETE);
   seedBackup(world, INCOMPLETE, { without: [line === '8.7' ? 'tasklist' : 'webapps'] });
   await settle(world);
-  const flags = ['--access', access];
+  const flags = ['--access', access, ...relayFlags(line, world)];
 
   // An ID no part knows: bad input, exit 2.
   const unknown = await refused(world, [String(UNKNOWN), ...flags, '--yes'], 2);
@@ -115,9 +115,12 @@ async function searchRefusals(world: World, line: Line, access: string): Promise
   setPartitionCount(world, 3);
 
   // What runs is not what the backup was taken with (a failed upgrade not yet rolled back).
-  setImageTag(world, IMAGE[line], `${line}.999`);
+  // On a pre-release line, the next pre-release of the same version is another version too.
+  const drifted = line === '8.10' ? '8.10.0-alpha5' : `${line}.999`;
+  setImageTag(world, IMAGE[line], drifted);
   const versions = await refused(world, [String(COMPLETE), ...flags, '--yes'], 3);
-  expect(failedCheck(versions, 'Versions')).toMatch(new RegExp(`taken with ${line.replace('.', '\\.')}\\.\\d+, ${line.replace('.', '\\.')}\\.999 runs \\(the versions must be equal\\)[\\s\\S]*fix: install the chart whose Camunda version`));
+  const running = drifted.replace(/\./g, '\\.');
+  expect(failedCheck(versions, 'Versions')).toMatch(new RegExp(`taken with ${line.replace('.', '\\.')}\\.\\d+(-alpha4)?, ${running} runs \\(the versions must be equal\\)[\\s\\S]*fix: install the chart whose Camunda version`));
 
   // The identity lacks verbs the restore needs: each one named, with what it is for. The versions still differ:
   // two failed checks, both listed.
@@ -141,7 +144,7 @@ async function searchRefusals(world: World, line: Line, access: string): Promise
 async function environmentRefusals(world: World, line: Line, access: string): Promise<void> {
   seedBackup(world, COMPLETE);
   await settle(world);
-  const args = [String(COMPLETE), '--access', access, '--yes'];
+  const args = [String(COMPLETE), '--access', access, ...relayFlags(line, world), '--yes'];
 
   removeBackupStore(world);
   const store = await refused(world, args, 3);
@@ -173,7 +176,7 @@ describe('restore refuses before any change', () => {
   }, 60_000);
 
   for (const access of ACCESS) {
-    for (const line of ['8.7', '8.8', '8.9'] as const) {
+    for (const line of ['8.7', '8.8', '8.9', '8.10'] as const) {
       itOnLine(line)(`${line}, --access ${access}: unknown and bad IDs, no confirmation, incomplete backup, partitions, versions, RBAC`, async () => {
         await withWorld({ ...configuredCluster(line), durations: SEED_DURATIONS }, (world) => searchRefusals(world, line, access));
       }, 120_000);

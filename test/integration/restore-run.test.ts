@@ -1,20 +1,23 @@
 /**
  * `restore` end to end: the built CLI against the test world, in both access modes, on 8.7 and 8.8 (our own
- * resources), 8.9 and 8.9 on an RDBMS (the Helm fixtures). The happy path in the documented order (asserted from
- * the changing requests the API server and the search engine received), a failing restore application (exit 4,
- * restore mode taken off), an interruption during the snapshot restores and the rerun that finishes, and the final
- * state: replicas as recorded, no restore env left, exporting not paused, the backup listed again.
+ * resources), 8.6, 8.9, 8.10 and 8.9/8.10 on an RDBMS (the Helm fixtures). The happy path in the documented order
+ * (asserted from the changing requests the API server and the search engine received); per line a failing restore
+ * application (exit 4, restore mode taken off) and an interruption followed by the rerun that finishes (during the
+ * snapshot restores on Elasticsearch/OpenSearch, while the brokers restore on an RDBMS); and the final state:
+ * replicas as recorded, no restore env left, exporting not paused, the backup listed again. On an RDBMS the restore
+ * takes two runs around the database (--stop-for-database-restore, then --database-restored); every run re-asserts
+ * that what it stopped is still stopped; a journal that cannot be written never changes the exit code.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import type { World } from '../world/index.js';
+import type { World, WorldOptions } from '../world/index.js';
 import { indexStateOf } from '../world/sim/search-indices.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
 import { describeRun, runCli, STACK_FRAME } from './helpers/run-cli.js';
 import { dumpLog } from './helpers/sim-log.js';
-import { configuredCluster, fixture, itOnLine, withWorld, type Line } from './helpers/world-run.js';
+import { configuredCluster, fixture, itOnLine, relayFlags, withWorld, type Line } from './helpers/world-run.js';
 import { itWithFixtures } from '../fixtures-available.js';
 
 /** Pods come and go in tens of milliseconds; the back-off leaves the success line readable between restarts. */
@@ -87,16 +90,8 @@ function expectRestoredState(world: World, before: Record<string, number>, sts =
   expect(world.log.filter((e) => e.method === 'DELETE' && /[*,]|_all/.test(e.path))).toEqual([]);
 }
 
-/** A restore of the seeded backup, stopped by `signal` once `restores` snapshot restores began (each takes 400 ms). */
-async function interruptedInSnapshots(world: World, access: string, restores: number, signal: 'SIGINT' | 'SIGTERM') {
-  seeded(world);
-  await settle(world);
-  const before = replicas(world);
-  const search = world.sims.search;
-  if (!search) throw new Error('no search store');
-  indexStateOf(search).restoreDurationMs = 400;
-  const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signal, signalWhen: () => indexStateOf(search).restores.length >= restores });
-  return { before, search, first };
+function seeded(world: World): void {
+  seedBackup(world, ID);
 }
 
 /** Runs `act` once, as soon as `seen` holds while the CLI runs; returns what stops watching. */
@@ -129,11 +124,8 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
   }
 }
 
-function seeded(world: World): void {
-  seedBackup(world, ID);
-}
 
-const HAPPY_ORDER: Record<'8.6' | '8.7' | '8.8' | '8.9', string[]> = {
+const HAPPY_ORDER: Record<Line, string[]> = {
   '8.6': [
     'scale statefulset/camunda-zeebe',
     'scale deployment/camunda-connectors',
@@ -151,6 +143,8 @@ const HAPPY_ORDER: Record<'8.6' | '8.7' | '8.8' | '8.9', string[]> = {
   ],
   '8.8': ['scale statefulset/camunda-zeebe', 'scale deployment/camunda-optimize'],
   '8.9': ['scale statefulset/camunda-zeebe', 'scale deployment/camunda-connectors', 'scale deployment/camunda-optimize'],
+  // Identity keeps running (camunda-restore.md §9 #6): here it is also the pod the search engine is reached through.
+  '8.10': ['scale statefulset/camunda-zeebe', 'scale deployment/camunda-connectors', 'scale deployment/camunda-optimize'],
 };
 
 /** After the stops: the documented order, the same on every ES/OS line. */
@@ -168,12 +162,89 @@ function restoreOrder(starts: string[]): string[] {
   ];
 }
 
-function clusterOf(line: Line) {
+function clusterOf(line: Line): WorldOptions {
   return { ...configuredCluster(line), durations: DURATIONS, workloadTiming: TIMING };
 }
 
+/** One installation a restore runs against: an Elasticsearch/OpenSearch line with backup 12, or a line on an RDBMS. */
+interface Setup {
+  readonly name: string;
+  readonly line: Line;
+  readonly rdbms: boolean;
+  readonly world: WorldOptions;
+  /** Takes the backup the restore brings back. */
+  seed(world: World): void;
+  /** The restore's own arguments: the backup ID (and a relay pod), or --database-restored (after `prepare`). */
+  args(world: World): string[];
+  /** Makes every backup the restore application could use disappear from the store. */
+  loseBackups(world: World): void;
+  /** What must run before `args` can restore: on an RDBMS the first run, which stops Camunda for the database restore. */
+  prepare(world: World, access: string): Promise<void>;
+}
+
+/** RDBMS, run 1 of 2: the checks, then every Camunda workload stopped; exit 0, WAITING_FOR_DATABASE. */
+async function stopForDatabaseRestore(world: World, access: string): Promise<void> {
+  const run = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+  expect(run.code, describeRun(run)).toBe(0);
+  expect(run.stdout).toMatch(/: WAITING_FOR_DATABASE/);
+}
+
+function searchSetup(line: Line): Setup {
+  return {
+    name: line,
+    line,
+    rdbms: false,
+    world: clusterOf(line),
+    seed: seeded,
+    args: (world) => [String(ID), ...relayFlags(line, world)],
+    loseBackups: (world) => world.sims.zeebe?.delete(ID),
+    prepare: () => Promise.resolve(),
+  };
+}
+
+function rdbmsSetup(line: '8.9' | '8.10'): Setup {
+  return {
+    name: `${line} RDBMS`,
+    line,
+    rdbms: true,
+    world: { fixture: fixture(line, 'rdbms-backup-continuous'), durations: DURATIONS, workloadTiming: TIMING },
+    seed: (world) => void world.sims.zeebe?.take(undefined),
+    args: () => ['--database-restored'],
+    loseBackups: (world) => {
+      for (const id of [...(world.sims.zeebe?.backups.keys() ?? [])]) world.sims.zeebe?.delete(id);
+    },
+    prepare: stopForDatabaseRestore,
+  };
+}
+
+/** A restore of the setup's backup, stopped by `signal` once `restores` snapshot restores began (each takes 400 ms). */
+async function interruptedInSnapshots(world: World, setup: Setup, access: string, restores: number, signal: 'SIGINT' | 'SIGTERM') {
+  setup.seed(world);
+  await settle(world);
+  const before = replicas(world);
+  const search = world.sims.search;
+  if (!search) throw new Error('no search store');
+  indexStateOf(search).restoreDurationMs = 400;
+  const first = await runCli(world, ['restore', ...setup.args(world), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signal, signalWhen: () => indexStateOf(search).restores.length >= restores });
+  return { before, search, first };
+}
+
+/** it() for a setup: the RDBMS ones and the ES/OS lines outside our own resources need the Helm fixtures. */
+const itOn = (setup: Setup): typeof itWithFixtures => (setup.rdbms ? itWithFixtures : itOnLine(setup.line));
+
+/** The command a stopped or failed run prints to continue, as a pattern. */
+function continuePattern(setup: Setup, world: World, access: string): RegExp {
+  const head = setup.rdbms ? 'kubectl camunda-backup restore ' : `kubectl camunda-backup restore ${ID} `;
+  const tail = `${setup.rdbms ? ' --database-restored' : ''} --yes`;
+  return new RegExp(`^${head}--context \\S+ -n ${world.namespace} --release camunda --access ${access}${tail}$`);
+}
+
+/** The lines of the per-version matrix (issue item 9), ES/OS and RDBMS. */
+const SEARCH_LINES = ['8.7', '8.8', '8.9', '8.10'] as const;
+const RDBMS_LINES = ['8.9', '8.10'] as const;
+
 describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) => {
-  for (const line of ['8.6', '8.7', '8.8', '8.9'] as const) {
+  for (const line of ['8.6', '8.7', '8.8', '8.9', '8.10'] as const) {
     itOnLine(line)(`${line}: the happy path in the documented order, each step verified, and the final state`, async () => {
       await withWorld(clusterOf(line), async (world) => {
         seeded(world);
@@ -182,12 +253,15 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         const deleted = world.sims.search?.indices.filter((i) => /^(operate-|tasklist-|optimize-|camunda-|zeebe-record_)/.test(i)).sort() ?? [];
         world.sims.search?.indices.push('my-app-operate-notes', 'camundafoo');
         if (world.sims.search) indexStateOf(world.sims.search).restoreDurationMs = 20;
-        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
+        const run = await runCli(world, ['restore', String(ID), ...relayFlags(line, world), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
         expect(run.code, describeRun(run)).toBe(0);
         const report = run.json();
         expect(report).toMatchObject({ schemaVersion: 1, command: 'restore', state: 'COMPLETED', backupId: ID, mode: 'backup-id' });
         expect(asArray(report.plan).every((step) => asRecord(step)['done'] === true)).toBe(true);
         expect(report.indices.delete).toEqual(deleted);
+        // The chart's start script restores with these (8.8 and later also need the restore profile, §8.1).
+        const setEnv = asArray(asRecord(report.statefulSet)['setEnv']).map((e) => `${String(asRecord(e)['name'])}=${String(asRecord(e)['value'])}`);
+        expect(setEnv).toEqual(['ZEEBE_RESTORE=true', `ZEEBE_RESTORE_FROM_BACKUP_ID=${ID}`, ...(line === '8.6' || line === '8.7' ? [] : ['SPRING_PROFILES_ACTIVE=restore'])]);
 
         const stops = HAPPY_ORDER[line];
         const starts = stops.slice(1);
@@ -208,9 +282,10 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
     }, 60_000);
   }
 
-  itWithFixtures('8.9 RDBMS in two runs: --stop-for-database-restore checks and stops Camunda (WAITING_FOR_DATABASE, exit 0); something started again is stopped and the database asked for again; --database-restored restores Zeebe without an ID', async () => {
-    await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: DURATIONS, workloadTiming: TIMING }, async (world) => {
-      world.sims.zeebe?.take(undefined);
+  for (const setup of RDBMS_LINES.map(rdbmsSetup)) {
+  itOn(setup)(`${setup.name} in two runs: --stop-for-database-restore checks and stops Camunda (WAITING_FOR_DATABASE, exit 0); something started again is stopped and the database asked for again; --database-restored restores Zeebe without an ID`, async () => {
+    await withWorld(setup.world, async (world) => {
+      setup.seed(world);
       await settle(world);
       const before = replicas(world);
       const dry = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--dry-run']);
@@ -270,12 +345,14 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         ...restoreOrder(['scale deployment/camunda-connectors']).slice(2),
       ]);
       expectRestoredState(world, before);
+      expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [...(world.sims.zeebe?.backups.keys() ?? [])] });
     });
   }, 90_000);
+  }
 
   itOnLine('8.8')('a workload started again between two runs (Argo CD self-heal) is stopped again before the next destructive step, its recorded replicas kept', async () => {
     await withWorld(clusterOf('8.8'), async (world) => {
-      const { before, search, first } = await interruptedInSnapshots(world, access, 1, 'SIGINT');
+      const { before, search, first } = await interruptedInSnapshots(world, searchSetup('8.8'), access, 1, 'SIGINT');
       expect(first.code, describeRun(first)).toBe(130);
       expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
 
@@ -295,99 +372,118 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
     });
   }, 60_000);
 
-  itOnLine('8.8')('a failing restore application: exit 4 naming the phase and the state, restore mode taken off, the journal FAILED', async () => {
-    await withWorld(clusterOf('8.8'), async (world) => {
-      seeded(world);
-      await settle(world);
-      // The Zeebe backup disappears from the store once the volumes are being deleted: the restore app cannot find it.
-      const deleteOnce = setInterval(() => {
-        if (world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))) {
-          world.sims.zeebe?.delete(ID);
+  for (const setup of [...SEARCH_LINES.map(searchSetup), ...RDBMS_LINES.map(rdbmsSetup)]) {
+    itOn(setup)(`${setup.name}: a failing restore application: exit 4 naming the phase and the state, restore mode taken off, the journal FAILED`, async () => {
+      await withWorld(setup.world, async (world) => {
+        setup.seed(world);
+        await settle(world);
+        await setup.prepare(world, access);
+        // The Zeebe backup disappears from the store once the volumes are being deleted: the restore app cannot find it.
+        const deleteOnce = setInterval(() => {
+          if (world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))) {
+            setup.loseBackups(world);
+            clearInterval(deleteOnce);
+          }
+        }, 2);
+        try {
+          const run = await runCli(world, ['restore', ...setup.args(world), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+          expect(run.code, describeRun(run)).toBe(4);
+          expect(run.stderr).not.toMatch(STACK_FRAME);
+          const cause = setup.rdbms ? /No backup found in time range/ : /BackupNotFoundException/;
+          expect(run.stderr).toMatch(/restore failed in phase restore-zeebe: the restore application on camunda-zeebe-\d failed: /);
+          expect(run.stderr).toMatch(cause);
+          expect(run.stdout).toMatch(/Cluster state:[\s\S]*applications stopped[\s\S]*no restore env on the StatefulSet/);
+          expect(/Continue with: (.+)/.exec(run.stdout)?.[1]).toMatch(continuePattern(setup, world, access));
+          // Restore mode is off and everything is down: nothing runs on half-restored data.
+          expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+          const stopped = HAPPY_ORDER[setup.line].map((what) => what.replace(/^scale /, ''));
+          for (const workload of setup.rdbms ? ['statefulset/camunda-zeebe', 'deployment/camunda-connectors'] : stopped) expect(replicas(world)[workload], workload).toBe(0);
+          const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+          expect(status.json()).toMatchObject({ state: 'FAILED', phase: 'restore-zeebe', restoreModeOn: false, backupId: setup.rdbms ? null : ID });
+          if (setup.rdbms) return;
+          // Another ID is refused while this one is unfinished.
+          const other = await runCli(world, ['restore', String(ID + 1), ...relayFlags(setup.line, world), '-n', world.namespace, '--access', access, '--yes']);
+          expect(other.code, describeRun(other)).toBe(3);
+          expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe\\)`));
+        } finally {
           clearInterval(deleteOnce);
         }
-      }, 2);
-      try {
-        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
-        expect(run.code, describeRun(run)).toBe(4);
-        expect(run.stderr).not.toMatch(STACK_FRAME);
-        expect(run.stderr).toMatch(/restore failed in phase restore-zeebe: the restore application on camunda-zeebe-\d failed: .*BackupNotFoundException/);
-        expect(run.stdout).toMatch(/Cluster state:[\s\S]*applications stopped[\s\S]*no restore env on the StatefulSet/);
-        expect(run.stdout).toMatch(new RegExp(`Continue with: kubectl camunda-backup restore ${ID} .*--context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes`));
-        // Restore mode is off and the brokers are down: nothing runs on half-restored data.
-        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
+      });
+    }, 60_000);
+  }
+
+  for (const setup of SEARCH_LINES.map(searchSetup)) {
+    itOn(setup)(`${setup.name}: interrupted during the snapshot restores (SIGINT/SIGTERM): exit 130/143 with the phase and the command; the printed command finishes`, async () => {
+      await withWorld(setup.world, async (world) => {
+        const { before, search, first } = await interruptedInSnapshots(world, setup, access, 2, access === 'exec' ? 'SIGTERM' : 'SIGINT');
+        expect(first.code, describeRun(first)).toBe(access === 'exec' ? 143 : 130);
+        expect(first.stderr).not.toMatch(STACK_FRAME);
+        expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
+        const command = /Continue with: (.+)/.exec(first.stdout)?.[1];
+        expect(command).toMatch(continuePattern(setup, world, access));
+        // A safe point: nothing scaled back up, no PVC touched, no restore env.
         expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
-        expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+        expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
         const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
-        expect(status.json()).toMatchObject({ state: 'FAILED', phase: 'restore-zeebe', restoreModeOn: false, backupId: ID });
-        // Another ID is refused while this one is unfinished.
-        const other = await runCli(world, ['restore', String(ID + 1), '-n', world.namespace, '--access', access, '--yes']);
-        expect(other.code, describeRun(other)).toBe(3);
-        expect(other.stderr).toMatch(new RegExp(`a restore of backup ${ID} into release camunda is unfinished \\(FAILED in phase restore-zeebe\\)`));
-      } finally {
-        clearInterval(deleteOnce);
-      }
-    });
-  }, 60_000);
+        const journal = status.json();
+        expect(journal).toMatchObject({ state: 'INTERRUPTED', phase: 'restore-snapshots', restoreModeOn: false });
+        const steps = asArray(journal.plan).map(asRecord);
+        const snapshotSteps = steps.filter((step) => step['action'] === 'restore-snapshot');
+        const doneBefore = snapshotSteps.filter((step) => step['done'] === true).map((step) => String(step['target']).split('/').pop());
+        const left = snapshotSteps.filter((step) => step['done'] !== true).map((step) => String(step['target']).split('/').pop());
+        expect(doneBefore.length).toBeGreaterThan(0);
+        expect(left.length).toBeGreaterThan(0);
+        // The scales still to come: the Zeebe restore (up, down, up) and the start of everything stopped.
+        const scalesLeft = steps.filter((step) => /^scale-/.test(String(step['action'])) && step['done'] !== true).length;
+        expect(scalesLeft).toBe(3 + HAPPY_ORDER[setup.line].length - 1);
 
-  itOnLine('8.7')('interrupted during the snapshot restores (SIGINT/SIGTERM): exit 130/143 with the phase and the command; the printed command finishes', async () => {
-    await withWorld(clusterOf('8.7'), async (world) => {
-      const { before, search, first } = await interruptedInSnapshots(world, access, 2, access === 'exec' ? 'SIGTERM' : 'SIGINT');
-      expect(first.code, describeRun(first)).toBe(access === 'exec' ? 143 : 130);
-      expect(first.stderr).not.toMatch(STACK_FRAME);
-      expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
-      const command = /Continue with: (.+)/.exec(first.stdout)?.[1];
-      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore ${ID} --context \\S+ -n ${world.namespace} --release camunda --access ${access} --yes$`));
-      // A safe point: nothing scaled back up, no PVC touched, no restore env.
-      expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
-      expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
-      expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
-      const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
-      const journal = status.json();
-      expect(journal).toMatchObject({ state: 'INTERRUPTED', phase: 'restore-snapshots', restoreModeOn: false });
-      const snapshotSteps = asArray(journal.plan).map(asRecord).filter((step) => step['action'] === 'restore-snapshot');
-      const doneBefore = snapshotSteps.filter((step) => step['done'] === true).map((step) => String(step['target']).split('/').pop());
-      const left = snapshotSteps.filter((step) => step['done'] !== true).map((step) => String(step['target']).split('/').pop());
-      expect(doneBefore.length).toBeGreaterThan(0);
-      expect(left.length).toBeGreaterThan(0);
+        indexStateOf(search).restoreDurationMs = 20;
+        const restoresBefore = indexStateOf(search).restores.length;
+        const scalesBefore = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length;
+        const rerun = await runCli(world, command?.replace(/^kubectl camunda-backup /, '').split(' ') ?? [], { env: {} });
+        expect(rerun.code, describeRun(rerun)).toBe(0);
+        expect(rerun.stdout).toMatch(/Continuing the restore started/);
+        // The rerun restored exactly the snapshots not done (the interrupted one again, over its partial indices),
+        // and stopped nothing twice: its only scales are the Zeebe restore and the start of everything.
+        expect(indexStateOf(search).restores.slice(restoresBefore).map((r) => r.snapshot)).toEqual(left);
+        const rerunScales = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length - scalesBefore;
+        expect(rerunScales).toBe(scalesLeft);
+        expectRestoredState(world, before);
+        expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
+      });
+    }, 60_000);
+  }
 
-      indexStateOf(search).restoreDurationMs = 20;
-      const restoresBefore = indexStateOf(search).restores.length;
-      const scalesBefore = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length;
-      const rerun = await runCli(world, command?.replace(/^kubectl camunda-backup /, '').split(' ') ?? [], { env: {} });
-      expect(rerun.code, describeRun(rerun)).toBe(0);
-      expect(rerun.stdout).toMatch(/Continuing the restore started/);
-      // The rerun restored exactly the snapshots not done (the interrupted one again, over its partial indices),
-      // and stopped nothing twice: its only scales are the Zeebe restore and the start of everything.
-      expect(indexStateOf(search).restores.slice(restoresBefore).map((r) => r.snapshot)).toEqual(left);
-      const rerunScales = world.api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scale')).length - scalesBefore;
-      expect(rerunScales).toBe(3 + Object.keys(before).filter((name) => name.startsWith('deployment/')).length);
-      expectRestoredState(world, before);
-      expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
-    });
-  }, 60_000);
+  for (const setup of [searchSetup('8.8'), ...RDBMS_LINES.map(rdbmsSetup)]) {
+    itOn(setup)(`${setup.name}: interrupted while the brokers restore: restore mode is taken off first (exit 130), the rerun empties the volumes again and finishes`, async () => {
+      await withWorld(setup.world, async (world) => {
+        setup.seed(world);
+        await settle(world);
+        const before = replicas(world);
+        await setup.prepare(world, access);
+        const patched = (): boolean => world.api.requests.some((r) => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path));
+        const first = await runCli(world, ['restore', ...setup.args(world), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: patched });
+        expect(first.code, describeRun(first)).toBe(130);
+        expect(first.stdout).toMatch(/Phase: restore-zeebe/);
+        expect(first.stdout).toMatch(/no restore env on the StatefulSet/);
+        const command = /Continue with: (.+)/.exec(first.stdout)?.[1];
+        expect(command).toMatch(continuePattern(setup, world, access));
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+        for (const workload of HAPPY_ORDER[setup.line].map((what) => what.replace(/^scale /, ''))) {
+          if (workload in before) expect(replicas(world)[workload], workload).toBe(0);
+        }
 
-  itOnLine('8.8')('interrupted while the brokers restore: restore mode is taken off first (exit 130), the rerun empties the volumes again and finishes', async () => {
-    await withWorld(clusterOf('8.8'), async (world) => {
-      seeded(world);
-      await settle(world);
-      const before = replicas(world);
-      const patched = (): boolean => world.api.requests.some((r) => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path));
-      const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: patched });
-      expect(first.code, describeRun(first)).toBe(130);
-      expect(first.stdout).toMatch(/Phase: restore-zeebe/);
-      expect(first.stdout).toMatch(/no restore env on the StatefulSet/);
-      expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
-      expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
-      expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
-
-      const pvcDeletesBefore = world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length;
-      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
-      expect(rerun.code, describeRun(rerun)).toBe(0);
-      expect(world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length - pvcDeletesBefore).toBe(3);
-      expectRestoredState(world, before);
-      expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-2')).toMatchObject({ restoredFrom: [ID] });
-    });
-  }, 60_000);
+        const pvcDeletesBefore = world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length;
+        const rerun = await runCli(world, command?.replace(/^kubectl camunda-backup /, '').split(' ') ?? [], { env: {} });
+        expect(rerun.code, describeRun(rerun)).toBe(0);
+        expect(rerun.stdout).toMatch(/Continuing the restore started/);
+        expect(world.api.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')).length - pvcDeletesBefore).toBe(3);
+        expectRestoredState(world, before);
+        expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-2')).toMatchObject({ restoredFrom: setup.rdbms ? [...(world.sims.zeebe?.backups.keys() ?? [])] : [ID] });
+      });
+    }, 60_000);
+  }
 
   itOnLine('8.8')('taking restore mode off fails: exit 5 with the exact kubectl commands; once allowed, the rerun takes it off first', async () => {
     await withWorld(clusterOf('8.8'), async (world) => {

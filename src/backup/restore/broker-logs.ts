@@ -8,6 +8,8 @@
 
 export const RESTORE_SUCCESS = /Successfully restored broker from backup/;
 
+const GENERIC_FAILURE = /Application run failed/;
+
 /** The failure lines of the restore application and its Spring start, most telling first. */
 const FAILURES: readonly RegExp[] = [
   /BackupNotFoundException[^\n]*/,
@@ -16,7 +18,7 @@ const FAILURES: readonly RegExp[] = [
   /data directory [^\n]* is not empty[^\n]*/,
   /Either --backupId or both[^\n]*/,
   /APPLICATION FAILED TO START/,
-  /Application run failed/,
+  GENERIC_FAILURE,
 ];
 
 export type BrokerRestoreVerdict = { readonly state: 'restored'; readonly line: string } | { readonly state: 'failed'; readonly line: string } | { readonly state: 'running' };
@@ -34,7 +36,14 @@ export function judgeBrokerLogs(current: string | undefined, previous: string | 
       if (match) {
         // The line that explains best: the matching line, with the APPLICATION FAILED TO START description after it.
         const explanation = /Description:\s*\n\s*\n?([^\n]+)/.exec(text)?.[1];
-        return { state: 'failed', line: match[0].includes('APPLICATION FAILED TO START') && explanation ? `APPLICATION FAILED TO START: ${explanation.trim()}` : lineAround(text, match.index) };
+        if (match[0].includes('APPLICATION FAILED TO START') && explanation) return { state: 'failed', line: `APPLICATION FAILED TO START: ${explanation.trim()}` };
+        // Spring's "Application run failed" says nothing by itself: the root cause is the last "Caused by:" after it
+        // (the RDBMS mode's "no backup in the range", a gap, a missing exporter position, …).
+        if (pattern === GENERIC_FAILURE) {
+          const cause = rootCauseAfter(text, match.index);
+          if (cause) return { state: 'failed', line: cause };
+        }
+        return { state: 'failed', line: lineAround(text, match.index) };
       }
     }
   }
@@ -45,4 +54,14 @@ function lineAround(text: string, index: number): string {
   const start = text.lastIndexOf('\n', index) + 1;
   const end = text.indexOf('\n', index);
   return text.slice(start, end === -1 ? undefined : end).trim();
+}
+
+/** The last "Caused by:" line after `index` (the exception chain's root), without the prefix. */
+function rootCauseAfter(text: string, index: number): string | undefined {
+  const causes = text
+    .slice(index)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('Caused by: '));
+  return causes.at(-1)?.slice('Caused by: '.length);
 }

@@ -141,6 +141,22 @@ describe('restore checks', () => {
       expect(versionProblem('8.9.2', '8.11.0', 'rdbms')).toMatch(/one minor newer/);
       expect(versionProblem('8.9.2', '8.9.1', 'rdbms')).toMatch(/one minor newer/);
       expect(versionProblem('8.9.2', '9.0.0', 'rdbms')).toMatch(/one minor newer/);
+    });
+
+    it('pre-releases (8.10.0-alpha4): exact on Elasticsearch/OpenSearch; on an RDBMS a pre-release is older than its release', () => {
+      expect(versionProblem('8.10.0-alpha4', '8.10.0-alpha4', 'backup-id')).toBeUndefined();
+      expect(versionProblem('8.10.0-alpha3', '8.10.0-alpha4', 'backup-id')).toMatch(/must be equal/);
+      expect(versionProblem('8.10.0', '8.10.0-alpha4', 'backup-id')).toMatch(/must be equal/);
+      expect(versionProblem('8.10.0-alpha4', '8.10.0-alpha4', 'rdbms')).toBeUndefined();
+      expect(versionProblem('8.10.0-alpha4', '8.10.0', 'rdbms')).toBeUndefined();
+      expect(versionProblem('8.10.0-alpha3', '8.10.0-alpha4', 'rdbms')).toBeUndefined();
+      expect(versionProblem('8.10.0-alpha4', '8.10.0-alpha10', 'rdbms')).toBeUndefined();
+      expect(versionProblem('8.9.16', '8.10.0-alpha4', 'rdbms')).toBeUndefined();
+      // Downgrades: the release's backup onto its pre-release, a later pre-release onto an earlier one.
+      expect(versionProblem('8.10.0', '8.10.0-alpha4', 'rdbms')).toMatch(/taken with 8\.10\.0, 8\.10\.0-alpha4 runs \(RDBMS allows the same version or one minor newer\)/);
+      expect(versionProblem('8.10.0-alpha4', '8.10.0-alpha3', 'rdbms')).toMatch(/one minor newer/);
+      expect(versionProblem('8.10.0-alpha10', '8.10.0-alpha4', 'rdbms')).toMatch(/one minor newer/);
+      expect(versionProblem('8.10.0-rc1', '8.10.0-alpha4', 'rdbms')).toMatch(/one minor newer/);
       expect(statusOf(versionRule, factsRdbms('8.10.1'))).toEqual(['PASS']);
       expect(versionRule(factsRdbms('8.11.0'))[0]?.message).toMatch(/zeebe \(Zeebe partition 1\) taken with 8\.9\.2, 8\.11\.0 runs/);
     });

@@ -121,11 +121,39 @@ export interface RestoreCheckFacts {
 // ---------------------------------------------------------------------------------------------------------------
 // Versions
 
+interface ParsedVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  /** "alpha4" of 8.10.0-alpha4; empty for a release. */
+  readonly preRelease: string;
+  readonly text: string;
+}
+
 /** "8.7.37" → [8, 7, 37]; undefined for anything else (a digest, "latest"). Pre-release suffixes are kept apart. */
-export function parseVersion(text: string | undefined): { readonly major: number; readonly minor: number; readonly patch: number; readonly text: string } | undefined {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(text?.trim() ?? '');
+export function parseVersion(text: string | undefined): ParsedVersion | undefined {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+.*)?$/.exec(text?.trim() ?? '');
   if (!match) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), text: (text ?? '').trim().replace(/^v/, '') };
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), preRelease: match[4] ?? '', text: (text ?? '').trim().replace(/^v/, '') };
+}
+
+/** SemVer precedence of two pre-release suffixes: a release ('') is newer than any pre-release of the same version. */
+function comparePreRelease(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === '') return 1;
+  if (b === '') return -1;
+  const left = a.split('.');
+  const right = b.split('.');
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i];
+    const y = right[i];
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
+    // Camunda writes alpha4, alpha10 (no dot): compared with their numbers, not as SemVer's plain ASCII.
+    const order = numeric ? Number(x) - Number(y) : /^\d+$/.test(x) ? -1 : /^\d+$/.test(y) ? 1 : x.localeCompare(y, 'en', { numeric: true });
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 /**
@@ -151,7 +179,8 @@ export function versionProblem(backup: string, running: string, mode: RestoreMod
   const b = parseVersion(backup);
   const r = parseVersion(running);
   if (!b || !r) return backup === running ? undefined : `taken with ${backup}, ${running} runs (not comparable)`;
-  const order = r.major - b.major || r.minor - b.minor || r.patch - b.patch;
+  // 8.10.0-alpha4 is older than 8.10.0: restoring a release's backup onto its pre-release is a downgrade.
+  const order = r.major - b.major || r.minor - b.minor || r.patch - b.patch || comparePreRelease(r.preRelease, b.preRelease);
   if (r.major === b.major && (r.minor === b.minor || r.minor === b.minor + 1) && order >= 0) return undefined;
   return `taken with ${backup}, ${running} runs (RDBMS allows the same version or one minor newer)`;
 }

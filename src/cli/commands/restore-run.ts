@@ -12,6 +12,7 @@ import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/re
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
 import type { Installation } from '../../camunda/installation.js';
+import { refuseUnsupportedTopology } from '../../camunda/resolve-topology.js';
 import { withSearchAuthorization } from '../../camunda/resolve-search-endpoint.js';
 import { BackupFailedError, CleanupFailedError, InterruptedError, PreconditionError, UsageError } from '../../errors.js';
 import type { Reporter } from '../../events.js';
@@ -164,6 +165,8 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         hint: `1. ${rdbmsCommand('stop-for-database-restore')} (checks, records the replicas, stops every Camunda workload); 2. restore the database with the vendor's tools; 3. ${rdbmsCommand('database-restored')} (restores Zeebe to match it; bound it with --to <time>)`,
       });
     }
+    // A release this tool cannot restore as one (Physical Tenants, a split topology): refused before the plan's reads.
+    refuseUnsupportedTopology(installation, 'restore');
     const journalName = journalNameFor(installation.release);
     const key = rdbmsRun ? 'rdbms' : String(options.backupId);
     let continuing: RestoreJournal | undefined;

@@ -44,3 +44,14 @@ export function configuredCluster(line: Line): Pick<WorldOptions, 'fixture' | 'r
 export function itOnLine(line: Line): typeof itWithFixtures {
   return line === '8.7' || line === '8.8' ? (name, body, timeout) => void it(name, body, timeout) : itWithFixtures;
 }
+
+/**
+ * 8.10 bundles no search engine (chart 15.x): the external one is reached through a pod, and a restore stops the
+ * brokers, so it goes through one the restore keeps running (Identity). No flags on the other lines.
+ */
+export function relayFlags(line: Line, world: World): string[] {
+  if (line !== '8.10') return [];
+  const relay = world.sims.pods.find((p) => p.name.includes('identity'))?.name;
+  if (!relay) throw new Error('no identity pod to reach the search engine through');
+  return ['--exec-pod', relay];
+}
