@@ -6,7 +6,9 @@
 //   target: overhead <= 10% of the simulated work
 // The yardstick, run in the same process against a world set up the same way: the docs' procedure as a shell script
 // (scripts/bench/docs-restore.sh: kubectl, the docs' curl calls, `sleep 5` loops). Output judges both ratios.
-// Usage: npm run bench:restore [-- --runs 3] [-- --json]
+// Usage: npm run bench:restore [-- --runs 3] [-- --json] [-- --indices 300]
+//   --indices N: N more dated zeebe-record indices in the backup (a long-running installation has hundreds); the
+//   tool's round trips must grow with the work (requests' worth of names), not with the number of indices.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ const cli = join(root, 'bin', 'kubectl-camunda_backup');
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf('--runs') + 1] ?? 0) || 2;
 const asJson = argv.includes('--json');
+const extraIndices = argv.includes('--indices') ? Number(argv[argv.indexOf('--indices') + 1]) || 0 : 0;
 
 /** Fixed simulated durations (ms): each snapshot's restore, and the restore application on a broker. */
 /** A small installation: real snapshot restores take from seconds to hours, a broker's download from S3 minutes. */
@@ -61,6 +64,8 @@ function run(command, args, env = {}) {
 async function withBackup(fn) {
   const world = await startWorld({ resources: RESOURCES, durations, workloadTiming });
   try {
+    // One exporter index per value type and day: N days' worth of one type.
+    for (let i = 0; i < extraIndices; i++) world.sims.search.indices.push(`zeebe-record_job_8.8.0_${new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)}`);
     const created = await run(process.execPath, [cli, 'create', '-n', world.namespace, '-o', 'json'], world.env);
     const backupId = JSON.parse(created.stdout).backupId;
     const search = indexStateOf(world.sims.search);
@@ -74,10 +79,34 @@ async function withBackup(fn) {
 /** The simulated work of one restore: every snapshot restored one after the other, then the brokers (in parallel). */
 const simulatedWorkMs = (search) => search.restores.length * SNAPSHOT_RESTORE_MS + BROKER_RESTORE_MS;
 
+/**
+ * The round trips one restore run made: calls the search engine received (each one `kubectl exec … curl` in exec
+ * mode, one port-forwarded request otherwise) and requests the API server received, with the ones that cost most.
+ */
+function roundTrips(world, logFrom, requestsFrom) {
+  const searchCalls = world.log.slice(logFrom).filter((e) => e.component === 'elasticsearch' || e.component === 'opensearch');
+  const requests = world.api.requests.slice(requestsFrom);
+  const byMethod = (list) => Object.fromEntries([...new Set(list.map((e) => e.method))].sort().map((m) => [m, list.filter((e) => e.method === m).length]));
+  const rest = requests.filter((r) => r.kind === 'rest');
+  return {
+    search: { total: searchCalls.length, ...byMethod(searchCalls) },
+    api: {
+      total: requests.length,
+      exec: requests.filter((r) => r.kind === 'exec').length,
+      portforward: requests.filter((r) => r.kind === 'portforward').length,
+      rest: rest.length,
+      journalWrites: rest.filter((r) => r.method !== 'GET' && /\/configmaps(\/[^/]*-camunda-restore)?$/.test(r.path)).length,
+      podLogReads: rest.filter((r) => r.method === 'GET' && /\/pods\/[^/]+\/log$/.test(r.path)).length,
+    },
+  };
+}
+
 async function measureTool(access) {
   return withBackup(async (world, backupId, search) => {
+    const logFrom = world.log.length;
+    const requestsFrom = world.api.requests.length;
     const { ms, firstChangeMs } = await run(process.execPath, [cli, 'restore', String(backupId), '-n', world.namespace, '--access', access, '--yes'], world.env);
-    return { wallMs: ms, beforeFirstChangeMs: firstChangeMs ?? 0, snapshots: search.restores.length, workMs: simulatedWorkMs(search) };
+    return { wallMs: ms, beforeFirstChangeMs: firstChangeMs ?? 0, snapshots: search.restores.length, workMs: simulatedWorkMs(search), roundTrips: roundTrips(world, logFrom, requestsFrom), indices: search.restores.reduce((n, r) => n + r.indices.length, 0) };
   });
 }
 
@@ -95,10 +124,18 @@ function summary(samples) {
   const wallMs = Math.round(median(samples.map((s) => s.wallMs)));
   const workMs = Math.round(median(samples.map((s) => s.workMs)));
   const beforeFirstChangeMs = samples[0].beforeFirstChangeMs === undefined ? undefined : Math.round(median(samples.map((s) => s.beforeFirstChangeMs)));
-  return { wallMs, workMs, snapshots: samples[0].snapshots, overheadMs: wallMs - workMs, overheadRatio: Number(((wallMs - workMs) / workMs).toFixed(3)), beforeFirstChangeMs };
+  return {
+    wallMs,
+    workMs,
+    snapshots: samples[0].snapshots,
+    overheadMs: wallMs - workMs,
+    overheadRatio: Number(((wallMs - workMs) / workMs).toFixed(3)),
+    beforeFirstChangeMs,
+    ...(samples[0].roundTrips ? { roundTrips: samples[0].roundTrips, indicesRestored: samples[0].indices } : {}),
+  };
 }
 
-const results = { runs, resources: RESOURCES, snapshotRestoreMs: SNAPSHOT_RESTORE_MS, brokerRestoreMs: BROKER_RESTORE_MS, workloadTiming, tool: {}, docsScript: undefined, target: TARGET };
+const results = { runs, resources: RESOURCES, extraIndices, snapshotRestoreMs: SNAPSHOT_RESTORE_MS, brokerRestoreMs: BROKER_RESTORE_MS, workloadTiming, tool: {}, docsScript: undefined, target: TARGET };
 for (const access of ['port-forward', 'exec']) {
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await measureTool(access));
@@ -131,6 +168,12 @@ if (asJson) {
   lines.push('', "Where the tool's overhead goes:");
   for (const [access, r] of Object.entries(results.tool)) {
     lines.push(`  ${access}: ${s(r.beforeFirstChangeMs)} before the first change (start-up, discovery, checks, plan), ${s(r.overheadMs - r.beforeFirstChangeMs)} while it runs (steps, journal, waits, verification)`);
+  }
+  lines.push('', `Round trips of one run (${results.tool['port-forward']?.indicesRestored ?? '?'} indices restored from ${d.snapshots} snapshots):`);
+  const counts = (o) => Object.entries(o).filter(([k]) => k !== 'total').map(([k, v]) => `${v} ${k}`).join(', ');
+  for (const [access, r] of Object.entries(results.tool)) {
+    const { search, api } = r.roundTrips;
+    lines.push(`  ${access}: ${search.total} search-engine calls (${counts(search)}); ${api.total} API-server requests (${counts(api)})`);
   }
   const failed = Object.entries(results.tool).filter(([, r]) => r.verdict !== 'PASS');
   lines.push('', failed.length === 0 ? `Verdict: PASS, the tool's overhead is within ${TARGET * 100}% of the simulated work in both access modes.` : `Verdict: FAIL for ${failed.map(([a]) => a).join(', ')}: overhead above ${TARGET * 100}% of the simulated work.`);

@@ -42,8 +42,8 @@ function targetOf(step: RestoreStep): string {
       return `${step.workload.kind.toLowerCase()}/${step.workload.name}`;
     case 'await-database-restore':
       return 'database';
-    case 'delete-index':
-      return `index/${step.index}`;
+    case 'delete-indices':
+      return step.indices.length === 1 ? `index/${step.indices[0] ?? ''}` : `${step.indices.length} indices`;
     case 'verify-indices-gone':
       return `${step.indices.length} indices`;
     case 'restore-snapshot':
@@ -70,6 +70,8 @@ function stepJson(step: RestoreStep, done: ReadonlySet<string>): Record<string, 
       return { ...base, replicas: { from: step.workload.replicas, to: 0 } };
     case 'scale-up':
       return { ...base, replicas: { from: 0, to: step.workload.replicas } };
+    case 'delete-indices':
+      return { ...base, indices: step.indices };
     case 'restore-snapshot':
       return { ...base, indices: step.snapshot.indices };
     case 'delete-pvc':
@@ -167,6 +169,7 @@ export function renderRestorePlanText(plan: RestorePlan, journal?: RestoreJourna
       if (mode.probesOff.length > 0) lines.push(`       switch off ${mode.probesOff.join(', ')} for the restore run`);
     }
     if (step.action === 'revert-restore-mode') lines.push('       the exact inverse: the env and probes as they were before');
+    if (step.action === 'delete-indices' && step.indices.length > 1) lines.push(...step.indices.map((index) => `       - ${index}`));
   });
   if (plan.mode === 'backup-id' && plan.indices.length === 0) lines.push('', 'No Camunda index exists: nothing to delete.');
   lines.push('', 'Not restored by this run:', ...plan.notRestored.map((n) => `  - ${n}`));

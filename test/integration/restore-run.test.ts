@@ -86,9 +86,36 @@ function expectRestoredState(world: World, before: Record<string, number>, sts =
   expect(env.filter((name) => name.startsWith('ZEEBE_RESTORE') || name === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
   expect(world.sims.zeebe?.isPaused() ?? false).toBe(false);
   for (const restore of world.sims.search ? indexStateOf(world.sims.search).restores : []) expect(restore.includeGlobalState).toBe(false);
-  // Nothing but concrete names was ever deleted.
-  expect(world.log.filter((e) => e.method === 'DELETE' && /[*,]|_all/.test(e.path))).toEqual([]);
+  expectOnlyPlannedDeletes(world);
 }
+
+/** The restore's plan, as its journal in the cluster keeps it. */
+function journalPlan(world: World): Json {
+  const map = (world.objects.configMaps ?? []).map(asRecord).find((c) => asRecord(c['metadata'])['name'] === 'camunda-camunda-restore');
+  return asRecord(asRecord(JSON.parse(String(asRecord(map?.['data'])['journal.json'] ?? '{}')))['plan']);
+}
+
+/**
+ * Indices are deleted only by names the plan holds (its indices to delete, or the indices of a planned snapshot
+ * that a continued run deletes again before restoring it): every name of every DELETE the search engine received
+ * is one of them (so never a pattern, _all or another application's index), and every request line fits.
+ */
+function expectOnlyPlannedDeletes(world: World, foreign: readonly string[] = FOREIGN): void {
+  const plan = journalPlan(world);
+  const planned = new Set([...asArray(plan['indices']).map(String), ...asArray(plan['snapshots']).flatMap((s) => asArray(asRecord(s)['indices']).map(String))]);
+  const deletes = world.log.filter((e) => (e.component === 'elasticsearch' || e.component === 'opensearch') && e.method === 'DELETE');
+  for (const entry of deletes) {
+    const url = new URL(entry.path, 'http://search');
+    const names = url.pathname.slice(1).split(',').map(decodeURIComponent);
+    expect(names.filter((name) => !planned.has(name)), `DELETE ${entry.path}`).toEqual([]);
+    expect(names.filter((name) => foreign.includes(name))).toEqual([]);
+    expect(`DELETE ${entry.path} HTTP/1.1`.length).toBeLessThan(4096);
+    expect(entry.status).toBe(200);
+  }
+}
+
+/** Indices of other applications that share the search engine: never touched. */
+const FOREIGN = ['my-app-operate-notes', 'camundafoo'];
 
 function seeded(world: World): void {
   seedBackup(world, ID);
@@ -251,7 +278,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         await settle(world);
         const before = replicas(world);
         const deleted = world.sims.search?.indices.filter((i) => /^(operate-|tasklist-|optimize-|camunda-|zeebe-record_)/.test(i)).sort() ?? [];
-        world.sims.search?.indices.push('my-app-operate-notes', 'camundafoo');
+        world.sims.search?.indices.push(...FOREIGN);
         if (world.sims.search) indexStateOf(world.sims.search).restoreDurationMs = 20;
         const run = await runCli(world, ['restore', String(ID), ...relayFlags(line, world), '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
         expect(run.code, describeRun(run)).toBe(0);
@@ -269,7 +296,11 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         // What the cluster holds now: exactly the backup's indices, and the foreign ones that were never touched.
         const restored = asArray(report.snapshots).flatMap((s) => asArray(asRecord(s)['indices']).map(String));
         expect(restored.length).toBeGreaterThan(0);
-        expect([...(world.sims.search?.indices ?? [])].sort()).toEqual([...new Set([...restored, 'my-app-operate-notes', 'camundafoo'])].sort());
+        expect([...(world.sims.search?.indices ?? [])].sort()).toEqual([...new Set([...restored, ...FOREIGN])].sort());
+        // Deleted by exact names in as few requests as the request line allows (here: one), never one per index.
+        const deletes = world.log.filter((e) => e.component === 'elasticsearch' && e.method === 'DELETE');
+        expect(deletes.length).toBe(asArray(report.plan).filter((step) => asRecord(step)['action'] === 'delete-indices').length);
+        expect(deletes.length).toBeLessThan(deleted.length);
         expectRestoredState(world, before);
         expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
 
@@ -292,7 +323,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(dry.code, describeRun(dry)).toBe(0);
       expect(dry.stdout).toMatch(/Camunda database \(RDBMS\)/);
       expect(dry.stdout).toMatch(/Stop statefulset\/camunda-zeebe[\s\S]*Restore the Camunda database with the vendor's tools \(you, while Camunda is stopped\)[\s\S]*Put statefulset\/camunda-zeebe into restore mode/);
-      expect(dry.stdout).not.toMatch(/Delete index|Restore snapshot/);
+      expect(dry.stdout).not.toMatch(/Delete (index|\d+ indices)|Restore snapshot/);
 
       // Run 1 of 2: the checks while Camunda runs, then every Camunda workload stopped, and nothing else.
       const first = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
@@ -605,7 +636,8 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(text.code, describeRun(text)).toBe(0);
       expect(text.stdout).toMatch(/^Restore plan: backup 12 into release camunda \(namespace camunda, Camunda 8\.8\.\d+, chart 13\.12\.7\)/);
       expect(text.stdout).toMatch(/Stop statefulset\/camunda-zeebe \(3 → 0\)/);
-      expect(text.stdout).toMatch(/Delete index operate-list-view-8\.3\.0_/);
+      // Every index by its exact name, under the step that deletes it.
+      expect(text.stdout).toMatch(/Delete \d+ indices by exact name\n( {7}- \S+\n)* {7}- operate-list-view-8\.3\.0_\n/);
       expect(text.stdout).toMatch(/Restore snapshot camunda_webapps_12_8\.8\.\d+_part_1_of_\d/);
       expect(text.stdout).toMatch(/Delete PVC data-camunda-zeebe-5 \(orphan of an earlier scale-down\)/);
       expect(text.stdout).toMatch(/container orchestration: set ZEEBE_RESTORE=true, ZEEBE_RESTORE_FROM_BACKUP_ID=12, SPRING_PROFILES_ACTIVE=restore/);

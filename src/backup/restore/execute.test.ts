@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { memoryConfigMapApi } from '../../../test/unit/memory-config-map-api.js';
+import { simSearch } from '../../../test/unit/sim-search-http.js';
+import { indexStateOf } from '../../../test/world/sim/search-indices.js';
 import type { Pod } from '../../kube/kube-client.js';
 import type { ContainerChange, PersistentVolumeClaim, PodLogRequest, Workload, WorkloadClient, WorkloadRef } from '../../kube/workload-client.js';
 import { judgeBrokerLogs } from './broker-logs.js';
 import { describeClusterState, runRestorePlan, type RestoreRunDeps } from './execute.js';
 import { KubeApiError } from '../../kube/kube-errors.js';
 import { journalNameFor, openJournal, parseJournal, readJournal } from './journal.js';
-import { buildRestorePlan, type RestoreFacts } from './plan.js';
+import { buildRestorePlan, type RestoreFacts, type RestorePlan, type RestoreStep } from './plan.js';
 import { restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
 
 const LIVENESS = { httpGet: { path: '/actuator/health/liveness', port: 9600 } };
@@ -150,8 +152,8 @@ function fakeCluster(options: { brokerLog?: (pod: string) => string | undefined;
   return { client, kube, calls, workloads };
 }
 
-async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal, options: { facts?: RestoreFacts; databaseRestored?: boolean } = {}) {
-  const plan = buildRestorePlan(options.facts ?? facts);
+async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal, over: { facts?: RestoreFacts; search?: ReturnType<typeof simSearch>; plan?: RestorePlan; databaseRestored?: boolean } = {}) {
+  const plan = over.plan ?? buildRestorePlan(over.facts ?? facts);
   const journalDeps = { configMaps, now: () => Date.parse('2026-12-06T03:00:00Z') };
   const existing = await readJournal(journalDeps, 'camunda', 'camunda');
   const journal = await openJournal(journalDeps, plan, existing as never, undefined);
@@ -165,9 +167,10 @@ async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryC
     cluster: { context: 'prod' },
     verifyExporting: () => Promise.resolve('exporting'),
     verifyBackupListed: () => Promise.resolve('listed'),
-    databaseRestored: options.databaseRestored,
+    ...(over.search ? { search: () => Promise.resolve({ http: over.search!.http, emit: () => undefined }) } : {}),
+    databaseRestored: over.databaseRestored,
   };
-  return { outcome: await runRestorePlan(plan, deps), configMaps };
+  return { outcome: await runRestorePlan(plan, deps), configMaps, plan };
 }
 
 const envOf = (cluster: ReturnType<typeof fakeCluster>) => cluster.workloads.get('camunda-zeebe')?.containers[0]?.env.map((e) => `${e.name}=${e.value ?? ''}`);
@@ -254,6 +257,70 @@ describe('runRestorePlan', () => {
     const rerun = await run(next, configMaps);
     expect(rerun.outcome.state).toBe('COMPLETED');
     expect(next.calls.slice(0, 4)).toEqual(['scale camunda-zeebe 0', 'patch camunda-zeebe', 'delete pvc data-camunda-zeebe-0', 'delete pvc data-camunda-zeebe-1']);
+  });
+
+  it('writes the journal once per step, and before a step only where a stop inside it leaves state the next run must know', async () => {
+    const cluster = fakeCluster({ brokerLog: () => SUCCESS });
+    const configMaps = memoryConfigMapApi();
+    const { outcome, plan } = await run(cluster, configMaps);
+    expect(outcome.state).toBe('COMPLETED');
+    const writes = configMaps.calls.filter((c) => c.startsWith('create') || c.startsWith('replace'));
+    // Opening the journal, one write per step done (the last one also says COMPLETED), one before restore mode goes on.
+    expect(writes).toHaveLength(1 + plan.steps.length + 1);
+  });
+
+  it('continues a deletion stopped between its requests: the done lists are not sent again, the rest by exact name (names already gone skipped), nothing else touched', async () => {
+    const dated = Array.from({ length: 250 }, (_, i) => `zeebe-record_job_8.8.0_${String(2000 + i)}-01-01`);
+    const withIndices: RestoreFacts = { ...facts, indexPrefixes: ['zeebe-record_', 'operate-'], indices: [...dated, 'operate-list-view-8.3.0_'] };
+    const plan = buildRestorePlan(withIndices);
+    const batches = plan.steps.filter((s) => s.action === 'delete-indices');
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    const [first, second, third] = batches.map((s) => (s.action === 'delete-indices' ? s.indices : []));
+    const foreign = ['my-app-operate-notes', 'zeebe-records-of-another-app'];
+    // The first list was deleted and recorded; the second was deleted but the run was killed before recording it;
+    // of the third, one index is gone already.
+    const search = simSearch({ flavor: 'elasticsearch', indices: [...(third ?? []).slice(1), ...plan.indices.filter((i) => !(first ?? []).includes(i) && !(second ?? []).includes(i) && !(third ?? []).includes(i)), ...foreign] });
+    const configMaps = memoryConfigMapApi();
+    const journalDeps = { configMaps, now: () => Date.parse('2026-12-06T03:00:00Z') };
+    const journal = await openJournal(journalDeps, plan, undefined, undefined);
+    await journal.update({ done: [...plan.steps.slice(0, 2).map((s) => s.id), batches[0]!.id], phase: 'delete-indices', state: 'FAILED' });
+    const cluster = fakeCluster({ brokerLog: () => SUCCESS });
+    for (const w of cluster.workloads.values()) cluster.workloads.set(w.name, { ...w, replicas: 0, currentReplicas: 0, readyReplicas: 0, updatedReplicas: 0 });
+
+    const { outcome } = await run(cluster, configMaps, undefined, { facts: withIndices, search });
+    expect(outcome.state).toBe('COMPLETED');
+    const deletes = search.requests.filter((r) => r.method === 'DELETE');
+    expect(deletes).toHaveLength(batches.length - 1);
+    const named = deletes.flatMap((r) => new URL(r.path, 'http://es').pathname.slice(1).split(',').map(decodeURIComponent));
+    expect(named).toEqual(batches.slice(1).flatMap((s) => (s.action === 'delete-indices' ? s.indices : [])));
+    expect(deletes.every((r) => r.status === 200)).toBe(true);
+    expect(search.store.indices).toEqual(foreign);
+    expect(indexStateOf(search.store).deletes.flatMap((d) => d.deleted).some((i) => foreign.includes(i))).toBe(false);
+    // The verification listed the prefixes once: no planned index is left, and no other Camunda one.
+    expect(search.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+    expect(describeClusterState(outcome.journal)).toContain(`indices deleted: ${plan.indices.length} of ${plan.indices.length}`);
+  });
+
+  it('a step this version does not know (a journal of another version) fails the run; it is never recorded done unrun', async () => {
+    const base = buildRestorePlan({ ...facts, indexPrefixes: ['operate-'], indices: ['operate-a'] });
+    const foreignStep = { id: 'delete-index:operate-a', phase: 'delete-indices', action: 'delete-index', index: 'operate-a' } as unknown as RestoreStep;
+    const plan: RestorePlan = { ...base, steps: base.steps.map((s) => (s.action === 'delete-indices' ? foreignStep : s)) };
+    const search = simSearch({ flavor: 'elasticsearch', indices: ['operate-a'] });
+    const { outcome } = await run(fakeCluster({ brokerLog: () => SUCCESS }), undefined, undefined, { plan, search });
+    expect(outcome).toMatchObject({ state: 'FAILED', step: 'delete-index:operate-a' });
+    if (outcome.state !== 'FAILED') return;
+    expect(outcome.message).toMatch(/does not know the step delete-index:operate-a \(delete-index\)/);
+    expect(outcome.journal.done).not.toContain('delete-index:operate-a');
+    expect(search.store.indices).toEqual(['operate-a']);
+  });
+
+  it('says how many indices a stopped run deleted, counting the names of the lists done', async () => {
+    const plan = buildRestorePlan({ ...facts, indexPrefixes: ['operate-'], indices: ['operate-a', 'operate-b', 'operate-c'] });
+    const configMaps = memoryConfigMapApi();
+    const journal = await openJournal({ configMaps, now: () => 0 }, plan, undefined, undefined);
+    const done = plan.steps.filter((s) => s.phase === 'stop-workloads' || s.action === 'delete-indices').map((s) => s.id);
+    expect(describeClusterState({ ...journal.journal, done })).toContain('indices deleted: 3 of 3');
+    expect(describeClusterState({ ...journal.journal, done: done.slice(0, 2) })).not.toContain('indices deleted');
   });
 
   it('a journal that is not ours is unreadable, not guessed', () => {
@@ -354,13 +421,13 @@ describe('journal writes that fail', () => {
   it('a write failing on the way (not in a failure path) ends the run FAILED at that step, never as a refusal', async () => {
     const configMaps = memoryConfigMapApi();
     const cluster = fakeCluster({ brokerLog: () => SUCCESS });
-    // The start and the end of the first stop are written (after the create); the next write fails.
-    failingFrom(configMaps, 3);
+    // The first stop is written done (after the create); the next write, the second stop done, fails.
+    failingFrom(configMaps, 2);
     const { outcome } = await run(cluster, configMaps);
     expect(outcome).toMatchObject({ state: 'FAILED', step: 'scale-down:deployment/camunda-optimize' });
     if (outcome.state !== 'FAILED') return;
     expect(outcome.message).toBe('the restore journal (configmap/camunda-camunda-restore) could not be written: configmaps: simulated 503');
-    expect(cluster.calls).toEqual(['scale camunda-zeebe 0']);
+    expect(cluster.calls).toEqual(['scale camunda-zeebe 0', 'scale camunda-optimize 0']);
   });
 
   it('a 409 from a change around the run (a label) is written over; one from another run is not', async () => {

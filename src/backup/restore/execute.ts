@@ -6,7 +6,7 @@
  * that fails, the outcome carries the kubectl commands that do it by hand.
  */
 import type { ApiContext } from '../../camunda/management-api.js';
-import { deleteIndex, existingIndices, listIndicesByPrefix, restoreSnapshot } from '../../camunda/search-indices.js';
+import { deleteIndices, existingIndices, listIndicesByPrefix, restoreSnapshot } from '../../camunda/search-indices.js';
 import { isSignalName, messageOf } from '../../errors.js';
 import type { Reporter } from '../../events.js';
 import { formatDuration } from '../../format-duration.js';
@@ -114,8 +114,8 @@ export function stepTitle(step: RestoreStep): string {
       return `Stop ${describeWorkload(step.workload)} (${step.workload.replicas} → 0)`;
     case 'await-database-restore':
       return "Restore the Camunda database with the vendor's tools (you, while Camunda is stopped), then continue with --database-restored";
-    case 'delete-index':
-      return `Delete index ${step.index}`;
+    case 'delete-indices':
+      return `Delete ${step.indices.length === 1 ? `index ${step.indices[0] ?? ''}` : `${step.indices.length} indices`} by exact name`;
     case 'verify-indices-gone':
       return `Check that none of the ${step.indices.length} deleted indices is left`;
     case 'restore-snapshot':
@@ -141,11 +141,21 @@ export function stepTitle(step: RestoreStep): string {
   }
 }
 
-/** The steps whose work a broken or interrupted restore-mode run undoes: they are done again by the next run. */
-const REDONE_AFTER_RESTORE_MODE_UNDO: readonly RestorePhase[] = ['delete-zeebe-volumes', 'restore-zeebe'];
-
+/**
+ * The steps whose start the journal records before they run, because a stop inside them (even a kill) leaves a
+ * state the next run must know: restore mode on the StatefulSet (taken off first), a snapshot partly restored
+ * (its indices deleted again before it is restored again). Every other step is simply run again by the next run
+ * when it was not recorded done: scaling, deleting by exact name (names already gone skipped), deleting PVCs,
+ * waiting and reading. So most steps cost one journal write, when they are done; a failure or an interrupt still
+ * records the step it stopped in.
+ */
 /** Phases whose steps need every Camunda workload stopped: re-asserted before the first of them a run still has to do. */
 const NEED_STOPPED: readonly RestorePhase[] = ['restore-database', 'delete-indices', 'restore-snapshots', 'delete-zeebe-volumes', 'restore-zeebe'];
+
+const JOURNALED_AT_START: ReadonlySet<RestoreStep['action']> = new Set(['restore-snapshot', 'patch-restore-mode']);
+
+/** The steps whose work a broken or interrupted restore-mode run undoes: they are done again by the next run. */
+const REDONE_AFTER_RESTORE_MODE_UNDO: readonly RestorePhase[] = ['delete-zeebe-volumes', 'restore-zeebe'];
 
 export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): Promise<RestoreOutcome> {
   const { journal, emit, signal } = deps;
@@ -165,8 +175,10 @@ export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): P
     if (undone) return withUnwritten(undone, journal);
   }
 
+  // The step the last run was in when it stopped (a snapshot restore it may have left half done).
+  const resumeAt = journal.journal.current;
   let stillStoppedChecked = false;
-  for (const step of plan.steps) {
+  for (const [index, step] of plan.steps.entries()) {
     if (journal.journal.done.includes(step.id)) continue;
     if (signal.aborted) return withUnwritten(await stopSafely(plan, deps, results, interrupted), journal);
     if (!stillStoppedChecked && NEED_STOPPED.includes(step.phase)) {
@@ -178,36 +190,43 @@ export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): P
       await journal.tryUpdate({ state: 'WAITING_FOR_DATABASE', phase: step.phase, current: undefined, error: undefined });
       return withUnwritten({ state: 'WAITING_FOR_DATABASE', journal: journal.journal, results, clusterState: describeClusterState(journal.journal) }, journal);
     }
-    const resuming = journal.journal.current === step.id;
+    const resuming = resumeAt === step.id;
     const title = stepTitle(step);
     emit({ kind: 'step-started', step: step.id, title });
     const started = Date.now();
     try {
-      // Written ahead: a run that dies in the step leaves a journal that names it (and says restore mode may be on).
-      await journal.update({ phase: step.phase, current: step.id, ...(step.action === 'patch-restore-mode' ? { restoreModeOn: true } : {}) });
+      // Written ahead where a run that dies in the step must find it named (and restore mode maybe on).
+      if (JOURNALED_AT_START.has(step.action)) await journal.update({ phase: step.phase, current: step.id, ...(step.action === 'patch-restore-mode' ? { restoreModeOn: true } : {}) });
       const message = await runStep(plan, step, deps, resuming);
       const durationMs = Date.now() - started;
       results.push({ id: step.id, phase: step.phase, message, durationMs });
-      await journal.update({ done: [...journal.journal.done, step.id], current: undefined, ...(step.action === 'revert-restore-mode' ? { restoreModeOn: false } : {}) });
+      // One write per step: it is done, and the run is now in the next step's phase (or complete).
+      const next = plan.steps.slice(index + 1).find((s) => !journal.journal.done.includes(s.id));
+      await journal.update({
+        done: [...journal.journal.done, step.id],
+        current: undefined,
+        phase: next?.phase ?? step.phase,
+        ...(step.action === 'revert-restore-mode' ? { restoreModeOn: false } : {}),
+        ...(next === undefined ? { state: 'COMPLETED' as const, error: undefined } : {}),
+      });
       emit({ kind: 'step-succeeded', step: step.id, durationMs, message });
     } catch (error) {
       if (signal.aborted) {
         emit({ kind: 'step-failed', step: step.id, message: `stopped by ${String(signal.reason)}` });
-        return withUnwritten(await stopSafely(plan, deps, results, interrupted), journal);
+        return withUnwritten(await stopSafely(plan, deps, results, interrupted, step), journal);
       }
       const message = messageOf(error);
       emit({ kind: 'step-failed', step: step.id, message });
       // From here on every journal write is best effort: none may skip taking restore mode off or hide the outcome.
-      await journal.tryUpdate({ state: 'FAILED', phase: step.phase, error: `${title}: ${message}` });
+      await journal.tryUpdate({ state: 'FAILED', phase: step.phase, current: step.id, error: `${title}: ${message}` });
       if (journal.journal.restoreModeOn) {
         const undone = await leaveRestoreMode(plan, deps, results);
         if (undone) return withUnwritten(undone, journal);
       }
-      await journal.tryUpdate({ state: 'FAILED', error: `${title}: ${message}` });
       return withUnwritten({ state: 'FAILED', journal: journal.journal, results, step: step.id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) }, journal);
     }
   }
-  await journal.tryUpdate({ state: 'COMPLETED', current: undefined, error: undefined });
+  if (journal.journal.state !== 'COMPLETED') await journal.tryUpdate({ state: 'COMPLETED', current: undefined, error: undefined });
   return withUnwritten({ state: 'COMPLETED', journal: journal.journal, results }, journal);
 }
 
@@ -258,13 +277,19 @@ async function assertStillStopped(plan: RestorePlan, step: RestoreStep, deps: Re
   return undefined;
 }
 
-/** Interrupted: take restore mode off if it is on, record the interruption. */
-async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[], interrupted: () => RestoreOutcome): Promise<RestoreOutcome> {
+/**
+ * Interrupted (in `step`, or between steps): take restore mode off if it is on, record the interruption and where.
+ * Taking restore mode off clears the step in progress: what it undid is done again from its start.
+ */
+async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: StepResult[], interrupted: () => RestoreOutcome, step?: RestoreStep): Promise<RestoreOutcome> {
+  const error = `interrupted by ${String(deps.signal.reason)}`;
   if (deps.journal.journal.restoreModeOn) {
     const undone = await leaveRestoreMode(plan, deps, results);
     if (undone) return undone;
+    await deps.journal.tryUpdate({ state: 'INTERRUPTED', error, ...(step ? { phase: step.phase } : {}) });
+  } else {
+    await deps.journal.tryUpdate({ state: 'INTERRUPTED', error, ...(step ? { phase: step.phase, current: step.id } : {}) });
   }
-  await deps.journal.tryUpdate({ state: 'INTERRUPTED', error: `interrupted by ${String(deps.signal.reason)}` });
   return interrupted();
 }
 
@@ -327,14 +352,19 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
     }
     case 'await-database-restore':
       return 'the database was restored (--database-restored)';
-    case 'delete-index': {
-      const deleted = await deleteIndex(await search(), step.index);
-      return deleted ? 'deleted' : 'already gone';
+    case 'delete-indices': {
+      // One request; a name an interrupted run already deleted is skipped, every other one deleted (open or closed).
+      await deleteIndices(await search(), step.indices);
+      return `${step.indices.length} deleted by exact name (any already gone skipped)`;
     }
     case 'verify-indices-gone': {
-      // Neither a deleted index nor any new Camunda index (something still running would recreate them).
+      // Neither a deleted index nor any new Camunda index (something still running would recreate them). One
+      // listing by the prefixes shows both; names the prefixes do not cover (indices a snapshot holds under
+      // another prefix) are asked for by exact name.
       const context = await search();
-      const left = new Set([...(await existingIndices(context, step.indices)), ...(await listIndicesByPrefix(context, step.prefixes ?? [])).map((row) => row.index)]);
+      const prefixes = step.prefixes ?? [];
+      const uncovered = step.indices.filter((index) => !prefixes.some((prefix) => index.startsWith(prefix)));
+      const left = new Set([...(await listIndicesByPrefix(context, prefixes)).map((row) => row.index), ...(await existingIndices(context, uncovered))]);
       if (left.size > 0) throw new Error(`still there (recreated by something still running?): ${[...left].sort().join(', ')}`);
       return `none of ${step.indices.length} is left, and no other Camunda index exists`;
     }
@@ -344,10 +374,12 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
         // The last run stopped inside this restore: what it brought back may be partial. Delete exactly the
         // snapshot's own indices that exist now, and restore it again.
         const partial = await existingIndices(context, step.snapshot.indices);
-        for (const index of [...partial].sort()) await deleteIndex(context, index);
-        if (partial.size > 0) progress(`deleted ${partial.size} partly restored index(es) of the interrupted run`);
+        if (partial.size > 0) {
+          await deleteIndices(context, [...partial].sort());
+          progress(`deleted ${partial.size} partly restored index(es) of the interrupted run`);
+        }
       }
-      const restored = await restoreSnapshot({ ...context, signal }, step.snapshot.repository, step.snapshot.snapshot, timing.snapshotTimeoutMs);
+      const restored = await restoreSnapshot({ ...context, signal }, step.snapshot, timing.snapshotTimeoutMs);
       return `${restored.indices.length} index(es), ${restored.shards.successful} of ${restored.shards.total} shard(s)`;
     }
     case 'delete-pvc': {
@@ -397,6 +429,9 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       if (!deps.loadWebModelerDump) throw new Error('internal error: no Web Modeler loader');
       return deps.loadWebModelerDump(step, signal);
   }
+  // A journal written by another version of the tool can hold a step this one does not know: never record it done unrun.
+  const unknown: { readonly id?: unknown; readonly action?: unknown } = step;
+  throw new Error(`this version of the tool does not know the step ${String(unknown.id)} (${String(unknown.action)}) of the journal; continue the restore with the version that started it`);
 }
 
 /** Polls every broker's current and previous log until each logged its restore; fails fast on a failure line. */
@@ -451,7 +486,9 @@ export function describeClusterState(journal: RestoreJournal): string[] {
     if (done.includes('database-restored')) lines.push('the database was restored by its owner (confirmed with --database-restored)');
     else if (stopped === toStop) lines.push("waiting for the Camunda database to be restored with the vendor's tools (every Camunda workload is stopped)");
   }
-  const [deleted, toDelete] = count('delete-indices', 'delete-index');
+  const batches = plan.steps.filter((s): s is Extract<RestoreStep, { action: 'delete-indices' }> => s.action === 'delete-indices');
+  const toDelete = batches.reduce((n, s) => n + s.indices.length, 0);
+  const deleted = batches.filter((s) => done.includes(s.id)).reduce((n, s) => n + s.indices.length, 0);
   if (toDelete > 0 && deleted > 0) lines.push(`indices deleted: ${deleted} of ${toDelete}`);
   const [restoredSnapshots, toRestore] = count('restore-snapshots');
   if (toRestore > 0 && deleted > 0) lines.push(`snapshots restored: ${restoredSnapshots} of ${toRestore}`);

@@ -39,8 +39,7 @@ describe('buildRestorePlan', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
       'scale-down:statefulset/camunda-zeebe',
       'scale-down:deployment/camunda-optimize',
-      'delete-index:operate-list-view-8.3.0_',
-      'delete-index:tasklist-task-8.5.0_',
+      'delete-indices:1/1',
       'verify-indices-gone',
       'restore-snapshot:camunda_webapps_12_8.8.35_part_1_of_1',
       'delete-pvc:data-camunda-zeebe-0',
@@ -59,12 +58,30 @@ describe('buildRestorePlan', () => {
       'verify-exporting',
       'verify-backup-listed',
     ]);
+    expect(plan.steps.find((s) => s.action === 'delete-indices')).toMatchObject({ indices: ['operate-list-view-8.3.0_', 'tasklist-task-8.5.0_'] });
     expect(plan.claims).toEqual([
       { name: 'data-camunda-zeebe-0', orphan: false },
       { name: 'data-camunda-zeebe-1', orphan: false },
       { name: 'data-camunda-zeebe-2', orphan: false },
       { name: 'data-camunda-zeebe-10', orphan: true },
     ]);
+  });
+
+  it('deletes the indices in as few steps as request lines allow, every index named exactly once, in order, with stable IDs', () => {
+    // 300 dated zeebe-record indices: about 12 KB of names, more than one request line holds.
+    const many = Array.from({ length: 300 }, (_, i) => `zeebe-record_process-instance_8.8.0_2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}`);
+    const plan = buildRestorePlan(facts({ indices: [...many, 'operate-list-view-8.3.0_'], indexPrefixes: ['operate-', 'zeebe-record_'] }));
+    const batches = plan.steps.filter((s) => s.action === 'delete-indices');
+    expect(batches.length).toBeGreaterThan(3);
+    expect(batches.map((s) => s.id)).toEqual(batches.map((_, i) => `delete-indices:${i + 1}/${batches.length}`));
+    expect(batches.flatMap((s) => (s.action === 'delete-indices' ? s.indices : []))).toEqual(plan.indices);
+    for (const step of batches) if (step.action === 'delete-indices') expect(step.indices.map(encodeURIComponent).join(',').length).toBeLessThanOrEqual(3_000);
+    expect(buildRestorePlan(facts({ indices: [...many, 'operate-list-view-8.3.0_'], indexPrefixes: ['operate-', 'zeebe-record_'] })).steps).toEqual(plan.steps);
+  });
+
+  it('refuses to plan a deletion by anything but an exact name', () => {
+    expect(() => buildRestorePlan(facts({ indices: ['operate-list-view-8.3.0_', 'operate-*'] }))).toThrow(/refusing to name the index "operate-\*" in a request: it is a wildcard/);
+    expect(() => buildRestorePlan(facts({ indices: ['_all'] }))).toThrow(/not a concrete index name/);
   });
 
   it('sets the restore env through the start script, removes stale selectors and records what it touched', () => {
@@ -87,7 +104,7 @@ describe('buildRestorePlan', () => {
       { name: 'ZEEBE_RESTORE_TO_TIMESTAMP', value: '2026-12-01T00:00:00Z' },
       { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
     ]);
-    expect(plan.steps.some((s) => s.action === 'delete-index' || s.action === 'restore-snapshot' || s.action === 'verify-backup-listed')).toBe(false);
+    expect(plan.steps.some((s) => s.action === 'delete-indices' || s.action === 'restore-snapshot' || s.action === 'verify-backup-listed')).toBe(false);
     expect(plan.notRestored.join('\n')).toMatch(/Camunda database \(RDBMS\)/);
   });
 

@@ -5,6 +5,7 @@
  * anything happens and alone with --dry-run; kept in the journal, so that a rerun continues the same plan even
  * though the cluster no longer shows what it showed before (indices deleted, applications stopped).
  */
+import { batchIndexNames } from '../../camunda/search-indices.js';
 import type { BackupPart, CamundaLine } from '../../camunda/versions.js';
 import type { EnvVar } from '../../kube/kube-client.js';
 import type { RawProbe, WorkloadKind } from '../../kube/workload-client.js';
@@ -80,7 +81,8 @@ interface StepBase {
 export type RestoreStep =
   | (StepBase & { readonly action: 'scale-down'; readonly workload: PlannedWorkload })
   | (StepBase & { readonly action: 'await-database-restore' })
-  | (StepBase & { readonly action: 'delete-index'; readonly index: string })
+  /** One request's worth of indices, by exact name (`delete-indices:<k>/<n>`): the plan lists every name. */
+  | (StepBase & { readonly action: 'delete-indices'; readonly indices: readonly string[] })
   | (StepBase & { readonly action: 'verify-indices-gone'; readonly indices: readonly string[]; readonly prefixes: readonly string[] })
   | (StepBase & { readonly action: 'restore-snapshot'; readonly snapshot: PlannedSnapshot })
   | (StepBase & { readonly action: 'delete-pvc'; readonly claim: PlannedClaim })
@@ -207,6 +209,9 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
     .sort(byOrdinal(broker.statefulSet))
     .map((name) => ({ name, orphan: (claimOrdinal(broker.statefulSet, name) ?? 0) >= zeebe.replicas }));
   const indices = [...new Set(facts.indices)].sort();
+  // As many names per step as one DELETE request line holds (refusing any name that is not an exact one); each
+  // step is one request, so the journal records progress in the units the cluster acts in.
+  const deleteBatches = batchIndexNames(indices);
   const pods = Array.from({ length: zeebe.replicas }, (_, ordinal) => `${broker.statefulSet}-${ordinal}`);
   const ref = (w: PlannedWorkload): string => `${w.kind.toLowerCase()}/${w.name}`;
 
@@ -214,7 +219,7 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
     ...facts.workloads.map((workload): RestoreStep => ({ id: `scale-down:${ref(workload)}`, phase: 'stop-workloads', action: 'scale-down', workload })),
     // Done only by a run given --database-restored; the run without it stops here (WAITING_FOR_DATABASE).
     ...(facts.mode === 'rdbms' ? [{ id: 'database-restored', phase: 'restore-database', action: 'await-database-restore' } as const] : []),
-    ...indices.map((index): RestoreStep => ({ id: `delete-index:${index}`, phase: 'delete-indices', action: 'delete-index', index })),
+    ...deleteBatches.map((batch, i): RestoreStep => ({ id: `delete-indices:${i + 1}/${deleteBatches.length}`, phase: 'delete-indices', action: 'delete-indices', indices: batch })),
     ...(indices.length > 0 ? [{ id: 'verify-indices-gone', phase: 'delete-indices', action: 'verify-indices-gone', indices, prefixes: facts.indexPrefixes } as const] : []),
     ...facts.snapshots.map((snapshot): RestoreStep => ({ id: `restore-snapshot:${snapshot.snapshot}`, phase: 'restore-snapshots', action: 'restore-snapshot', snapshot })),
     ...claims.map((claim): RestoreStep => ({ id: `delete-pvc:${claim.name}`, phase: 'delete-zeebe-volumes', action: 'delete-pvc', claim })),

@@ -16,6 +16,8 @@ export interface SimHttpRequest {
   readonly path: string;
   /** Path as sent (base path included), without query; Spring error bodies echo this. */
   readonly fullPath: string;
+  /** The request target as sent (path and query, still encoded); absent when a test calls a handler directly. */
+  readonly target?: string | undefined;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
@@ -114,6 +116,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       method,
       path: inBase ? fullPath.slice(basePath.length) || '/' : fullPath,
       fullPath,
+      target: rawUrl,
       query: url.searchParams,
       headers: req.headers,
       body,

@@ -37,6 +37,8 @@ export interface RestoreRecord {
 export class SearchIndexState {
   readonly info = new Map<string, IndexInfo>();
   readonly restores: RestoreRecord[] = [];
+  /** Every DELETE of indices that was carried out: the names (or patterns) it gave, and what it deleted. */
+  readonly deletes: { readonly at: number; readonly names: readonly string[]; readonly deleted: readonly string[] }[] = [];
   /** ES ≥ 8 defaults to true; OpenSearch 2.x to false. */
   destructiveRequiresName: boolean;
   /** How long recovering the indices of one snapshot takes. */
@@ -82,6 +84,11 @@ function searchError(status: number, type: string, reason: string, extra: Record
   return json(status, { error: { root_cause: [cause], ...cause }, status });
 }
 
+const indexNotFound = (name: string): SimResponse => searchError(404, 'index_not_found_exception', `no such index [${name}]`, { 'resource.type': 'index_or_alias', 'resource.id': name, index_uuid: '_na_', index: name });
+
+/** The first name of the list that is no pattern and names no index. */
+const missingExactName = (store: SearchStore, patterns: readonly string[]): string | undefined => patterns.find((p) => !p.includes('*') && p !== '_all' && !store.indices.includes(p));
+
 const ES_RESTORE_KEYS = ['indices', 'ignore_unavailable', 'include_global_state', 'partial', 'rename_pattern', 'rename_replacement', 'include_aliases', 'index_settings', 'ignore_index_settings', 'feature_states', 'expand_wildcards', 'allow_no_indices', 'rename_alias_pattern', 'rename_alias_replacement'];
 
 function patternsOf(value: unknown): string[] {
@@ -98,6 +105,9 @@ export function searchIndexRoutes(store: SearchStore, request: SimHttpRequest): 
 
   if (parts[0] === '_cat' && parts[1] === 'indices' && method === 'GET') {
     const patterns = (parts[2] ?? '*').split(',');
+    // An exact name the cluster does not know is a 404, unless ignore_unavailable; patterns may match nothing.
+    const missing = request.query.get('ignore_unavailable') === 'true' ? undefined : missingExactName(store, patterns);
+    if (missing) return indexNotFound(missing);
     const names = store.indices.filter((index) => matchesAny(index, patterns)).sort();
     const rows = names.map((index) => {
       const info = state.infoOf(index);
@@ -139,18 +149,22 @@ export function searchIndexRoutes(store: SearchStore, request: SimHttpRequest): 
     const target = parts[0];
     const patterns = target.split(',');
     if (method === 'DELETE') {
+      // action.destructive_requires_name: any pattern or _all in the list refuses the whole request.
       const wildcard = patterns.some((p) => p.includes('*') || p === '_all');
       if (wildcard && state.destructiveRequiresName) return searchError(400, 'illegal_argument_exception', 'Wildcard expressions or all indices are not allowed');
-      const missing = patterns.find((p) => !p.includes('*') && !store.indices.includes(p));
-      if (missing) return searchError(404, 'index_not_found_exception', `no such index [${missing}]`, { 'resource.type': 'index_or_alias', 'resource.id': missing, index_uuid: '_na_', index: missing });
+      // A missing exact name fails the whole request (nothing deleted) unless ignore_unavailable=true, which skips
+      // it and deletes the others; open and closed indices alike (the delete-index defaults allow closed ones).
+      const missing = request.query.get('ignore_unavailable') === 'true' ? undefined : missingExactName(store, patterns);
+      if (missing) return indexNotFound(missing);
       const doomed = store.indices.filter((i) => matchesAny(i, patterns));
       store.indices = store.indices.filter((i) => !doomed.includes(i));
       for (const index of doomed) state.info.delete(index);
+      state.deletes.push({ at: now, names: patterns, deleted: doomed });
       return json(200, { acknowledged: true });
     }
     if (method === 'GET' || method === 'HEAD') {
-      const missing = patterns.find((p) => !p.includes('*') && !store.indices.includes(p));
-      if (missing) return method === 'HEAD' ? { status: 404, text: '' } : searchError(404, 'index_not_found_exception', `no such index [${missing}]`, { 'resource.type': 'index_or_alias', 'resource.id': missing, index_uuid: '_na_', index: missing });
+      const missing = missingExactName(store, patterns);
+      if (missing) return method === 'HEAD' ? { status: 404, text: '' } : indexNotFound(missing);
       const found = store.indices.filter((i) => matchesAny(i, patterns));
       if (method === 'HEAD') return { status: 200, text: '' };
       return json(

@@ -17,6 +17,9 @@ export interface SearchSimConfig {
   rejectFeatureStates: boolean;
 }
 
+/** `http.max_initial_line_length`: 4 KB by default in Elasticsearch and OpenSearch. */
+export const MAX_INITIAL_LINE_LENGTH = 4096;
+
 export function searchError(status: number, type: string, reason: string): SimResponse {
   const cause = { type, reason };
   return json(status, { error: { root_cause: [cause], type, reason }, status });
@@ -133,6 +136,11 @@ export function createSearchHandler(store: SearchStore, config: SearchSimConfig,
   };
 
   return (request: SimHttpRequest): SimResponse => {
+    // Netty refuses a request line over http.max_initial_line_length (4 KB by default) before anything else.
+    const target = request.target ?? `${request.fullPath.split('/').map(encodeURIComponent).join('/')}${request.query.size > 0 ? `?${request.query.toString()}` : ''}`;
+    if (`${request.method} ${target} HTTP/1.1`.length > MAX_INITIAL_LINE_LENGTH) {
+      return searchError(400, 'too_long_http_line_exception', `An HTTP line is larger than ${MAX_INITIAL_LINE_LENGTH} bytes.`);
+    }
     const denied = checkAuth(store, request);
     if (denied) return denied;
     const parts = request.path.split('/').filter((p) => p !== '');
