@@ -91,7 +91,21 @@ export interface ExecRequest {
    * (any protocol); the command must stop reading by itself.
    */
   readonly stdin?: { readonly data: Buffer; readonly close: boolean } | undefined;
+  /** Instead of `stdin`: a stdin streamed from a source of any size (see ExecStdinStream). */
+  readonly stdinStream?: ExecStdinStream | undefined;
   readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A stdin too large to hold in memory (a database dump): read only as fast as the connection takes it, so memory
+ * stays bounded whatever its size. Where the protocol can end a command's stdin (v5) its end is passed on; under
+ * v4 stdin stays open after the last byte (ending it there closes the whole connection, output and exit status
+ * included), so the data must tell the command to stop reading (psql's `\q`); the request's deadline bounds both.
+ */
+export interface ExecStdinStream {
+  readonly stream: AsyncIterable<Uint8Array>;
+  /** Called with the bytes handed to the connection so far, as they grow. */
+  readonly onSent?: ((bytes: number) => void) | undefined;
 }
 
 export interface ExecResult {

@@ -4,12 +4,14 @@
  * result is settled only when the status frame has arrived and the socket has closed; a close without status, a
  * deadline or an abort terminate the socket and reject with a typed error. Secrets reach the command on stdin, never
  * in its argv (the exec URL, which audit logs record); ending stdin needs exec protocol v5, so such a request offers
- * v5 alone and a server without it is told apart from an RBAC refusal (ExecStdinCloseUnsupportedError).
+ * v5 alone and a server without it is told apart from an RBAC refusal (ExecStdinCloseUnsupportedError). A streamed
+ * stdin (a database dump) is read only as fast as the socket sends it: client-node writes every chunk it is given
+ * straight into the WebSocket, whatever is already queued there.
  */
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import type WebSocket from 'ws';
-import type { ExecRequest, ExecResult } from './kube-client.js';
+import type { ExecRequest, ExecResult, ExecStdinStream } from './kube-client.js';
 import {
   ExecCommandNotFoundError,
   ExecConnectionLostError,
@@ -36,6 +38,11 @@ const MAX_STDERR_BYTES = 256 * 1024;
 /** The one exec protocol whose close frame ends a command's stdin and keeps the socket open for its output. */
 const STREAM_CLOSE_PROTOCOL = 'v5.channel.k8s.io';
 
+/** A streamed stdin is read further only while less than this waits in the WebSocket's send buffer. */
+const STDIN_HIGH_WATER = 1024 * 1024;
+/** How often a full send buffer is looked at again (ws has no drain event of its own). */
+const STDIN_DRAIN_POLL_MS = 5;
+
 /** Runtime wordings for "argv[0] is not in the image" (runc, crun, containerd, CRI-O, the kubelet). */
 const NOT_FOUND = /executable file not found|no such file or directory|not found/i;
 
@@ -52,10 +59,14 @@ export function execInPod(context: PodExecContext, request: ExecRequest): Promis
 
     // Buffered until client-node reads it after the socket opened. Ended only when v5 is certain: under v4,
     // client-node answers the end of stdin by closing the whole socket, output and exit status included.
-    const stdin = request.stdin ? new PassThrough() : null;
-    if (request.stdin) {
-      if (request.stdin.close) stdin?.end(request.stdin.data);
-      else stdin?.write(request.stdin.data);
+    let stdin: Readable | null = null;
+    if (request.stdinStream) {
+      stdin = pacedStdin(request.stdinStream, () => ws, (error) => finish({ error: new ExecFailedError(target, `reading its stdin failed: ${error.message}`, { cause: error }) }));
+    } else if (request.stdin) {
+      const buffered = new PassThrough();
+      if (request.stdin.close) buffered.end(request.stdin.data);
+      else buffered.write(request.stdin.data);
+      stdin = buffered;
     }
 
     const stdoutChunks: Buffer[] = [];
@@ -176,6 +187,53 @@ function exitCodeOf(status: V1Status, target: ExecTarget, command: readonly stri
     throw new ExecCommandNotFoundError(target, command[0] ?? '', message);
   }
   throw new ExecFailedError(target, message);
+}
+
+/**
+ * The stdin handed to client-node for a streamed source: a chunk is taken from the source only when client-node
+ * asks for one (it listens for 'data', so it asks again at once) and the WebSocket's send buffer is below the high
+ * water mark. So at most about one high water mark of the source is in memory, and a slow command (TCP
+ * backpressure from the API server) slows the reading of the source. The source's end becomes the end of stdin under
+ * v5 only (see ExecStdinStream).
+ */
+function pacedStdin(source: ExecStdinStream, socket: () => WebSocket | undefined, onError: (error: Error) => void): Readable {
+  const iterator = source.stream[Symbol.asyncIterator]();
+  let sent = 0;
+  let stopped = false;
+  const full = (): boolean => (socket()?.bufferedAmount ?? 0) > STDIN_HIGH_WATER;
+  const next = async (): Promise<void> => {
+    try {
+      for (;;) {
+        while (!stopped && full()) await new Promise((resolve) => setTimeout(resolve, STDIN_DRAIN_POLL_MS));
+        if (stopped) return;
+        const { value, done } = await iterator.next();
+        if (stopped) return;
+        if (done) {
+          if (socket()?.protocol === STREAM_CLOSE_PROTOCOL) readable.push(null);
+          return;
+        }
+        if (value.byteLength === 0) continue;
+        sent += value.byteLength;
+        readable.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+        source.onSent?.(sent);
+        return;
+      }
+    } catch (error) {
+      if (!stopped) onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+  const readable: Readable = new Readable({
+    read() {
+      void next();
+    },
+    destroy(error, callback) {
+      stopped = true;
+      void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      callback(error);
+    },
+  });
+  readable.on('error', () => undefined);
+  return readable;
 }
 
 /** client-node ends the sinks when the status arrives and ignores write(): keep writes after end harmless. */

@@ -5,12 +5,8 @@
  * restorable and retention never counts it as a complete backup; create's report names what it left and the
  * delete command that reaches the same cluster. A normal create stays COMPLETE. Both access modes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { repoRoot } from '../world/cluster-from-manifests.js';
-import type { PolicyRule } from '../world/kube/rbac.js';
+import { readmeRole } from './helpers/readme-roles.js';
 import { describeRun, runCli, type CliResult } from './helpers/run-cli.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
 import { count, isZeebeTake } from './helpers/sim-log.js';
@@ -44,18 +40,6 @@ const recordEntry = (world: World, id: number): Json | undefined => {
   const value = map?.['data']?.[`backup-${id}`];
   return value === undefined ? undefined : (JSON.parse(String(value)) as Json);
 };
-
-/** The rules of the ready Role in the README ("RBAC"), as a user would apply them. */
-function readmeRole(): PolicyRule[] {
-  const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-  for (const block of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
-    for (const document of parseAllDocuments(block[1]!)) {
-      const object = document.toJS() as Json | null;
-      if (object?.['kind'] === 'Role' && object['metadata']?.['name'] === 'camunda-backup') return object['rules'] as PolicyRule[];
-    }
-  }
-  throw new Error('README has no Role camunda-backup');
-}
 
 const cli = (world: World, access: string, ...args: string[]): Promise<CliResult> => runCli(world, [...args, '-n', world.namespace, '--access', access]);
 
@@ -184,7 +168,7 @@ describe('create that did not complete: never restorable, leftovers named', () =
   });
 
   it("the README's ready Role is enough: the run is recorded without a warning, status reads it, delete forgets the ID", async () => {
-    await withWorld({ resources: 'demo-8.7', role: readmeRole() }, async (world) => {
+    await withWorld({ resources: 'demo-8.7', role: readmeRole('camunda-backup') }, async (world) => {
       const created = await cli(world, 'port-forward', 'create', '--backup-id', String(ID), '-o', 'json');
       expect(created.code, describeRun(created)).toBe(0);
       expect(created.stderr).not.toMatch(/cannot record|could not record|cannot lock/);

@@ -2,6 +2,7 @@
  * The real client-node behind createKubeClient, against the in-repo fake API server (HTTPS with its own CA, bearer
  * token, Status errors, WebSocket exec v5/v4 running real curl, port-forward v4).
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,6 +67,30 @@ let client: KubeClient;
 const forwards: PortForward[] = [];
 
 /** A pg_dump-sized output in 64 KiB pieces, as a process would write it; byte i is i % 251. */
+/** What the slow-sink command has read of its stdin so far. */
+const sink = { consumed: 0 };
+
+/**
+ * A command that reads `bytes` of stdin slowly (a pause every megabyte, like psql building indexes) and stops
+ * there by itself (it need not see the end of stdin, which v4 cannot send); prints the count and their SHA-256.
+ */
+async function slowSink(stdin: AsyncIterable<Buffer>, bytes: number): Promise<{ stdout: Buffer; stderr: string; exitCode: number }> {
+  sink.consumed = 0;
+  const hash = createHash('sha256');
+  let nextPause = 1024 * 1024;
+  for await (const chunk of stdin) {
+    const wanted = chunk.subarray(0, bytes - sink.consumed);
+    hash.update(wanted);
+    sink.consumed += wanted.length;
+    if (sink.consumed >= nextPause) {
+      nextPause += 1024 * 1024;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    if (sink.consumed >= bytes) break;
+  }
+  return { stdout: Buffer.from(`${sink.consumed} ${hash.digest('hex')}`), stderr: '', exitCode: 0 };
+}
+
 function* dumpChunks(): Generator<Buffer> {
   const piece = 64 * 1024;
   for (let offset = 0; offset < BIG_OUTPUT_BYTES; offset += piece) {
@@ -121,6 +146,7 @@ beforeAll(async () => {
       hasBinary: (_ns, podName, _container, binary) => !(podName === NO_CURL_POD && binary === 'curl'),
     },
     execHandler: async (ctx) => {
+      if (ctx.argv[0] === 'slow-sink') return slowSink(ctx.stdin?.() ?? (async function* () {})(), Number(ctx.argv[1]));
       if (ctx.argv[0] !== 'pg_dump') return undefined;
       return { stdout: Readable.from(dumpChunks()), stderr: 'pg_dump: done\n', exitCode: 0 };
     },
@@ -352,6 +378,53 @@ describe('exec', () => {
     expect(result).toMatchObject({ exitCode: 0 });
     expect(result.stdout.toString()).toBe('first|');
     expect(api.requests.filter((r) => r.kind === 'exec').at(-1)).toMatchObject({ status: 101, stdin: true, protocol: 'v4.channel.k8s.io' });
+  });
+
+  for (const protocol of ['v5', 'v4'] as const) {
+    it(`streams a large stdin from its source as fast as the command reads it (${protocol}): bounded memory, intact`, async () => {
+      api.faults.execProtocol = protocol;
+      const piece = 256 * 1024;
+      const total = 48 * 1024 * 1024 + 17;
+      const pattern = Buffer.alloc(piece, 'abcdefghijklmnopqrstuvwxyz\n');
+      const hash = createHash('sha256');
+      let produced = 0;
+      let maxAhead = 0;
+      async function* source(): AsyncGenerator<Buffer> {
+        for (let index = 0; produced < total; index++) {
+          const chunk = Buffer.from(pattern.subarray(0, Math.min(piece, total - produced)));
+          chunk.writeUInt32BE(index, 0);
+          hash.update(chunk);
+          produced += chunk.length;
+          // What the client has read from the source and the command has not: the memory a dump would take.
+          maxAhead = Math.max(maxAhead, produced - sink.consumed);
+          yield chunk;
+        }
+      }
+      let sent = 0;
+      const result = await client.execInPod({
+        namespace: NS,
+        pod: POD,
+        container: 'zeebe',
+        command: ['slow-sink', String(total)],
+        timeoutMs: 60_000,
+        stdinStream: { stream: source(), onSent: (bytes) => (sent = bytes) },
+      });
+      expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(result.stdout.toString()).toBe(`${total} ${hash.digest('hex')}`);
+      expect(sent).toBe(total);
+      // Unpaced, client-node would read the whole source at once and queue it in the socket (~48 MiB ahead).
+      expect(maxAhead).toBeLessThan(16 * 1024 * 1024);
+      expect(api.requests.filter((r) => r.kind === 'exec').at(-1)).toMatchObject({ status: 101, stdin: true, protocol: `${protocol}.channel.k8s.io` });
+    });
+  }
+
+  it('a streamed stdin whose source fails ends the command and rejects with why', async () => {
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield Buffer.from('first\n');
+      throw new Error('EIO: i/o error, read');
+    }
+    const error = await rejection(client.execInPod({ namespace: NS, pod: POD, container: 'zeebe', command: ['slow-sink', '1000000'], timeoutMs: 10_000, stdinStream: { stream: failing() } }));
+    expect(error.message).toMatch(/reading its stdin failed: EIO: i\/o error, read/);
   });
 
   it('exit code 1 of a plain command', async () => {

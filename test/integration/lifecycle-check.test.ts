@@ -3,6 +3,9 @@
  * ready installation in both access modes, and fail (exit 3) with the fix for what is not ready.
  */
 import { describe, expect, it } from 'vitest';
+import { createWriteNeeds } from '../../src/backup/operate/check/access.js';
+import { ruleAllows } from '../world/kube/rbac.js';
+import { readmeRole } from './helpers/readme-roles.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
 import { mutatingCalls } from './helpers/sim-log.js';
 import { seedBackup, SEED_DURATIONS, settle } from './helpers/lifecycle-seed.js';
@@ -69,6 +72,47 @@ describe('check', () => {
     });
   });
 
+  it("asks for create's writes (its Lease and the record of its runs, by name); the README's create Role grants exactly those", async () => {
+    const needs = createWriteNeeds({ namespace: 'camunda', release: 'camunda' });
+    const role = readmeRole('camunda-backup');
+    const attributes = (n: (typeof needs)[number]) => ({ verb: n.check.verb, group: n.check.group ?? '', resource: n.check.resource, name: n.check.name, namespace: 'camunda' });
+    for (const need of needs) expect(role.some((rule) => ruleAllows(rule, attributes(need))), JSON.stringify(need.check)).toBe(true);
+    // Every write the Role grants on Leases and ConfigMaps is one check asks about: nothing more is granted.
+    const granted = role
+      .filter((rule) => rule.resources.includes('leases') || rule.resources.includes('configmaps'))
+      .flatMap((rule) => rule.verbs.flatMap((verb) => (rule.resourceNames ?? [undefined]).map((name) => `${verb} ${rule.resources.join(',')}${name ? ` ${name}` : ''}`)));
+    const asked = [...needs.map((n) => `${n.check.verb} ${n.check.resource}${n.check.name ? ` ${n.check.name}` : ''}`), 'get configmaps'];
+    expect(granted.sort()).toEqual(asked.sort());
+
+    await withWorld({ resources: 'demo-8.7', role }, async (world) => {
+      const result = await runCli(world, ['check', '-n', world.namespace, '-o', 'json']);
+      const rbac = (result.json().checks as Item[]).find((c) => c.id === 'rbac');
+      expect(rbac?.status, describeRun(result)).toBe('PASS');
+      for (const asked of ['create leases (coordination.k8s.io)', 'update leases camunda-backup-camunda (coordination.k8s.io)', 'delete leases camunda-backup-camunda', 'create configmaps', 'update configmaps camunda-backup-camunda-runs']) {
+        expect(rbac?.message).toContain(asked);
+      }
+    });
+  });
+
+  it('without the Lease and ConfigMap writes create would warn about: WARN with what create cannot do, fixes that reach the same cluster', async () => {
+    await withWorld(
+      { resources: 'demo-8.7', rbacDeny: [{ verb: 'create', resource: 'leases', group: 'coordination.k8s.io' }, { verb: 'update', resource: 'configmaps' }] },
+      async (world) => {
+        const result = await runCli(world, ['check', '-n', world.namespace, '-o', 'json']);
+        const rbac = (result.json().checks as Item[]).find((c) => c.id === 'rbac');
+        expect(rbac).toMatchObject({
+          status: 'WARN',
+          message: expect.stringMatching(/denied in namespace camunda: create leases \(coordination\.k8s\.io\) .*update configmaps camunda-backup-camunda-runs .*two of them can overlap.*may later look complete/),
+        });
+        expect(rbac?.fix).toContain('kubectl auth can-i create leases.coordination.k8s.io --context fake -n camunda');
+        expect(rbac?.fix).toContain('kubectl auth can-i update configmaps/camunda-backup-camunda-runs --context fake -n camunda');
+        // A warning is not a failure: the rest of the checklist decides the exit code.
+        expect(result.code, describeRun(result)).not.toBe(3);
+        expect(mutatingCalls(world)).toEqual([]);
+      },
+    );
+  });
+
   it('a token without the RBAC the access mode needs: exit 3 with the denied permissions and the Kubernetes message', async () => {
     await withWorld(
       { resources: 'demo-8.7', rbacDeny: [{ verb: 'list', resource: 'secrets' }, { verb: 'create', resource: 'pods', subresource: 'portforward' }] },
@@ -77,6 +121,7 @@ describe('check', () => {
         expect(result.code, describeRun(result)).toBe(3);
         const checks: Item[] = result.json().checks;
         expect(checks.find((c) => c.id === 'rbac')).toMatchObject({ status: 'FAIL', message: expect.stringMatching(/denied in namespace camunda: list secrets .*create pods\/portforward/) });
+        expect(checks.find((c) => c.id === 'rbac')?.fix).toContain('kubectl auth can-i create pods --subresource=portforward --context fake -n camunda');
         expect(checks.find((c) => c.id === 'release')).toMatchObject({
           status: 'FAIL',
           message: expect.stringContaining('cannot list resource "secrets" in API group "" in the namespace "camunda"'),

@@ -6,16 +6,12 @@
  * the search engine saw only reads.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import type { PolicyRule } from '../world/kube/rbac.js';
 import type { World } from '../world/index.js';
 import { itWithFixtures } from '../fixtures-available.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
 import { assertBuilt, BIN, cliEnv, describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
-import { repoRoot } from '../world/cluster-from-manifests.js';
+import { readmeRoles } from './helpers/readme-roles.js';
 import { dumpLog, isMutating, line } from './helpers/sim-log.js';
 import { editConfigMapFile, setChartVersion, setImageTag } from './helpers/tamper.js';
 import { configuredCluster, fixture, itOnLine, relayFlags, withWorld, type Line } from './helpers/world-run.js';
@@ -285,7 +281,9 @@ describe('restore refuses before any change', () => {
   });
 
   itOnLine('8.8')("the README's Roles (create's and restore's, nothing else) are enough: every check passes and the restore completes", async () => {
-    const rules = readmeRoles().flatMap((role) => role.rules);
+    const roles = readmeRoles();
+    expect(roles.map((r) => r.name).sort()).toEqual(['camunda-backup', 'camunda-backup-restore']);
+    const rules = roles.flatMap((role) => role.rules);
     await withWorld(
       { ...configuredCluster('8.8'), durations: { ...SEED_DURATIONS, restore: 60 }, workloadTiming: { startMs: 10, readyMs: 30, terminateMs: 30, backoffMs: 400, maxBackoffMs: 400 }, role: rules },
       async (world) => {
@@ -327,13 +325,3 @@ function restoreAtPrompt(world: World, args: readonly string[], answer: string):
   );
 }
 
-/** The Roles the README's RBAC sections print, ready to apply: camunda-backup (create) and camunda-backup-restore. */
-function readmeRoles(): { name: string; rules: PolicyRule[] }[] {
-  const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-  const roles = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
-    .flatMap((block) => parseAllDocuments(block[1] ?? '').map((doc) => doc.toJS() as Json))
-    .filter((doc) => doc?.['kind'] === 'Role')
-    .map((doc) => ({ name: String(doc['metadata']['name']), rules: doc['rules'] as PolicyRule[] }));
-  expect(roles.map((r) => r.name).sort()).toEqual(['camunda-backup', 'camunda-backup-restore']);
-  return roles;
-}

@@ -2,12 +2,16 @@
  * `restore --web-modeler-dump`: create writes the dump, restore loads it back once everything else is up, with
  * Web Modeler stopped and the public schema replaced in one transaction (psql simulator: test/world/sim/psql.ts).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithFixtures } from '../fixtures-available.js';
 import type { World } from '../world/index.js';
+import { LOAD_EPILOGUE_SQL, LOAD_PROLOGUE_SQL } from '../../src/backup/restore/web-modeler.js';
+import { formatBytes } from '../../src/format-bytes.js';
+import { pgDumpText } from '../world/sim/pg-dump.js';
 import { tablesOfDump } from '../world/sim/psql.js';
 import { SEED_DURATIONS, seedBackup, settle } from './helpers/lifecycle-seed.js';
 import { describeRun, runCli } from './helpers/run-cli.js';
@@ -140,6 +144,100 @@ describeWithFixtures('restore --web-modeler-dump', () => {
       expect(replicas(world)).toEqual(before);
     });
   }, 90_000);
+
+  /** A plain dump of about `megabytes` MB, written where create would have written it. */
+  function bigDump(megabytes: number): { file: string; text: string; sha256: string } {
+    const text = pgDumpText('web-modeler', Math.round((megabytes * 1_000_000) / 170));
+    const file = join(mkdtempSync(join(tmpdir(), 'wm-big-')), 'modeler.sql');
+    writeFileSync(file, text);
+    const sha256 = createHash('sha256').update(LOAD_PROLOGUE_SQL).update(text).update(LOAD_EPILOGUE_SQL).digest('hex');
+    return { file, text, sha256 };
+  }
+
+  for (const protocol of ['v5', 'v4'] as const) {
+    it(`a dump of tens of MB is streamed whole into psql (exec ${protocol}${protocol === 'v4' ? ': stdin cannot be closed, psql quits on \\q' : ''}), with the bytes sent as progress`, async () => {
+      await withWorld({ ...WORLD, execProtocol: protocol }, async (world) => {
+        configureBackups(world);
+        seedBackup(world, ID);
+        await settle(world);
+        const dump = bigDump(24);
+        const size = statSync(dump.file).size;
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'exec', '--web-modeler-dump', dump.file, '--yes', '-o', 'json', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(0);
+        const load = world.sims.pg.loads.at(-1);
+        // Every byte arrived, in order, and psql stopped at the input's own \q, after the COMMIT.
+        expect(load).toMatchObject({ exitCode: 0, committed: true, transaction: 'explicit', quit: true, bytes: LOAD_PROLOGUE_SQL.length + size + LOAD_EPILOGUE_SQL.length, sha256: dump.sha256 });
+        expect(world.sims.pg.tables.get(DB_POD)).toEqual(tablesOfDump(dump.text));
+        expect(world.api.requests.find((r) => r.kind === 'exec' && r.pod === DB_POD && /\bpsql\b/.test(r.argv?.join(' ') ?? ''))).toMatchObject({ protocol: `${protocol}.channel.k8s.io`, stdin: true });
+        const total = formatBytes(LOAD_PROLOGUE_SQL.length + size + LOAD_EPILOGUE_SQL.length);
+        expect(run.stderr).toMatch(new RegExp(`Replace the Web Modeler database "web-modeler" with the dump .*: \\d+\\.\\d MB of ${total} sent \\(50%\\)`));
+        expect(run.stderr).toContain(`all ${formatBytes(size)} sent; waiting for psql to commit`);
+        expect(run.stderr).toContain(`${formatBytes(size)} (${size} bytes) loaded into database "web-modeler"`);
+      });
+    }, 90_000);
+  }
+
+  it('a load whose connection is lost half-way: exit 4 in phase web-modeler, nothing committed, the database as it was', async () => {
+    await withWorld({ ...WORLD, apiFaults: { execDropAfterMs: 150, execDropMatch: 'psql' } }, async (world) => {
+      configureBackups(world);
+      seedBackup(world, ID);
+      await settle(world);
+      const dump = bigDump(24);
+      const tablesBefore = tables(world);
+      const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'exec', '--web-modeler-dump', dump.file, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      expect(run.code, describeRun(run)).toBe(4);
+      expect(run.json()).toMatchObject({ state: 'FAILED', phase: 'web-modeler' });
+      expect(run.stderr).toMatch(/without an exit status|connection .*lost|closed/i);
+      const load = world.sims.pg.loads.at(-1);
+      expect(load?.quit).toBe(false);
+      expect(load?.bytes).toBeLessThan(statSync(dump.file).size);
+      expect(tables(world)).toEqual(tablesBefore);
+    });
+  }, 90_000);
+
+  it('a restore planned without --web-modeler-dump, continued with it: the load is added as the last phase, not ignored', async () => {
+    await withWorld(WORLD, async (world) => {
+      configureBackups(world);
+      seedBackup(world, ID);
+      await settle(world);
+      const dump = bigDump(1);
+      const before = replicas(world);
+      // The first run fails after changes began: deleting the Zeebe volumes is forbidden once the brokers stopped.
+      const deny = { verb: 'delete', resource: 'persistentvolumeclaims' };
+      const denyLater = setInterval(() => {
+        if (world.api.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/statefulsets/camunda-zeebe/scale'))) {
+          world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
+          clearInterval(denyLater);
+        }
+      }, 2);
+      try {
+        const first = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'exec', '--yes', '-o', 'json', ...FAST_FLAGS]);
+        expect(first.code, describeRun(first)).toBe(4);
+        expect(first.json()).toMatchObject({ state: 'FAILED', phase: 'delete-zeebe-volumes' });
+        expect(first.json().webModelerDump).toBeUndefined();
+      } finally {
+        clearInterval(denyLater);
+      }
+      world.api.faults.deny = [];
+
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', 'exec', '--web-modeler-dump', dump.file, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(rerun.stderr).toContain(`this restore was planned without --web-modeler-dump: the load of ${dump.file} is added as its last phase`);
+      expect(rerun.json()).toMatchObject({ state: 'COMPLETED', webModelerDump: dump.file });
+      expect(world.sims.pg.loads).toHaveLength(1);
+      expect(world.sims.pg.loads[0]).toMatchObject({ committed: true, quit: true, sha256: dump.sha256 });
+      expect(world.sims.pg.tables.get(DB_POD)).toEqual(tablesOfDump(dump.text));
+      // Web Modeler was stopped for the load and runs its replicas again; the journal kept the extended plan.
+      const loadAt = world.api.requests.find((r) => r.kind === 'exec' && r.pod === DB_POD && /\bpsql\b/.test(r.argv?.join(' ') ?? ''))?.at ?? 0;
+      const scales = world.api.requests.filter((r) => r.method !== 'GET' && /web-modeler-(restapi|websockets)\/scale$/.test(r.path));
+      expect(scales.filter((r) => r.at < loadAt)).toHaveLength(WEB_MODELER.length);
+      expect(scales.filter((r) => r.at > loadAt)).toHaveLength(WEB_MODELER.length);
+      expect(replicas(world)).toEqual(before);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+      expect(status.json()).toMatchObject({ state: 'COMPLETED' });
+      expect(JSON.stringify(status.json())).toContain('load-web-modeler-dump');
+    });
+  }, 120_000);
 
   for (const [what, content] of [
     ['missing', undefined],

@@ -37,6 +37,8 @@ export interface RestoreFactsRequest {
    * the versions and the repository were judged by the run that started it; only what this run itself needs is read.
    */
   readonly continuing?: boolean | undefined;
+  /** The run loads a Web Modeler dump (--web-modeler-dump, or the continued plan's): psql runs through exec. */
+  readonly loadsWebModelerDump?: boolean | undefined;
   /** How commands named in fixes reach this run's cluster, and its access mode. */
   readonly cluster?: ClusterFlags | undefined;
 }
@@ -48,7 +50,7 @@ export async function gatherRestoreFacts(request: RestoreFactsRequest, deps: Res
   const { installation } = request;
   const { mode } = request;
   const fresh = request.continuing !== true;
-  const needs = restoreAccessNeeds(installation, deps.access);
+  const needs = restoreAccessNeeds(installation, deps.access, request.loadsWebModelerDump === true);
   const pool = openPool(deps);
   try {
     const configMaps = await brokerConfigMaps(installation, deps.kube);
@@ -216,7 +218,7 @@ async function repositoryFact(installation: Installation, backupId: number | und
  * PVCs, read the brokers' logs, keep the journal in a ConfigMap. The release's Lease is not asked here: the lock
  * says itself when it cannot be taken, and a Role narrows it by name, which an access review without one cannot match.
  */
-export function restoreAccessNeeds(installation: Installation, access: AccessMode): Permission[] {
+export function restoreAccessNeeds(installation: Installation, access: AccessMode, loadsWebModelerDump = false): Permission[] {
   const namespace = installation.namespace;
   const at = (verb: string, group: string, resource: string, why: string, subresource?: string, name?: string): Permission => ({
     check: { namespace, verb, group, resource, subresource, ...(name !== undefined ? { name } : {}) },
@@ -239,8 +241,9 @@ export function restoreAccessNeeds(installation: Installation, access: AccessMod
     at('create', '', 'configmaps', 'keep the restore journal'),
     at('update', '', 'configmaps', 'keep the restore journal', undefined, journal),
   ];
-  // The Web Modeler dump is not loaded by this run (the report prints the command): no exec for it.
-  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds({ ...installation, webModeler: undefined }, access), ...restore];
+  // exec for psql only when this run loads the Web Modeler dump; otherwise the report prints the command.
+  const webModeler = loadsWebModelerDump ? installation.webModeler : undefined;
+  return [...baseAccessNeeds(namespace, access), ...installationAccessNeeds({ ...installation, webModeler }, access, 'load the Web Modeler dump with psql in its database pod'), ...restore];
 }
 
 async function accessFacts(needs: readonly Permission[], kube: KubeClient): Promise<AccessFact[]> {

@@ -8,6 +8,7 @@ import { PreconditionError, UsageError } from '../../errors.js';
 import type { CamundaLine } from '../../camunda/versions.js';
 import { toolCommand, type ClusterFlags } from '../../kube/cluster-flags.js';
 import type { AccessCheck } from '../../kube/kube-client.js';
+import { describeAccess } from '../operate/check/access.js';
 import type { RestoreMode } from './plan.js';
 
 export type RestoreCheckStatus = 'PASS' | 'FAIL';
@@ -403,8 +404,8 @@ export function chartRule(facts: RestoreCheckFacts): RestoreCheck[] {
   return [{ id, title, status: 'PASS', message: `chart ${facts.chartVersion}${facts.startupScript ? `, ${facts.startupScript.source}` : ''}` }];
 }
 
-export const describePermission = (check: AccessCheck): string =>
-  `${check.verb} ${check.resource}${check.subresource ? `/${check.subresource}` : ''}${check.name ? ` ${check.name}` : ''}${check.group ? ` (${check.group})` : ''}`;
+/** A permission in a person's words: the same wording as check's RBAC item. */
+export const describePermission = describeAccess;
 
 /** 7. The identity holds every permission the restore uses, listed per missing verb (SelfSubjectAccessReview). */
 export function accessRule(facts: RestoreCheckFacts): RestoreCheck[] {

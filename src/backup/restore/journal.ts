@@ -146,7 +146,8 @@ export async function openJournal(
   const now = new Date(deps.now()).toISOString();
   const continuing = existing !== undefined && isUnfinished(existing.journal);
   const journal: RestoreJournal = continuing
-    ? { ...existing.journal, plan, state: 'RUNNING', updatedAt: now, error: undefined, runs: existing.journal.runs + 1, installation: installation ?? existing.journal.installation }
+    ? // The plan as this run runs it: the journal's, with a Web Modeler load the rerun added (resolve.ts).
+      { ...existing.journal, plan, state: 'RUNNING', updatedAt: now, error: undefined, runs: existing.journal.runs + 1, installation: installation ?? existing.journal.installation }
     : { schemaVersion: 1, state: 'RUNNING', phase: plan.steps[0]?.phase ?? 'stop-workloads', startedAt: now, updatedAt: now, done: [], restoreModeOn: false, runs: 1, plan, installation };
   let record = existing
     ? await deps.configMaps.replace(existing.record, serialise(journal))

@@ -296,6 +296,26 @@ export function withRestoreTo(plan: RestorePlan, restoreTo: string | undefined):
   return { ...rest, ...(restoreTo !== undefined ? { restoreTo } : {}), restoreMode: { ...plan.restoreMode, setEnv, removeEnv } };
 }
 
+/** The plan with the Web Modeler load added as its last phase (a continued restore given --web-modeler-dump). */
+export function withWebModelerLoad(plan: RestorePlan, webModeler: NonNullable<RestoreFacts['webModeler']>): RestorePlan {
+  return {
+    ...plan,
+    webModelerDump: webModeler.file,
+    steps: [...plan.steps, ...webModelerSteps(webModeler)],
+    // Web Modeler's data is restored now: the line that said it is not goes.
+    notRestored: plan.notRestored.filter((line) => !line.startsWith('Web Modeler data')),
+  };
+}
+
+/** The plan loading another dump file (its load not run yet). */
+export function withWebModelerDumpFile(plan: RestorePlan, file: string): RestorePlan {
+  return {
+    ...plan,
+    webModelerDump: file,
+    steps: plan.steps.map((step) => (step.action === 'load-web-modeler-dump' ? { ...step, file } : step)),
+  };
+}
+
 /** The phase of a step ID in the plan, or undefined when it is not one of its steps. */
 export function phaseOf(plan: Pick<RestorePlan, 'steps'>, stepId: string): RestorePhase | undefined {
   return plan.steps.find((s) => s.id === stepId)?.phase;

@@ -5,10 +5,11 @@
  * Read-only: nothing here changes the cluster.
  */
 import type { ApiContext } from '../../camunda/management-api.js';
-import type { Installation } from '../../camunda/installation.js';
+import { resolve as resolvePath } from 'node:path';
+import type { Installation, WebModelerDatabase } from '../../camunda/installation.js';
 import { existingIndices, listIndicesByPrefix } from '../../camunda/search-indices.js';
 import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
-import { PreconditionError } from '../../errors.js';
+import { PreconditionError, UsageError } from '../../errors.js';
 import { kubectlCommand, toolCommand, type ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
@@ -16,7 +17,7 @@ import type { ConnectionPool } from '../connections.js';
 import { whereOf } from '../layout.js';
 import { journalNameFor } from './journal.js';
 import { webModelerLoadCommand } from './web-modeler.js';
-import { buildRestorePlan, claimOrdinal, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
+import { buildRestorePlan, claimOrdinal, withWebModelerDumpFile, withWebModelerLoad, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
 
 /**
  * The components that write Camunda data and must be stopped (§9 #6): the brokers (orchestration on 8.8+), the
@@ -174,25 +175,59 @@ export async function resolveRestoreFacts(installation: Installation, options: R
       ...(container.livenessProbe ? { livenessProbe: container.livenessProbe } : {}),
       ...(container.startupProbe ? { startupProbe: container.startupProbe } : {}),
     },
-    ...(dump !== undefined && webModeler
-      ? {
-          webModeler: {
-            file: dump,
-            database: webModeler.database,
-            pod: webModeler.pod.pod,
-            container: webModeler.pod.container,
-            username: webModeler.username,
-            port: webModeler.pod.port,
-            // restapi, webapp, websockets: every Deployment of Web Modeler (not its database) is stopped for the load.
-            workloads: all
-              .filter((w) => w.kind === 'Deployment' && w.name.startsWith(`${release}-web-modeler`))
-              .map((w) => ({ kind: w.kind, name: w.name, component: w.labels['app.kubernetes.io/component'] ?? '', replicas: w.replicas })),
-          },
-        }
-      : {}),
+    ...(dump !== undefined && webModeler ? { webModeler: webModelerFactsOf(webModeler, release, dump, all) } : {}),
     webModelerDeployed: webModeler !== undefined || all.some((w) => w.name.includes('web-modeler')),
     ...(webModeler ? { webModelerLoad: webModelerLoadCommand(webModeler, dump ?? `web-modeler-${options.backupId ?? '<id>'}.sql`, options.cluster ?? {}) } : {}),
     warnings,
+  };
+}
+
+/** The database the dump goes into, and the Web Modeler Deployments stopped while it loads (with their replicas now). */
+function webModelerFactsOf(webModeler: WebModelerDatabase, release: string, file: string, all: readonly Workload[]): NonNullable<RestoreFacts['webModeler']> {
+  return {
+    file,
+    database: webModeler.database,
+    pod: webModeler.pod.pod,
+    container: webModeler.pod.container,
+    username: webModeler.username,
+    port: webModeler.pod.port,
+    // restapi, webapp, websockets: every Deployment of Web Modeler (not its database) is stopped for the load.
+    workloads: all
+      .filter((w) => w.kind === 'Deployment' && w.name.startsWith(`${release}-web-modeler`))
+      .map((w) => ({ kind: w.kind, name: w.name, component: w.labels['app.kubernetes.io/component'] ?? '', replicas: w.replicas })),
+  };
+}
+
+/**
+ * A continued restore keeps its journal's plan; a --web-modeler-dump given on the rerun is added to it rather than
+ * ignored. The load is the plan's last phase and Web Modeler is no workload the restore stops, so an unfinished
+ * restore has not passed it and its stop/start steps fit after the others (their replicas read now). A plan that
+ * loads a dump already takes the rerun's file while its load has not run; once it ran, another file is bad input.
+ */
+export async function continuedPlanWithDump(
+  plan: RestorePlan,
+  done: readonly string[],
+  file: string,
+  installation: Pick<Installation, 'webModeler' | 'namespace' | 'release'>,
+  deps: Pick<ResolveDeps, 'workloads'>,
+): Promise<{ readonly plan: RestorePlan; readonly change?: string | undefined }> {
+  const planned = plan.steps.find((s) => s.action === 'load-web-modeler-dump');
+  if (planned?.action === 'load-web-modeler-dump') {
+    if (resolvePath(planned.file) === resolvePath(file)) return { plan };
+    if (done.includes(planned.id)) {
+      throw new UsageError(`--web-modeler-dump: this restore already loaded the Web Modeler dump ${planned.file}; it loads no other`, {
+        hint: 'continue it without --web-modeler-dump (or with the same file)',
+      });
+    }
+    return { plan: withWebModelerDumpFile(plan, file), change: `the Web Modeler dump of this restore is now ${file} (was ${planned.file})` };
+  }
+  if (!installation.webModeler) {
+    throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
+  }
+  const all = await deps.workloads.listWorkloads(installation.namespace, `app.kubernetes.io/instance=${installation.release}`);
+  return {
+    plan: withWebModelerLoad(plan, webModelerFactsOf(installation.webModeler, installation.release, file, all)),
+    change: `this restore was planned without --web-modeler-dump: the load of ${file} is added as its last phase`,
   };
 }
 

@@ -9,10 +9,16 @@
  * exactly as it was. The transaction is our own `BEGIN;` … `COMMIT;` around the stream, not psql's
  * `--single-transaction`: psql sends that option's COMMIT at the end of its input, so a stream cut off half-way
  * (a lost exec connection ends stdin) would commit half a dump; without our COMMIT the server rolls it back.
+ *
+ * A dump can be gigabytes: it is streamed from the file into psql's stdin, read only as fast as the connection
+ * takes it (kube/pod-exec.ts), never held in memory. After the COMMIT the input says `\q`, so psql ends by itself:
+ * that works on every exec protocol, also v4 (Kubernetes 1.29), whose stdin cannot be closed without closing the
+ * whole connection and losing psql's exit status; on v5 stdin is closed after it as well.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { WebModelerDatabase } from '../../camunda/installation.js';
 import { UsageError } from '../../errors.js';
+import { formatBytes } from '../../format-bytes.js';
 import { clusterFlagsText, shellWord, type ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { WebModelerTarget } from './plan.js';
@@ -25,8 +31,15 @@ const MAX_STDERR_IN_MESSAGE = 400;
 
 /** Opens the transaction and empties the schema: a dump without --clean needs an empty one. */
 export const LOAD_PROLOGUE_SQL = 'BEGIN;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n';
-/** The only COMMIT: sent after the whole dump, so nothing short of the whole dump is ever committed. */
-export const LOAD_EPILOGUE_SQL = '\nCOMMIT;\n';
+/**
+ * The only COMMIT: sent after the whole dump, so nothing short of the whole dump is ever committed; then `\q`, so
+ * psql stops reading where the input ends, whether or not the exec protocol can close its stdin.
+ */
+export const LOAD_EPILOGUE_SQL = '\nCOMMIT;\n\\q\n';
+/** How much of the file one read takes (what is in memory at a time, with the socket's bounded send buffer). */
+const READ_CHUNK_BYTES = 256 * 1024;
+/** Progress of the bytes sent is said at every such share of the whole (a dozen lines at most in a log). */
+const PROGRESS_STEP_PERCENT = 10;
 
 /** `kubectl exec -i … psql … < <file>`: loads a plain pg_dump into the (empty) Web Modeler database by hand. */
 export function webModelerLoadCommand(database: WebModelerDatabase, file: string, cluster: ClusterFlags): string {
@@ -86,21 +99,42 @@ export function psqlLoadCommand(target: WebModelerTarget): string[] {
   return ['sh', '-c', script];
 }
 
-/** Loads the dump (schema emptied first) in one transaction; throws with psql's error when it did not commit. */
+/** The load's input: the prologue, the file read in chunks as the connection takes them, the epilogue. */
+async function* loadInput(file: string): AsyncGenerator<Buffer> {
+  yield Buffer.from(LOAD_PROLOGUE_SQL);
+  for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) yield chunk as Buffer;
+  yield Buffer.from(LOAD_EPILOGUE_SQL);
+}
+
+/**
+ * Loads the dump (schema emptied first) in one transaction, streamed from the file; throws with psql's error when it
+ * did not commit. `onProgress` hears the bytes sent at every tenth of the dump, and when all of it was sent.
+ */
 export async function loadWebModelerDump(
   kube: Pick<KubeClient, 'execInPod'>,
   namespace: string,
   step: WebModelerTarget & { readonly file: string },
-  options: { readonly signal: AbortSignal; readonly timeoutMs: number },
+  options: { readonly signal: AbortSignal; readonly timeoutMs: number; readonly onProgress?: ((message: string) => void) | undefined },
 ): Promise<string> {
   assertWebModelerDump(step.file, step.database);
-  const dump = readFileSync(step.file);
+  const size = statSync(step.file).size;
+  const total = LOAD_PROLOGUE_SQL.length + size + LOAD_EPILOGUE_SQL.length;
+  let said = 0;
+  const onSent = (bytes: number): void => {
+    const percent = Math.floor((bytes / total) * 100);
+    const next = bytes >= total ? 100 : percent - (percent % PROGRESS_STEP_PERCENT);
+    if (next <= said) return;
+    said = next;
+    options.onProgress?.(
+      bytes >= total ? `all ${formatBytes(size)} sent; waiting for psql to commit` : `${formatBytes(bytes)} of ${formatBytes(total)} sent (${next}%)`,
+    );
+  };
   const result = await kube.execInPod({
     namespace,
     pod: step.pod,
     container: step.container,
     command: psqlLoadCommand(step),
-    stdin: { data: Buffer.concat([Buffer.from(LOAD_PROLOGUE_SQL), dump, Buffer.from(LOAD_EPILOGUE_SQL)]), close: true },
+    stdinStream: { stream: loadInput(step.file), onSent },
     timeoutMs: options.timeoutMs,
     signal: options.signal,
   });
@@ -108,5 +142,5 @@ export async function loadWebModelerDump(
     const stderr = result.stderr.trim().slice(-MAX_STDERR_IN_MESSAGE);
     throw new Error(`psql exited with ${result.exitCode}, the transaction was rolled back and the database is as it was: ${stderr || 'no error output'}`);
   }
-  return `${dump.length} bytes loaded into database "${step.database}" (public schema replaced in one transaction)`;
+  return `${formatBytes(size)} (${size} bytes) loaded into database "${step.database}" (public schema replaced in one transaction)`;
 }

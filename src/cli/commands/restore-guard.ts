@@ -27,7 +27,14 @@ export function restoreGuard(io: RestoreConfirmIo): RestoreGuard {
       // Without a way to confirm, nothing else matters: say so before the checks read anything more.
       requireConfirmable(options, io);
       const facts = await gatherRestoreFacts(
-        { installation, mode, backupId: backupId ?? undefined, continuing: continuing !== undefined, cluster: clusterFlagsOf(options, kube.contextName) },
+        {
+          installation,
+          mode,
+          backupId: backupId ?? undefined,
+          continuing: continuing !== undefined,
+          loadsWebModelerDump: options.webModelerDump !== undefined || continuing?.plan.webModelerDump !== undefined,
+          cluster: clusterFlagsOf(options, kube.contextName),
+        },
         {
           kube,
           workloads,

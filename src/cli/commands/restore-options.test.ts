@@ -52,6 +52,13 @@ describe('parseRestoreOptions', () => {
     expect(noId?.hint).toMatch(/on an RDBMS installation run --stop-for-database-restore first, restore the database, then --database-restored/);
   });
 
+  it('--web-modeler-timeout bounds the dump load on its own (default 1h, at most 24h), not --wait-timeout', () => {
+    expect(parseRestoreOptions(args({ backupId: '5' })).webModelerTimeoutMs).toBe(3_600_000);
+    expect(parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': '3h', 'wait-timeout': '5m' }))).toMatchObject({ webModelerTimeoutMs: 3 * 3_600_000, waitTimeoutMs: 300_000 });
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': 'soon' }))).toThrow(/--web-modeler-timeout: "soon" is not a duration/);
+    expect(() => parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': '48h' }))).toThrow(/--web-modeler-timeout/);
+  });
+
   it('--status takes nothing else; durations are checked; a missing dump file is bad input', () => {
     expect(parseRestoreOptions(args({ status: true })).status).toBe(true);
     expect(() => parseRestoreOptions(args({ status: true, backupId: '5' }))).toThrow(/--status/);

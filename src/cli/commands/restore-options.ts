@@ -19,6 +19,7 @@ export interface RestoreArgs extends GlobalArgs {
   readonly 'stop-for-database-restore'?: boolean | undefined;
   readonly to?: string | undefined;
   readonly 'web-modeler-dump'?: string | undefined;
+  readonly 'web-modeler-timeout'?: string | undefined;
   readonly 'wait-timeout': string;
   readonly 'poll-interval': string;
 }
@@ -35,10 +36,15 @@ export interface RestoreCommandOptions extends GlobalOptions {
   /** --to as an ISO instant. */
   readonly to?: string | undefined;
   readonly webModelerDump?: string | undefined;
+  /** Longest load of the Web Modeler dump (psql until it committed): a dump of gigabytes outlasts --wait-timeout. */
+  readonly webModelerTimeoutMs: number;
   /** Longest wait for pods (gone, Ready) and for PVCs. */
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
 }
+
+/** --web-modeler-timeout's default: a dump of several gigabytes, and its indexes built, within the hour. */
+export const DEFAULT_WEB_MODELER_TIMEOUT_MS = 3_600_000;
 
 const RestoreSchema = z.object({
   backupId: backupIdFlag(),
@@ -61,6 +67,7 @@ const RestoreSchema = z.object({
       return new Date(ms).toISOString();
     }),
   'web-modeler-dump': z.string().min(1, '--web-modeler-dump: empty path').optional(),
+  'web-modeler-timeout': durationFlag('--web-modeler-timeout', { max: [MAX_TIMEOUT_MS, '24h'] }).optional(),
   'wait-timeout': durationFlag('--wait-timeout', { max: [MAX_TIMEOUT_MS, '24h'] }),
   'poll-interval': durationFlag('--poll-interval', { min: [MIN_POLL_INTERVAL_MS, '500ms'], max: [60_000, '1m'] }),
 });
@@ -111,6 +118,7 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
     stopForDatabaseRestore: stopFirst,
     ...(r.to !== undefined ? { to: r.to } : {}),
     ...(dump !== undefined ? { webModelerDump: dump } : {}),
+    webModelerTimeoutMs: r['web-modeler-timeout'] ?? DEFAULT_WEB_MODELER_TIMEOUT_MS,
     waitTimeoutMs: r['wait-timeout'],
     pollIntervalMs: r['poll-interval'],
   };

@@ -7,7 +7,7 @@ import { openPool } from '../../backup/connections.js';
 import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../../backup/restore/execute.js';
 import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
 import { withRestoreTo, type RestorePlan } from '../../backup/restore/plan.js';
-import { planRestore, refuseStoppedBrokers, StoppedBrokersError } from '../../backup/restore/resolve.js';
+import { continuedPlanWithDump, planRestore, refuseStoppedBrokers, StoppedBrokersError } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore } from '../../backup/restore/verify.js';
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
 import { findCamundaRelease } from '../../camunda/discover.js';
@@ -81,7 +81,7 @@ export const rdbmsRunFor = (journal: Pick<RestoreJournal, 'plan' | 'done'> | und
 /** The command that continues (or reruns) this restore, reaching the same cluster. */
 export function continueCommandFor(
   options: RestoreCommandOptions,
-  plan: Pick<RestorePlan, 'mode' | 'backupId' | 'restoreTo' | 'namespace' | 'release'>,
+  plan: Pick<RestorePlan, 'mode' | 'backupId' | 'restoreTo' | 'namespace' | 'release' | 'webModelerDump'>,
   contextName: string,
   rdbmsRun: RdbmsRun = 'database-restored',
 ): string {
@@ -90,7 +90,8 @@ export function continueCommandFor(
   words.push(clusterFlagsText(clusterFlagsOf(options, contextName), plan.namespace), `--release ${shellWord(plan.release)}`, `--access ${options.access}`);
   if (plan.mode === 'rdbms') words.push(`--${rdbmsRun}`);
   if (plan.restoreTo !== undefined && !(plan.mode === 'rdbms' && rdbmsRun === 'stop-for-database-restore')) words.push(`--to ${plan.restoreTo}`);
-  if (options.webModelerDump !== undefined) words.push(`--web-modeler-dump ${shellWord(options.webModelerDump)}`);
+  // The plan's dump (the journal keeps it), not the flag: another restore's plan does not load this run's file.
+  if (plan.webModelerDump !== undefined) words.push(`--web-modeler-dump ${shellWord(plan.webModelerDump)}`);
   words.push('--yes');
   return words.join(' ');
 }
@@ -207,6 +208,11 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
               },
               { kube, workloads, pool },
             );
+        if (continuing && options.webModelerDump !== undefined) {
+          const withDump = await continuedPlanWithDump(plan, continuing.done, options.webModelerDump, installation, { workloads });
+          plan = withDump.plan;
+          if (withDump.change) reporter.emit({ kind: 'info', message: withDump.change });
+        }
       } catch (error) {
         // Planning only reads; an interrupt there is a stop before any change, not a failure.
         if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
@@ -256,7 +262,12 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           databaseRestored: options.databaseRestored,
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
-          loadWebModelerDump: (step, signal) => loadWebModelerDump(kube, plan.namespace, step, { signal, timeoutMs: options.waitTimeoutMs }),
+          loadWebModelerDump: (step, signal) =>
+            loadWebModelerDump(kube, plan.namespace, step, {
+              signal,
+              timeoutMs: options.webModelerTimeoutMs,
+              onProgress: (message) => reporter.emit({ kind: 'step-progress', step: step.id, message }),
+            }),
         });
       });
       reporter.close();

@@ -26,7 +26,9 @@ const RESTORE_EPILOG = [
   'next and kept in a journal (ConfigMap <release>-camunda-restore): run the same command again to continue',
   'an interrupted or failed restore.',
   'With --web-modeler-dump, last: stop Web Modeler, replace its database with the dump in one transaction',
-  '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again.',
+  '(public schema dropped first; a failed or cut-off load changes nothing), start Web Modeler again. The dump',
+  'is streamed (progress shows the bytes sent) within --web-modeler-timeout; given to a rerun of a restore',
+  'planned without it, the load is added to the journal\'s plan as its last phase.',
   '8.9 on an RDBMS, two runs: --stop-for-database-restore checks while Camunda runs, stops it and exits 0',
   'WAITING_FOR_DATABASE; restore the database with the vendor\'s tools then; --database-restored continues',
   '(it refuses without the first run: the database must be restored while Camunda is stopped).',
@@ -57,11 +59,12 @@ export function restoreCommand(deps: CliDeps, guard?: RestoreGuard): CommandModu
         .option('database-restored', { type: 'boolean', default: false, describe: "8.9 on an RDBMS, run 2 of 2: the database was restored with the vendor's tools while Camunda was stopped; restore Zeebe to match it" })
         .option('to', { type: 'string', requiresArg: true, describe: 'RDBMS mode: restore Zeebe up to this ISO time at most, e.g. 2026-12-06T03:00:00Z' })
         .option('web-modeler-dump', { type: 'string', requiresArg: true, describe: 'Replace the Web Modeler database with this pg_dump file (written by create) once everything else is up; Web Modeler is stopped meanwhile' })
+        .option('web-modeler-timeout', { type: 'string', requiresArg: true, describe: 'Longest load of the Web Modeler dump, until psql committed it (default 1h; progress shows the bytes sent)' })
         .option('wait-timeout', { type: 'string', default: '10m', requiresArg: true, describe: 'Longest wait for pods to stop or get ready, per workload' })
         .option('poll-interval', { type: 'string', default: '2s', requiresArg: true, describe: 'Longest wait between two polls (at least 500ms)' })
         .group(['dry-run', 'yes', 'status', 'wait-timeout', 'poll-interval'], 'Restore:')
         .group(['stop-for-database-restore', 'database-restored', 'to'], 'RDBMS (8.9):')
-        .group(['web-modeler-dump'], 'Web Modeler:')
+        .group(['web-modeler-dump', 'web-modeler-timeout'], 'Web Modeler:')
         .epilog(RESTORE_EPILOG),
     handler: async (argv) => {
       const [{ parseRestoreOptions }, { runRestoreCommand }, { restoreGuard }, { terminalRestoreConfirm }] = await Promise.all([

@@ -3,7 +3,8 @@
  * the lowest enabled writable channel, stdout/stderr frames, then the status on channel 3 and close 1000.
  * curl runs for real (routed with --connect-to); other commands come from the test's ExecHandler or small built-ins,
  * sh among them (the host's /bin/sh, finding only the pod's curl on its PATH). stdin arrives on channel 0 and, under
- * v5 only, ends with the client's close frame [0xFF, 0]; what arrives before the command started is kept for it.
+ * v5 only, ends with the client's close frame [0xFF, 0]; what arrives before the command started is kept for it, and
+ * a handler streams it from there (the connection is not read while a megabyte waits: TCP backpressure).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,9 @@ const MAX_FRAME = 32 * 1024;
 /** Flow control: a client that stops reading (TCP backpressure) pauses the command instead of growing memory. */
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
+/** A command's stdin: what may wait unread before the connection is no longer read (a pipe's buffer, generously). */
+const STDIN_HIGH_WATER = 1024 * 1024;
+const STDIN_LOW_WATER = 256 * 1024;
 
 export interface ExecStreamFlags {
   stdin: boolean;
@@ -65,20 +69,36 @@ export function runExecSession(options: ExecSessionOptions): void {
   let running: Running | undefined;
   let dropTimer: NodeJS.Timeout | undefined;
   let firstStdoutFrame = true;
-  /** stdin that arrived before the command was running, and whether the client closed it. */
+  /** stdin that arrived before the command was running (a handler reads it from here), and whether the client closed it. */
   const pendingStdin: Buffer[] = [];
+  let pendingBytes = 0;
   let stdinClosed = false;
-  /** Handlers that read their whole stdin (psql < dump) wait here until the client closes it or the stream ends. */
+  let readingPaused = false;
+  /** Handlers that stream their stdin (psql < dump) wait here for the next chunk or its end. */
   const stdinWaiters: Array<() => void> = [];
   const releaseStdin = (): void => {
     for (const wake of stdinWaiters.splice(0)) wake();
   };
-  const readStdin = (): Promise<Buffer> =>
-    new Promise((resolve) => {
-      const done = (): void => resolve(Buffer.concat(pendingStdin));
-      if (!flags.stdin || stdinClosed || finished) done();
-      else stdinWaiters.push(done);
-    });
+  const takeStdin = (): Buffer | undefined => {
+    const chunk = pendingStdin.shift();
+    if (chunk) pendingBytes -= chunk.length;
+    if (readingPaused && pendingBytes <= STDIN_LOW_WATER) {
+      readingPaused = false;
+      conn.ws.resume();
+    }
+    return chunk;
+  };
+  async function* readStdin(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const chunk = takeStdin();
+      if (chunk) {
+        yield chunk;
+        continue;
+      }
+      if (!flags.stdin || stdinClosed || finished) return;
+      await new Promise<void>((resolve) => stdinWaiters.push(resolve));
+    }
+  }
 
   const finish = (outcome: ExecOutcome): void => {
     if (finished) return;
@@ -137,8 +157,17 @@ export function runExecSession(options: ExecSessionOptions): void {
       return;
     }
     if (message.channel === STDIN && flags.stdin) {
-      if (running) running.stdinWrite(message.payload);
-      else pendingStdin.push(message.payload);
+      if (running) {
+        running.stdinWrite(message.payload);
+        return;
+      }
+      pendingStdin.push(message.payload);
+      pendingBytes += message.payload.length;
+      releaseStdin();
+      if (!readingPaused && pendingBytes > STDIN_HIGH_WATER) {
+        readingPaused = true;
+        conn.ws.pause();
+      }
     }
     // Channel 4 (resize) and unknown channels are ignored, as the real server does.
   });
@@ -168,7 +197,7 @@ export function runExecSession(options: ExecSessionOptions): void {
       running.kill();
       return;
     }
-    for (const chunk of pendingStdin.splice(0)) running.stdinWrite(chunk);
+    for (let chunk = takeStdin(); chunk; chunk = takeStdin()) running.stdinWrite(chunk);
     if (!flags.stdin || stdinClosed) running.stdinEnd();
     const exitCode = await running.done;
     writeStatus(exitCode === 0 ? execSuccess() : execNonZeroExit(context.argv, exitCode));

@@ -54,8 +54,12 @@ export interface ExecContext {
   container: string;
   argv: string[];
   network: PodNetwork;
-  /** The command's whole stdin, once the client closed it (empty when the request had no stdin). */
-  stdin?: () => Promise<Buffer>;
+  /**
+   * The command's stdin as it arrives, chunk by chunk; it ends when the client closes stdin (v5) or the stream ends
+   * (empty when the request had no stdin). A handler that reads slowly slows the client: like a pipe in the
+   * container, the server stops reading the connection while a megabyte waits unread.
+   */
+  stdin?: () => AsyncIterable<Buffer>;
 }
 
 /** Optional handler for non-network commands (e.g. pg_dump): return undefined to fall through to the default. */

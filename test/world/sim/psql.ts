@@ -6,7 +6,12 @@
  * end of the input is rolled back when psql disconnects; with `-v ON_ERROR_STOP=1` the first error stops
  * psql with exit 3 and PostgreSQL's error text on stderr (`psql:<stdin>:14: ERROR:  relation "project" already exists`).
  * The database starts with the tables pg_dump dumps (sim/pg-dump.ts), so a dump without --clean cannot load over it.
+ * Like psql, it reads its input as it arrives and stops reading at `\q` (or the first error with ON_ERROR_STOP), so
+ * a load also ends on a connection whose stdin cannot be closed (exec v4); each load records the bytes read and
+ * their SHA-256.
  */
+import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import type { ExecContext, ExecHandler } from '../kube/fake-apiserver.js';
 import type { PgDatabase } from './pg-dump.js';
 
@@ -20,7 +25,11 @@ export interface PsqlLoad {
   readonly pod: string;
   readonly database: string;
   readonly argv: readonly string[];
+  /** The bytes psql read from stdin, and their SHA-256: a load arrived whole when they are the input's. */
   readonly bytes: number;
+  readonly sha256: string;
+  /** Whether the input told psql to quit (`\\q`) rather than psql reading to the end of stdin. */
+  readonly quit: boolean;
   readonly exitCode: number;
   readonly committed: boolean;
   /** How the load was made atomic: psql's --single-transaction, an explicit BEGIN … COMMIT in the input, or not at all. */
@@ -52,56 +61,82 @@ const copyTables = (tables: Map<string, PgTable>): Map<string, PgTable> => new M
 
 const tableName = (word: string): string => word.replace(/^public\./, '').replace(/"/g, '');
 
-/** Applies the statements to a copy of the tables; stops at the first error when stopOnError. */
-function applySql(start: Map<string, PgTable>, sql: string, stopOnError: boolean): Applied {
-  const tables = copyTables(start);
-  const lines = sql.split('\n');
-  let firstError: Applied['error'];
-  let committedAt: Map<string, PgTable> | undefined;
-  let openTransaction = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    const fail = (message: string): boolean => {
-      firstError ??= { line: i + 1, message };
-      return stopOnError;
-    };
-    if (line === '' || line.startsWith('--')) continue;
+/**
+ * Applies statements line by line as psql reads them (a dump streams in; it is never held whole): `line()` answers
+ * false when psql stops reading there, at `\q` or at the first error with ON_ERROR_STOP.
+ */
+class SqlApplier {
+  readonly tables: Map<string, PgTable>;
+  error: Applied['error'];
+  committedAt: Map<string, PgTable> | undefined;
+  openTransaction = false;
+  quit = false;
+  private lineNumber = 0;
+  private copy: { readonly line: number; readonly table: PgTable | undefined; readonly name: string } | undefined;
+
+  private readonly stopOnError: boolean;
+
+  constructor(start: Map<string, PgTable>, stopOnError: boolean) {
+    this.tables = copyTables(start);
+    this.stopOnError = stopOnError;
+  }
+
+  /** false: psql reads no further. */
+  line(raw: string): boolean {
+    this.lineNumber++;
+    if (this.copy) {
+      if (raw !== '\\.') {
+        this.copy.table?.rows.push(raw);
+        return true;
+      }
+      const { name, table, line } = this.copy;
+      this.copy = undefined;
+      return table ? true : this.fail(line, `relation "public.${name}" does not exist`);
+    }
+    const line = raw.trim();
+    if (line === '' || line.startsWith('--')) return true;
     let match: RegExpMatchArray | null;
-    if (/^BEGIN;$/i.test(line)) {
-      openTransaction = true;
+    if (line === '\\q') {
+      this.quit = true;
+      return false;
+    } else if (line.startsWith('\\')) {
+      // Other meta-commands a dump may hold (\restrict, \unrestrict, \connect): nothing to simulate.
+      return true;
+    } else if (/^BEGIN;$/i.test(line)) {
+      this.openTransaction = true;
     } else if (/^COMMIT;$/i.test(line)) {
-      openTransaction = false;
-      committedAt = copyTables(tables);
+      this.openTransaction = false;
+      this.committedAt = copyTables(this.tables);
     } else if (/^DROP SCHEMA (?:IF EXISTS )?public CASCADE;$/i.test(line)) {
-      tables.clear();
+      this.tables.clear();
     } else if (/^CREATE SCHEMA public;$/i.test(line)) {
-      continue;
+      return true;
     } else if ((match = /^CREATE TABLE (\S+) (\(.*\));$/i.exec(line))) {
       const name = tableName(match[1] ?? '');
-      if (tables.has(name)) {
-        if (fail(`relation "${name}" already exists`)) break;
-        continue;
-      }
-      tables.set(name, { definition: match[2] ?? '', rows: [] });
+      if (this.tables.has(name)) return this.fail(this.lineNumber, `relation "${name}" already exists`);
+      this.tables.set(name, { definition: match[2] ?? '', rows: [] });
     } else if ((match = /^COPY (\S+) \(.*\) FROM stdin;$/i.exec(line))) {
       const name = tableName(match[1] ?? '');
-      const rows: string[] = [];
-      while (i + 1 < lines.length && lines[i + 1] !== '\\.') rows.push(lines[++i] ?? '');
-      i++;
-      const table = tables.get(name);
-      if (!table) {
-        if (fail(`relation "public.${name}" does not exist`)) break;
-        continue;
-      }
-      table.rows.push(...rows);
+      this.copy = { line: this.lineNumber, table: this.tables.get(name), name };
     } else if (/^(SET|SELECT|ALTER|COMMENT|CREATE (UNIQUE )?INDEX|CREATE SEQUENCE|CREATE EXTENSION)\b/i.test(line)) {
-      continue;
+      return true;
     } else {
-      const word = line.split(/\s+/)[0] ?? line;
-      if (fail(`syntax error at or near "${word}"`)) break;
+      return this.fail(this.lineNumber, `syntax error at or near "${line.split(/\s+/)[0] ?? line}"`);
     }
+    return true;
   }
-  return { tables, error: firstError, committedAt, openTransaction };
+
+  private fail(line: number, message: string): boolean {
+    this.error ??= { line, message };
+    return !this.stopOnError;
+  }
+}
+
+/** Applies the statements to a copy of the tables; stops at the first error when stopOnError. */
+function applySql(start: Map<string, PgTable>, sql: string, stopOnError: boolean): Applied {
+  const applier = new SqlApplier(start, stopOnError);
+  for (const line of sql.split('\n')) if (!applier.line(line)) break;
+  return applier;
 }
 
 /** argv of the psql call, also when wrapped as `sh -c "PGPASSWORD=… psql …"`. */
@@ -132,13 +167,15 @@ export function createPsqlExecHandler(databases: readonly PgDatabase[], state: P
     const db = databases.find((d) => d.namespace === ctx.namespace && d.pod === ctx.pod);
     const argv = psqlArgv(ctx.argv);
     if (!db || !argv || !ctx.network.hasBinary(ctx.namespace, ctx.pod, ctx.container, 'psql')) return undefined;
-    const input = ctx.stdin ? await ctx.stdin() : Buffer.alloc(0);
     const user = optionValue(argv, '-U', '--username') ?? 'postgres';
     const database = optionValue(argv, '-d', '--dbname') ?? user;
     const socket = 'connection to server on socket "/tmp/.s.PGSQL.5432" failed';
     const single = argv.includes('--single-transaction') || argv.includes('-1');
+    let bytes = 0;
+    const digest = createHash('sha256');
+    let quit = false;
     const record = (exitCode: number, committed: boolean, transaction: PsqlLoad['transaction'] = 'none'): void => {
-      state.loads.push({ pod: db.pod, database, argv, bytes: input.length, exitCode, committed, transaction });
+      state.loads.push({ pod: db.pod, database, argv, bytes, sha256: digest.digest('hex'), quit, exitCode, committed, transaction });
     };
     if (user !== db.user && user !== 'postgres') {
       record(2, false);
@@ -150,7 +187,21 @@ export function createPsqlExecHandler(databases: readonly PgDatabase[], state: P
     }
     const stopOnError = argv.some((a, i) => (a === '-v' || a === '--set') && /^ON_ERROR_STOP=(1|on|true)$/i.test(argv[i + 1] ?? '')) || argv.includes('-vON_ERROR_STOP=1');
     const current = state.tables.get(db.pod) ?? new Map<string, PgTable>();
-    const applied = applySql(current, input.toString('utf8'), stopOnError);
+    const applied = new SqlApplier(current, stopOnError);
+    // Read as psql does, line by line as the input arrives, and stop reading where psql stops.
+    const decoder = new StringDecoder('utf8');
+    let partial = '';
+    let reading = true;
+    for await (const chunk of ctx.stdin?.() ?? []) {
+      bytes += chunk.length;
+      digest.update(chunk);
+      const lines = (partial + decoder.write(chunk)).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (!(reading = applied.line(line))) break;
+      if (!reading) break;
+    }
+    if (reading && partial !== '') applied.line(partial);
+    quit = applied.quit;
     const error = applied.error;
     const stderr = error ? `psql:<stdin>:${error.line}: ERROR:  ${error.message}\n` : '';
     // --single-transaction: an error aborts it (nothing kept), else psql's COMMIT at the end of input keeps it all.

@@ -16,7 +16,7 @@ import { openPool } from '../../connections.js';
 import type { RunBookRead } from '../../run-record.js';
 import type { CheckItem, CheckReport, CheckStatus } from '../lifecycle-report.js';
 import { collectInventory } from '../list.js';
-import { baseAccessNeeds, describeAccess, installationAccessNeeds, rbacItem, type Permission } from './access.js';
+import { baseAccessNeeds, createWriteNeeds, describeAccess, installationAccessNeeds, rbacItem, type Permission } from './access.js';
 import { runRules } from './rules.js';
 
 export const DEFAULT_MAX_BACKUP_AGE_MS = 7 * 24 * 3_600_000;
@@ -87,7 +87,7 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
   let extraResults: AccessCheckResult[] = [];
   let extraNeeds: Permission[] = [];
   if (installation) {
-    extraNeeds = installationAccessNeeds(installation, options.access).filter(
+    extraNeeds = [...installationAccessNeeds(installation, options.access), ...createWriteNeeds(installation)].filter(
       (need) => !baseNeeds.some((base) => describeAccess(base.check) === describeAccess(need.check)),
     );
     try {
@@ -96,7 +96,7 @@ export async function runCheck(options: CheckOptions, deps: CheckDeps): Promise<
       extraResults = extraNeeds.map((need) => ({ ...need.check, allowed: false, reason: messageOf(error) }));
     }
   }
-  add(rbacItem([...baseNeeds, ...extraNeeds], [...baseResults, ...extraResults], namespace));
+  add(rbacItem([...baseNeeds, ...extraNeeds], [...baseResults, ...extraResults], namespace, options.cluster));
 
   if (!installation) {
     add({
