@@ -7,7 +7,7 @@ import type { RestorePlan, RestoreStep } from '../backup/restore/plan.js';
 import type { StepResult } from '../backup/restore/execute.js';
 import { stepTitle } from '../backup/restore/execute.js';
 
-export type RestoreReportState = 'PLANNED' | 'COMPLETED' | 'FAILED' | 'INTERRUPTED' | 'CLEANUP_FAILED';
+export type RestoreReportState = 'PLANNED' | 'COMPLETED' | 'WAITING_FOR_DATABASE' | 'FAILED' | 'INTERRUPTED' | 'CLEANUP_FAILED';
 
 export interface RestoreReport {
   readonly state: RestoreReportState;
@@ -23,7 +23,15 @@ export interface RestoreReport {
   /** Exit 5: the commands that take restore mode off by hand. */
   readonly commands?: readonly string[] | undefined;
   readonly durationMs?: number | undefined;
+  /** The last journal write failed: why, and what that means for the next run. */
+  readonly journalUnwritten?: string | undefined;
+  /** WAITING_FOR_DATABASE: what the person does now, in order. */
+  readonly next?: readonly string[] | undefined;
 }
+
+/** What a journal that could not be written means for the next run (the steps are all safe to repeat). */
+export const JOURNAL_UNWRITTEN_MEANS =
+  'the journal in the cluster is behind this run: it may list fewer steps as done (the next run does them again; each is safe to repeat), say RUNNING, or say restore mode is on when it is off (the next run takes it off again first). Check restore --status once the API server answers, then run the continue command';
 
 /** Where a step acts, by exact name. */
 function targetOf(step: RestoreStep): string {
@@ -32,6 +40,8 @@ function targetOf(step: RestoreStep): string {
     case 'scale-up':
     case 'await-ready':
       return `${step.workload.kind.toLowerCase()}/${step.workload.name}`;
+    case 'await-database-restore':
+      return 'database';
     case 'delete-indices':
       return step.indices.length === 1 ? `index/${step.indices[0] ?? ''}` : `${step.indices.length} indices`;
     case 'verify-indices-gone':
@@ -96,7 +106,17 @@ export function restoreReportJson(report: RestoreReport): Record<string, unknown
     ...(report.continueCommand !== undefined ? { continueCommand: report.continueCommand } : {}),
     ...(report.commands ? { commands: report.commands } : {}),
     ...(report.durationMs !== undefined ? { durationMs: report.durationMs } : {}),
-    ...(report.journalName !== undefined ? { journal: { configMap: report.journalName, state: report.journal?.state ?? null, runs: report.journal?.runs ?? 0 } } : {}),
+    ...(report.next ? { next: report.next } : {}),
+    ...(report.journalName !== undefined
+      ? {
+          journal: {
+            configMap: report.journalName,
+            state: report.journal?.state ?? null,
+            runs: report.journal?.runs ?? 0,
+            ...(report.journalUnwritten !== undefined ? { written: false, writeError: report.journalUnwritten, meaning: JOURNAL_UNWRITTEN_MEANS } : {}),
+          },
+        }
+      : {}),
     plan: plan.steps.map((step) => stepJson(step, done)),
     workloads: plan.workloads,
     indices: {
@@ -127,6 +147,7 @@ export function renderRestoreJson(report: RestoreReport): string {
 
 const PHASE_TITLES: Readonly<Record<string, string>> = {
   'stop-workloads': 'Stop the Camunda applications (their replicas are recorded)',
+  'restore-database': 'The Camunda database (RDBMS): yours to restore while Camunda is stopped',
   'delete-indices': "Delete Camunda's indices, one by one by exact name",
   'restore-snapshots': 'Restore the snapshots of the backup (include_global_state: false)',
   'delete-zeebe-volumes': "Delete the Zeebe data PVCs (the brokers' pods are gone)",
@@ -179,8 +200,10 @@ export function renderRestoreOutcomeText(report: RestoreReport): string {
   if (report.error !== undefined) lines.push(`Error: ${report.error}`);
   if (report.clusterState && report.clusterState.length > 0) lines.push('Cluster state:', ...report.clusterState.map((s) => `  - ${s}`));
   if (report.commands && report.commands.length > 0) lines.push('Take restore mode off by hand with:', ...report.commands.map((c) => `  ${c}`));
+  if (report.next && report.next.length > 0) lines.push('Next:', ...report.next.map((n, i) => `  ${i + 1}. ${n}`));
   if (report.continueCommand !== undefined) lines.push(`Continue with: ${report.continueCommand}`);
   if (report.journalName !== undefined) lines.push(`Journal: configmap/${report.journalName}`);
+  if (report.journalUnwritten !== undefined) lines.push(`JOURNAL NOT WRITTEN: ${report.journalUnwritten}`, `  What it means: ${JOURNAL_UNWRITTEN_MEANS}`);
   if (report.state === 'COMPLETED') lines.push('Not restored by this run:', ...plan.notRestored.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
 }
@@ -200,6 +223,7 @@ export function renderRestoreStatusText(journal: RestoreJournal, journalName: st
     `Replicas:     ${plan.workloads.map((w) => `${w.kind.toLowerCase()}/${w.name}=${w.replicas}`).join(', ')}`,
   ];
   if (journal.error) lines.push(`Last error:   ${journal.error}`);
+  if (journal.state === 'WAITING_FOR_DATABASE') lines.push("Next:         restore the Camunda database with the vendor's tools now (every Camunda workload is stopped), then continue");
   if (continueCommand !== undefined && isUnfinished(journal)) lines.push(`Continue with: ${continueCommand}`);
   if (abandonCommand !== undefined && isUnfinished(journal)) lines.push(`Or abandon it: ${abandonCommand}`);
   lines.push(`Journal:      configmap/${journalName}`);

@@ -207,13 +207,14 @@ describe('restore refuses before any change', () => {
 
     itWithFixtures(`8.9 RDBMS, --access ${access}: no completed Zeebe backup, versions more than one minor apart, partitions, no confirmation`, async () => {
       await withWorld({ fixture: fixture('8.9', 'rdbms-backup-continuous'), durations: SEED_DURATIONS }, async (world) => {
-        const flags = ['--database-restored', '--access', access, '--yes'];
+        // The checks run in the first of the two runs, while Camunda still runs (before the database is restored).
+        const flags = ['--stop-for-database-restore', '--access', access, '--yes'];
         const none = await refused(world, flags, 3);
         expect(failedCheck(none, 'A completed Zeebe backup to restore from')).toMatch(/no completed Zeebe backup/);
 
         world.sims.zeebe?.take(undefined);
         await settle(world);
-        const unconfirmed = await refused(world, ['--database-restored', '--access', access], 2);
+        const unconfirmed = await refused(world, ['--stop-for-database-restore', '--access', access], 2);
         expect(unconfirmed.stderr).toMatch(/no terminal to ask/);
 
         // One minor newer is allowed on RDBMS; two are not.
@@ -228,8 +229,40 @@ describe('restore refuses before any change', () => {
         // The versions passed this time: 8.10 restores an 8.9 backup on RDBMS.
         expect(partitions.stderr).toMatch(/ok {3}Versions: the same or one minor newer than the backup/);
         expect(partitions.stderr).not.toMatch(/Snapshot repository/);
+
+        // --database-restored without a first run that stopped Camunda: the database was restored while it ran.
+        const unstopped = await refused(world, ['--database-restored', '--access', access, '--yes'], 3);
+        expect(unstopped.stderr).toMatch(/error: --database-restored continues an RDBMS restore whose first run stopped Camunda, and release camunda has none: the database must be restored while every Camunda workload is stopped .*; nothing was changed/);
+        expect(unstopped.stderr).toMatch(new RegExp(`hint: 1\\. kubectl camunda-backup restore --context \\S+ -n ${world.namespace} --release camunda --access ${access} --stop-for-database-restore --yes .*3\\. kubectl camunda-backup restore .*--database-restored --yes`));
+        // And no restore at all without one of the two flags.
+        const plain = await refused(world, ['--access', access, '--yes'], 2);
+        expect(plain.stderr).toMatch(/error: a backup ID is required.*\nhint: .*on an RDBMS installation run --stop-for-database-restore first/);
       });
     }, 120_000);
+  }
+
+  for (const access of ACCESS) {
+    itOnLine('8.8')(`--access ${access}: the brokers' StatefulSet at 0 replicas and no journal: the plan is refused (exit 3), with the way out`, async () => {
+      await withWorld({ ...configuredCluster('8.8'), durations: SEED_DURATIONS }, async (world) => {
+        seedBackup(world, COMPLETE);
+        await settle(world);
+        const sts = objectsNamed(world.objects.statefulSets, 'camunda-zeebe')[0];
+        if (!sts) throw new Error('no statefulset');
+        sts['spec']['replicas'] = 0;
+        world.workloads.specChanged(sts);
+        const started = Date.now();
+        while (world.objects.pods.some((p) => /^camunda-zeebe-\d+$/.test(String((p as Json)['metadata']['name'])))) {
+          if (Date.now() - started > 5_000) throw new Error('broker pods still there');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        for (const extra of [['--yes'], ['--dry-run']]) {
+          const result = await refused(world, [String(COMPLETE), '--access', access, ...extra], 3);
+          expect(result.stderr).toMatch(/error: statefulset\/camunda-zeebe has 0 replicas and no unfinished restore journal recorded how many brokers it runs: .* every Zeebe data PVC as an orphan; nothing was changed/);
+          expect(result.stderr).toMatch(new RegExp(`hint: if a restore stopped it, continue that restore \\(see kubectl camunda-backup restore --status --context \\S+ -n ${world.namespace} --release camunda --access ${access}; its journal is configmap/camunda-camunda-restore`));
+          expect(result.stderr).toMatch(new RegExp(`kubectl scale statefulset camunda-zeebe --context \\S+ -n ${world.namespace} --replicas=<clusterSize>`));
+        }
+      });
+    }, 60_000);
   }
 
   describe.skipIf(process.platform !== 'linux')('on a terminal', () => {

@@ -4,7 +4,9 @@
  * (asserted from the changing requests the API server and the search engine received); per line a failing restore
  * application (exit 4, restore mode taken off) and an interruption followed by the rerun that finishes (during the
  * snapshot restores on Elasticsearch/OpenSearch, while the brokers restore on an RDBMS); and the final state:
- * replicas as recorded, no restore env left, exporting not paused, the backup listed again.
+ * replicas as recorded, no restore env left, exporting not paused, the backup listed again. On an RDBMS the restore
+ * takes two runs around the database (--stop-for-database-restore, then --database-restored); every run re-asserts
+ * that what it stopped is still stopped; a journal that cannot be written never changes the exit code.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +121,37 @@ function seeded(world: World): void {
   seedBackup(world, ID);
 }
 
+/** Runs `act` once, as soon as `seen` holds while the CLI runs; returns what stops watching. */
+function once(seen: () => boolean, act: () => void): () => void {
+  const timer = setInterval(() => {
+    if (!seen()) return;
+    clearInterval(timer);
+    act();
+  }, 2);
+  return () => clearInterval(timer);
+}
+
+const journalWritesFail = (world: World, status: number, message: string, reason: string): void => {
+  world.api.faults.restError = { method: 'PUT', path: /\/configmaps\/camunda-camunda-restore$/, status, message, reason };
+};
+
+/** Someone else (Argo CD self-heal, a colleague) sets a workload's replicas, outside the tool. */
+function startOutOfBand(world: World, kind: 'deployment' | 'statefulset', name: string, count: number): void {
+  const workload = kind === 'deployment' ? world.workloads.deployment(world.namespace, name) : world.workloads.statefulSet(world.namespace, name);
+  if (!workload) throw new Error(`no ${kind} ${name}`);
+  asRecord(workload['spec'])['replicas'] = count;
+  world.workloads.specChanged(workload);
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the world');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+
 const HAPPY_ORDER: Record<Line, string[]> = {
   '8.6': [
     'scale statefulset/camunda-zeebe',
@@ -168,10 +201,19 @@ interface Setup {
   readonly world: WorldOptions;
   /** Takes the backup the restore brings back. */
   seed(world: World): void;
-  /** The restore's own arguments: the backup ID (and a relay pod), or --database-restored. */
+  /** The restore's own arguments: the backup ID (and a relay pod), or --database-restored (after `prepare`). */
   args(world: World): string[];
   /** Makes every backup the restore application could use disappear from the store. */
   loseBackups(world: World): void;
+  /** What must run before `args` can restore: on an RDBMS the first run, which stops Camunda for the database restore. */
+  prepare(world: World, access: string): Promise<void>;
+}
+
+/** RDBMS, run 1 of 2: the checks, then every Camunda workload stopped; exit 0, WAITING_FOR_DATABASE. */
+async function stopForDatabaseRestore(world: World, access: string): Promise<void> {
+  const run = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+  expect(run.code, describeRun(run)).toBe(0);
+  expect(run.stdout).toMatch(/: WAITING_FOR_DATABASE/);
 }
 
 function searchSetup(line: Line): Setup {
@@ -183,6 +225,7 @@ function searchSetup(line: Line): Setup {
     seed: seeded,
     args: (world) => [String(ID), ...relayFlags(line, world)],
     loseBackups: (world) => world.sims.zeebe?.delete(ID),
+    prepare: () => Promise.resolve(),
   };
 }
 
@@ -197,7 +240,20 @@ function rdbmsSetup(line: '8.9' | '8.10'): Setup {
     loseBackups: (world) => {
       for (const id of [...(world.sims.zeebe?.backups.keys() ?? [])]) world.sims.zeebe?.delete(id);
     },
+    prepare: stopForDatabaseRestore,
   };
+}
+
+/** A restore of the setup's backup, stopped by `signal` once `restores` snapshot restores began (each takes 400 ms). */
+async function interruptedInSnapshots(world: World, setup: Setup, access: string, restores: number, signal: 'SIGINT' | 'SIGTERM') {
+  setup.seed(world);
+  await settle(world);
+  const before = replicas(world);
+  const search = world.sims.search;
+  if (!search) throw new Error('no search store');
+  indexStateOf(search).restoreDurationMs = 400;
+  const first = await runCli(world, ['restore', ...setup.args(world), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signal, signalWhen: () => indexStateOf(search).restores.length >= restores });
+  return { before, search, first };
 }
 
 /** it() for a setup: the RDBMS ones and the ES/OS lines outside our own resources need the Helm fixtures. */
@@ -260,35 +316,101 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
   }
 
   for (const setup of RDBMS_LINES.map(rdbmsSetup)) {
-  itOn(setup)(`${setup.name}: --database-restored restores Zeebe without an ID, touches no index, says what it did not do`, async () => {
+  itOn(setup)(`${setup.name} in two runs: --stop-for-database-restore checks and stops Camunda (WAITING_FOR_DATABASE, exit 0); something started again is stopped and the database asked for again; --database-restored restores Zeebe without an ID`, async () => {
     await withWorld(setup.world, async (world) => {
       setup.seed(world);
       await settle(world);
       const before = replicas(world);
-      const dry = await runCli(world, ['restore', '--database-restored', '-n', world.namespace, '--access', access, '--dry-run']);
+      const dry = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--dry-run']);
       expect(dry.code, describeRun(dry)).toBe(0);
       expect(dry.stdout).toMatch(/Camunda database \(RDBMS\)/);
+      expect(dry.stdout).toMatch(/Stop statefulset\/camunda-zeebe[\s\S]*Restore the Camunda database with the vendor's tools \(you, while Camunda is stopped\)[\s\S]*Put statefulset\/camunda-zeebe into restore mode/);
       expect(dry.stdout).not.toMatch(/Delete (index|\d+ indices)|Restore snapshot/);
-      const run = await runCli(world, ['restore', '--database-restored', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
-      expect(run.code, describeRun(run)).toBe(0);
-      expect(run.stdout).toMatch(/COMPLETED/);
-      expect(run.stdout).toMatch(/vendor's tools/);
+
+      // Run 1 of 2: the checks while Camunda runs, then every Camunda workload stopped, and nothing else.
+      const first = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
+      expect(first.code, describeRun(first)).toBe(0);
+      expect(first.stderr).toMatch(/ok {3}A completed Zeebe backup to restore from/);
+      const waiting = first.json();
+      expect(waiting).toMatchObject({ state: 'WAITING_FOR_DATABASE', phase: 'restore-database', mode: 'rdbms', backupId: null, journal: { configMap: 'camunda-camunda-restore', state: 'WAITING_FOR_DATABASE' } });
+      const command = String(waiting.continueCommand);
+      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore --context \\S+ -n ${world.namespace} --release camunda --access ${access} --database-restored --yes$`));
+      expect(asArray(waiting.next).map(String)[0]).toMatch(/^restore the Camunda database with the vendor's tools .* now, while every Camunda workload is stopped/);
+      expect(asArray(waiting.clusterState)).toContain("waiting for the Camunda database to be restored with the vendor's tools (every Camunda workload is stopped)");
+      expect(changes(world), dumpLog(world)).toEqual(['scale statefulset/camunda-zeebe', 'scale deployment/camunda-connectors']);
+      expect([replicas(world)['statefulset/camunda-zeebe'], replicas(world)['deployment/camunda-connectors']]).toEqual([0, 0]);
+      const status = await runCli(world, ['restore', '--status', '-n', world.namespace]);
+      expect(status.stdout).toMatch(/Restore of Zeebe \(RDBMS mode\) into release camunda: WAITING_FOR_DATABASE/);
+      expect(status.stdout).toMatch(/Continue with: kubectl camunda-backup restore .*--database-restored --yes/);
+      // Another run of the first step only checks that everything is still stopped.
+      const again = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(again.code, describeRun(again)).toBe(0);
+      expect(again.stdout).toMatch(/WAITING_FOR_DATABASE[\s\S]*Next:\n {2}1\. restore the Camunda database/);
+      expect(changes(world)).toHaveLength(2);
+      // The bound of the Zeebe restore is given with the run that says the database was restored.
+      const bounded = await runCli(world, ['restore', '--database-restored', '--to', '2026-12-06T03:00:00+01:00', '-n', world.namespace, '--access', access, '--dry-run']);
+      expect(bounded.code, describeRun(bounded)).toBe(0);
+      expect(bounded.stdout).toMatch(/Continuing the restore started .*\(WAITING_FOR_DATABASE\)/);
+      expect(bounded.stdout).toMatch(/set ZEEBE_RESTORE=true, ZEEBE_RESTORE_TO_TIMESTAMP=2026-12-06T02:00:00\.000Z, SPRING_PROFILES_ACTIVE=restore/);
+      expect(changes(world)).toHaveLength(2);
+
+      // While the database is restored, Argo CD's self-heal starts Connectors again: it may have written into the
+      // restored database. The run told the database was restored stops it again and asks for the database again.
+      startOutOfBand(world, 'deployment', 'camunda-connectors', 1);
+      await until(() => world.objects.pods.some((p) => String(asRecord(asRecord(p)['metadata'])['name']).startsWith('camunda-connectors-')));
+      const args = [...command.replace(/^kubectl camunda-backup /, '').split(' '), ...FAST_FLAGS];
+      const tooEarly = await runCli(world, args, { env: {} });
+      expect(tooEarly.code, describeRun(tooEarly)).toBe(4);
+      expect(tooEarly.stderr).toMatch(/restore failed in phase restore-database: running again since the restore stopped it: deployment\/camunda-connectors \(1 replica\(s\), \d pod\(s\); recorded \d\)\. Stopped again .*It may have written into the database after you restored it: restore the database again/);
+      expect(tooEarly.stdout).toMatch(/Continue with: kubectl camunda-backup restore .*--database-restored --yes/);
+      expect(replicas(world)['deployment/camunda-connectors']).toBe(0);
+      expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
+
+      // Run 2 of 2, after the database was restored again.
+      const second = await runCli(world, args, { env: {} });
+      expect(second.code, describeRun(second)).toBe(0);
+      expect(second.stdout).toMatch(/COMPLETED/);
+      expect(second.stdout).toMatch(/vendor's tools/);
       expect(changes(world), dumpLog(world)).toEqual([
         'scale statefulset/camunda-zeebe',
+        'scale deployment/camunda-connectors',
         'scale deployment/camunda-connectors',
         ...restoreOrder(['scale deployment/camunda-connectors']).slice(2),
       ]);
       expectRestoredState(world, before);
       expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [...(world.sims.zeebe?.backups.keys() ?? [])] });
     });
-  }, 60_000);
+  }, 90_000);
   }
+
+  itOnLine('8.8')('a workload started again between two runs (Argo CD self-heal) is stopped again before the next destructive step, its recorded replicas kept', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      const { before, search, first } = await interruptedInSnapshots(world, searchSetup('8.8'), access, 1, 'SIGINT');
+      expect(first.code, describeRun(first)).toBe(130);
+      expect(replicas(world)['deployment/camunda-optimize']).toBe(0);
+
+      startOutOfBand(world, 'deployment', 'camunda-optimize', 2);
+      await until(() => world.objects.pods.some((p) => String(asRecord(asRecord(p)['metadata'])['name']).startsWith('camunda-optimize-')));
+      indexStateOf(search).restoreDurationMs = 20;
+      const mark = Date.now();
+      const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(rerun.stderr).toMatch(/running again since the restore stopped it: deployment\/camunda-optimize \(2 replica\(s\), \d pod\(s\); recorded 1\)\. Stopped again \(the journal keeps the recorded replicas\)/);
+      // Stopped again before the rerun's first change of data.
+      const restop = world.api.requests.find((r) => r.at >= mark && r.method === 'PATCH' && r.path.endsWith('/deployments/camunda-optimize/scale'));
+      const firstData = world.log.find((e) => e.at >= mark && (e.component === 'elasticsearch' || e.component === 'opensearch') && e.method !== 'GET' && e.method !== 'HEAD');
+      expect(restop && firstData && restop.at <= firstData.at, dumpLog(world)).toBe(true);
+      // Back at the recorded replicas (1), not at the 2 it was started with.
+      expectRestoredState(world, before);
+    });
+  }, 60_000);
 
   for (const setup of [...SEARCH_LINES.map(searchSetup), ...RDBMS_LINES.map(rdbmsSetup)]) {
     itOn(setup)(`${setup.name}: a failing restore application: exit 4 naming the phase and the state, restore mode taken off, the journal FAILED`, async () => {
       await withWorld(setup.world, async (world) => {
         setup.seed(world);
         await settle(world);
+        await setup.prepare(world, access);
         // The Zeebe backup disappears from the store once the volumes are being deleted: the restore app cannot find it.
         const deleteOnce = setInterval(() => {
           if (world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))) {
@@ -327,16 +449,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
   for (const setup of SEARCH_LINES.map(searchSetup)) {
     itOn(setup)(`${setup.name}: interrupted during the snapshot restores (SIGINT/SIGTERM): exit 130/143 with the phase and the command; the printed command finishes`, async () => {
       await withWorld(setup.world, async (world) => {
-        setup.seed(world);
-        await settle(world);
-        const before = replicas(world);
-        const search = world.sims.search;
-        if (!search) throw new Error('no search store');
-        indexStateOf(search).restoreDurationMs = 400;
-        const first = await runCli(world, ['restore', ...setup.args(world), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], {
-          signal: access === 'exec' ? 'SIGTERM' : 'SIGINT',
-          signalWhen: () => indexStateOf(search).restores.length >= 2,
-        });
+        const { before, search, first } = await interruptedInSnapshots(world, setup, access, 2, access === 'exec' ? 'SIGTERM' : 'SIGINT');
         expect(first.code, describeRun(first)).toBe(access === 'exec' ? 143 : 130);
         expect(first.stderr).not.toMatch(STACK_FRAME);
         expect(first.stdout).toMatch(/INTERRUPTED[\s\S]*Phase: restore-snapshots/);
@@ -382,6 +495,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         setup.seed(world);
         await settle(world);
         const before = replicas(world);
+        await setup.prepare(world, access);
         const patched = (): boolean => world.api.requests.some((r) => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path));
         const first = await runCli(world, ['restore', ...setup.args(world), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS], { signalWhen: patched });
         expect(first.code, describeRun(first)).toBe(130);
@@ -440,6 +554,76 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
         expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
       } finally {
         clearInterval(trap);
+      }
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('the journal cannot be written (API server answers 503 to its writes) while taking restore mode off fails too: still exit 5 with the exact commands, never 3; the report says the journal is behind', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const isRestorePatch = (r: { method: string; path: string }): boolean => r.method === 'PATCH' && /\/statefulsets\/camunda-zeebe$/.test(r.path);
+      const deny = { verb: 'patch', resource: 'statefulsets', group: 'apps' };
+      const stop = once(
+        () => world.api.requests.some(isRestorePatch),
+        () => {
+          journalWritesFail(world, 503, 'etcdserver: request timed out', 'ServiceUnavailable');
+          world.api.faults.deny = [...(world.api.faults.deny ?? []), deny];
+          world.sims.zeebe?.delete(ID);
+        },
+      );
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(5);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).not.toMatch(/nothing was changed/);
+        const commands = run.stdout.split('\n').filter((l) => /^\s+kubectl (scale|patch) statefulset camunda-zeebe /.test(l));
+        expect(commands).toHaveLength(3);
+        expect(run.stdout).toMatch(/JOURNAL NOT WRITTEN: .*etcdserver: request timed out\n {2}What it means: the journal in the cluster is behind this run/);
+        expect(run.stderr).toMatch(/the restore journal could not be written: .*etcdserver: request timed out/);
+        // The brokers were scaled to 0 before the inverse patch was refused: nothing runs in restore mode.
+        expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+        const json = await runCli(world, ['restore', '--status', '-n', world.namespace, '-o', 'json']);
+        // The journal kept what was written before the outage (restore mode on): the next run takes it off first.
+        expect(json.json()).toMatchObject({ restoreModeOn: true });
+
+        world.api.faults.deny = [];
+        world.api.faults.restError = undefined;
+        const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(rerun.code, describeRun(rerun)).toBe(4);
+        expect(rerun.stderr).toMatch(/was in restore mode: taking it out of restore mode first/);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE') || n === 'SPRING_PROFILES_ACTIVE')).toEqual([]);
+        expect(rerun.stdout).not.toMatch(/JOURNAL NOT WRITTEN/);
+      } finally {
+        stop();
+      }
+    });
+  }, 60_000);
+
+  itOnLine('8.8')('the journal cannot be written once the volumes are being deleted: exit 4 (not 3) naming the journal; once it can, the rerun finishes', async () => {
+    await withWorld(clusterOf('8.8'), async (world) => {
+      seeded(world);
+      await settle(world);
+      const before = replicas(world);
+      const stop = once(
+        () => world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/')),
+        () => journalWritesFail(world, 401, 'Unauthorized', 'Unauthorized'),
+      );
+      try {
+        const run = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(run.code, describeRun(run)).toBe(4);
+        expect(run.stderr).not.toMatch(STACK_FRAME);
+        expect(run.stderr).toMatch(/restore failed in phase delete-zeebe-volumes: the restore journal \(configmap\/camunda-camunda-restore\) could not be written: /);
+        expect(run.stdout).toMatch(/JOURNAL NOT WRITTEN/);
+        expect(envNames(brokerContainer(world, 'camunda-zeebe')).filter((n) => n.startsWith('ZEEBE_RESTORE'))).toEqual([]);
+        expect(replicas(world)['statefulset/camunda-zeebe']).toBe(0);
+        world.api.faults.restError = undefined;
+        const rerun = await runCli(world, ['restore', String(ID), '-n', world.namespace, '--access', access, '--yes', ...FAST_FLAGS]);
+        expect(rerun.code, describeRun(rerun)).toBe(0);
+        expectRestoredState(world, before);
+        expect(world.workloads.volumeData(world.namespace, 'data-camunda-zeebe-0')).toMatchObject({ restoredFrom: [ID] });
+      } finally {
+        stop();
       }
     });
   }, 60_000);

@@ -245,6 +245,8 @@ export function restoreStepAccess(release: string): Record<RestoreAction, readon
     'scale-down': scale,
     'scale-up': scale,
     'await-ready': readWorkloads,
+    // RDBMS: the run stops here until the owner restored the database; a continued run re-asserts the stops (scale-down).
+    'await-database-restore': scale,
     // The search engine is reached through the tunnel of the access mode (the installation's needs).
     'delete-indices': [],
     'verify-indices-gone': [],

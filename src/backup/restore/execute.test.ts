@@ -6,6 +6,7 @@ import type { Pod } from '../../kube/kube-client.js';
 import type { ContainerChange, PersistentVolumeClaim, PodLogRequest, Workload, WorkloadClient, WorkloadRef } from '../../kube/workload-client.js';
 import { judgeBrokerLogs } from './broker-logs.js';
 import { describeClusterState, runRestorePlan, type RestoreRunDeps } from './execute.js';
+import { KubeApiError } from '../../kube/kube-errors.js';
 import { journalNameFor, openJournal, parseJournal, readJournal } from './journal.js';
 import { buildRestorePlan, type RestoreFacts, type RestorePlan, type RestoreStep } from './plan.js';
 import { restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
@@ -151,7 +152,7 @@ function fakeCluster(options: { brokerLog?: (pod: string) => string | undefined;
   return { client, kube, calls, workloads };
 }
 
-async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal, over: { facts?: RestoreFacts; search?: ReturnType<typeof simSearch>; plan?: RestorePlan } = {}) {
+async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryConfigMapApi(), signal = new AbortController().signal, over: { facts?: RestoreFacts; search?: ReturnType<typeof simSearch>; plan?: RestorePlan; databaseRestored?: boolean } = {}) {
   const plan = over.plan ?? buildRestorePlan(over.facts ?? facts);
   const journalDeps = { configMaps, now: () => Date.parse('2026-12-06T03:00:00Z') };
   const existing = await readJournal(journalDeps, 'camunda', 'camunda');
@@ -168,6 +169,7 @@ async function run(cluster: ReturnType<typeof fakeCluster>, configMaps = memoryC
     verifyExporting: () => Promise.resolve('exporting'),
     verifyBackupListed: () => Promise.resolve('listed'),
     ...(over.search ? { search: () => Promise.resolve({ http: over.search!.http, emit: () => undefined }) } : {}),
+    databaseRestored: over.databaseRestored,
   };
   return { outcome: await runRestorePlan(plan, deps), configMaps, plan };
 }
@@ -252,6 +254,7 @@ describe('runRestorePlan', () => {
     if ('unreadable' in journal) throw new Error(journal.unreadable);
     await configMaps.replace(record, { 'journal.json': JSON.stringify({ ...journal, restoreModeOn: true, done: [...journal.done, 'delete-pvc:data-camunda-zeebe-0'] }) });
     const next = fakeCluster({ brokerLog: () => SUCCESS });
+    for (const [name, w] of cluster.workloads) next.workloads.set(name, w);
     const rerun = await run(next, configMaps);
     expect(rerun.outcome.state).toBe('COMPLETED');
     expect(next.calls.slice(0, 4)).toEqual(['scale camunda-zeebe 0', 'patch camunda-zeebe', 'delete pvc data-camunda-zeebe-0', 'delete pvc data-camunda-zeebe-1']);
@@ -326,6 +329,129 @@ describe('runRestorePlan', () => {
       unreadable: 'ConfigMap x: journal.json is not a restore journal this version understands',
     });
     expect(parseJournal({ name: 'x', namespace: 'n', uid: 'u', resourceVersion: '1', labels: {}, data: {} })).toEqual({ unreadable: 'ConfigMap x has no journal.json' });
+  });
+
+  it('a workload started again between runs is stopped again before the first destructive step; its recorded replicas stay', async () => {
+    const controller = new AbortController();
+    const cluster = fakeCluster({ brokerLog: () => SUCCESS });
+    // Interrupted right after the stops: the journal holds them as done.
+    const scale = cluster.client.scale.bind(cluster.client);
+    cluster.client.scale = async (ref, replicas) => {
+      await scale(ref, replicas);
+      if (ref.name === 'camunda-optimize' && replicas === 0) controller.abort('SIGINT');
+    };
+    const { configMaps } = await run(cluster, undefined, controller.signal);
+    const next = fakeCluster({ brokerLog: () => SUCCESS });
+    for (const [name, w] of cluster.workloads) next.workloads.set(name, w);
+    await next.client.scale({ kind: 'Deployment', namespace: 'camunda', name: 'camunda-optimize' }, 3);
+    next.calls.length = 0;
+    const rerun = await run(next, configMaps);
+    expect(rerun.outcome.state).toBe('COMPLETED');
+    expect(next.calls.slice(0, 2)).toEqual(['scale camunda-optimize 0', 'delete pvc data-camunda-zeebe-0']);
+    expect(rerun.outcome.results.find((r) => r.id === 'assert-stopped')?.message).toMatch(/^running again since the restore stopped it: deployment\/camunda-optimize \(3 replica\(s\), 3 pod\(s\); recorded 1\)\. Stopped again/);
+    expect(next.workloads.get('camunda-optimize')?.replicas).toBe(1);
+  });
+
+  it('RDBMS: without --database-restored the run stops every workload and waits; with it, it continues; something started in between asks for the database again', async () => {
+    const rdbms: RestoreFacts = { ...facts, mode: 'rdbms', backupId: null, line: '8.9' };
+    const cluster = fakeCluster({ brokerLog: () => 'Successfully restored broker from backups in time range' });
+    const first = await run(cluster, undefined, undefined, { facts: rdbms });
+    expect(first.outcome).toMatchObject({ state: 'WAITING_FOR_DATABASE', journal: { state: 'WAITING_FOR_DATABASE', phase: 'restore-database' } });
+    expect(cluster.calls).toEqual(['scale camunda-zeebe 0', 'scale camunda-optimize 0']);
+    if (first.outcome.state !== 'WAITING_FOR_DATABASE') return;
+    expect(first.outcome.clusterState).toContain("waiting for the Camunda database to be restored with the vendor's tools (every Camunda workload is stopped)");
+
+    await cluster.client.scale({ kind: 'StatefulSet', namespace: 'camunda', name: 'camunda-zeebe' }, 2);
+    cluster.calls.length = 0;
+    const early = await run(cluster, first.configMaps, undefined, { facts: rdbms, databaseRestored: true });
+    expect(early.outcome).toMatchObject({ state: 'FAILED', phase: 'restore-database', step: 'assert-stopped' });
+    if (early.outcome.state !== 'FAILED') return;
+    expect(early.outcome.message).toMatch(/statefulset\/camunda-zeebe \(2 replica\(s\).*restore the database again \(Camunda is stopped now\)/);
+    expect(cluster.calls).toEqual(['scale camunda-zeebe 0']);
+
+    const second = await run(cluster, first.configMaps, undefined, { facts: rdbms, databaseRestored: true });
+    expect(second.outcome.state).toBe('COMPLETED');
+    expect(second.outcome.journal.done).toContain('database-restored');
+    expect(describeClusterState(second.outcome.journal)).toContain('the database was restored by its owner (confirmed with --database-restored)');
+  });
+});
+
+describe('journal writes that fail', () => {
+  /** Every journal write fails from the n-th on (an API server gone for good). */
+  function failingFrom(configMaps: ReturnType<typeof memoryConfigMapApi>, from: number, httpStatus = 503) {
+    let writes = 0;
+    const replace = configMaps.replace.bind(configMaps);
+    configMaps.replace = (current, data) => (++writes >= from ? Promise.reject(new KubeApiError(`configmaps: simulated ${httpStatus}`, { httpStatus })) : replace(current, data));
+    return configMaps;
+  }
+
+  it('an interrupt while the brokers restore still takes restore mode off and ends INTERRUPTED, saying the journal is behind', async () => {
+    const controller = new AbortController();
+    const configMaps = memoryConfigMapApi();
+    const cluster = fakeCluster({
+      brokerLog: () => {
+        failingFrom(configMaps, 0);
+        controller.abort('SIGTERM');
+        return undefined;
+      },
+    });
+    const { outcome } = await run(cluster, configMaps, controller.signal);
+    expect(outcome).toMatchObject({ state: 'INTERRUPTED', signal: 'SIGTERM', journalUnwritten: 'configmaps: simulated 503' });
+    expect(outcome.journal).toMatchObject({ state: 'INTERRUPTED', restoreModeOn: false });
+    expect(envOf(cluster)).toEqual(['CAMUNDA_DATA_BACKUP_STORE=S3', 'SPRING_PROFILES_ACTIVE=broker,operate']);
+    expect(cluster.workloads.get('camunda-zeebe')?.replicas).toBe(0);
+    // What the cluster holds is older: restore mode on (written ahead of the patch), RUNNING.
+    const stored = parseJournal(configMaps.store.get('camunda/camunda-camunda-restore')!);
+    expect(stored).toMatchObject({ state: 'RUNNING', restoreModeOn: true });
+  });
+
+  it('a restore app failing with the journal gone: FAILED (not thrown), restore mode off; the undo failing as well: CLEANUP_FAILED with the commands', async () => {
+    const configMaps = memoryConfigMapApi();
+    const cluster = fakeCluster({ brokerLog: () => (failingFrom(configMaps, 0), NOT_FOUND) });
+    const { outcome } = await run(cluster, configMaps);
+    expect(outcome).toMatchObject({ state: 'FAILED', step: 'await-broker-restore', journalUnwritten: 'configmaps: simulated 503' });
+    expect(envOf(cluster)).toEqual(['CAMUNDA_DATA_BACKUP_STORE=S3', 'SPRING_PROFILES_ACTIVE=broker,operate']);
+
+    const again = memoryConfigMapApi();
+    const broken = fakeCluster({ brokerLog: () => (failingFrom(again, 0, 409), NOT_FOUND), failPatch: (change) => (change.removeEnv ?? []).includes('ZEEBE_RESTORE') });
+    const cleanup = await run(broken, again);
+    expect(cleanup.outcome).toMatchObject({ state: 'CLEANUP_FAILED', journalUnwritten: 'configmaps: simulated 409' });
+    if (cleanup.outcome.state === 'CLEANUP_FAILED') expect(cleanup.outcome.commands).toHaveLength(3);
+  });
+
+  it('a write failing on the way (not in a failure path) ends the run FAILED at that step, never as a refusal', async () => {
+    const configMaps = memoryConfigMapApi();
+    const cluster = fakeCluster({ brokerLog: () => SUCCESS });
+    // The first stop is written done (after the create); the next write, the second stop done, fails.
+    failingFrom(configMaps, 2);
+    const { outcome } = await run(cluster, configMaps);
+    expect(outcome).toMatchObject({ state: 'FAILED', step: 'scale-down:deployment/camunda-optimize' });
+    if (outcome.state !== 'FAILED') return;
+    expect(outcome.message).toBe('the restore journal (configmap/camunda-camunda-restore) could not be written: configmaps: simulated 503');
+    expect(cluster.calls).toEqual(['scale camunda-zeebe 0', 'scale camunda-optimize 0']);
+  });
+
+  it('a 409 from a change around the run (a label) is written over; one from another run is not', async () => {
+    const plan = buildRestorePlan(facts);
+    const configMaps = memoryConfigMapApi();
+    const journalDeps = { configMaps, now: () => Date.parse('2026-12-06T03:00:00Z') };
+    const handle = await openJournal(journalDeps, plan, undefined, undefined);
+    const key = 'camunda/camunda-camunda-restore';
+    const relabel = (data?: Record<string, string>) => {
+      const stored = configMaps.store.get(key)!;
+      configMaps.store.set(key, { ...stored, labels: { ...stored.labels, argocd: 'x' }, ...(data ? { data } : {}), resourceVersion: `${stored.resourceVersion}0` });
+    };
+    relabel();
+    await handle.update({ phase: 'delete-indices' });
+    expect(handle.unwritten).toBeUndefined();
+    expect(parseJournal(configMaps.store.get(key)!)).toMatchObject({ phase: 'delete-indices' });
+
+    const other = JSON.parse(configMaps.store.get(key)!.data['journal.json']!) as Record<string, unknown>;
+    relabel({ 'journal.json': JSON.stringify({ ...other, startedAt: '2026-12-07T00:00:00Z' }) });
+    await expect(handle.update({ phase: 'restore-snapshots' })).rejects.toThrow(/could not be written: .*has been modified/);
+    await handle.tryUpdate({ state: 'FAILED' });
+    expect(handle.journal.state).toBe('FAILED');
+    expect(handle.unwritten).toMatch(/has been modified/);
   });
 });
 

@@ -19,6 +19,7 @@ import { judgeBrokerLogs } from './broker-logs.js';
 import type { JournalHandle, RestoreJournal } from './journal.js';
 import type { PlannedWorkload, RestorePhase, RestorePlan, RestoreStep } from './plan.js';
 import { restoreModeLeftovers, restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
+import { stopAgainWhereRunning } from './still-stopped.js';
 
 export interface RestoreTiming {
   /** Longest wait for pods to go or to get Ready, per workload. */
@@ -53,6 +54,8 @@ export interface RestoreRunDeps {
   readonly verifyExporting: (signal: AbortSignal) => Promise<string>;
   /** Shows that the restored backup is listed by the components again; resolves with what it saw. */
   readonly verifyBackupListed: (backupId: number, signal: AbortSignal) => Promise<string>;
+  /** RDBMS mode: this run was told the database was restored (--database-restored); without it the run stops before the Zeebe restore. */
+  readonly databaseRestored?: boolean | undefined;
   /** Loads the Web Modeler dump (after everything else is up). */
   readonly loadWebModelerDump?: ((step: Extract<RestoreStep, { action: 'load-web-modeler-dump' }>, signal: AbortSignal) => Promise<string>) | undefined;
 }
@@ -64,8 +67,10 @@ export interface StepResult {
   readonly durationMs: number;
 }
 
-export type RestoreOutcome =
+type RestoreOutcomeCore =
   | { readonly state: 'COMPLETED'; readonly journal: RestoreJournal; readonly results: readonly StepResult[] }
+  /** RDBMS mode, a run without --database-restored: every Camunda workload is stopped; the owner restores the database now. */
+  | { readonly state: 'WAITING_FOR_DATABASE'; readonly journal: RestoreJournal; readonly results: readonly StepResult[]; readonly clusterState: readonly string[] }
   | { readonly state: 'INTERRUPTED'; readonly journal: RestoreJournal; readonly results: readonly StepResult[]; readonly signal: string; readonly clusterState: readonly string[] }
   | {
       readonly state: 'FAILED';
@@ -85,6 +90,12 @@ export type RestoreOutcome =
       readonly commands: readonly string[];
       readonly clusterState: readonly string[];
     };
+
+/**
+ * How the run ended. `journalUnwritten`: the last journal write failed (API server gone, token expired, a conflict
+ * that could not be resolved), so the journal in the cluster is behind what `journal` says happened.
+ */
+export type RestoreOutcome = RestoreOutcomeCore & { readonly journalUnwritten?: string | undefined };
 
 /** A broker that logged a failure line of the restore application. */
 export class BrokerRestoreError extends Error {
@@ -106,6 +117,8 @@ export function stepTitle(step: RestoreStep): string {
   switch (step.action) {
     case 'scale-down':
       return `Stop ${describeWorkload(step.workload)} (${step.workload.replicas} → 0)`;
+    case 'await-database-restore':
+      return "Restore the Camunda database with the vendor's tools (you, while Camunda is stopped), then continue with --database-restored";
     case 'delete-indices':
       return `Delete ${step.indices.length === 1 ? `index ${step.indices[0] ?? ''}` : `${step.indices.length} indices`} by exact name`;
     case 'verify-indices-gone':
@@ -143,6 +156,9 @@ export function stepTitle(step: RestoreStep): string {
  * waiting and reading. So most steps cost one journal write, when they are done; a failure or an interrupt still
  * records the step it stopped in.
  */
+/** Phases whose steps need every Camunda workload stopped: re-asserted before the first of them a run still has to do. */
+const NEED_STOPPED: readonly RestorePhase[] = ['restore-database', 'delete-indices', 'restore-snapshots', 'delete-zeebe-volumes', 'restore-zeebe'];
+
 const JOURNALED_AT_START: ReadonlySet<RestoreStep['action']> = new Set(['restore-snapshot', 'patch-restore-mode']);
 
 /** The steps whose work a broken or interrupted restore-mode run undoes: they are done again by the next run. */
@@ -163,20 +179,31 @@ export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): P
   if (journal.journal.restoreModeOn && !journal.journal.done.includes('await-broker-restore')) {
     emit({ kind: 'warning', message: `the last run stopped while statefulset/${plan.restoreMode.statefulSet} was in restore mode: taking it out of restore mode first, then restoring Zeebe again from empty volumes` });
     const undone = await leaveRestoreMode(plan, deps, results);
-    if (undone) return undone;
+    if (undone) return withUnwritten(undone, journal);
   }
 
   // The step the last run was in when it stopped (a snapshot restore it may have left half done).
   const resumeAt = journal.journal.current;
+  let stillStoppedChecked = false;
   for (const [index, step] of plan.steps.entries()) {
     if (journal.journal.done.includes(step.id)) continue;
-    if (signal.aborted) return stopSafely(plan, deps, results, interrupted);
+    if (signal.aborted) return withUnwritten(await stopSafely(plan, deps, results, interrupted), journal);
+    if (!stillStoppedChecked && NEED_STOPPED.includes(step.phase)) {
+      stillStoppedChecked = true;
+      const refused = await assertStillStopped(plan, step, deps, results, interrupted);
+      if (refused) return withUnwritten(refused, journal);
+    }
+    if (step.action === 'await-database-restore' && deps.databaseRestored !== true) {
+      await journal.tryUpdate({ state: 'WAITING_FOR_DATABASE', phase: step.phase, current: undefined, error: undefined });
+      return withUnwritten({ state: 'WAITING_FOR_DATABASE', journal: journal.journal, results, clusterState: describeClusterState(journal.journal) }, journal);
+    }
     const resuming = resumeAt === step.id;
-    if (JOURNALED_AT_START.has(step.action)) await journal.update({ phase: step.phase, current: step.id, ...(step.action === 'patch-restore-mode' ? { restoreModeOn: true } : {}) });
     const title = stepTitle(step);
     emit({ kind: 'step-started', step: step.id, title });
     const started = Date.now();
     try {
+      // Written ahead where a run that dies in the step must find it named (and restore mode maybe on).
+      if (JOURNALED_AT_START.has(step.action)) await journal.update({ phase: step.phase, current: step.id, ...(step.action === 'patch-restore-mode' ? { restoreModeOn: true } : {}) });
       const message = await runStep(plan, step, deps, resuming);
       const durationMs = Date.now() - started;
       results.push({ id: step.id, phase: step.phase, message, durationMs });
@@ -193,21 +220,69 @@ export async function runRestorePlan(plan: RestorePlan, deps: RestoreRunDeps): P
     } catch (error) {
       if (signal.aborted) {
         emit({ kind: 'step-failed', step: step.id, message: `stopped by ${String(signal.reason)}` });
-        return stopSafely(plan, deps, results, interrupted, step);
+        return withUnwritten(await stopSafely(plan, deps, results, interrupted, step), journal);
       }
       const message = messageOf(error);
       emit({ kind: 'step-failed', step: step.id, message });
-      await journal.update({ state: 'FAILED', phase: step.phase, current: step.id, error: `${title}: ${message}` });
+      // From here on every journal write is best effort: none may skip taking restore mode off or hide the outcome.
+      await journal.tryUpdate({ state: 'FAILED', phase: step.phase, current: step.id, error: `${title}: ${message}` });
       if (journal.journal.restoreModeOn) {
         const undone = await leaveRestoreMode(plan, deps, results);
-        if (undone) return undone;
+        if (undone) return withUnwritten(undone, journal);
       }
       if (step.action === 'verify-zeebe-data') await stopForZeebeRedo(plan, deps, results);
-      return { state: 'FAILED', journal: journal.journal, results, step: step.id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) };
+      return withUnwritten({ state: 'FAILED', journal: journal.journal, results, step: step.id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) }, journal);
     }
   }
-  if (journal.journal.state !== 'COMPLETED') await journal.update({ state: 'COMPLETED', current: undefined, error: undefined });
-  return { state: 'COMPLETED', journal: journal.journal, results };
+  if (journal.journal.state !== 'COMPLETED') await journal.tryUpdate({ state: 'COMPLETED', current: undefined, error: undefined });
+  return withUnwritten({ state: 'COMPLETED', journal: journal.journal, results }, journal);
+}
+
+/** The outcome, saying when the journal in the cluster is behind it. */
+function withUnwritten(outcome: RestoreOutcome, journal: JournalHandle): RestoreOutcome {
+  return journal.unwritten === undefined ? outcome : { ...outcome, journalUnwritten: journal.unwritten };
+}
+
+/**
+ * Right before the first step that needs the applications stopped, in every run (first or continued): anything
+ * running again since the restore stopped it (Argo CD self-heal, a colleague, an autoscaler) is stopped again,
+ * its recorded replicas untouched, and the run says so. RDBMS: when the run is told the database was restored and
+ * something ran since the stop, it may have written into that database: the run stops, asking for the database to be
+ * restored again (Camunda is stopped again now).
+ */
+async function assertStillStopped(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDeps, results: StepResult[], interrupted: () => RestoreOutcome): Promise<RestoreOutcome | undefined> {
+  const { journal, emit, signal } = deps;
+  const id = 'assert-stopped';
+  emit({ kind: 'step-started', step: id, title: 'Check that every Camunda workload is still stopped' });
+  const started = Date.now();
+  let again: string[];
+  try {
+    again = await stopAgainWhereRunning(plan, deps);
+  } catch (error) {
+    if (signal.aborted) {
+      emit({ kind: 'step-failed', step: id, message: `stopped by ${String(signal.reason)}` });
+      return stopSafely(plan, deps, results, interrupted);
+    }
+    const message = `checking that every Camunda workload is still stopped failed: ${messageOf(error)}`;
+    emit({ kind: 'step-failed', step: id, message });
+    await journal.tryUpdate({ state: 'FAILED', phase: step.phase, current: undefined, error: message });
+    return { state: 'FAILED', journal: journal.journal, results, step: id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) };
+  }
+  const durationMs = Date.now() - started;
+  if (again.length === 0) {
+    emit({ kind: 'step-succeeded', step: id, durationMs, message: `${plan.workloads.length} workload(s) at 0 replicas, no pod` });
+    return undefined;
+  }
+  const said = `running again since the restore stopped it: ${again.join('; ')}. Stopped again (the journal keeps the recorded replicas); look for what starts it (Argo CD self-heal, a colleague, an autoscaler)`;
+  emit({ kind: 'warning', message: said });
+  emit({ kind: 'step-succeeded', step: id, durationMs, message: `stopped again: ${again.length} workload(s)` });
+  results.push({ id, phase: step.phase, message: said, durationMs });
+  if (step.action === 'await-database-restore' && deps.databaseRestored === true) {
+    const message = `${said}. It may have written into the database after you restored it: restore the database again (Camunda is stopped now), then continue`;
+    await journal.tryUpdate({ state: 'FAILED', phase: step.phase, current: undefined, error: message });
+    return { state: 'FAILED', journal: journal.journal, results, step: id, phase: step.phase, message, clusterState: describeClusterState(journal.journal) };
+  }
+  return undefined;
 }
 
 /**
@@ -219,9 +294,9 @@ async function stopSafely(plan: RestorePlan, deps: RestoreRunDeps, results: Step
   if (deps.journal.journal.restoreModeOn) {
     const undone = await leaveRestoreMode(plan, deps, results);
     if (undone) return undone;
-    await deps.journal.update({ state: 'INTERRUPTED', error, ...(step ? { phase: step.phase } : {}) });
+    await deps.journal.tryUpdate({ state: 'INTERRUPTED', error, ...(step ? { phase: step.phase } : {}) });
   } else {
-    await deps.journal.update({ state: 'INTERRUPTED', error, ...(step ? { phase: step.phase, current: step.id } : {}) });
+    await deps.journal.tryUpdate({ state: 'INTERRUPTED', error, ...(step ? { phase: step.phase, current: step.id } : {}) });
   }
   return interrupted();
 }
@@ -256,7 +331,7 @@ export async function leaveRestoreMode(plan: RestorePlan, deps: LeaveRestoreMode
   } catch (error) {
     const message = `taking statefulset/${ref.name} out of restore mode failed: ${messageOf(error)}`;
     emit({ kind: 'cleanup-failed', title, message });
-    await journal.update({ state: 'FAILED', error: message });
+    await journal.tryUpdate({ state: 'FAILED', error: message });
     return {
       state: 'CLEANUP_FAILED',
       journal: journal.journal,
@@ -270,7 +345,7 @@ export async function leaveRestoreMode(plan: RestorePlan, deps: LeaveRestoreMode
   const leaveSteps = plan.steps.filter((s) => s.phase === 'leave-restore-mode' && (s.action === 'scale-down' || s.action === 'revert-restore-mode')).map((s) => s.id);
   const redo = new Set(plan.steps.filter((s) => REDONE_AFTER_RESTORE_MODE_UNDO.includes(s.phase)).map((s) => s.id));
   const done = restored ? [...new Set([...journal.journal.done, ...leaveSteps])] : journal.journal.done.filter((id) => !redo.has(id));
-  await journal.update({ restoreModeOn: false, current: undefined, done });
+  await journal.tryUpdate({ restoreModeOn: false, current: undefined, done });
   results.push({ id: 'revert-restore-mode', phase: 'leave-restore-mode', message: 'restore env removed, probes put back, brokers at 0', durationMs: Date.now() - started });
   emit({ kind: 'cleanup-succeeded', title });
   return undefined;
@@ -294,7 +369,7 @@ async function stopForZeebeRedo(plan: RestorePlan, deps: RestoreRunDeps, results
     return;
   }
   const redo = new Set(plan.steps.filter((s) => s.phase === 'delete-zeebe-volumes' || s.phase === 'restore-zeebe' || s.phase === 'leave-restore-mode').map((s) => s.id));
-  await journal.update({ current: undefined, done: journal.journal.done.filter((id) => !redo.has(id)) });
+  await journal.tryUpdate({ current: undefined, done: journal.journal.done.filter((id) => !redo.has(id)) });
   results.push({ id: 'stop-for-zeebe-redo', phase: 'leave-restore-mode', message: 'brokers at 0; the next run deletes their volumes and restores Zeebe again', durationMs: Date.now() - started });
   emit({ kind: 'cleanup-succeeded', title });
 }
@@ -318,6 +393,8 @@ async function runStep(plan: RestorePlan, step: RestoreStep, deps: RestoreRunDep
       await wait(ref, 'gone', progress);
       return 'no pod left';
     }
+    case 'await-database-restore':
+      return 'the database was restored (--database-restored)';
     case 'delete-indices': {
       // One request; a name an interrupted run already deleted is skipped, every other one deleted (open or closed).
       await deleteIndices(await search(), step.indices);
@@ -479,6 +556,10 @@ export function describeClusterState(journal: RestoreJournal): string[] {
   const zeebeUp = done.some((id) => id.startsWith('scale-up:statefulset/'));
   if (stopped === 0) lines.push('nothing was changed yet');
   else if (started === 0 && !zeebeUp) lines.push(`applications stopped: ${stopped} of ${toStop} workload(s) at 0 replicas (the journal keeps their replicas)`);
+  if (plan.steps.some((s) => s.action === 'await-database-restore')) {
+    if (done.includes('database-restored')) lines.push('the database was restored by its owner (confirmed with --database-restored)');
+    else if (stopped === toStop) lines.push("waiting for the Camunda database to be restored with the vendor's tools (every Camunda workload is stopped)");
+  }
   const batches = plan.steps.filter((s): s is Extract<RestoreStep, { action: 'delete-indices' }> => s.action === 'delete-indices');
   const toDelete = batches.reduce((n, s) => n + s.indices.length, 0);
   const deleted = batches.filter((s) => done.includes(s.id)).reduce((n, s) => n + s.indices.length, 0);

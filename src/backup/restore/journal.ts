@@ -6,12 +6,18 @@
  * Writes are optimistic (resourceVersion): two runs cannot both think they own it.
  */
 import { z } from 'zod';
+import { messageOf } from '../../errors.js';
 import type { Installation, SearchEndpoint } from '../../camunda/installation.js';
 import type { ConfigMapApi, RecordMap } from '../../kube/kube-client.js';
 import { RESTORE_PHASES, type RestorePhase, type RestorePlan } from './plan.js';
 
-/** ABANDONED: given up with `restore --abandon` (applications started again on the data as it was); finished like COMPLETED. */
-export type JournalState = 'RUNNING' | 'INTERRUPTED' | 'FAILED' | 'COMPLETED' | 'ABANDONED';
+/**
+ * WAITING_FOR_DATABASE: RDBMS mode, the first run stopped every Camunda workload and waits for the owner to restore
+ * the database; `restore --database-restored` continues.
+ * ABANDONED: given up with `restore --abandon` (applications started again on the data as it was); finished like COMPLETED.
+ */
+export const JOURNAL_STATES = ['RUNNING', 'WAITING_FOR_DATABASE', 'INTERRUPTED', 'FAILED', 'COMPLETED', 'ABANDONED'] as const;
+export type JournalState = (typeof JOURNAL_STATES)[number];
 
 export interface RestoreJournal {
   readonly schemaVersion: 1;
@@ -63,7 +69,7 @@ export function restoreKeyOf(plan: Pick<RestorePlan, 'mode' | 'backupId'>): stri
 const JournalHeadSchema = z
   .object({
     schemaVersion: z.literal(1),
-    state: z.enum(['RUNNING', 'INTERRUPTED', 'FAILED', 'COMPLETED', 'ABANDONED']),
+    state: z.enum(JOURNAL_STATES),
     phase: z.enum(RESTORE_PHASES),
     startedAt: z.string(),
     updatedAt: z.string(),
@@ -95,10 +101,25 @@ export function parseJournal(record: RecordMap): RestoreJournal | { readonly unr
 /** A restore is unfinished until it completed or was abandoned: until then it is continued, and nothing else changes the release. */
 export const isUnfinished = (journal: Pick<RestoreJournal, 'state'>): boolean => journal.state !== 'COMPLETED' && journal.state !== 'ABANDONED';
 
-/** A journal whose every write replaces the version it read: a concurrent writer makes the write fail with 409. */
+export type JournalChange = Partial<Omit<RestoreJournal, 'schemaVersion' | 'plan' | 'startedAt'>>;
+
+/**
+ * A journal whose every write replaces the version it read: a concurrent writer makes the write fail with 409
+ * (unless the stored version is still this run's journal, changed only around it, e.g. a label: then it is written
+ * over once more).
+ */
 export interface JournalHandle {
+  /** What this run knows happened: after a failed best-effort write, ahead of what the cluster holds. */
   readonly journal: RestoreJournal;
-  update(change: Partial<Omit<RestoreJournal, 'schemaVersion' | 'plan' | 'startedAt'>>): Promise<RestoreJournal>;
+  /** Why the last write failed, while no later write succeeded: the cluster's journal is behind `journal`. */
+  readonly unwritten: string | undefined;
+  /** Writes the change; throws (and keeps the old state) when the write fails. */
+  update(change: JournalChange): Promise<RestoreJournal>;
+  /**
+   * Best effort, for the failure, interrupt and cleanup paths: the change is taken as known whether or not the write
+   * succeeds (a later write carries it), and a failed write never throws; it is kept in `unwritten`.
+   */
+  tryUpdate(change: JournalChange): Promise<RestoreJournal>;
 }
 
 export interface JournalStoreDeps {
@@ -134,15 +155,58 @@ export async function openJournal(
     ? await deps.configMaps.replace(existing.record, serialise(journal))
     : await deps.configMaps.create(plan.namespace, journalNameFor(plan.release), serialise(journal), journalLabels(plan.release));
   let current = journal;
+  let unwritten: string | undefined;
+  const write = async (next: RestoreJournal): Promise<void> => {
+    try {
+      record = await deps.configMaps.replace(record, serialise(next));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      // Changed around this run (a label, an annotation)? Then it is still ours: write over the stored version.
+      const stored = await deps.configMaps.read(record.namespace, record.name);
+      const parsed = stored ? parseJournal(stored) : undefined;
+      if (!stored || !parsed || 'unreadable' in parsed || parsed.startedAt !== current.startedAt || parsed.runs !== current.runs) throw error;
+      record = await deps.configMaps.replace(stored, serialise(next));
+    }
+    unwritten = undefined;
+  };
+  const next = (change: JournalChange): RestoreJournal => ({ ...current, ...change, updatedAt: new Date(deps.now()).toISOString() });
   return {
     get journal() {
       return current;
     },
+    get unwritten() {
+      return unwritten;
+    },
     async update(change) {
-      const next: RestoreJournal = { ...current, ...change, updatedAt: new Date(deps.now()).toISOString() };
-      record = await deps.configMaps.replace(record, serialise(next));
-      current = next;
-      return next;
+      const updated = next(change);
+      try {
+        await write(updated);
+      } catch (error) {
+        unwritten = messageOf(error);
+        throw new JournalWriteError(record.name, error);
+      }
+      current = updated;
+      return updated;
+    },
+    async tryUpdate(change) {
+      const updated = next(change);
+      current = updated;
+      try {
+        await write(updated);
+      } catch (error) {
+        unwritten = messageOf(error);
+      }
+      return updated;
     },
   };
+}
+
+const isConflict = (error: unknown): boolean => (error as { httpStatus?: unknown } | undefined)?.httpStatus === 409;
+
+/** A journal write that failed while the run went on: the run stops (the journal must stay ahead of the cluster). */
+export class JournalWriteError extends Error {
+  constructor(name: string, cause: unknown) {
+    super(`the restore journal (configmap/${name}) could not be written: ${messageOf(cause)}`);
+    this.name = 'JournalWriteError';
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRestorePlan, claimOrdinal, RESTORE_PHASES, restoreEnv, type RestoreFacts } from './plan.js';
+import { buildRestorePlan, claimOrdinal, RESTORE_PHASES, restoreEnv, withRestoreTo, type RestoreFacts } from './plan.js';
 
 const facts = (over: Partial<RestoreFacts> = {}): RestoreFacts => ({
   release: 'camunda',
@@ -146,5 +146,35 @@ describe('the Web Modeler load', () => {
     expect(last.filter((s) => s.action === 'scale-up').map((s) => (s.action === 'scale-up' ? s.workload.replicas : -1))).toEqual([2, 1]);
     expect(plan.webModelerDump).toBe('web-modeler-12.sql');
     expect(plan.notRestored.some((n) => n.startsWith('Web Modeler'))).toBe(false);
+  });
+});
+
+describe('RDBMS plans', () => {
+  const rdbms = (): RestoreFacts => facts({ mode: 'rdbms', backupId: null, line: '8.9', indexPrefixes: [], indices: [], snapshots: [], searchWhere: undefined });
+
+  it('wait for the database after the stops and before anything else', () => {
+    const plan = buildRestorePlan(rdbms());
+    const ids = plan.steps.map((s) => s.id);
+    expect(ids.slice(0, 3)).toEqual(['scale-down:statefulset/camunda-zeebe', 'scale-down:deployment/camunda-optimize', 'database-restored']);
+    expect(plan.steps[2]).toMatchObject({ phase: 'restore-database', action: 'await-database-restore' });
+    expect(buildRestorePlan(facts()).steps.some((s) => s.action === 'await-database-restore')).toBe(false);
+  });
+
+  it('take the bound given with --database-restored: only the env set changes, the inverse stays exact', () => {
+    const plan = buildRestorePlan(rdbms());
+    // The StatefulSet had a ZEEBE_RESTORE_TO_TIMESTAMP left over: removed for the default mode, recorded as it was.
+    expect(plan.restoreMode.removeEnv).toEqual(['ZEEBE_RESTORE_TO_TIMESTAMP']);
+    const bounded = withRestoreTo(plan, '2026-12-06T02:00:00.000Z');
+    expect(bounded.restoreTo).toBe('2026-12-06T02:00:00.000Z');
+    expect(bounded.restoreMode.setEnv).toEqual([
+      { name: 'ZEEBE_RESTORE', value: 'true' },
+      { name: 'ZEEBE_RESTORE_TO_TIMESTAMP', value: '2026-12-06T02:00:00.000Z' },
+      { name: 'SPRING_PROFILES_ACTIVE', value: 'restore' },
+    ]);
+    expect(bounded.restoreMode.removeEnv).toEqual([]);
+    expect(bounded.restoreMode.envBefore).toEqual(plan.restoreMode.envBefore);
+    expect(bounded.steps).toEqual(plan.steps);
+    // And back: the same plan as made without a bound.
+    expect(withRestoreTo(bounded, undefined)).toEqual(plan);
   });
 });

@@ -16,6 +16,8 @@ export type RestoreMode = 'backup-id' | 'rdbms';
 /** The phases of the run, in order. A journal names the phase it stopped in. */
 export const RESTORE_PHASES = [
   'stop-workloads',
+  // RDBMS mode: the owner restores the database while Camunda is stopped (camunda-restore.md §3), between two runs.
+  'restore-database',
   'delete-indices',
   'restore-snapshots',
   'delete-zeebe-volumes',
@@ -90,6 +92,7 @@ interface StepBase {
 /** One step of the plan; each is verified before the next starts. */
 export type RestoreStep =
   | (StepBase & { readonly action: 'scale-down'; readonly workload: PlannedWorkload })
+  | (StepBase & { readonly action: 'await-database-restore' })
   /** One request's worth of indices, by exact name (`delete-indices:<k>/<n>`): the plan lists every name. */
   | (StepBase & { readonly action: 'delete-indices'; readonly indices: readonly string[] })
   | (StepBase & { readonly action: 'verify-indices-gone'; readonly indices: readonly string[]; readonly prefixes: readonly string[]; readonly kept?: readonly string[] | undefined })
@@ -231,6 +234,8 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
 
   const steps: RestoreStep[] = [
     ...facts.workloads.map((workload): RestoreStep => ({ id: `scale-down:${ref(workload)}`, phase: 'stop-workloads', action: 'scale-down', workload })),
+    // Done only by a run given --database-restored; the run without it stops here (WAITING_FOR_DATABASE).
+    ...(facts.mode === 'rdbms' ? [{ id: 'database-restored', phase: 'restore-database', action: 'await-database-restore' } as const] : []),
     ...deleteBatches.map((batch, i): RestoreStep => ({ id: `delete-indices:${i + 1}/${deleteBatches.length}`, phase: 'delete-indices', action: 'delete-indices', indices: batch })),
     ...(indices.length > 0 ? [{ id: 'verify-indices-gone', phase: 'delete-indices', action: 'verify-indices-gone', indices, prefixes: facts.indexPrefixes, ...(facts.keptIndices ? { kept: facts.keptIndices.indices } : {}) } as const] : []),
     ...facts.snapshots.map((snapshot): RestoreStep => ({ id: `restore-snapshot:${snapshot.snapshot}`, phase: 'restore-snapshots', action: 'restore-snapshot', snapshot })),
@@ -256,7 +261,7 @@ export function buildRestorePlan(facts: RestoreFacts): RestorePlan {
   const notRestored: string[] = ['Identity and Keycloak data (their own database; left running)'];
   if (facts.mode === 'rdbms') {
     notRestored.unshift(
-      "the Camunda database (RDBMS): you restored it with the vendor's tools before this run; Zeebe re-exports from the restored backup's checkpoint",
+      "the Camunda database (RDBMS): you restore it with the vendor's tools while Camunda is stopped (between restore --stop-for-database-restore and restore --database-restored); Zeebe re-exports from the restored backup's checkpoint",
       'Optimize: restore its own snapshots with their own IDs (separately)',
     );
   }
@@ -297,6 +302,19 @@ function webModelerSteps(webModeler: NonNullable<RestoreFacts['webModeler']>): R
     ...workloads.map((workload): RestoreStep => ({ id: `web-modeler-scale-up:${ref(workload)}`, phase: 'web-modeler', action: 'scale-up', workload })),
     ...workloads.map((workload): RestoreStep => ({ id: `web-modeler-await-ready:${ref(workload)}`, phase: 'web-modeler', action: 'await-ready', workload })),
   ];
+}
+
+/**
+ * RDBMS mode: the plan with another upper bound (--to), given when the database was restored (the second run).
+ * Only the env restore mode sets changes; what the StatefulSet had before is the same (every name the chart's start
+ * script reads for a restore was recorded when the plan was made).
+ */
+export function withRestoreTo(plan: RestorePlan, restoreTo: string | undefined): RestorePlan {
+  const setEnv = restoreEnv(plan.line, plan.mode, plan.backupId, restoreTo);
+  const present = new Set(plan.restoreMode.envBefore.map((e) => e.name));
+  const removeEnv = RESTORE_SELECTORS.filter((name) => present.has(name) && !setEnv.some((e) => e.name === name));
+  const { restoreTo: _old, ...rest } = plan;
+  return { ...rest, ...(restoreTo !== undefined ? { restoreTo } : {}), restoreMode: { ...plan.restoreMode, setEnv, removeEnv } };
 }
 
 /** The plan with the Web Modeler load added as its last phase (a continued restore given --web-modeler-dump). */

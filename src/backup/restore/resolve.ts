@@ -12,12 +12,13 @@ import { UnexpectedResponseError } from '../../camunda/responses.js';
 import { listIndicesByPrefix } from '../../camunda/search-indices.js';
 import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
 import { PreconditionError, UsageError } from '../../errors.js';
-import type { ClusterFlags } from '../../kube/cluster-flags.js';
+import { kubectlCommand, toolCommand, type ClusterFlags } from '../../kube/cluster-flags.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { Workload, WorkloadClient } from '../../kube/workload-client.js';
 import type { ConnectionPool } from '../connections.js';
 import { layoutOf, partOf, whereOf } from '../layout.js';
 import { describeFailure } from '../part-clients.js';
+import { journalNameFor } from './journal.js';
 import { webModelerLoadCommand } from './web-modeler.js';
 import { buildRestorePlan, claimOrdinal, withWebModelerDumpFile, withWebModelerLoad, type ExpectedPartition, type PlannedSnapshot, type PlannedWorkload, type RestoreFacts, type RestoreMode, type RestorePlan } from './plan.js';
 
@@ -125,11 +126,50 @@ function brokerOf(workloads: readonly Workload[], installation: Installation): W
   return broker;
 }
 
+/** The refusal of a plan while the brokers are at 0 (a PreconditionError: exit 3, nothing changed). */
+export class StoppedBrokersError extends PreconditionError {}
+
+/**
+ * A plan records the replicas it finds. With the brokers' StatefulSet at 0 it would record 0, wait for no broker
+ * (the restore "succeeds" at once) and take every data PVC for an orphan: refused, saying how to get out. Only asked
+ * when no unfinished journal holds the replicas recorded before the brokers were stopped.
+ */
+export function stoppedBrokersRefusal(
+  broker: Pick<Workload, 'name' | 'replicas'>,
+  installation: Pick<Installation, 'release' | 'namespace'> & { readonly secondaryStorage?: Installation['secondaryStorage'] | undefined },
+  cluster: ClusterFlags,
+  access?: string,
+): StoppedBrokersError | undefined {
+  if (broker.replicas > 0) return undefined;
+  const target = { cluster, namespace: installation.namespace, release: installation.release, access };
+  const rdbms = installation.secondaryStorage === 'rdbms';
+  return new StoppedBrokersError(
+    `statefulset/${broker.name} has 0 replicas and no unfinished restore journal recorded how many brokers it runs: a restore planned now would record 0, wait for no broker and delete every Zeebe data PVC as an orphan; nothing was changed`,
+    {
+      hint: [
+        `if a restore stopped it, continue that restore (see ${toolCommand('restore --status', target)}; its journal is configmap/${journalNameFor(installation.release)}: if it was deleted, the replicas it recorded are gone)`,
+        `otherwise scale the brokers back to the cluster size of your values, ${kubectlCommand(`scale statefulset ${broker.name}`, target)} --replicas=<clusterSize>, wait until they are ready, and run the restore again`,
+        ...(rdbms ? ['on an RDBMS the database must be restored while Camunda is stopped: run restore --stop-for-database-restore first, restore the database after it'] : []),
+      ].join('; '),
+    },
+  );
+}
+
+/** The broker StatefulSet of the release, read now (discovery may have failed because it is at 0): refused when it has 0 replicas. */
+export async function refuseStoppedBrokers(installation: Parameters<typeof stoppedBrokersRefusal>[1], workloads: WorkloadClient, cluster: ClusterFlags, access?: string): Promise<void> {
+  const all = await workloads.listWorkloads(installation.namespace, `app.kubernetes.io/instance=${installation.release}`);
+  const broker = all.find((w) => w.kind === 'StatefulSet' && w.labels['app.kubernetes.io/component'] === 'zeebe-broker');
+  const refusal = broker ? stoppedBrokersRefusal(broker, installation, cluster, access) : undefined;
+  if (refusal) throw refusal;
+}
+
 export async function resolveRestoreFacts(installation: Installation, options: ResolveOptions, deps: ResolveDeps): Promise<RestoreFacts> {
   const { namespace, release } = installation;
   const all = await deps.workloads.listWorkloads(namespace, `app.kubernetes.io/instance=${release}`);
   const camunda = all.filter((w) => STOPPED_COMPONENTS.includes(w.labels['app.kubernetes.io/component'] ?? ''));
   const broker = brokerOf(camunda, installation);
+  const stopped = stoppedBrokersRefusal(broker, installation, options.cluster ?? {});
+  if (stopped) throw stopped;
   const container = broker.containers.find((c) => c.name === 'orchestration' || c.name === 'zeebe') ?? broker.containers[0];
   if (!container) throw new PreconditionError(`statefulset/${broker.name} has no container`);
   // The brokers first: they stop writing before the applications that read from them.

@@ -28,6 +28,8 @@ export interface RestoreRunFlags {
   readonly waitTimeoutMs?: number | undefined;
   readonly pollIntervalMs?: number | undefined;
   readonly webModelerTimeoutMs?: number | undefined;
+  /** RDBMS: the run that continues (the stop until every workload is stopped; then --database-restored). */
+  readonly rdbmsRun?: 'stop-for-database-restore' | 'database-restored' | undefined;
 }
 
 /** The flags of a duration that differs from its default, e.g. ["--wait-timeout 30m"]. */
@@ -40,8 +42,9 @@ function durationFlag(flag: string, ms: number | undefined, defaultText: string)
 export function continueRestoreCommand(target: CommandTarget, restore: RestoreIdentity, run: RestoreRunFlags = {}): string {
   const id = restore.mode === 'backup-id' && restore.backupId !== null ? ` ${restore.backupId}` : '';
   return toolCommand(`restore${id}`, target, [
-    ...(restore.mode === 'rdbms' ? ['--database-restored'] : []),
-    ...(restore.restoreTo !== undefined ? [`--to ${restore.restoreTo}`] : []),
+    ...(restore.mode === 'rdbms' ? [`--${run.rdbmsRun ?? 'database-restored'}`] : []),
+    // --to shapes the Zeebe restore: it goes with --database-restored, not with the first RDBMS run.
+    ...(restore.restoreTo !== undefined && !(restore.mode === 'rdbms' && run.rdbmsRun === 'stop-for-database-restore') ? [`--to ${restore.restoreTo}`] : []),
     ...(restore.webModelerDump !== undefined ? [`--web-modeler-dump ${shellWord(restore.webModelerDump)}`] : []),
     ...durationFlag('--wait-timeout', run.waitTimeoutMs, RESTORE_WAIT_TIMEOUT_DEFAULT),
     ...durationFlag('--poll-interval', run.pollIntervalMs, RESTORE_POLL_INTERVAL_DEFAULT),

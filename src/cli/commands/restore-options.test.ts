@@ -34,6 +34,24 @@ describe('parseRestoreOptions', () => {
     expect(() => parseRestoreOptions(args({ 'database-restored': true, to: '2026-12-06T03:00:00' }))).toThrow(/with a zone/);
   });
 
+  it('RDBMS, the first of two runs: --stop-for-database-restore takes no ID, no --to, and not --database-restored', () => {
+    expect(parseRestoreOptions(args({ 'stop-for-database-restore': true }))).toMatchObject({ backupId: undefined, stopForDatabaseRestore: true, databaseRestored: false });
+    expect(parseRestoreOptions(args({ backupId: '5' })).stopForDatabaseRestore).toBe(false);
+    expect(() => parseRestoreOptions(args({ 'stop-for-database-restore': true, 'database-restored': true }))).toThrow(/the two runs of an RDBMS restore: give one/);
+    expect(() => parseRestoreOptions(args({ 'stop-for-database-restore': true, backupId: '5' }))).toThrow(/--stop-for-database-restore takes no backup ID/);
+    expect(() => parseRestoreOptions(args({ 'stop-for-database-restore': true, to: '2026-12-06T03:00:00Z' }))).toThrow(/--to is only for the RDBMS mode, with --database-restored/);
+    expect(() => parseRestoreOptions(args({ status: true, 'stop-for-database-restore': true }))).toThrow(/--status/);
+    const noId = (() => {
+      try {
+        parseRestoreOptions(args({}));
+      } catch (error) {
+        return error as UsageError;
+      }
+      return undefined;
+    })();
+    expect(noId?.hint).toMatch(/on an RDBMS installation run --stop-for-database-restore first, restore the database, then --database-restored/);
+  });
+
   it('--web-modeler-timeout bounds the dump load on its own (default 1h, at most 24h), not --wait-timeout', () => {
     expect(parseRestoreOptions(args({ backupId: '5' })).webModelerTimeoutMs).toBe(3_600_000);
     expect(parseRestoreOptions(args({ backupId: '5', 'web-modeler-timeout': '3h', 'wait-timeout': '5m' }))).toMatchObject({ webModelerTimeoutMs: 3 * 3_600_000, waitTimeoutMs: 300_000 });
@@ -59,6 +77,10 @@ describe('continueCommandFor', () => {
     const rdbms = parseRestoreOptions(args({ 'database-restored': true, context: 'c' }));
     expect(continueCommandFor(rdbms, { mode: 'rdbms', backupId: null, restoreTo: '2026-12-06T02:00:00.000Z', namespace: 'n', release: 'r' }, 'ignored')).toBe(
       'kubectl camunda-backup restore --context c -n n --release r --access port-forward --database-restored --to 2026-12-06T02:00:00.000Z --yes',
+    );
+    // Until every workload is stopped, the first run continues; it never carries --to.
+    expect(continueCommandFor(rdbms, { mode: 'rdbms', backupId: null, restoreTo: '2026-12-06T02:00:00.000Z', namespace: 'n', release: 'r' }, 'ignored', 'stop-for-database-restore')).toBe(
+      'kubectl camunda-backup restore --context c -n n --release r --access port-forward --stop-for-database-restore --yes',
     );
   });
 

@@ -17,6 +17,7 @@ export interface RestoreArgs extends GlobalArgs {
   readonly status: boolean;
   readonly abandon?: boolean | undefined;
   readonly 'database-restored': boolean;
+  readonly 'stop-for-database-restore'?: boolean | undefined;
   readonly to?: string | undefined;
   readonly 'web-modeler-dump'?: string | undefined;
   readonly 'web-modeler-timeout'?: string | undefined;
@@ -33,6 +34,8 @@ export interface RestoreCommandOptions extends GlobalOptions {
   /** --abandon: give up the release's unfinished restore (start the applications again, close the journal). */
   readonly abandon: boolean;
   readonly databaseRestored: boolean;
+  /** RDBMS, the first of two runs: check, stop every Camunda workload (replicas recorded), then wait for the database. */
+  readonly stopForDatabaseRestore: boolean;
   /** --to as an ISO instant. */
   readonly to?: string | undefined;
   readonly webModelerDump?: string | undefined;
@@ -53,6 +56,7 @@ const RestoreSchema = z.object({
   status: z.boolean(),
   abandon: z.boolean().optional(),
   'database-restored': z.boolean(),
+  'stop-for-database-restore': z.boolean().optional().default(false),
   to: z
     .string()
     .optional()
@@ -83,13 +87,14 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
   const usage = (message: string, hint?: string): never => {
     throw new UsageError(message, { hint, usage: 'restore' });
   };
-  if (r.status && (r.backupId !== undefined || r['dry-run'] || r['database-restored'] || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
+  const stopFirst = r['stop-for-database-restore'];
+  if (r.status && (r.backupId !== undefined || r['dry-run'] || r['database-restored'] || stopFirst || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
     usage('--status shows the journal of the release and takes no backup ID or restore flags');
   }
-  if (r.abandon && (r.status || r.backupId !== undefined || r['dry-run'] || r['database-restored'] || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
+  if (r.abandon && (r.status || r.backupId !== undefined || r['dry-run'] || r['database-restored'] || stopFirst || r.to !== undefined || r['web-modeler-dump'] !== undefined)) {
     usage('--abandon gives up the unfinished restore of the release and takes no backup ID, --status, --dry-run or restore flags', 'see what it would give up with restore --status');
   }
-  if (!r.status && !r.abandon && r.backupId === undefined && !r['database-restored']) {
+  if (!r.status && !r.abandon && r.backupId === undefined && !r['database-restored'] && !stopFirst) {
     // Nothing is resolved yet (no kubeconfig read): the list command carries the cluster flags exactly as typed.
     const typed = [
       ...(argv.kubeconfig !== undefined ? [`--kubeconfig ${shellWord(argv.kubeconfig)}`] : []),
@@ -97,9 +102,13 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
       ...(argv.namespace !== undefined ? [`-n ${shellWord(argv.namespace)}`] : []),
       ...(argv.release !== undefined ? [`--release ${shellWord(argv.release)}`] : []),
     ];
-    usage('a backup ID is required, e.g. restore 1748937221', `list the backups with '${['kubectl camunda-backup list', ...typed].join(' ')}'; on an RDBMS installation pass --database-restored instead`);
+    usage('a backup ID is required, e.g. restore 1748937221', `list the backups with '${['kubectl camunda-backup list', ...typed].join(' ')}'; on an RDBMS installation run --stop-for-database-restore first, restore the database, then --database-restored`);
   }
-  if (r.to !== undefined && !r['database-restored']) usage('--to is only for the RDBMS mode (--database-restored)');
+  if (stopFirst && r['database-restored']) {
+    usage('--stop-for-database-restore and --database-restored are the two runs of an RDBMS restore: give one', 'first --stop-for-database-restore (stops Camunda), then restore the database, then --database-restored');
+  }
+  if (stopFirst && r.backupId !== undefined) usage('--stop-for-database-restore takes no backup ID: on an RDBMS the restore follows the database');
+  if (r.to !== undefined && !r['database-restored']) usage('--to is only for the RDBMS mode, with --database-restored (the run after the database was restored)');
   if (r['database-restored'] && r.backupId !== undefined) {
     usage('--database-restored takes no backup ID: the restore application picks the Zeebe backups that match the restored database', 'bound it with --to <time> if needed');
   }
@@ -114,6 +123,7 @@ export function parseRestoreOptions(argv: RestoreArgs): RestoreCommandOptions {
     status: r.status,
     abandon: r.abandon === true,
     databaseRestored: r['database-restored'],
+    stopForDatabaseRestore: stopFirst,
     ...(r.to !== undefined ? { to: r.to } : {}),
     ...(dump !== undefined ? { webModelerDump: dump } : {}),
     webModelerTimeoutMs: r['web-modeler-timeout'] ?? DEFAULT_WEB_MODELER_TIMEOUT_MS,

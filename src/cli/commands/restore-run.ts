@@ -6,8 +6,8 @@
 import { openPool } from '../../backup/connections.js';
 import { DEFAULT_RESTORE_TIMING, runRestorePlan, type RestoreOutcome } from '../../backup/restore/execute.js';
 import { isUnfinished, journalNameFor, openJournal, readJournal, restoreKeyOf, storedInstallation, type RestoreJournal } from '../../backup/restore/journal.js';
-import type { RestorePlan } from '../../backup/restore/plan.js';
-import { continuedPlanWithDump, planRestore } from '../../backup/restore/resolve.js';
+import { withRestoreTo, type RestorePlan } from '../../backup/restore/plan.js';
+import { continuedPlanWithDump, planRestore, refuseStoppedBrokers, StoppedBrokersError } from '../../backup/restore/resolve.js';
 import { verifyBackupListed, verifyExportingAfterRestore, verifyZeebeData } from '../../backup/restore/verify.js';
 import { DEFAULT_RESUME_TIMING } from '../../backup/resume-exporting.js';
 import { assertWebModelerDump, loadWebModelerDump } from '../../backup/restore/web-modeler.js';
@@ -94,13 +94,23 @@ export function planningError(error: unknown, installation: Pick<Installation, '
   });
 }
 
+/** RDBMS: which of the two runs continues a journal: the stop until every workload is stopped, then --database-restored. */
+export type RdbmsRun = 'stop-for-database-restore' | 'database-restored';
+
+/** Every Camunda workload of the plan was stopped by the journal's runs. */
+export const stopsDone = (journal: Pick<RestoreJournal, 'plan' | 'done'>): boolean => journal.plan.steps.filter((s) => s.phase === 'stop-workloads').every((s) => journal.done.includes(s.id));
+
+/** The RDBMS run that continues the journal (none given: a fresh RDBMS restore starts with the stop). */
+export const rdbmsRunFor = (journal: Pick<RestoreJournal, 'plan' | 'done'> | undefined): RdbmsRun => (journal && stopsDone(journal) ? 'database-restored' : 'stop-for-database-restore');
+
 /** The command that continues (or reruns) this restore, reaching the same cluster the same way (every flag that shapes the run). */
-export function continueCommandFor(options: RestoreCommandOptions, plan: RestoreIdentity, contextName: string): string {
+export function continueCommandFor(options: RestoreCommandOptions, plan: RestoreIdentity, contextName: string, rdbmsRun: RdbmsRun = 'database-restored'): string {
   // The plan's dump (the journal keeps it), not the flag: another restore's plan does not load this run's file.
   return continueRestoreCommand(restoreCommandTarget(options, contextName, plan), plan, {
     waitTimeoutMs: options.waitTimeoutMs,
     pollIntervalMs: options.pollIntervalMs,
     webModelerTimeoutMs: options.webModelerTimeoutMs,
+    rdbmsRun,
   });
 }
 
@@ -115,6 +125,7 @@ async function createWorkloads(options: RestoreCommandOptions, deps: CliDeps): P
  */
 async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
   const { backup, kube } = await openCluster(options, deps);
+  const workloads = await createWorkloads(options, deps);
   const stop = deps.signal;
   let discovered: Installation | undefined;
   let discoveryError: unknown;
@@ -138,36 +149,45 @@ async function openForRestore(options: RestoreCommandOptions, deps: CliDeps) {
   let installation = discovered;
   if (!installation) {
     const stored = previous && isUnfinished(previous.journal) ? previous.journal.installation : undefined;
-    if (!stored) throw discoveryError;
+    if (!stored) {
+      // Discovery fails when the brokers are at 0: say why no restore can be planned, and how to get out.
+      const stopped = await refuseStoppedBrokers({ release, namespace }, workloads, clusterFlagsOf(options, kube.contextName), options.access).then(
+        () => undefined,
+        (error: unknown) => (error instanceof StoppedBrokersError ? error : undefined),
+      );
+      throw stopped ?? discoveryError;
+    }
     // The applications are stopped by the unfinished restore: go on with what the journal knows.
     const secret = stored.search?.credentials?.passwordSecret;
     installation = withSearchAuthorization(stored, secret ? await kube.readSecret(namespace, secret.name) : undefined);
   }
-  return { backup, kube, installation, discovered: discovered !== undefined, previous, journalDeps };
+  return { backup, kube, workloads, installation, discovered: discovered !== undefined, previous, journalDeps };
 }
 
 export async function runRestoreCommand(options: RestoreCommandOptions, deps: CliDeps, guard: RestoreGuard): Promise<void> {
   if (options.status) return showStatus(options, deps);
   const reporter = createCommandReporter(options, deps);
   try {
-    const { backup, kube, installation, discovered, previous, journalDeps } = await openForRestore(options, deps);
+    const { backup, kube, workloads, installation, discovered, previous, journalDeps } = await openForRestore(options, deps);
     for (const message of installation.warnings) reporter.emit({ kind: 'warning', message });
     const rdbms = installation.secondaryStorage === 'rdbms';
-    if (options.databaseRestored && !rdbms) {
-      throw new UsageError(`--database-restored is for installations on an RDBMS; release ${installation.release} keeps its data in ${installation.secondaryStorage}`, {
+    const rdbmsRun: RdbmsRun | undefined = options.databaseRestored ? 'database-restored' : options.stopForDatabaseRestore ? 'stop-for-database-restore' : undefined;
+    const cluster = clusterFlagsOf(options, kube.contextName);
+    const rdbmsCommand = (run: RdbmsRun): string => continueCommandFor(options, { mode: 'rdbms', backupId: null, namespace: installation.namespace, release: installation.release }, kube.contextName, run);
+    if (rdbmsRun && !rdbms) {
+      throw new UsageError(`--${rdbmsRun} is for installations on an RDBMS; release ${installation.release} keeps its data in ${installation.secondaryStorage}`, {
         hint: 'give the backup ID to restore instead',
       });
     }
-    if (!options.databaseRestored && rdbms) {
-      throw new UsageError(`release ${installation.release} keeps its data in an RDBMS: restore the database with the vendor's tools first, then run restore --database-restored`, {
-        hint: 'the restore application then picks the Zeebe backups that match the database (bound it with --to <time>)',
+    if (!rdbmsRun && rdbms) {
+      throw new UsageError(`release ${installation.release} keeps its data in an RDBMS, restored in two runs around the database: the database must be restored while Camunda is stopped`, {
+        hint: `1. ${rdbmsCommand('stop-for-database-restore')} (checks, records the replicas, stops every Camunda workload); 2. restore the database with the vendor's tools; 3. ${rdbmsCommand('database-restored')} (restores Zeebe to match it; bound it with --to <time>)`,
       });
     }
     // A release this tool cannot restore as one (Physical Tenants, a split topology): refused before the plan's reads.
     refuseUnsupportedTopology(installation, 'restore');
-    const workloads = await createWorkloads(options, deps);
     const journalName = journalNameFor(installation.release);
-    const key = options.databaseRestored ? 'rdbms' : String(options.backupId);
+    const key = rdbmsRun ? 'rdbms' : String(options.backupId);
     let continuing: RestoreJournal | undefined;
     if (previous && isUnfinished(previous.journal)) {
       const other = previous.journal.plan;
@@ -178,10 +198,13 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
       }
       continuing = previous.journal;
     }
+    if (rdbmsRun) refuseRdbmsRun(rdbmsRun, continuing, installation.release, rdbmsCommand);
+    // A fresh plan records the replicas it finds: never 0 for the brokers.
+    if (!continuing) await refuseStoppedBrokers(installation, workloads, cluster, options.access);
 
     const checkContext: RestoreCheckContext = {
       options, deps, kube, workloads, installation, continuing, emit: reporter.emit,
-      mode: continuing?.plan.mode ?? (options.databaseRestored ? 'rdbms' : 'backup-id'),
+      mode: continuing?.plan.mode ?? (rdbmsRun ? 'rdbms' : 'backup-id'),
       backupId: continuing ? continuing.plan.backupId : (options.backupId ?? null),
     };
     if (!options.dryRun) await guard.check(checkContext);
@@ -194,11 +217,11 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           : await planRestore(
               installation,
               {
-                mode: options.databaseRestored ? 'rdbms' : 'backup-id',
+                mode: rdbmsRun ? 'rdbms' : 'backup-id',
                 backupId: options.backupId ?? null,
                 restoreTo: options.to,
                 webModelerDump: options.webModelerDump,
-                cluster: clusterFlagsOf(options, kube.contextName),
+                cluster,
               },
               { kube, workloads, pool },
             );
@@ -212,13 +235,21 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         if (deps.signal.aborted) throw stoppedBeforeAnyChange(deps.signal, 'while planning');
         throw planningError(error, installation, restoreCommandTarget(options, kube.contextName, installation));
       }
+      if (continuing && plan.mode === 'rdbms' && options.to !== undefined && options.to !== plan.restoreTo) {
+        if (continuing.restoreModeOn || continuing.done.includes('await-broker-restore')) {
+          throw new UsageError(`--to ${options.to}: this restore already restored Zeebe ${plan.restoreTo ? `up to ${plan.restoreTo}` : "to the database's state"} (or is in the middle of it); the bound cannot change now`, {
+            hint: `continue with the bound it was given: ${continueCommandFor(options, plan, kube.contextName)}`,
+          });
+        }
+        // The bound belongs to the database the owner restored: the run that says so may set it.
+        plan = withRestoreTo(plan, options.to);
+      }
       if (options.webModelerDump !== undefined && !plan.webModelerDump && !continuing) {
         throw new PreconditionError('--web-modeler-dump: no Web Modeler database found in the release', { hint: 'load the dump with psql yourself, or check that Web Modeler is enabled' });
       }
       const loadStep = plan.steps.find((s) => s.action === 'load-web-modeler-dump');
       // The file is read only at the end of the run: make sure now, before any change, that it is one to load.
       if (loadStep?.action === 'load-web-modeler-dump') assertWebModelerDump(loadStep.file, loadStep.database);
-      const continueCommand = continueCommandFor(options, plan, kube.contextName);
       if (options.dryRun || options.output === 'text') {
         if (isDocument(options.output)) deps.stdout.write(documentText(options.output, renderRestoreJson({ state: 'PLANNED', plan, journal: continuing, journalName: continuing ? journalName : undefined })));
         else deps.stdout.write(renderRestorePlanText(plan, continuing));
@@ -230,7 +261,6 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
 
       const connect = connectorFor(options, deps, kube, reporter.emit);
       const rediscover = (signal: AbortSignal): Promise<Installation> => backup.discoverInstallation(kube.withSignal(signal), discoveryOptionsOf(options, kube));
-      const cluster = clusterFlagsOf(options, kube.contextName);
       // Resuming and reading the exporter state back are retried as long as the other waits of this run (at most the resume command's default).
       const resumeTiming = { ...DEFAULT_RESUME_TIMING, timeoutMs: Math.min(options.waitTimeoutMs, DEFAULT_RESUME_TIMING.timeoutMs) };
       const verifyDeps = { kube, connect, emit: reporter.emit, rediscover, access: options.access, cluster, resumeTiming };
@@ -250,7 +280,8 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
           emit: reporter.emit,
           signal: deps.signal,
           timing: { ...DEFAULT_RESTORE_TIMING, workloadTimeoutMs: options.waitTimeoutMs, pollMs: options.pollIntervalMs },
-          cluster: clusterFlagsOf(options, kube.contextName),
+          cluster,
+          databaseRestored: options.databaseRestored,
           verifyZeebeData: (step, signal) => verifyZeebeData(dataDeps, { namespace: plan.namespace, release: plan.release, container: plan.restoreMode.container }, step, signal),
           verifyExporting: (signal) => verifyExportingAfterRestore(verifyDeps, signal),
           verifyBackupListed: (id, signal) => verifyBackupListed(verifyDeps, id, signal),
@@ -263,6 +294,7 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
         });
       });
       reporter.close();
+      const continueCommand = continueCommandFor(options, outcome.journal.plan, kube.contextName, rdbmsRunFor(outcome.journal));
       const report = reportOf(outcome, plan, journalName, continueCommand, deps.now() - started);
       deps.stdout.write(isDocument(options.output) ? documentText(options.output, renderRestoreJson(report)) : renderRestoreOutcomeText(report));
       const error = outcomeError(outcome, continueCommand);
@@ -275,11 +307,50 @@ export async function runRestoreCommand(options: RestoreCommandOptions, deps: Cl
   }
 }
 
+/**
+ * RDBMS: the two runs in their order. --database-restored continues the journal of a first run that stopped every
+ * workload, never without one (the database must be restored while Camunda is stopped, camunda-restore.md §3);
+ * --stop-for-database-restore starts or finishes the stop, and is refused once the database step was passed.
+ */
+function refuseRdbmsRun(run: RdbmsRun, continuing: RestoreJournal | undefined, release: string, command: (run: RdbmsRun) => string): void {
+  if (run === 'database-restored' && !continuing) {
+    throw new PreconditionError(
+      `--database-restored continues an RDBMS restore whose first run stopped Camunda, and release ${release} has none: the database must be restored while every Camunda workload is stopped (running brokers keep exporting into it and move its exporter positions on); nothing was changed`,
+      {
+        hint: `1. ${command('stop-for-database-restore')} (checks while Camunda runs, records the replicas, stops every Camunda workload); 2. restore the database with the vendor's tools (again, if it was restored while Camunda ran); 3. ${command('database-restored')}`,
+      },
+    );
+  }
+  if (!continuing) return;
+  const gate = continuing.plan.steps.some((s) => s.action === 'await-database-restore');
+  if (run === 'database-restored' && !stopsDone(continuing)) {
+    throw new PreconditionError(
+      `the first run of this RDBMS restore did not finish stopping Camunda (${continuing.state} in phase ${continuing.phase}): the database may be restored only once every Camunda workload is stopped; nothing was changed`,
+      { hint: `finish the stop with: ${command('stop-for-database-restore')}; restore the database once it says WAITING_FOR_DATABASE (again, if you restored it already), then run: ${command('database-restored')}` },
+    );
+  }
+  if (run === 'stop-for-database-restore' && (!gate || continuing.done.includes('database-restored'))) {
+    throw new PreconditionError(`this RDBMS restore of release ${release} is past the database step (${continuing.state} in phase ${continuing.phase}); nothing was changed`, {
+      hint: `continue it with: ${command('database-restored')}`,
+    });
+  }
+}
+
+/** WAITING_FOR_DATABASE: what the person does now, in order. */
+function nextForDatabase(continueCommand: string): string[] {
+  return [
+    "restore the Camunda database with the vendor's tools (pg_restore, RMAN, …) now, while every Camunda workload is stopped; keep it stopped until the next command (pause Argo CD auto-sync; do not helm upgrade)",
+    `then continue: ${continueCommand} (add --to <time> to bound the Zeebe restore); it checks that everything is still stopped, restores Zeebe to match the database and starts everything at the recorded replicas`,
+  ];
+}
+
 function reportOf(outcome: RestoreOutcome, plan: RestorePlan, journalName: string, continueCommand: string, durationMs: number): RestoreReport {
-  const base = { plan, journal: outcome.journal, journalName, results: outcome.results, durationMs };
+  const base = { plan, journal: outcome.journal, journalName, results: outcome.results, durationMs, journalUnwritten: outcome.journalUnwritten };
   switch (outcome.state) {
     case 'COMPLETED':
       return { ...base, state: 'COMPLETED' };
+    case 'WAITING_FOR_DATABASE':
+      return { ...base, state: 'WAITING_FOR_DATABASE', phase: outcome.journal.phase, clusterState: outcome.clusterState, next: nextForDatabase(continueCommand), continueCommand };
     case 'INTERRUPTED':
       return { ...base, state: 'INTERRUPTED', phase: outcome.journal.phase, error: `interrupted by ${outcome.signal}`, clusterState: outcome.clusterState, continueCommand };
     case 'FAILED':
@@ -290,20 +361,23 @@ function reportOf(outcome: RestoreOutcome, plan: RestorePlan, journalName: strin
 }
 
 function outcomeError(outcome: RestoreOutcome, continueCommand: string): Error | undefined {
+  // The exit code stays the outcome's; the journal that could not be written is said next to the command.
+  const journal = outcome.journalUnwritten !== undefined ? ` (the restore journal could not be written: ${outcome.journalUnwritten}; it is behind this run: see the report)` : '';
   switch (outcome.state) {
     case 'COMPLETED':
+    case 'WAITING_FOR_DATABASE':
       return undefined;
     case 'INTERRUPTED':
       return new InterruptedError(outcome.signal, {
-        hint: `stopped in phase ${outcome.journal.phase} at a safe point (${outcome.clusterState.join('; ')}); continue with: ${continueCommand}`,
+        hint: `stopped in phase ${outcome.journal.phase} at a safe point (${outcome.clusterState.join('; ')}); continue with: ${continueCommand}${journal}`,
       });
     case 'FAILED':
       return new BackupFailedError(`restore failed in phase ${outcome.phase}: ${outcome.message}`, {
-        hint: `cluster: ${outcome.clusterState.join('; ')}. Fix the cause and continue with: ${continueCommand}`,
+        hint: `cluster: ${outcome.clusterState.join('; ')}. Fix the cause and continue with: ${continueCommand}${journal}`,
       });
     case 'CLEANUP_FAILED':
       return new CleanupFailedError(`the broker StatefulSet may still be in restore mode: ${outcome.message}`, {
-        hint: `take it out by hand with:\n  ${outcome.commands.join('\n  ')}\nthen continue with: ${continueCommand}`,
+        hint: `take it out by hand with:\n  ${outcome.commands.join('\n  ')}\nthen continue with: ${continueCommand}${journal}`,
       });
   }
 }
@@ -322,7 +396,7 @@ async function showStatus(options: RestoreCommandOptions, deps: CliDeps): Promis
   }
   if ('unreadable' in found.journal) throw new PreconditionError(`the restore journal cannot be read: ${found.journal.unreadable}`);
   const journal = found.journal;
-  const command = continueCommandFor(options, journal.plan, kube.contextName);
+  const command = continueCommandFor(options, journal.plan, kube.contextName, rdbmsRunFor(journal));
   const abandon = abandonRestoreCommand(restoreCommandTarget(options, kube.contextName, journal.plan));
   deps.stdout.write(isDocument(options.output) ? documentText(options.output, restoreStatusJson(journal, name, command, abandon)) : renderRestoreStatusText(journal, name, command, abandon));
 }

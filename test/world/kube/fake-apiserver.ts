@@ -93,7 +93,7 @@ export interface ApiFaults {
   /** v5 = API server ≥1.30 translator (v5 when the client offers it); v4 = 1.29 kubelet path. Default v5. */
   execProtocol?: 'v5' | 'v4';
   /** REST: answer requests whose path matches with this Status (e.g. 500 "etcdserver: request timed out"). */
-  restError?: { path: RegExp; status: number; message: string; reason: string };
+  restError?: { path: RegExp; status: number; message: string; reason: string; /** Only requests of this method (e.g. PUT: writes fail, reads answer). */ method?: string };
   /** REST: never answer requests whose path matches (a hung API server or proxy); the client has to give up. */
   restStall?: RegExp;
   /**
@@ -598,7 +598,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       return;
     }
     const restError = faults.restError;
-    if (restError?.path.test(url.pathname)) {
+    if (restError?.path.test(url.pathname) && (restError.method === undefined || restError.method === req.method)) {
       log({ ...entry, status: restError.status });
       sendJson(res, restError.status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: restError.message, reason: restError.reason, code: restError.status });
       return;
