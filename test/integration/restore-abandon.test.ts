@@ -9,7 +9,7 @@ import { describe, expect } from 'vitest';
 import type { World } from '../world/index.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
 import { describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
-import { dumpLog, isMutating, line as logLine } from './helpers/sim-log.js';
+import { changesSince, dumpLog, markOf } from './helpers/sim-log.js';
 import { configuredCluster, itOnLine, withWorld } from './helpers/world-run.js';
 
 const TIMING = { startMs: 10, readyMs: 30, terminateMs: 30, backoffMs: 400, maxBackoffMs: 400 };
@@ -38,19 +38,10 @@ function restoreEnv(world: World): string[] {
   return asArray(container?.['env']).map((e) => String(asRecord(e)['name'])).filter((name) => name.startsWith('ZEEBE_RESTORE') || name === 'SPRING_PROFILES_ACTIVE');
 }
 
-/** What the world received that is not a read: REST writes but access reviews and the Lease, and component/search writes. */
-function changesSince(world: World, mark: { api: number; sim: number }): string[] {
-  const kube = world.api.requests
-    .slice(mark.api)
-    .filter((r) => r.kind === 'rest' && r.method !== 'GET' && r.method !== 'HEAD')
-    .filter((r) => !r.path.includes('/selfsubjectaccessreviews') && !r.path.includes('/apis/coordination.k8s.io/'))
-    .map((r) => `kube ${r.method} ${r.path} → ${r.status}`);
-  return [...kube, ...world.log.slice(mark.sim).filter(isMutating).map(logLine)];
-}
 
 /** Runs the CLI and asserts the refusal: exit 3, no stack trace, not one change. */
 async function refused(world: World, args: readonly string[]): Promise<CliResult> {
-  const mark = { api: world.api.requests.length, sim: world.log.length };
+  const mark = markOf(world);
   const result = await runCli(world, [...args, '-n', world.namespace]);
   expect(result.code, describeRun(result)).toBe(3);
   expect(result.stderr).not.toMatch(STACK_FRAME);

@@ -12,7 +12,7 @@ import { itWithFixtures } from '../fixtures-available.js';
 import { seedBackup, settle, SEED_DURATIONS } from './helpers/lifecycle-seed.js';
 import { assertBuilt, BIN, cliEnv, describeRun, runCli, STACK_FRAME, type CliResult } from './helpers/run-cli.js';
 import { readmeRoles } from './helpers/readme-roles.js';
-import { dumpLog, isMutating, line } from './helpers/sim-log.js';
+import { changesSince, dumpLog, markOf } from './helpers/sim-log.js';
 import { editConfigMapFile, setChartVersion, setImageTag } from './helpers/tamper.js';
 import { configuredCluster, fixture, itOnLine, relayFlags, withWorld, type Line } from './helpers/world-run.js';
 
@@ -23,18 +23,7 @@ const INCOMPLETE = 22;
 const UNKNOWN = 99;
 const ACCESS = ['port-forward', 'exec'] as const;
 
-/** What the world received that is not a read: REST writes other than access reviews and the Lease, and component/search writes. */
-function changesSince(world: World, mark: { api: number; sim: number }): string[] {
-  const kube = world.api.requests
-    .slice(mark.api)
-    .filter((r) => r.kind === 'rest' && r.method !== 'GET' && r.method !== 'HEAD')
-    .filter((r) => !r.path.includes('/selfsubjectaccessreviews') && !r.path.includes('/apis/coordination.k8s.io/'))
-    .map((r) => `kube ${r.method} ${r.path} → ${r.status}`);
-  const sims = world.log.slice(mark.sim).filter(isMutating).map(line);
-  return [...kube, ...sims];
-}
 
-const markOf = (world: World) => ({ api: world.api.requests.length, sim: world.log.length });
 
 /** Runs the CLI and asserts the refusal: the exit code, no stack trace, and not one change. */
 async function refused(world: World, args: readonly string[], code: 2 | 3): Promise<CliResult> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Installation } from '../../camunda/installation.js';
 import type { AccessMode } from '../../reach/component-http.js';
+import { restoreFacts } from '../../../test/unit/builders/restore-facts.js';
 import { restoreAccessNeeds } from './checks-facts.js';
 import { buildRestorePlan, type RestoreAction, type RestoreFacts, type RestoreStep } from './plan.js';
 
@@ -47,14 +48,7 @@ const installation = {
   search: { engine: 'elasticsearch', target: { kind: 'pod', pod: { namespace: 'camunda', pod: 'camunda-elasticsearch-master-0', container: 'elasticsearch', port: 9200 } } },
 } as unknown as Installation;
 
-const facts = (change: Partial<RestoreFacts> = {}): RestoreFacts => ({
-  release: 'camunda',
-  namespace: 'camunda',
-  line: '8.8',
-  camundaVersion: '8.8.35',
-  chartVersion: '13.12.7',
-  mode: 'backup-id',
-  backupId: 12,
+const facts = (change: Partial<RestoreFacts> = {}): RestoreFacts => restoreFacts({
   indexPrefixes: ['operate-'],
   workloads: [
     { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 3 },

@@ -9,18 +9,13 @@ import { describeClusterState, runRestorePlan, type RestoreRunDeps } from './exe
 import { KubeApiError } from '../../kube/kube-errors.js';
 import { journalNameFor, openJournal, parseJournal, readJournal } from './journal.js';
 import { buildRestorePlan, type RestoreFacts, type RestorePlan, type RestoreStep } from './plan.js';
+import { restoreFacts } from '../../../test/unit/builders/restore-facts.js';
 import { restoreModeOffChange, restoreModeOffCommands, restoreModeOnChange } from './restore-mode.js';
 
 const LIVENESS = { httpGet: { path: '/actuator/health/liveness', port: 9600 } };
 
-const facts: RestoreFacts = {
-  release: 'camunda',
-  namespace: 'camunda',
-  line: '8.8',
-  camundaVersion: '8.8.35',
-  chartVersion: '13.12.7',
-  mode: 'backup-id',
-  backupId: 12,
+// The builder's small 8.8 restore (backup 12), with an optimize Deployment and a broker env to take off.
+const facts: RestoreFacts = restoreFacts({
   indexPrefixes: [],
   workloads: [
     { kind: 'StatefulSet', name: 'camunda-zeebe', component: 'zeebe-broker', replicas: 2 },
@@ -39,7 +34,7 @@ const facts: RestoreFacts = {
     livenessProbe: LIVENESS,
   },
   webModelerDeployed: false,
-};
+});
 
 const SUCCESS = 'INFO io.camunda.zeebe.restore.RestoreApp - Successfully restored broker from backup [12]';
 const NOT_FOUND = 'ERROR Application run failed\njava.util.concurrent.ExecutionException: io.camunda.zeebe.restore.BackupNotFoundException: Could not find a completed backup with id 12.';

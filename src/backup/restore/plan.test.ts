@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { restoreFacts } from '../../../test/unit/builders/restore-facts.js';
 import { buildRestorePlan, claimOrdinal, RESTORE_PHASES, restoreEnv, withRestoreTo, type RestoreFacts } from './plan.js';
 
-const facts = (over: Partial<RestoreFacts> = {}): RestoreFacts => ({
-  release: 'camunda',
-  namespace: 'camunda',
-  line: '8.8',
-  camundaVersion: '8.8.35',
-  chartVersion: '13.12.7',
-  mode: 'backup-id',
-  backupId: 12,
+const facts = (over: Partial<RestoreFacts> = {}): RestoreFacts => restoreFacts({
   searchWhere: 'pod/camunda-elasticsearch-master-0:9200',
   indexPrefixes: ['operate-', 'tasklist-'],
   workloads: [

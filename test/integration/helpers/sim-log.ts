@@ -30,6 +30,19 @@ export function line(e: SimRequest): string {
   return `${e.component} ${e.pod} ${e.method} ${e.path} → ${e.status}`;
 }
 
+/** Where the logs stand now: what came after is what a run did. */
+export const markOf = (world: Pick<World, 'api' | 'log'>): { api: number; sim: number } => ({ api: world.api.requests.length, sim: world.log.length });
+
+/** What the world received since the mark that is not a read: REST writes other than access reviews and the Lease, and component/search writes. */
+export function changesSince(world: Pick<World, 'api' | 'log'>, mark: { api: number; sim: number }): string[] {
+  const kube = world.api.requests
+    .slice(mark.api)
+    .filter((r) => r.kind === 'rest' && r.method !== 'GET' && r.method !== 'HEAD')
+    .filter((r) => !r.path.includes('/selfsubjectaccessreviews') && !r.path.includes('/apis/coordination.k8s.io/'))
+    .map((r) => `kube ${r.method} ${r.path} → ${r.status}`);
+  return [...kube, ...world.log.slice(mark.sim).filter(isMutating).map(line)];
+}
+
 /** The whole log, one call a line, for assertion messages. */
 export function dumpLog(world: Pick<World, 'log'>): string {
   const start = world.log[0]?.at ?? 0;
