@@ -167,7 +167,7 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(run.code, describeRun(run)).toBe(3);
       expect(run.stderr).not.toMatch(STACK_FRAME);
       expect(run.stderr).not.toMatch(/internal error/i);
-      expect(run.stderr).toMatch(/Elasticsearch\/OpenSearch at \S+ refused a read of the restore plan: cluster_block_exception: blocked by: \[SERVICE_UNAVAILABLE\/1\/state not recovered \/ initialized\];.*nothing was changed/);
+      expect(run.stderr).toMatch(/Elasticsearch at \S+ failed a read while planning the restore: .*cluster_block_exception: blocked by: \[SERVICE_UNAVAILABLE\/1\/state not recovered \/ initialized\];.*nothing was changed/);
       expect(world.log.filter((e) => e.method === 'DELETE' || e.path.includes('/_restore'))).toEqual([]);
     });
   }, 60_000);

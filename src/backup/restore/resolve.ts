@@ -7,8 +7,6 @@
 import type { ApiContext } from '../../camunda/management-api.js';
 import { resolve as resolvePath } from 'node:path';
 import type { Installation, WebModelerDatabase } from '../../camunda/installation.js';
-import { ComponentHttpError } from '../../camunda/management-api.js';
-import { UnexpectedResponseError } from '../../camunda/responses.js';
 import { listIndicesByPrefix } from '../../camunda/search-indices.js';
 import { listSnapshots, searchApi, zeebeRecordsSnapshotName } from '../../camunda/search-api.js';
 import { PreconditionError, UsageError } from '../../errors.js';
@@ -85,17 +83,6 @@ export function lookForeign(indices: readonly string[], prefixes: readonly strin
 /** The indices of the snapshots that do not start with one of the release's prefixes: another release's or application's. */
 function foreignSnapshotIndices(snapshots: readonly PlannedSnapshot[], prefixes: readonly string[]): string[] {
   return [...new Set(snapshots.flatMap((s) => s.indices.filter((index) => !prefixes.some((p) => index.startsWith(p)))))].sort();
-}
-
-/** An Elasticsearch/OpenSearch answer that is not what planning needs: a cluster error, said in one line (exit 3, nothing changed). */
-function searchClusterError(error: unknown, where: string): unknown {
-  if (error instanceof ComponentHttpError || error instanceof UnexpectedResponseError) {
-    return new PreconditionError(`Elasticsearch/OpenSearch at ${where} refused a read of the restore plan: ${error.message}; nothing was changed`, {
-      hint: 'check the search cluster (its health, the credentials the release uses) and run the restore again',
-      cause: error,
-    });
-  }
-  return error;
 }
 
 const SNAPSHOT_PART = /^camunda_(operate|tasklist|webapps|optimize)_(\d+)_/;
@@ -202,13 +189,9 @@ export async function resolveRestoreFacts(installation: Installation, options: R
       );
     }
     const context = await deps.pool.context({ target: search.target, authorization: search.authorization });
-    let listed: string[];
-    try {
-      listed = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
-      snapshots = await snapshotsOf(context, repository, options.backupId);
-    } catch (error) {
-      throw searchClusterError(error, searchWhere ?? search.url);
-    }
+    // An error of the search engine here is said in one line at the command's boundary (planningError, exit 3).
+    const listed = (await listIndicesByPrefix(context, indexPrefixes)).map((row) => row.index);
+    snapshots = await snapshotsOf(context, repository, options.backupId);
     // A snapshot that holds an index under none of the release's prefixes would bring back (or, blocked by its open
     // index, fail on) another release's or application's index: the prefixes and the backup do not agree.
     const foreign = foreignSnapshotIndices(snapshots, indexPrefixes);
