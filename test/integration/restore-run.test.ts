@@ -327,14 +327,14 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       expect(dry.stdout).toMatch(/Stop statefulset\/camunda-zeebe[\s\S]*Restore the Camunda database with the vendor's tools \(you, while Camunda is stopped\)[\s\S]*Put statefulset\/camunda-zeebe into restore mode/);
       expect(dry.stdout).not.toMatch(/Delete (index|\d+ indices)|Restore snapshot/);
 
-      // Run 1 of 2: the checks while Camunda runs, then every Camunda workload stopped, and nothing else.
+      // Run 1 of 2 (the continue command repeats the waits that differ from the defaults): the checks while Camunda runs, then every Camunda workload stopped, and nothing else.
       const first = await runCli(world, ['restore', '--stop-for-database-restore', '-n', world.namespace, '--access', access, '--yes', '-o', 'json', ...FAST_FLAGS]);
       expect(first.code, describeRun(first)).toBe(0);
       expect(first.stderr).toMatch(/ok {3}A completed Zeebe backup to restore from/);
       const waiting = first.json();
       expect(waiting).toMatchObject({ state: 'WAITING_FOR_DATABASE', phase: 'restore-database', mode: 'rdbms', backupId: null, journal: { configMap: 'camunda-camunda-restore', state: 'WAITING_FOR_DATABASE' } });
       const command = String(waiting.continueCommand);
-      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore --context \\S+ -n ${world.namespace} --release camunda --access ${access} --database-restored --yes$`));
+      expect(command).toMatch(new RegExp(`^kubectl camunda-backup restore --context \\S+ -n ${world.namespace} --release camunda --access ${access} --database-restored --wait-timeout 20s --poll-interval 500ms --yes$`));
       expect(asArray(waiting.next).map(String)[0]).toMatch(/^restore the Camunda database with the vendor's tools .* now, while every Camunda workload is stopped/);
       expect(asArray(waiting.clusterState)).toContain("waiting for the Camunda database to be restored with the vendor's tools (every Camunda workload is stopped)");
       expect(changes(world), dumpLog(world)).toEqual(['scale statefulset/camunda-zeebe', 'scale deployment/camunda-connectors']);
@@ -358,11 +358,12 @@ describe.each(['port-forward', 'exec'] as const)('restore through %s', (access) 
       // restored database. The run told the database was restored stops it again and asks for the database again.
       startOutOfBand(world, 'deployment', 'camunda-connectors', 1);
       await until(() => world.objects.pods.some((p) => String(asRecord(asRecord(p)['metadata'])['name']).startsWith('camunda-connectors-')));
-      const args = [...command.replace(/^kubectl camunda-backup /, '').split(' '), ...FAST_FLAGS];
+      // The printed command as printed: it carries this run's waits already.
+      const args = command.replace(/^kubectl camunda-backup /, '').split(' ');
       const tooEarly = await runCli(world, args, { env: {} });
       expect(tooEarly.code, describeRun(tooEarly)).toBe(4);
       expect(tooEarly.stderr).toMatch(/restore failed in phase restore-database: running again since the restore stopped it: deployment\/camunda-connectors \(1 replica\(s\), \d pod\(s\); recorded \d\)\. Stopped again .*It may have written into the database after you restored it: restore the database again/);
-      expect(tooEarly.stdout).toMatch(/Continue with: kubectl camunda-backup restore .*--database-restored --yes/);
+      expect(tooEarly.stdout).toMatch(/Continue with: kubectl camunda-backup restore .*--database-restored --wait-timeout 20s --poll-interval 500ms --yes/);
       expect(replicas(world)['deployment/camunda-connectors']).toBe(0);
       expect(world.api.requests.some((r) => r.method === 'DELETE' && r.path.includes('/persistentvolumeclaims/'))).toBe(false);
 
