@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { indexStateOf, startWorld } from '../dist/test-world.mjs';
+import { median } from './bench/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'kubectl-camunda_backup');
@@ -31,12 +32,6 @@ const workloadTiming = { startMs: 20, readyMs: 40, terminateMs: 40, backoffMs: 1
 const TARGET = 0.1;
 const RESOURCES = 'demo-8.8';
 const REPOSITORY = 'camunda-backup';
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Runs a command; `firstChangeMs`: when its progress first named a changing step (the tool's "• Stop …" line). */
 function run(command, args, env = {}) {

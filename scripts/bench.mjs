@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWorld } from '../dist/test-world.mjs';
+import { median } from './bench/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'kubectl-camunda_backup');
@@ -20,12 +21,6 @@ const asJson = argv.includes('--json');
 
 /** Fixed simulated durations (ms): a small installation whose backups take seconds, not minutes. */
 const durations = { webapps: 2_000, optimize: 1_500, zeebe: 1_000, snapshot: 500 };
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function run(command, args, env = {}) {
   return new Promise((resolve, reject) => {

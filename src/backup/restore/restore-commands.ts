@@ -23,13 +23,16 @@ export interface RestoreIdentity {
   readonly release: string;
 }
 
+/** RDBMS: which of the two runs continues a journal: the stop until every workload is stopped, then --database-restored. */
+export type RdbmsRun = 'stop-for-database-restore' | 'database-restored';
+
 /** The restore's own flags of this run that shape how it waits (restore only; other commands have none). */
 export interface RestoreRunFlags {
   readonly waitTimeoutMs?: number | undefined;
   readonly pollIntervalMs?: number | undefined;
   readonly webModelerTimeoutMs?: number | undefined;
   /** RDBMS: the run that continues (the stop until every workload is stopped; then --database-restored). */
-  readonly rdbmsRun?: 'stop-for-database-restore' | 'database-restored' | undefined;
+  readonly rdbmsRun?: RdbmsRun | undefined;
 }
 
 /** The flags of a duration that differs from its default, e.g. ["--wait-timeout 30m"]. */

@@ -30,7 +30,8 @@ import type { OutputFormat } from '../global-options.js';
 import { createCommandReporter } from './command-reporter.js';
 import { restoreCommandTarget } from './restore-commands.js';
 import { unfinishedRestoreRefusal } from './unfinished-restore.js';
-import { abandonRestoreCommand, continueRestoreCommand, type RestoreIdentity } from '../../backup/restore/restore-commands.js';
+import { abandonRestoreCommand, continueRestoreCommand, type RdbmsRun, type RestoreIdentity } from '../../backup/restore/restore-commands.js';
+
 import { connectorFor, discoveryOptionsOf, openCluster, signalName, stoppedBeforeAnyChange } from './open-installation.js';
 import type { RestoreCommandOptions } from './restore-options.js';
 
@@ -94,8 +95,6 @@ export function planningError(error: unknown, installation: Pick<Installation, '
   });
 }
 
-/** RDBMS: which of the two runs continues a journal: the stop until every workload is stopped, then --database-restored. */
-export type RdbmsRun = 'stop-for-database-restore' | 'database-restored';
 
 /** Every Camunda workload of the plan was stopped by the journal's runs. */
 export const stopsDone = (journal: Pick<RestoreJournal, 'plan' | 'done'>): boolean => journal.plan.steps.filter((s) => s.phase === 'stop-workloads').every((s) => journal.done.includes(s.id));
